@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+// AIGC — text and dialogue to training tensors, and a small GPT/GAN dialogue model.
+// Module graph and the reason for each dependency: ARCHITECTURE.md.
+import PackageDescription
+
+let optimize: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "AIGC",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "AIGC", targets: ["AIGC"]),
+        .executable(name: "aigc", targets: ["aigc"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims. CICU's public headers use only <stdint.h> types; only its .c files see <unicode/*.h>.
+        .target(
+            name: "CICU",
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
+        ),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // Libraries, bottom to top.
+        .target(name: "AIGCCore", swiftSettings: optimize),
+        .target(name: "AIGCText", dependencies: ["CICU", "AIGCCore"], swiftSettings: optimize),
+        .target(name: "AIGCFormats", dependencies: ["AIGCCore"], swiftSettings: optimize),
+        .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "CICU"], swiftSettings: optimize),
+        .target(name: "AIGCCorpus", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),
+        .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU"], swiftSettings: optimize),
+        .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),
+        .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),
+        .executableTarget(
+            name: "aigc",
+            dependencies: ["AIGC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: optimize
+        ),
+
+        // Tests.
+        .testTarget(name: "AIGCTextTests", dependencies: ["AIGCText", "CICU"]),
+        .testTarget(name: "AIGCFormatsTests", dependencies: ["AIGCFormats"]),
+        .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer"]),
+        .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCFormats"]),
+        .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus"]),
+        .testTarget(name: "AIGCModelTests", dependencies: ["AIGCModel", "AIGCFormats"]),
+        .testTarget(name: "CLITests", dependencies: ["aigc"]),
+    ]
+)

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs the Debian packages AIGC needs to build and test, when missing. Idempotent; needs root (or sudo).
+set -euo pipefail
+pkgs=(libicu-dev libopenblas-dev pkg-config icu-devtools)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,2 @@
+// AIGCAudit: see ARCHITECTURE.md for what this module owns.
+import AIGCCore

@@ -1,0 +1,2 @@
+// AIGCCorpus: see ARCHITECTURE.md for what this module owns.
+import AIGCCore

@@ -1,0 +1,2 @@
+// AIGCFormats: see ARCHITECTURE.md for what this module owns.
+import AIGCCore

@@ -1,0 +1,2 @@
+// AIGCModel: see ARCHITECTURE.md for what this module owns.
+import AIGCCore

@@ -1,0 +1,86 @@
+/// UTF-8 helpers on raw bytes. Hot paths never go through `String`/`Character` (Swift's `String ==` compares by
+/// canonical equivalence, and grapheme breaking is far slower than byte scanning).
+public enum UTF8Bytes {
+    /// Decodes one scalar at `i` of valid UTF-8. Returns the scalar value and its length in bytes.
+    @inlinable @inline(__always)
+    public static func decode(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: UInt32, length: Int) {
+        let b0 = UInt32(p[i])
+        if b0 < 0x80 { return (b0, 1) }
+        if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F), 2) }
+        if b0 < 0xF0 {
+            return ((b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F), 3)
+        }
+        return ((b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6
+            | UInt32(p[i + 3] & 0x3F), 4)
+    }
+
+    /// Appends the UTF-8 encoding of `c`.
+    @inlinable @inline(__always)
+    public static func append(_ c: UInt32, to out: inout [UInt8]) {
+        if c < 0x80 {
+            out.append(UInt8(c))
+        } else if c < 0x800 {
+            out.append(UInt8(0xC0 | (c >> 6))); out.append(UInt8(0x80 | (c & 0x3F)))
+        } else if c < 0x10000 {
+            out.append(UInt8(0xE0 | (c >> 12))); out.append(UInt8(0x80 | ((c >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (c & 0x3F)))
+        } else {
+            out.append(UInt8(0xF0 | (c >> 18))); out.append(UInt8(0x80 | ((c >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((c >> 6) & 0x3F))); out.append(UInt8(0x80 | (c & 0x3F)))
+        }
+    }
+
+    /// Length of a valid UTF-8 sequence from its lead byte.
+    @inlinable @inline(__always)
+    public static func sequenceLength(lead b: UInt8) -> Int {
+        b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+    }
+
+    /// Length of the longest prefix of `bytes[from...]` that is a valid UTF-8 sequence for one scalar, or 0 if the
+    /// byte at `from` starts no valid sequence ("maximal subpart" rules of Unicode §3.9, as WHATWG and ICU use).
+    @inlinable
+    public static func validSequenceLength(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> (valid: Bool, length: Int) {
+        let n = p.count
+        let b0 = p[i]
+        if b0 < 0x80 { return (true, 1) }
+        var need = 0
+        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+        switch b0 {
+        case 0xC2...0xDF: need = 1
+        case 0xE0: need = 2; lo = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: need = 2
+        case 0xED: need = 2; hi = 0x9F
+        case 0xF0: need = 3; lo = 0x90
+        case 0xF1...0xF3: need = 3
+        case 0xF4: need = 3; hi = 0x8F
+        default: return (false, 1)
+        }
+        var j = 1
+        while j <= need {
+            guard i + j < n else { return (false, j) }
+            let b = p[i + j]
+            if j == 1 { if b < lo || b > hi { return (false, 1) } } else if b & 0xC0 != 0x80 { return (false, j) }
+            j += 1
+        }
+        return (true, need + 1)
+    }
+
+    /// Length of the prefix of `p` made of complete UTF-8 sequences: a chunk boundary never splits a sequence.
+    /// Invalid bytes count as complete (they are reported by validation, not held back forever).
+    public static func completePrefixLength(_ p: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = p.count
+        var back = 0
+        var i = n - 1
+        while i >= 0 && back < 4 {
+            let b = p[i]
+            if b & 0xC0 != 0x80 {
+                if b < 0x80 { return n }
+                let need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+                return (n - i) < need ? i : n
+            }
+            back += 1
+            i -= 1
+        }
+        return n
+    }
+}

@@ -1,0 +1,2 @@
+// AIGCTokenizer: see ARCHITECTURE.md for what this module owns.
+import AIGCCore

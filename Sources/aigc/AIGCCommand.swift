@@ -1,0 +1,15 @@
+import ArgumentParser
+import AIGC
+import Foundation
+
+@main
+struct AIGCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aigc",
+        abstract: "Text and dialogue to training tensors; a small GPT/GAN dialogue model.",
+        version: AIGCVersion.string,
+        subcommands: [
+            NormalizeCommand.self,
+        ]
+    )
+}

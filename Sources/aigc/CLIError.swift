@@ -1,0 +1,71 @@
+import ArgumentParser
+import AIGC
+import Foundation
+
+/// Runs a command body, turning every toolkit error into one clear line on stderr and a non-zero exit.
+func runCLI(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let e as ExitCode {
+        throw e
+    } catch let e as CleanExit {
+        throw e
+    } catch let e as ValidationError {
+        throw e
+    } catch {
+        logStderr("aigc: error: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// Reads a whole file (or stdin for "-"/nil) with an error that names the path.
+func readInput(_ path: String?) throws -> [UInt8] {
+    if path == nil || path == "-" {
+        return Array(FileHandle.standardInput.readDataToEndOfFile())
+    }
+    do {
+        return Array(try Data(contentsOf: URL(fileURLWithPath: path!)))
+    } catch {
+        throw AIGCError.io("\(path!): cannot read (\(error.localizedDescription))")
+    }
+}
+
+/// Output sink: stdout (buffered) or an atomically written file.
+final class OutputSink {
+    private let writer: AtomicFileWriter?
+    private var buffer: [UInt8] = []
+
+    init(path: String?) throws {
+        if let path, path != "-" { writer = try AtomicFileWriter(url: URL(fileURLWithPath: path)) } else { writer = nil }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        if let writer { try writer.write(bytes); return }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    func write(raw: UnsafeRawBufferPointer) throws {
+        if let writer { try writer.write(bytes: raw); return }
+        buffer.append(contentsOf: raw)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    private func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { p in
+            var off = 0
+            while off < p.count {
+                let n = Foundation.write(1, p.baseAddress! + off, p.count - off)
+                if n <= 0 { break }
+                off += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func finish() throws {
+        if let writer { try writer.commit() } else { flush() }
+    }
+}
