@@ -105,13 +105,13 @@ let allStepsPipeline = TextNormalizer(steps: [
     @Test func streamingEqualsWholeText() throws {
         var rng = SplitMix64(state: 99)
         var big = ""
-        for _ in 0..<400 { big += randomText(&rng, pieces: 30) + "\n" + (rng.next() % 2 == 0 ? "w" : "") }
+        for _ in 0..<2000 { big += randomText(&rng, pieces: 30) + "\n" + (rng.next() % 2 == 0 ? "w" : "") }
         let bytes = Array(big.utf8) + [0xFF, 0x0A, 0x41]
         for n in [allStepsPipeline, TextNormalizer(steps: [.form(.nfc)])] {
             var stats = NormalizationStats()
             let whole = try n.normalize(bytes: bytes, stats: &stats).bytes
-            for chunk in [1, 7, 64, 1000] {
-                var stream = StreamingNormalizer(n, chunkSize: chunk * 3)
+            for (chunk, threads) in [(1, 1), (7, 1), (64, 2), (1000, 1), (1 << 16, 3), (1 << 20, 2)] {
+                var stream = StreamingNormalizer(n, chunkSize: chunk * 3, threads: threads)
                 var out: [UInt8] = []
                 var i = 0
                 while i < bytes.count {
