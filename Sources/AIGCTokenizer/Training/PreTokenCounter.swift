@@ -34,6 +34,8 @@ public struct PreTokenCounter: Sendable {
         let tables = SlotBuffer<PreTokenCounts>(count: workers, initial: PreTokenCounts())
         defer { tables.free() }
         var stats = PreTokenCountingStats()
+        let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { readBuffer.deallocate() }
         for path in files {
             let fd = open(path, O_RDONLY)
             guard fd >= 0 else {
@@ -52,23 +54,20 @@ public struct PreTokenCounter: Sendable {
                     carry = []
                     let start = fileOffset
                     while true {
-                        let have = buf.count
-                        buf.reserveCapacity(have + chunkSize)
-                        let want = max(chunkSize - have, 1 << 16)
-                        buf.append(contentsOf: repeatElement(0, count: want))
-                        let got = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress! + have, want) }
-                        if got < 0 {
-                            throw AIGCError.io("\(path): read failed (\(String(cString: strerror(errno))))")
-                        }
-                        buf.removeLast(want - got)
-                        if got == 0 { eof = true; break }
-                        progress?(got)
-                        stats.bytes += got
                         if buf.count >= chunkSize, let nl = buf.lastIndex(of: 0x0A) {
                             carry = Array(buf[(nl + 1)...])
                             buf.removeLast(buf.count - nl - 1)
                             break
                         }
+                        let want = min(max(chunkSize - buf.count, 1 << 16), readBuffer.count)
+                        let got = read(fd, readBuffer.baseAddress!, want)
+                        if got < 0 {
+                            throw AIGCError.io("\(path): read failed (\(String(cString: strerror(errno))))")
+                        }
+                        if got == 0 { eof = true; break }
+                        buf.append(contentsOf: UnsafeRawBufferPointer(rebasing: readBuffer[0..<got]))
+                        progress?(got)
+                        stats.bytes += got
                     }
                     fileOffset = start + buf.count
                     if !buf.isEmpty { chunks.append((buf, start)) }
