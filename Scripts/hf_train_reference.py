@@ -18,8 +18,11 @@ Usage:
 import argparse, json, sys, time
 from tokenizers import Tokenizer, Regex, models, pre_tokenizers, trainers, decoders
 
+# cl100k's `\p{N}{1,3}+` is possessive in tiktoken, but Oniguruma (HF's regex engine) reads `{1,3}+` as a repeated
+# group, i.e. any number of digits. `\p{N}{1,3}` means the same as tiktoken's here and the same in both engines, and
+# it is what `aigc train-tokenizer` writes into tokenizer.json.
 PATTERNS = {
-    "cl100k": r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""",
+    "cl100k": r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""",
     "o200k": "|".join([
         r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
         r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
