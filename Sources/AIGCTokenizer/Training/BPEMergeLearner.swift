@@ -1,3 +1,5 @@
+import AIGCCore
+
 /// Learns byte-level BPE merges from pre-token counts with exactly the semantics of HF tokenizers' `BpeTrainer`.
 ///
 /// Reproducing HF merge for merge needs more than "most frequent pair, ties to the smaller ids". Its details,
@@ -32,7 +34,7 @@ package struct BPEMergeLearner {
     @inline(__always) static func key(_ a: UInt32, _ b: UInt32) -> UInt64 { UInt64(a) << 32 | UInt64(b) }
 
     /// Runs training. `progress` is called after every merge step with the number of tokens so far.
-    package func learn(_ words: PreTokenCounts, progress: ((Int) -> Void)? = nil) -> BPETrainingResult {
+    package func learn(_ words: PreTokenCounts, progress: ((Int) -> Void)? = nil) throws -> BPETrainingResult {
         let maxLen = maxTokenLength ?? Int.max
         // Tokens.
         var tokens: [[UInt8]] = TrainingByteOrder.byteOfID.map { [$0] }
@@ -40,42 +42,50 @@ package struct BPEMergeLearner {
         var tokenIDs: [[UInt8]: UInt32] = [:]
         for (i, t) in tokens.enumerated() { tokenIDs[t] = UInt32(i) }
 
-        // Words as id runs in one flat array.
+        // Words as id runs in one flat array. Each word is a header — current length, count (low, high 32 bits)
+        // — followed by its symbols, and candidates refer to words by header offset: a merge step touches one
+        // memory region per word instead of four arrays.
         let wordCount = words.distinctCount
-        var sym = [UInt32](repeating: 0, count: words.arena.count)
-        var wStart = [Int](repeating: 0, count: wordCount)
-        var wLen = [Int32](repeating: 0, count: wordCount)
-        var wCount = [Int64](repeating: 0, count: wordCount)
+        var sym = [UInt32](repeating: 0, count: words.arena.count + 3 * wordCount)
+        var wordOffsets = [UInt32](repeating: 0, count: wordCount)
         let idOfByte = TrainingByteOrder.idOfByte
+        var o = 0
         for w in 0..<wordCount {
             let s = words.starts[w], e = words.starts[w + 1]
-            wStart[w] = s
-            wLen[w] = Int32(e - s)
+            guard o + 3 + (e - s) <= Int(UInt32.max) else {
+                throw AIGCError.unsupported("too many distinct pre-tokens to train on: their bytes exceed 4 GiB")
+            }
+            wordOffsets[w] = UInt32(o)
+            sym[o] = UInt32(e - s)
             // HF adds counts as i32; real corpora stay far below 2³¹ per word, and we keep the full value.
-            wCount[w] = Int64(truncatingIfNeeded: words.counts[w])
-            for i in s..<e { sym[i] = idOfByte[Int(words.arena[i])] }
+            sym[o + 1] = UInt32(truncatingIfNeeded: words.counts[w])
+            sym[o + 2] = UInt32(truncatingIfNeeded: words.counts[w] >> 32)
+            for i in s..<e { sym[o + 3 + i - s] = idOfByte[Int(words.arena[i])] }
+            o += 3 + e - s
         }
 
         // Initial pair counts and, per pair, the words containing it (CSR layout in the pool).
         var pairCounts = PairCountTable(capacity: 1 << 16)
-        var pairIndex: [UInt64: Int] = [:]
+        var pairIndex = PairCountTable(capacity: 1 << 16)
         var pairKeys: [UInt64] = []
         var pairWordCount: [Int] = []
-        var lastWord: [Int] = []
+        var lastWord: [UInt32] = []
         for w in 0..<wordCount {
-            let s = wStart[w], n = Int(wLen[w])
+            let wo = Int(wordOffsets[w])
+            let n = Int(sym[wo])
             if n < 2 { continue }
-            let c = wCount[w]
-            for i in s..<(s + n - 1) {
+            let c = Int64(sym[wo + 1]) | Int64(sym[wo + 2]) << 32
+            let word = UInt32(wo)
+            for i in (wo + 3)..<(wo + 2 + n) {
                 let k = Self.key(sym[i], sym[i + 1])
                 pairCounts.add(k, c)
-                let idx: Int
-                if let j = pairIndex[k] { idx = j } else {
+                var idx = Int(pairIndex.get(k) ?? -1)
+                if idx < 0 {
                     idx = pairKeys.count
-                    pairIndex[k] = idx
-                    pairKeys.append(k); pairWordCount.append(0); lastWord.append(-1)
+                    pairIndex.add(k, Int64(idx))
+                    pairKeys.append(k); pairWordCount.append(0); lastWord.append(UInt32.max)
                 }
-                if lastWord[idx] != w { lastWord[idx] = w; pairWordCount[idx] += 1 }
+                if lastWord[idx] != word { lastWord[idx] = word; pairWordCount[idx] += 1 }
             }
         }
         var pool = EntryPool()
@@ -83,15 +93,18 @@ package struct BPEMergeLearner {
         var offset = 0
         for idx in 0..<pairKeys.count { fill[idx] = offset; offset += pairWordCount[idx] }
         pool.words = [UInt32](repeating: 0, count: offset)
-        for idx in 0..<pairKeys.count { lastWord[idx] = -1 }
+        for idx in 0..<pairKeys.count { lastWord[idx] = UInt32.max }
         for w in 0..<wordCount {
-            let s = wStart[w], n = Int(wLen[w])
+            let wo = Int(wordOffsets[w])
+            let n = Int(sym[wo])
             if n < 2 { continue }
-            for i in s..<(s + n - 1) {
-                let idx = pairIndex[Self.key(sym[i], sym[i + 1])]!
-                if lastWord[idx] != w { lastWord[idx] = w; pool.words[fill[idx]] = UInt32(w); fill[idx] += 1 }
+            let word = UInt32(wo)
+            for i in (wo + 3)..<(wo + 2 + n) {
+                let idx = Int(pairIndex.get(Self.key(sym[i], sym[i + 1]))!)
+                if lastWord[idx] != word { lastWord[idx] = word; pool.words[fill[idx]] = word; fill[idx] += 1 }
             }
         }
+        wordOffsets = []
         var initial: [MergeCandidate] = []
         initial.reserveCapacity(pairKeys.count)
         offset = 0
@@ -101,7 +114,7 @@ package struct BPEMergeLearner {
             let c = pairCounts.get(pairKeys[idx])!
             if c > 0 { initial.append(MergeCandidate(count: UInt64(c), pair: pairKeys[idx], entry: e)) } else { pool.kill(e) }
         }
-        pairIndex = [:]; lastWord = []; fill = []
+        pairIndex = PairCountTable(); lastWord = []; fill = []
         var queue = MergeQueue(initial)
         initial = []
 
@@ -134,40 +147,43 @@ package struct BPEMergeLearner {
             created.removeAll(keepingCapacity: true)
             let (off, len) = pool.range(top.entry)
             sym.withUnsafeMutableBufferPointer { s in
-                for p in off..<(off + len) {
-                    let w = Int(pool.words[p])
-                    let start = wStart[w], n = Int(wLen[w])
-                    let c = wCount[w]
-                    var r = start, o = start
-                    let end = start + n
-                    while r < end {
-                        if s[r] == a && r + 1 < end && s[r + 1] == b {
-                            if o > start {
-                                let prev = s[o - 1]
-                                pairCounts.add(Self.key(prev, a), -c)
-                                if tokenLen[Int(prev)] + newLen < maxLen {
-                                    let k = Self.key(prev, newID)
-                                    pairCounts.add(k, c)
-                                    created.append((k, UInt32(w)))
+                pool.words.withUnsafeBufferPointer { entryWords in
+                    for p in off..<(off + len) {
+                        let word = entryWords[p]
+                        let wo = Int(word)
+                        let start = wo + 3
+                        let end = start + Int(s[wo])
+                        let c = Int64(s[wo + 1]) | Int64(s[wo + 2]) << 32
+                        var r = start, o = start
+                        while r < end {
+                            if s[r] == a && r + 1 < end && s[r + 1] == b {
+                                if o > start {
+                                    let prev = s[o - 1]
+                                    pairCounts.add(Self.key(prev, a), -c)
+                                    if tokenLen[Int(prev)] + newLen < maxLen {
+                                        let k = Self.key(prev, newID)
+                                        pairCounts.add(k, c)
+                                        created.append((k, word))
+                                    }
                                 }
-                            }
-                            if r + 2 < end {
-                                let next = s[r + 2]
-                                pairCounts.add(Self.key(b, next), -c)
-                                if tokenLen[Int(next)] + newLen < maxLen {
-                                    let k = Self.key(newID, next)
-                                    pairCounts.add(k, c)
-                                    created.append((k, UInt32(w)))
+                                if r + 2 < end {
+                                    let next = s[r + 2]
+                                    pairCounts.add(Self.key(b, next), -c)
+                                    if tokenLen[Int(next)] + newLen < maxLen {
+                                        let k = Self.key(newID, next)
+                                        pairCounts.add(k, c)
+                                        created.append((k, word))
+                                    }
                                 }
+                                s[o] = newID
+                                o += 1; r += 2
+                            } else {
+                                s[o] = s[r]
+                                o += 1; r += 1
                             }
-                            s[o] = newID
-                            o += 1; r += 2
-                        } else {
-                            s[o] = s[r]
-                            o += 1; r += 1
                         }
+                        s[wo] = UInt32(o - start)
                     }
-                    wLen[w] = Int32(o - start)
                 }
             }
             pool.kill(top.entry)

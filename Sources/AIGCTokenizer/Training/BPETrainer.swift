@@ -47,7 +47,7 @@ public struct BPETrainer: Sendable {
     /// Learns merges from already counted pre-tokens.
     public func learn(_ counts: PreTokenCounts, progress: ((Int) -> Void)? = nil) throws -> BPETrainingResult {
         try validate()
-        return BPEMergeLearner(vocabSize: vocabSize, minFrequency: minFrequency, maxTokenLength: maxTokenLength)
+        return try BPEMergeLearner(vocabSize: vocabSize, minFrequency: minFrequency, maxTokenLength: maxTokenLength)
             .learn(counts, progress: progress)
     }
 
@@ -63,11 +63,19 @@ public struct BPETrainer: Sendable {
         let counter = PreTokenCounter(split: split, normalizer: normalizer, threads: threads, invalidLines: invalidLines)
         let (counts, stats) = try counter.count(files: files, progress: countingProgress)
         let t1 = clock.now
+        // The merge loop is one thread: hash the inputs for training.json on another core meanwhile.
+        let hashes = InputHashes()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            hashes.result = Result { try files.map { path in let (n, h) = try BPETrainingRun.hashFile(path); return BPETrainingInput(path: path, bytes: n, sha256: h) } }
+        }
         let result = try learn(counts, progress: mergeProgress)
+        group.wait()
+        let inputs = try hashes.result!.get()
         let t2 = clock.now
         let trained = TrainedBPE(result: result, specialTokens: specialTokens, splitRegex: splitRegex, normalizer: normalizer)
         return BPETrainingRun(
-            trained: trained, options: self, files: files, stats: stats,
+            trained: trained, options: self, inputs: inputs, stats: stats,
             distinctPreTokens: counts.distinctCount, totalPreTokens: counts.totalCount,
             countingSeconds: Self.seconds(t1 - t0), mergingSeconds: Self.seconds(t2 - t1))
     }
@@ -75,4 +83,9 @@ public struct BPETrainer: Sendable {
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
+}
+
+/// Where the background hashing leaves its result (written once, read after `wait()`).
+private final class InputHashes: @unchecked Sendable {
+    var result: Result<[BPETrainingInput], Error>?
 }

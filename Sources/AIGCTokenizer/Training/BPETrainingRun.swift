@@ -6,7 +6,8 @@ import Foundation
 public struct BPETrainingRun: Sendable {
     public var trained: TrainedBPE
     public var options: BPETrainer
-    public var files: [String]
+    /// The input files with their size and SHA-256 (hashed while the merges were learned).
+    public var inputs: [BPETrainingInput]
     public var stats: PreTokenCountingStats
     public var distinctPreTokens: Int
     public var totalPreTokens: UInt64
@@ -35,9 +36,8 @@ public struct BPETrainingRun: Sendable {
     public func trainingJSON(outputs: [(String, String)]) throws -> String {
         let q = TrainingJSON.quote
         var o = "{\n  \"aigc_version\": \(q(AIGCVersion.string)),\n  \"inputs\": ["
-        for (i, f) in files.enumerated() {
-            let (size, hash) = try Self.hashFile(f)
-            o += (i == 0 ? "\n" : ",\n") + "    {\"path\": \(q(f)), \"bytes\": \(size), \"sha256\": \(q(hash))}"
+        for (i, f) in inputs.enumerated() {
+            o += (i == 0 ? "\n" : ",\n") + "    {\"path\": \(q(f.path)), \"bytes\": \(f.bytes), \"sha256\": \(q(f.sha256))}"
         }
         o += "\n  ],\n  \"options\": {\n"
         o += "    \"vocab_size\": \(options.vocabSize),\n"
@@ -85,3 +85,4 @@ public struct BPETrainingRun: Sendable {
         return (size, sha.finalizeHex())
     }
 }
+

@@ -8,9 +8,16 @@ public struct PreTokenCounts: Sendable {
     /// `starts[i]..<starts[i + 1]` are the bytes of pre-token `i`.
     package private(set) var starts: [Int] = [0]
     package private(set) var counts: [UInt64] = []
-    private var hashes: [UInt64] = []
-    private var table: [Int32]
+    /// Open-addressing slots: the full hash, the entry index (−1: empty) and the length, so a probe rejects
+    /// almost every non-match without touching the arena.
+    private var slots: [Slot]
     private var mask: Int
+
+    private struct Slot {
+        var hash: UInt64
+        var index: Int32
+        var length: Int32
+    }
 
     /// Number of distinct pre-tokens.
     public var distinctCount: Int { counts.count }
@@ -18,7 +25,7 @@ public struct PreTokenCounts: Sendable {
     public private(set) var totalCount: UInt64 = 0
 
     public init() {
-        table = [Int32](repeating: -1, count: 1024)
+        slots = [Slot](repeating: Slot(hash: 0, index: -1, length: 0), count: 1024)
         mask = 1023
     }
 
@@ -31,30 +38,50 @@ public struct PreTokenCounts: Sendable {
     /// Adds `count` occurrences of the byte string `token` (bytes copied). Empty tokens are ignored: they have
     /// no pairs and HF's pre-tokenizers never produce them.
     public mutating func add(_ token: UnsafeBufferPointer<UInt8>, count: UInt64 = 1) {
-        guard token.count > 0 else { return }
+        let n = token.count
+        guard n > 0 else { return }
         totalCount &+= count
-        let h = Self.hash(token)
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let e = Int(table[i])
-            if e < 0 { break }
-            if hashes[e] == h {
-                let s = starts[e], n = starts[e + 1] - s
-                if n == token.count && arena.withUnsafeBufferPointer({ a in
-                    memcmp(a.baseAddress! + s, token.baseAddress!, n) == 0
-                }) {
-                    counts[e] &+= count
-                    return
+        // Tokens of up to 7 bytes (most of them) are identified by their bytes and length packed in the "hash":
+        // equal keys mean equal tokens, so the probe never reads the arena.
+        let short = n <= 7
+        let h = short ? Self.pack(token) : Self.hash(token)
+        let found: Int = slots.withUnsafeBufferPointer { sl in
+            var i = Self.slotIndex(h, mask)
+            while true {
+                let slot = sl[i]
+                if slot.index < 0 { return -1 - i }
+                if slot.hash == h && Int(slot.length) == n {
+                    if short { return Int(slot.index) }
+                    let same = arena.withUnsafeBufferPointer { a in
+                        memcmp(a.baseAddress! + starts[Int(slot.index)], token.baseAddress!, n) == 0
+                    }
+                    if same { return Int(slot.index) }
                 }
+                i = (i + 1) & mask
             }
-            i = (i + 1) & mask
         }
-        table[i] = Int32(counts.count)
-        hashes.append(h)
+        if found >= 0 {
+            counts[found] &+= count
+            return
+        }
+        slots[-1 - found] = Slot(hash: h, index: Int32(counts.count), length: Int32(n))
         counts.append(count)
         arena.append(contentsOf: token)
         starts.append(arena.count)
-        if counts.count * 2 > table.count { rehash() }
+        if counts.count * 2 > slots.count { rehash() }
+    }
+
+    @inline(__always)
+    static func slotIndex(_ h: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (h &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    /// The bytes of a token of 1…7 bytes, little-endian, with the length in the top byte.
+    @inline(__always)
+    static func pack(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var k = UInt64(p.count) << 56
+        for i in 0..<p.count { k |= UInt64(p[i]) << (8 * UInt64(i)) }
+        return k
     }
 
     /// Adds every entry of `other` (used to combine per-thread counts; the sum does not depend on the order).
@@ -73,13 +100,13 @@ public struct PreTokenCounts: Sendable {
     }
 
     private mutating func rehash() {
-        let size = table.count * 2
-        table = [Int32](repeating: -1, count: size)
-        mask = size - 1
-        for e in 0..<hashes.count {
-            var i = Int(truncatingIfNeeded: hashes[e]) & mask
-            while table[i] >= 0 { i = (i + 1) & mask }
-            table[i] = Int32(e)
+        let old = slots
+        slots = [Slot](repeating: Slot(hash: 0, index: -1, length: 0), count: old.count * 2)
+        mask = slots.count - 1
+        for slot in old where slot.index >= 0 {
+            var i = Self.slotIndex(slot.hash, mask)
+            while slots[i].index >= 0 { i = (i + 1) & mask }
+            slots[i] = slot
         }
     }
 
