@@ -42,6 +42,8 @@ let package = Package(
         // Tests.
         .testTarget(name: "AIGCCoreTests", dependencies: ["AIGCCore"]),
         .testTarget(name: "AIGCTextTests", dependencies: ["AIGCText", "CICU"]),
+        .testTarget(name: "AIGCFormatsTests", dependencies: ["AIGCFormats"]),
+        .testTarget(name: "AIGCModelTests", dependencies: ["AIGCModel", "AIGCFormats"]),
         .testTarget(name: "CLITests", dependencies: ["aigc"]),
     ]
 )
