@@ -11,6 +11,8 @@ struct AIGCCommand: AsyncParsableCommand {
         subcommands: [
             NormalizeCommand.self,
             PretrainCommand.self,
+            GenerateCommand.self,
+            ExportHFCommand.self,
         ]
     )
 }
