@@ -26,6 +26,9 @@ enum BLAS {
     static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
 }
 
+/// Sets OpenBLAS's thread count (for callers outside the trainer, e.g. generation).
+public func openBLASThreads(_ n: Int) { BLAS.setThreads(n) }
+
 /// Time and flops spent in sgemm by one worker (not thread-safe: one per worker).
 public final class BLASProfile: @unchecked Sendable {
     public var seconds: Double = 0

@@ -6,9 +6,14 @@
 enum FastMath {
     @inline(__always) @usableFromInline
     static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let xc = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
-        let n = (xc * 1.442_695_04).rounded(.toNearestOrEven)
-        // r = x - n·ln2 in two parts for accuracy.
+        // Only plain lane-wise arithmetic here: generic SIMD conversions (`SIMD8<Int32>(_:rounding:)`) are not
+        // specialised by the compiler and cost ~20× more than the whole polynomial.
+        let hi = SIMD8<Float>(repeating: 88.3), lo = SIMD8<Float>(repeating: -87.3)
+        let xc = x.replacing(with: hi, where: x .> hi).replacing(with: lo, where: x .< lo)
+        // Round x·log2(e) to the nearest integer with the 1.5·2²³ trick: the integer lands in the low mantissa bits.
+        let magic = SIMD8<Float>(repeating: 12_582_912)
+        let t = xc * 1.442_695_04 + magic
+        let n = t - magic
         var r = xc - n * 0.693_359_375
         r = r + n * 2.121_944_4e-4
         var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
@@ -19,18 +24,19 @@ enum FastMath {
         p = p * r + 5.000_000_1e-1
         let r2 = r * r
         let e = p * r2 + r + 1
-        let bits = (SIMD8<Int32>(n, rounding: .toNearestOrEven) &+ 127) &<< 23
+        let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let bits = (ni &+ 127) &<< 23
         return e * unsafeBitCast(bits, to: SIMD8<Float>.self)
     }
 
     @inline(__always) @usableFromInline
     static func exp(_ x: Float) -> Float { exp(SIMD8(repeating: x))[0] }
 
-    /// tanh(x) = sign(x)·(1 − 2/(e^{2|x|} + 1)); exact to a few ulp, saturates cleanly for |x| > 9.
+    /// tanh(x) = 1 − 2/(e^{2x} + 1); exact to a few ulp, saturates cleanly for |x| > 9.
     @inline(__always) @usableFromInline
     static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let ax: SIMD8<Float> = x.replacing(with: -x, where: x .< 0)
-        let e: SIMD8<Float> = exp(ax + ax)
+        // Saturates correctly for both signs: e → 0 gives −1, e → large gives 1.
+        let e: SIMD8<Float> = exp(x + x)
         let one = SIMD8<Float>(repeating: 1)
         let t: SIMD8<Float> = one - (one + one) / (e + one)
         // Small |x|: the subtraction above loses relative precision; the odd Taylor series to x⁹ is exact to
@@ -42,7 +48,7 @@ enum FastMath {
         poly = poly * x2 + SIMD8<Float>(repeating: -1.0 / 3)
         poly = poly * x2 + SIMD8<Float>(repeating: 1)
         let series: SIMD8<Float> = x * poly
-        let big = t.replacing(with: -t, where: x .< 0)
-        return big.replacing(with: series, where: ax .< 0.1)
+        let small = (x .< 0.1) .& (x .> -0.1)
+        return t.replacing(with: series, where: small)
     }
 }

@@ -45,18 +45,20 @@ public final class GPTModel: @unchecked Sendable {
     }
 
     /// Writes `model.safetensors` (parameters under the reference model's names, F32) atomically.
-    public func saveWeights(to url: URL, metadata: [String: String] = [:]) throws {
+    @discardableResult
+    public func saveWeights(to url: URL, metadata: [String: String] = [:]) throws -> String {
         try Self.writeTensors(params, layout: layout, prefix: "", to: url, metadata: metadata)
     }
 
+    @discardableResult
     package static func writeTensors(_ buf: FloatBuffer, layout: ParameterLayout, prefix: String, to url: URL,
-                                     metadata: [String: String]) throws {
+                                     metadata: [String: String]) throws -> String {
         var w = SafeTensorsWriter(metadata: metadata)
         for t in layout.tensors {
             try w.add(prefix + t.name, dtype: .f32, shape: t.shape,
                       raw: UnsafeRawBufferPointer(start: buf.pointer + t.offset, count: t.count * 4))
         }
-        try w.write(to: url)
+        return try w.write(to: url)
     }
 
     /// Fills `buf` from a safetensors file with one tensor per parameter (names `prefix + name`), checking
@@ -91,9 +93,10 @@ public final class GPTModel: @unchecked Sendable {
         return model
     }
 
-    /// Writes `config.json` and `model.safetensors` into `directory` (each atomically).
-    public func save(directory: URL) throws {
+    /// Writes `config.json` and `model.safetensors` into `directory` (each atomically); returns the weights' SHA-256.
+    @discardableResult
+    public func save(directory: URL) throws -> String {
         try AtomicFile.write(config.jsonData(), to: directory.appendingPathComponent("config.json"))
-        try saveWeights(to: directory.appendingPathComponent("model.safetensors"), metadata: ["format": "aigc-gpt2"])
+        return try saveWeights(to: directory.appendingPathComponent("model.safetensors"), metadata: ["format": "aigc-gpt2"])
     }
 }

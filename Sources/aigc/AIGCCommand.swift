@@ -13,6 +13,9 @@ struct AIGCCommand: AsyncParsableCommand {
             EncodeCommand.self,
             DecodeCommand.self,
             CountCommand.self,
+            PretrainCommand.self,
+            GenerateCommand.self,
+            ExportHFCommand.self,
         ]
     )
 }

@@ -2,14 +2,13 @@ extension Kernels {
     /// out[N, OC] = inp[N, C] · W[OC, C]ᵀ + bias (bias optional). W is `[out, in]` like `torch.nn.Linear`.
     package static func matmulForward(out: FP, inp: CFP, weight: CFP, bias: CFP?, N: Int, C: Int, OC: Int,
                                       profile: BLASProfile?) {
-        BLAS.sgemm(transA: false, transB: true, m: N, n: OC, k: C, alpha: 1, a: inp, lda: C, b: weight, ldb: C,
-                   beta: 0, c: out, ldc: OC, profile: profile)
+        // Start from the bias rows and accumulate (beta = 1): cheaper than OpenBLAS's beta = 0 pass plus a
+        // separate bias pass.
         if let bias {
-            for n in 0..<N {
-                let o = out + n * OC
-                for j in 0..<OC { o[j] += bias[j] }
-            }
+            for n in 0..<N { (out + n * OC).update(from: bias, count: OC) }
         }
+        BLAS.sgemm(transA: false, transB: true, m: N, n: OC, k: C, alpha: 1, a: inp, lda: C, b: weight, ldb: C,
+                   beta: bias == nil ? 0 : 1, c: out, ldc: OC, profile: profile)
     }
 
     /// dinp = dout·W (or += with `accumulateInput`), dweight += doutᵀ·inp, dbias += column sums of dout.
