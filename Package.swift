@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "AIGCTextTests", dependencies: ["AIGCText", "CICU"]),
         .testTarget(name: "AIGCFormatsTests", dependencies: ["AIGCFormats"]),
         .testTarget(name: "AIGCModelTests", dependencies: ["AIGCModel", "AIGCFormats"]),
+        .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer"]),
         .testTarget(name: "CLITests", dependencies: ["aigc"]),
     ]
 )

@@ -16,6 +16,7 @@ struct AIGCCommand: AsyncParsableCommand {
             PretrainCommand.self,
             GenerateCommand.self,
             ExportHFCommand.self,
+            TrainTokenizerCommand.self,
         ]
     )
 }
