@@ -44,6 +44,8 @@ struct NormalizeCommand: AsyncParsableCommand {
     var invalid: InvalidUTF8Policy = .replace
     @Option(name: .shortAndLong, help: "Write here (atomically) instead of stdout.")
     var output: String?
+    @Option(help: "Worker threads (default: all cores). The output is identical for any value.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Print statistics to stderr.")
     var stats = false
     @Argument(help: "Input files (default: stdin).")
@@ -89,7 +91,7 @@ struct NormalizeCommand: AsyncParsableCommand {
                 }
                 let size = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
                 let progress = ProgressReporter("normalize \(path)", total: size.map(Double.init))
-                var stream = StreamingNormalizer(normalizer, source: path == "-" ? "<stdin>" : path)
+                var stream = StreamingNormalizer(normalizer, source: path == "-" ? "<stdin>" : path, chunkSize: 8 << 20, threads: threads)
                 while true {
                     let chunk = handle.readData(ofLength: 4 << 20)
                     if chunk.isEmpty { break }
