@@ -114,6 +114,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
                 switch o {
                 case .dropped(let reason, let message): early[i] = (reason, message)
                 case .kept(let c):
+                    for (k, v) in c.pii { pii[k, default: 0] += v }
                     if dedup.isExactDuplicate(c.hash) {
                         early[i] = (.exactDuplicate, "same normalized content as an earlier record")
                     } else {
@@ -135,7 +136,6 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
                 let c = survivors[s].1
                 let rr = rendered[s]
                 s += 1
-                for (k, v) in c.pii { pii[k, default: 0] += v }
                 let split: Split = c.hash.unitInterval < options.valFraction ? .val : .train
                 var outcome: Rejection? = nil
                 if dedup.isNearDuplicate(rr.bands ?? []) {
