@@ -10,6 +10,9 @@ struct AIGCCommand: AsyncParsableCommand {
         version: AIGCVersion.string,
         subcommands: [
             NormalizeCommand.self,
+            EncodeCommand.self,
+            DecodeCommand.self,
+            CountCommand.self,
             CorpusCommand.self,
         ]
     )
