@@ -17,7 +17,10 @@ public final class TensorShardOutput: CorpusOutput {
 
     public static let tensorNames = ["input_ids", "labels", "position_ids", "segment_ids"]
 
-    public init(directory: URL, format: OutputFormat, packing: PackingMode, seqLen: Int, padID: UInt32, rowsPerShard: Int) {
+    public private(set) var wantsCheckpoint = false
+
+    public init(directory: URL, format: OutputFormat, packing: PackingMode, seqLen: Int, padID: UInt32, rowsPerShard: Int,
+                resume: OutputCheckpoint? = nil) {
         self.directory = directory
         self.format = format
         self.rowsPerShard = max(1, rowsPerShard)
@@ -26,6 +29,26 @@ public final class TensorShardOutput: CorpusOutput {
             packers[s] = Packer(mode: packing, seqLen: seqLen, padID: padID)
             blocks[s] = RowBlock(seqLen: seqLen)
         }
+        if let r = resume {
+            for s in Split.allCases {
+                if let p = r.packers[s.rawValue] { packers[s] = p }
+                if let b = r.blocks[s.rawValue] { blocks[s] = b }
+                if let c = r.shardCounts[s.rawValue] { shardCounts[s] = c }
+            }
+            files = r.files.map { WrittenFile(url: directory.appendingPathComponent($0.path), bytes: $0.bytes, sha256: $0.sha256) }
+        }
+    }
+
+    public func checkpoint() throws -> OutputCheckpoint {
+        wantsCheckpoint = false
+        var c = OutputCheckpoint()
+        for s in Split.allCases {
+            c.packers[s.rawValue] = packers[s]
+            c.blocks[s.rawValue] = blocks[s]
+            c.shardCounts[s.rawValue] = shardCounts[s, default: 0]
+        }
+        c.files = files.map { .init(path: $0.url.lastPathComponent, bytes: $0.bytes, sha256: $0.sha256) }
+        return c
     }
 
     public var stats: [Split: DatasetManifest.SplitStats] {
@@ -70,6 +93,7 @@ public final class TensorShardOutput: CorpusOutput {
                 try w.commit()
                 files.append(WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256))
             }
+            wantsCheckpoint = true
             block.inputIDs.removeSubrange(0..<n); block.labels.removeSubrange(0..<n)
             block.positionIDs.removeSubrange(0..<n); block.segmentIDs.removeSubrange(0..<n)
         }
