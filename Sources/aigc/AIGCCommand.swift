@@ -17,6 +17,7 @@ struct AIGCCommand: AsyncParsableCommand {
             GenerateCommand.self,
             ExportHFCommand.self,
             TrainTokenizerCommand.self,
+            CorpusCommand.self,
         ]
     )
 }
