@@ -11,6 +11,9 @@ struct AIGCCommand: AsyncParsableCommand {
         subcommands: [
             NormalizeCommand.self,
             CorpusCommand.self,
+            EncodeCommand.self,
+            DecodeCommand.self,
+            CountCommand.self,
         ]
     )
 }
