@@ -14,6 +14,7 @@ struct AIGCCommand: AsyncParsableCommand {
             EncodeCommand.self,
             DecodeCommand.self,
             CountCommand.self,
+            AuditCommand.self,
         ]
     )
 }

@@ -51,9 +51,10 @@ public struct TextScanner {
     }
 
     /// Scans one text. Per-text results come back; script counters accumulate across calls.
-    public mutating func scan(_ p: UnsafeBufferPointer<UInt8>) -> TextScan {
+    public mutating func scan(_ p: UnsafeBufferPointer<UInt8>, collect: Bool = true) -> TextScan {
         var r = TextScan()
         r.bytes = p.count
+        if !collect { return scanHealth(p, into: &r) }
         wordHashes.removeAll(keepingCapacity: true)
         wordStarts.removeAll(keepingCapacity: true)
         wordEnds.removeAll(keepingCapacity: true)
@@ -120,24 +121,7 @@ public struct TextScanner {
                     // L* = 1...5, M* = 6...8, N* = 9...11; Zs/Zl/Zp = 12...14.
                     isWordChar = cat >= 1 && cat <= 11
                     isSpace = cat >= 12 && cat <= 14 || scalar == 0x85
-                    if scalar == 0xFFFD {
-                        r.replacement += 1
-                        if r.firstReplacement < 0 { r.firstReplacement = i }
-                    } else if cat == 15 || cat == 16 { // Cc, Cf
-                        switch FormatCharacterClass.of(scalar) {
-                        case .bidi?:
-                            r.bidi += 1
-                            if r.firstBidi < 0 { r.firstBidi = i }
-                        case .zeroWidth?:
-                            r.zeroWidth += 1
-                            if r.firstZeroWidth < 0 { r.firstZeroWidth = i }
-                        default:
-                            if scalar != 0x85 {
-                                r.otherControl += 1
-                                if r.firstOtherControl < 0 { r.firstOtherControl = i }
-                            }
-                        }
-                    }
+                    Self.classify(scalar, at: i, &r)
                 }
             }
             r.chars += 1
@@ -180,5 +164,74 @@ public struct TextScanner {
         return r
     }
 
-    public mutating func scan(_ bytes: [UInt8]) -> TextScan { bytes.withUnsafeBufferPointer { scan($0) } }
+    /// Health only (no scripts, words, byte scripts): for the raw text when normalization changed it.
+    private func scanHealth(_ p: UnsafeBufferPointer<UInt8>, into r: inout TextScan) -> TextScan {
+        let n = p.count
+        var i = 0
+        var runScalar: UInt32 = 0xFFFF_FFFF
+        var runLength = 0
+        var runStart = 0
+        while i < n {
+            let b = p[i]
+            var scalar: UInt32
+            var len = 1
+            if b < 0x80 {
+                scalar = UInt32(b)
+                if (b < 0x20 && b != 0x20 && b != 0x0A && b != 0x09 && b != 0x0D) || b == 0x7F {
+                    r.otherControl += 1
+                    if r.firstOtherControl < 0 { r.firstOtherControl = i }
+                }
+            } else {
+                r.nonASCII = true
+                let (ok, l) = UTF8Bytes.validSequenceLength(p, at: i)
+                len = l
+                if !ok {
+                    r.invalidUTF8 += 1
+                    if r.firstInvalidUTF8 < 0 { r.firstInvalidUTF8 = i }
+                    scalar = 0xFFFF_FFFE
+                } else {
+                    scalar = UTF8Bytes.decode(p, at: i).scalar
+                    Self.classify(scalar, at: i, &r)
+                }
+            }
+            r.chars += 1
+            if scalar == runScalar {
+                runLength += 1
+            } else {
+                if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+                runScalar = scalar; runLength = 1; runStart = i
+            }
+            i += len
+        }
+        if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+        return r
+    }
+
+    /// Counts U+FFFD and control/format characters of a non-ASCII scalar.
+    @inline(__always) static func classify(_ scalar: UInt32, at i: Int, _ r: inout TextScan) {
+        if scalar == 0xFFFD {
+            r.replacement += 1
+            if r.firstReplacement < 0 { r.firstReplacement = i }
+            return
+        }
+        let cat = UnicodeInfo.category(scalar).rawValue
+        guard cat == 15 || cat == 16 else { return } // Cc, Cf
+        switch FormatCharacterClass.of(scalar) {
+        case .bidi?:
+            r.bidi += 1
+            if r.firstBidi < 0 { r.firstBidi = i }
+        case .zeroWidth?:
+            r.zeroWidth += 1
+            if r.firstZeroWidth < 0 { r.firstZeroWidth = i }
+        default:
+            if scalar != 0x85 {
+                r.otherControl += 1
+                if r.firstOtherControl < 0 { r.firstOtherControl = i }
+            }
+        }
+    }
+
+    public mutating func scan(_ bytes: [UInt8], collect: Bool = true) -> TextScan {
+        bytes.withUnsafeBufferPointer { scan($0, collect: collect) }
+    }
 }
