@@ -10,10 +10,10 @@ struct AIGCCommand: AsyncParsableCommand {
         version: AIGCVersion.string,
         subcommands: [
             NormalizeCommand.self,
-            CorpusCommand.self,
             EncodeCommand.self,
             DecodeCommand.self,
             CountCommand.self,
+            CorpusCommand.self,
             AuditCommand.self,
         ]
     )

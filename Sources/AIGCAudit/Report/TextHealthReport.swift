@@ -17,6 +17,8 @@ public struct TextHealthReport: Codable, Sendable, Equatable {
     /// Conversations not in the order: optional system, then user/assistant alternating, ending with assistant.
     public var roleOrderErrors: UInt64 = 0
 
+    public init() {}
+
     enum CodingKeys: String, CodingKey {
         case invalidUTF8Documents = "invalid_utf8_documents", nfkcWouldChangeDocuments = "nfkc_would_change_documents"
         case controlCharacters = "control_characters", replacementCharacterDocuments = "replacement_character_documents"

@@ -37,8 +37,11 @@ public struct PIIScrubber: Sendable {
                 if kinds.contains(.ip), let m = ipv4(text, at: i) ?? ipv6(text, at: i) {
                     out.append(PIIMatch(kind: .ip, range: m)); i = m.upperBound; continue
                 }
-                if kinds.contains(.creditCard), Self.isDigit(c), let m = creditCard(text, at: i) {
-                    out.append(PIIMatch(kind: .creditCard, range: m)); i = m.upperBound; continue
+                if Self.isDigit(c), let (m, luhn) = cardCandidate(text, at: i) {
+                    // A card-shaped number that fails Luhn is skipped whole (not re-read as a phone number).
+                    if luhn && kinds.contains(.creditCard) { out.append(PIIMatch(kind: .creditCard, range: m)) }
+                    i = m.upperBound
+                    continue
                 }
                 if kinds.contains(.phone), Self.isDigit(c) || c == 0x2B || c == 0x28, let m = phone(text, at: i) {
                     out.append(PIIMatch(kind: .phone, range: m)); i = m.upperBound; continue
@@ -131,7 +134,8 @@ public struct PIIScrubber: Sendable {
         return start..<end
     }
 
-    private func creditCard(_ t: UnsafeBufferPointer<UInt8>, at start: Int) -> Range<Int>? {
+    /// A 13–19 digit number (digits optionally grouped by single spaces or hyphens) and whether it passes Luhn.
+    private func cardCandidate(_ t: UnsafeBufferPointer<UInt8>, at start: Int) -> (Range<Int>, Bool)? {
         var i = start
         var digits: [UInt8] = []
         var end = start
@@ -153,7 +157,7 @@ public struct PIIScrubber: Sendable {
             if k % 2 == 1 { x *= 2; if x > 9 { x -= 9 } }
             sum += x
         }
-        return sum % 10 == 0 ? start..<end : nil
+        return (start..<end, sum % 10 == 0)
     }
 
     private func phone(_ t: UnsafeBufferPointer<UInt8>, at start: Int) -> Range<Int>? {

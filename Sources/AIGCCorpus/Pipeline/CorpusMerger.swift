@@ -44,7 +44,7 @@ public struct CorpusMerger {
         guard let format = OutputFormat(rawValue: try opt("output_format")),
               let packing = PackingMode(rawValue: try opt("packing")),
               let seqLen = Int(try opt("seq_len")), let rows = Int(try opt("rows_per_shard")),
-              let bands = first.options["minhash"].flatMap({ $0.split(separator: " ").dropFirst(2).first }).flatMap({ Int($0) })
+              let bands = Int(try opt("minhash_bands"))
         else { throw AIGCError.input(location: "manifest.json", message: "unreadable options") }
         guard let eot = first.specialTokens[ChatTemplate.endOfText] else {
             throw AIGCError.input(location: "manifest.json", message: "no end-of-text special token recorded")
