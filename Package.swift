@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "AIGCModelTests", dependencies: ["AIGCModel", "AIGCFormats"]),
         .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer"]),
         .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats"]),
+        .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
     ]
 )

@@ -18,6 +18,7 @@ struct AIGCCommand: AsyncParsableCommand {
             ExportHFCommand.self,
             TrainTokenizerCommand.self,
             CorpusCommand.self,
+            AuditCommand.self,
         ]
     )
 }
