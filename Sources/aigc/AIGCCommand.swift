@@ -10,6 +10,7 @@ struct AIGCCommand: AsyncParsableCommand {
         version: AIGCVersion.string,
         subcommands: [
             NormalizeCommand.self,
+            GanCommand.self,
         ]
     )
 }
