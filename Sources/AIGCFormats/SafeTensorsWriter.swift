@@ -111,11 +111,13 @@ public struct SafeTensorsWriter: Sendable {
         return out
     }
 
-    /// Writes the file atomically (temporary sibling, then rename).
-    public func write(to url: URL) throws {
+    /// Writes the file atomically (temporary sibling, then rename) and returns its SHA-256 (hex).
+    @discardableResult
+    public func write(to url: URL) throws -> String {
         let w = try AtomicFileWriter(url: url)
         try w.write(headerBytes())
         for e in entries { try w.write(e.bytes) }
         try w.commit()
+        return w.sha256
     }
 }

@@ -11,6 +11,7 @@ struct AIGCCommand: AsyncParsableCommand {
         subcommands: [
             NormalizeCommand.self,
             GanCommand.self,
+            PretrainCommand.self,
         ]
     )
 }
