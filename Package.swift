@@ -40,11 +40,9 @@ let package = Package(
         ),
 
         // Tests.
+        .testTarget(name: "AIGCCoreTests", dependencies: ["AIGCCore"]),
         .testTarget(name: "AIGCTextTests", dependencies: ["AIGCText", "CICU"]),
         .testTarget(name: "AIGCFormatsTests", dependencies: ["AIGCFormats"]),
-        .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer"]),
-        .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCFormats"]),
-        .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus"]),
         .testTarget(name: "AIGCModelTests", dependencies: ["AIGCModel", "AIGCFormats"]),
         .testTarget(name: "CLITests", dependencies: ["aigc"]),
     ]

@@ -12,6 +12,9 @@ struct AIGCCommand: AsyncParsableCommand {
             NormalizeCommand.self,
             GanCommand.self,
             PretrainCommand.self,
+            EncodeCommand.self,
+            DecodeCommand.self,
+            CountCommand.self,
         ]
     )
 }

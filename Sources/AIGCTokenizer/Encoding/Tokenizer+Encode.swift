@@ -1,0 +1,169 @@
+import AIGCCore
+import AIGCText
+import Foundation
+
+extension Tokenizer {
+    /// Below this many bytes one text is encoded on one thread.
+    static let parallelThreshold = 1 << 18
+
+    /// Encodes text with no special-token handling: special-token text is ordinary text.
+    public func encodeOrdinary(_ text: String) -> [UInt32] {
+        var s = text
+        return s.withUTF8 { encodeOrdinary(bytes: $0) }
+    }
+
+    /// Encodes valid UTF-8 bytes with no special-token handling, in parallel for large inputs (same result).
+    public func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>) -> [UInt32] {
+        if let nz = core.normalizer {
+            let normalized = (try? nz.normalize(bytes: Array(bytes))) ?? NormalizedText(original: Array(bytes), trackOffsets: false)
+            return normalized.bytes.withUnsafeBufferPointer { encodeNormalized($0) }
+        }
+        return encodeNormalized(bytes)
+    }
+
+    /// Encodes text that has already been through the normalizer.
+    func encodeNormalized(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt32] {
+        if threads > 1 && bytes.count >= Tokenizer.parallelThreshold && core.chunkable {
+            return encodeParallel(bytes)
+        }
+        var out: [UInt32] = []
+        out.reserveCapacity(bytes.count / 3 + 16)
+        encodeSegment(bytes, into: &out, scratch: BPEScratch())
+        return out
+    }
+
+    /// One segment (text between special tokens): HF prefix space, pre-tokenization, BPE.
+    @inline(__always)
+    func encodeSegment(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: BPEScratch) {
+        if p.isEmpty { return }
+        if core.hf.addPrefixSpace && p[0] != 0x20 {
+            var withSpace = [UInt8](repeating: 0x20, count: p.count + 1)
+            withSpace.withUnsafeMutableBufferPointer { w in _ = UnsafeMutableBufferPointer(rebasing: w[1...]).initialize(from: p) }
+            withSpace.withUnsafeBufferPointer { encodePieces($0, into: &out, scratch: scratch) }
+            return
+        }
+        encodePieces(p, into: &out, scratch: scratch)
+    }
+
+    @inline(__always)
+    func encodePieces(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: BPEScratch) {
+        guard let base = p.baseAddress else { return }
+        let model = core.model
+        switch core.pattern {
+        case .cl100k where core.hf.usesPatternOnly:
+            CL100kScanner().split(p) { r in model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch) }
+        case .o200k where core.hf.usesPatternOnly:
+            O200kScanner().split(p) { r in model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch) }
+        case .gpt2 where core.hf.usesPatternOnly:
+            GPT2Scanner().split(p) { r in model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch) }
+        default:
+            core.preTokenizer.split(p) { r in model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch) }
+        }
+    }
+
+    /// Cuts at safe offsets, encodes the chunks on `threads` threads, concatenates in order.
+    func encodeParallel(_ p: UnsafeBufferPointer<UInt8>) -> [UInt32] {
+        let target = max(1 << 16, min(1 << 20, p.count / (threads * 4)))
+        let cuts = TextChunker.cuts(p, target: target)
+        let results = ParallelMap.run(count: cuts.count, threads: threads) { k, scratch -> [UInt32] in
+            let a = k == 0 ? 0 : cuts[k - 1]
+            var out: [UInt32] = []
+            out.reserveCapacity((cuts[k] - a) / 3 + 16)
+            self.encodeSegment(UnsafeBufferPointer(rebasing: p[a..<cuts[k]]), into: &out, scratch: scratch)
+            return out
+        }
+        var total = 0
+        for r in results { total += r.count }
+        var out: [UInt32] = []
+        out.reserveCapacity(total)
+        for r in results { out.append(contentsOf: r) }
+        return out
+    }
+
+    /// Encodes text, recognizing the special tokens `allowedSpecial` allows. A special token's text that is not
+    /// allowed is an error naming it and its byte offset (tiktoken's rule), unless `disallowedSpecial` is
+    /// `.encodeAsText`.
+    public func encode(_ text: String, allowedSpecial: SpecialTokenPolicy,
+                       disallowedSpecial: DisallowedSpecialPolicy = .error) throws -> [UInt32] {
+        var s = text
+        return try s.withUTF8 { try encode(bytes: $0, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial) }
+    }
+
+    public func encode(bytes p: UnsafeBufferPointer<UInt8>, allowedSpecial: SpecialTokenPolicy,
+                       disallowedSpecial: DisallowedSpecialPolicy = .error) throws -> [UInt32] {
+        var out: [UInt32] = []
+        try encodeWithSpecials(p, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial) { seg in
+            switch seg {
+            case .text(let r): out.append(contentsOf: encodeOrdinary(bytes: UnsafeBufferPointer(rebasing: p[r])))
+            case .special(let id, _): out.append(id)
+            }
+        }
+        return out
+    }
+
+    enum Segment { case text(Range<Int>), special(UInt32, Range<Int>) }
+
+    /// Splits the text into ordinary segments and allowed special tokens, enforcing the disallowed rule.
+    func encodeWithSpecials(_ p: UnsafeBufferPointer<UInt8>, allowedSpecial: SpecialTokenPolicy,
+                            disallowedSpecial: DisallowedSpecialPolicy, _ body: (Segment) -> Void) throws {
+        if disallowedSpecial == .error {
+            if let (off, e) = specials.next(in: p, from: 0, accept: { !allowedSpecial.allows($0.text) }) {
+                throw AIGCError.input(location: "byte \(off)",
+                                      message: "the text contains the special token \(e.text) which is not allowed; allow it or encode it as ordinary text")
+            }
+        }
+        var start = 0
+        var from = 0
+        if allowedSpecial != .none {
+            while let (off, e) = specials.next(in: p, from: from, accept: { allowedSpecial.allows($0.text) }) {
+                if off > start { body(.text(start..<off)) }
+                body(.special(e.id, off..<(off + e.bytes.count)))
+                start = off + e.bytes.count
+                from = start
+            }
+        }
+        if start < p.count { body(.text(start..<p.count)) }
+    }
+
+    /// Number of tokens `encodeOrdinary` would give, without keeping the ids.
+    public func count(_ text: String) -> Int {
+        var s = text
+        return s.withUTF8 { count(bytes: $0) }
+    }
+
+    public func count(bytes p: UnsafeBufferPointer<UInt8>) -> Int {
+        if core.normalizer != nil || (threads > 1 && p.count >= Tokenizer.parallelThreshold) {
+            return encodeOrdinary(bytes: p).count
+        }
+        guard let base = p.baseAddress else { return 0 }
+        var total = 0
+        var out: [UInt32] = []
+        out.reserveCapacity(1024)
+        let scratch = BPEScratch()
+        let model = core.model
+        if core.hf.addPrefixSpace || !core.hf.usesPatternOnly { return encodeOrdinary(bytes: p).count }
+        core.preTokenizer.split(p) { r in
+            model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch)
+            if out.count > 512 { total += out.count; out.removeAll(keepingCapacity: true) }
+        }
+        return total + out.count
+    }
+
+    /// Encodes many texts in parallel (`encode` with the given policies); results in input order.
+    public func encodeBatch(_ texts: [String], allowedSpecial: SpecialTokenPolicy = .none,
+                            disallowedSpecial: DisallowedSpecialPolicy = .encodeAsText) throws -> [[UInt32]] {
+        var single = self
+        single.threads = 1
+        let results = ParallelMap.run(count: texts.count, threads: threads) { i, _ -> Result<[UInt32], Error> in
+            Result { try single.encode(texts[i], allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial) }
+        }
+        return try results.map { try $0.get() }
+    }
+
+    /// `encodeOrdinary` of many texts in parallel; results in input order.
+    public func encodeOrdinaryBatch(_ texts: [String]) -> [[UInt32]] {
+        var single = self
+        single.threads = 1
+        return ParallelMap.run(count: texts.count, threads: threads) { i, _ in single.encodeOrdinary(texts[i]) }
+    }
+}

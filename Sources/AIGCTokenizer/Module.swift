@@ -1,2 +1,0 @@
-// AIGCTokenizer: see ARCHITECTURE.md for what this module owns.
-import AIGCCore

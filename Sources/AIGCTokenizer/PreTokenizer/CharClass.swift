@@ -1,0 +1,186 @@
+import CICU
+
+/// Pre-tokenizer character classes (bits from `cicu_props.h`), looked up through a table for the BMP that is built
+/// once from ICU and by a direct ICU call above it.
+@usableFromInline
+enum CharClass {
+    @usableFromInline static let L: UInt8 = 1
+    @usableFromInline static let N: UInt8 = 2
+    @usableFromInline static let WS: UInt8 = 4
+    @usableFromInline static let M: UInt8 = 8
+    @usableFromInline static let upper: UInt8 = 16
+    @usableFromInline static let lower: UInt8 = 32
+
+    /// Classes of U+0000…U+FFFF (64 KiB, built on first use in well under a millisecond).
+    nonisolated(unsafe) static let bmp: UnsafeMutablePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 0x10000)
+        cicu_tok_class_fill(0, 0x10000, p)
+        return p
+    }()
+
+    @inline(__always) static func of(_ c: UInt32) -> UInt8 {
+        c < 0x10000 ? bmp[Int(c)] : cicu_tok_class(c)
+    }
+}
+
+/// A cursor over UTF-8 bytes shared by the scanners. Decoding never reads out of bounds: a malformed or truncated
+/// sequence is one byte of class 0 (a "symbol").
+@usableFromInline
+struct ScanText {
+    let p: UnsafePointer<UInt8>
+    let n: Int
+    let table: UnsafeMutablePointer<UInt8>
+
+    init(_ b: UnsafeBufferPointer<UInt8>) {
+        p = b.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        n = b.count
+        table = CharClass.bmp
+    }
+
+    /// The code point at `i` and its length in bytes.
+    @inline(__always) func decode(_ i: Int) -> (c: UInt32, len: Int) {
+        let b0 = p[i]
+        if b0 < 0x80 { return (UInt32(b0), 1) }
+        if b0 < 0xE0 {
+            if b0 >= 0xC2 && i + 1 < n && p[i + 1] & 0xC0 == 0x80 {
+                return (UInt32(b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F), 2)
+            }
+            return (0xFFFF_FFFF, 1)
+        }
+        if b0 < 0xF0 {
+            if i + 2 < n && p[i + 1] & 0xC0 == 0x80 && p[i + 2] & 0xC0 == 0x80 {
+                return (UInt32(b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F), 3)
+            }
+            return (0xFFFF_FFFF, 1)
+        }
+        if b0 < 0xF5 && i + 3 < n && p[i + 1] & 0xC0 == 0x80 && p[i + 2] & 0xC0 == 0x80 && p[i + 3] & 0xC0 == 0x80 {
+            return (UInt32(b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6
+                        | UInt32(p[i + 3] & 0x3F), 4)
+        }
+        return (0xFFFF_FFFF, 1)
+    }
+
+    @inline(__always) func cls(_ c: UInt32) -> UInt8 {
+        if c < 0x10000 { return table[Int(c)] }
+        return c == 0xFFFF_FFFF ? 0 : cicu_tok_class(c)
+    }
+
+    /// Class of the code point at `i` (0 at the end).
+    @inline(__always) func clsAt(_ i: Int) -> UInt8 {
+        if i >= n { return 0 }
+        let b = p[i]
+        if b < 0x80 { return table[Int(b)] }
+        return cls(decode(i).c)
+    }
+
+    /// End of the run of code points from `i` whose class intersects `mask`.
+    @inline(__always) func run(_ i: Int, _ mask: UInt8) -> Int {
+        var i = i
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                if table[Int(b)] & mask == 0 { return i }
+                i += 1
+            } else {
+                let (c, l) = decode(i)
+                if cls(c) & mask == 0 { return i }
+                i += l
+            }
+        }
+        return i
+    }
+
+    /// Like `run` but at most `maxCount` code points.
+    @inline(__always) func run(_ i: Int, _ mask: UInt8, max maxCount: Int) -> Int {
+        var i = i, k = 0
+        while i < n && k < maxCount {
+            let (c, l) = decode(i)
+            if cls(c) & mask == 0 { return i }
+            i += l; k += 1
+        }
+        return i
+    }
+
+    /// End of the run of "symbols" `[^\s\p{L}\p{N}]` from `i`.
+    @inline(__always) func symbolRun(_ i: Int) -> Int {
+        var i = i
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                if table[Int(b)] & (CharClass.L | CharClass.N | CharClass.WS) != 0 { return i }
+                i += 1
+            } else {
+                let (c, l) = decode(i)
+                if cls(c) & (CharClass.L | CharClass.N | CharClass.WS) != 0 { return i }
+                i += l
+            }
+        }
+        return i
+    }
+
+    /// Whitespace run from `i`: its end, the start of its last code point, and the end of its last `\r`/`\n` (or -1).
+    @inline(__always) func whitespaceRun(_ i: Int) -> (end: Int, lastStart: Int, lastNewlineEnd: Int) {
+        var i = i, last = i, nl = -1
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                if table[Int(b)] & CharClass.WS == 0 { break }
+                if b == 0x0A || b == 0x0D { nl = i + 1 }
+                last = i; i += 1
+            } else {
+                let (c, l) = decode(i)
+                if cls(c) & CharClass.WS == 0 { break }
+                last = i; i += l
+            }
+        }
+        return (i, last, nl)
+    }
+
+    /// Bytes from `i` while they are in the given ASCII set (`\r`, `\n` and optionally `/`).
+    @inline(__always) func newlineRun(_ i: Int, slash: Bool) -> Int {
+        var i = i
+        while i < n {
+            let b = p[i]
+            if b == 0x0A || b == 0x0D || (slash && b == 0x2F) { i += 1 } else { break }
+        }
+        return i
+    }
+
+    @inline(__always) func lowerASCII(_ i: Int) -> UInt8 { i < n ? p[i] | 0x20 : 0 }
+
+    /// Case-insensitive `'s|'t|'re|'ve|'m|'ll|'d` (with Unicode simple case folding: `ſ` U+017F matches `s`) after
+    /// the apostrophe at `q - 1`; returns the end or nil.
+    @inline(__always) func contractionCI(after q: Int) -> Int? {
+        guard q < n else { return nil }
+        let b = p[q]
+        switch b | 0x20 {
+        case UInt8(ascii: "s"), UInt8(ascii: "d"), UInt8(ascii: "m"), UInt8(ascii: "t"):
+            if b >= 0x41 && b <= 0x7A && (b <= 0x5A || b >= 0x61) { return q + 1 }
+        case UInt8(ascii: "l"):
+            if q + 1 < n && (b == 0x4C || b == 0x6C) && lowerASCII(q + 1) == UInt8(ascii: "l") && isLetter(q + 1) { return q + 2 }
+        case UInt8(ascii: "v"):
+            if q + 1 < n && (b == 0x56 || b == 0x76) && lowerASCII(q + 1) == UInt8(ascii: "e") && isLetter(q + 1) { return q + 2 }
+        case UInt8(ascii: "r"):
+            if q + 1 < n && (b == 0x52 || b == 0x72) && lowerASCII(q + 1) == UInt8(ascii: "e") && isLetter(q + 1) { return q + 2 }
+        default: break
+        }
+        if b == 0xC5 && q + 1 < n && p[q + 1] == 0xBF { return q + 2 }  // ſ
+        return nil
+    }
+
+    @inline(__always) private func isLetter(_ i: Int) -> Bool {
+        let b = p[i]
+        return (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    }
+
+    /// Case-sensitive `'s|'t|'re|'ve|'m|'ll|'d` after the apostrophe at `q - 1`.
+    @inline(__always) func contractionLower(after q: Int) -> Int? {
+        guard q < n else { return nil }
+        switch p[q] {
+        case UInt8(ascii: "s"), UInt8(ascii: "d"), UInt8(ascii: "m"), UInt8(ascii: "t"): return q + 1
+        case UInt8(ascii: "l"): return q + 1 < n && p[q + 1] == UInt8(ascii: "l") ? q + 2 : nil
+        case UInt8(ascii: "v"), UInt8(ascii: "r"): return q + 1 < n && p[q + 1] == UInt8(ascii: "e") ? q + 2 : nil
+        default: return nil
+        }
+    }
+}

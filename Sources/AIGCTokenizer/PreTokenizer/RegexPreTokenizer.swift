@@ -1,0 +1,136 @@
+import AIGCCore
+import CICU
+
+/// Pre-tokenization by any regex through ICU's engine. Pre-tokens are the matches and, with `.isolated` (HF
+/// `Split(behavior: "Isolated")`, the default), also the non-empty gaps between them; `.matchesOnly` drops the gaps
+/// as tiktoken does. `\s` and `\S` are rewritten to the Unicode `White_Space` property, which is what tiktoken (Rust
+/// regex) and HF (Oniguruma) mean by them (ICU's own `\s` lacks U+000B and U+0085).
+public final class RegexPreTokenizer: PreTokenizer, @unchecked Sendable {
+    public enum Behavior: String, Sendable { case isolated, matchesOnly, removed, mergedWithPrevious, mergedWithNext, contiguous }
+
+    public let pattern: String
+    public let behavior: Behavior
+    public let invert: Bool
+    /// The compiled pattern, never matched directly (not thread-safe): each `split` clones it.
+    private let compiled: OpaquePointer
+
+    public init(pattern: String, behavior: Behavior = .isolated, invert: Bool = false, caseInsensitive: Bool = false) throws {
+        self.pattern = pattern
+        self.behavior = behavior
+        self.invert = invert
+        let translated = Array(RegexPreTokenizer.translate(pattern).utf16)
+        var err: Int32 = 0, off: Int32 = -1
+        guard let re = cicu_regex_open(translated, Int32(translated.count), caseInsensitive ? 2 : 0, &err, &off) else {
+            throw AIGCError.usage("invalid pre-tokenizer regex \(pattern.debugDescription) (ICU error \(err) at offset \(off))")
+        }
+        compiled = re
+    }
+
+    deinit { cicu_regex_close(compiled) }
+
+    /// Rewrites `\s`/`\S` outside and inside character classes to the White_Space property.
+    static func translate(_ p: String) -> String {
+        var out = ""
+        var it = Array(p.unicodeScalars)[...]
+        var inClass = 0
+        while let c = it.popFirst() {
+            if c == "\\", let d = it.popFirst() {
+                switch d {
+                case "s": out += inClass > 0 ? "\\p{White_Space}" : "[\\p{White_Space}]"
+                case "S": out += inClass > 0 ? "\\P{White_Space}" : "[^\\p{White_Space}]"
+                default: out.unicodeScalars.append(c); out.unicodeScalars.append(d)
+                }
+                continue
+            }
+            if c == "[" { inClass += 1 } else if c == "]" && inClass > 0 { inClass -= 1 }
+            out.unicodeScalars.append(c)
+        }
+        return out
+    }
+
+    /// Match ranges in UTF-8 byte offsets.
+    func matches(_ text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        // UTF-16 copy and the byte offset of every UTF-16 unit (plus the end).
+        var u16: [UInt16] = []
+        var byteAt: [Int] = []
+        u16.reserveCapacity(text.count)
+        byteAt.reserveCapacity(text.count + 1)
+        let t = ScanText(text)
+        var i = 0
+        while i < t.n {
+            var (c, l) = t.decode(i)
+            if c == 0xFFFF_FFFF { c = 0xFFFD }
+            if c >= 0x10000 {
+                u16.append(UInt16(0xD800 + ((c - 0x10000) >> 10))); byteAt.append(i)
+                u16.append(UInt16(0xDC00 + ((c - 0x10000) & 0x3FF))); byteAt.append(i)
+            } else {
+                u16.append(UInt16(c)); byteAt.append(i)
+            }
+            i += l
+        }
+        byteAt.append(t.n)
+        var err: Int32 = 0
+        guard let re = cicu_regex_clone(compiled, &err) else { return [] }
+        defer { cicu_regex_close(re) }
+        var out: [Range<Int>] = []
+        u16.withUnsafeBufferPointer { u in
+            guard cicu_regex_set_text(re, u.baseAddress, Int32(u.count)) == 0 else { return }
+            var a: Int32 = 0, b: Int32 = 0
+            while cicu_regex_find_next(re, &a, &b) == 1 {
+                if b > a { out.append(byteAt[Int(a)]..<byteAt[Int(b)]) }
+            }
+        }
+        return out
+    }
+
+    public func split(_ text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
+        let ms = matches(text)
+        if behavior == .matchesOnly && !invert {
+            for m in ms { body(m) }
+            return
+        }
+        // (range, isMatch) covering the text, HF `Split` semantics.
+        var parts: [(Range<Int>, Bool)] = []
+        var last = 0
+        for m in ms {
+            if m.lowerBound > last { parts.append((last..<m.lowerBound, false)) }
+            parts.append((m, true))
+            last = m.upperBound
+        }
+        if last < text.count { parts.append((last..<text.count, false)) }
+        if invert { parts = parts.map { ($0.0, !$0.1) } }
+        switch behavior {
+        case .isolated:
+            for p in parts { body(p.0) }
+        case .matchesOnly:
+            for p in parts where p.1 { body(p.0) }
+        case .removed:
+            for p in parts where !p.1 { body(p.0) }
+        case .mergedWithPrevious:
+            var cur: Range<Int>? = nil
+            for p in parts {
+                if p.1, let c = cur { cur = c.lowerBound..<p.0.upperBound } else {
+                    if let c = cur { body(c) }
+                    cur = p.0
+                }
+            }
+            if let c = cur { body(c) }
+        case .mergedWithNext:
+            var cur: Range<Int>? = nil
+            for p in parts {
+                if let c = cur { cur = c.lowerBound..<p.0.upperBound } else { cur = p.0 }
+                if !p.1, let c = cur { body(c); cur = nil }
+            }
+            if let c = cur { body(c) }
+        case .contiguous:
+            var cur: (Range<Int>, Bool)? = nil
+            for p in parts {
+                if let c = cur, c.1 == p.1 { cur = (c.0.lowerBound..<p.0.upperBound, c.1) } else {
+                    if let c = cur { body(c.0) }
+                    cur = p
+                }
+            }
+            if let c = cur { body(c.0) }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import AIGC
+import Foundation
+
+struct EncodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Encode text to token ids (exactly as tiktoken / HF tokenizers).",
+        discussion: """
+        The whole input (file or stdin) is one text; with --lines each \\n-separated line is encoded on its own \
+        (the \\n is not encoded, no line follows a final \\n) and gives one output line. Text output: ids separated \
+        by single spaces, one final \\n. u16/u32: raw little-endian ids (with --lines each line is followed by the \
+        terminator 0xFFFF / 0xFFFFFFFF). npy: a 1-D .npy array of uint32 (not with --lines). By default special-token \
+        text is ordinary text; --allowed-special all|TOK,TOK encodes those as their special ids.
+        """
+    )
+
+    @OptionGroup var tok: TokenizerOptions
+    @Flag(help: "Encode each line separately.")
+    var lines = false
+    @Option(help: "Special tokens recognized in the text: none (default), all, or a comma-separated list.")
+    var allowedSpecial: String = "none"
+    @Option(help: "Output format: text, u16, u32, npy.")
+    var format: IdFormat = .text
+    @Option(name: .shortAndLong, help: "Write here (atomically) instead of stdout.")
+    var output: String?
+    @Argument(help: "Input file (default: stdin).")
+    var file: String?
+
+    func run() async throws {
+        try await runCLI {
+            if lines && format == .npy { throw ValidationError("--format npy holds one array; it cannot be used with --lines") }
+            let t = try tok.load()
+            let policy: SpecialTokenPolicy
+            switch allowedSpecial {
+            case "none": policy = .none
+            case "all": policy = .all
+            default:
+                let names = allowedSpecial.split(separator: ",").map(String.init)
+                for n in names where t.specialTokens[n] == nil {
+                    throw AIGCError.usage("--allowed-special: \(n.debugDescription) is not a special token of \(t.name)")
+                }
+                policy = .some(Set(names))
+            }
+            let input = try readInput(file)
+            let sink = try OutputSink(path: output)
+            let location = file ?? "stdin"
+            func encodeText(_ p: UnsafeBufferPointer<UInt8>, line: Int?) throws -> [UInt32] {
+                if let bad = firstInvalidUTF8(p) {
+                    let where_ = line.map { "\(location):\($0)" } ?? location
+                    throw AIGCError.input(location: where_, message: "invalid UTF-8 at byte \(bad)")
+                }
+                if policy == .none { return t.encodeOrdinary(bytes: p) }
+                return try t.encode(bytes: p, allowedSpecial: policy, disallowedSpecial: .encodeAsText)
+            }
+            try input.withUnsafeBufferPointer { all in
+                if !lines {
+                    let ids = try encodeText(all, line: nil)
+                    try writeIds(ids, terminator: false, sink: sink, maxId: t.vocabularySize)
+                    return
+                }
+                // Lines in parallel batches, written in order.
+                var ranges: [Range<Int>] = []
+                var s = 0
+                for i in 0..<all.count where all[i] == 0x0A { ranges.append(s..<i); s = i + 1 }
+                if s < all.count { ranges.append(s..<all.count) }
+                let batch = 4096
+                var b = 0
+                while b < ranges.count {
+                    let part = Array(ranges[b..<min(ranges.count, b + batch)])
+                    let texts = part.map { String(decoding: all[$0], as: UTF8.self) }
+                    for (k, r) in part.enumerated() {
+                        if let bad = firstInvalidUTF8(UnsafeBufferPointer(rebasing: all[r])) {
+                            throw AIGCError.input(location: "\(location):\(b + k + 1)", message: "invalid UTF-8 at byte \(r.lowerBound + bad)")
+                        }
+                    }
+                    let encoded = policy == .none ? t.encodeOrdinaryBatch(texts)
+                        : try t.encodeBatch(texts, allowedSpecial: policy, disallowedSpecial: .encodeAsText)
+                    for ids in encoded { try writeIds(ids, terminator: true, sink: sink, maxId: t.vocabularySize) }
+                    b += batch
+                }
+            }
+            try sink.finish()
+        }
+    }
+
+    func writeIds(_ ids: [UInt32], terminator: Bool, sink: OutputSink, maxId: Int) throws {
+        switch format {
+        case .text:
+            var out: [UInt8] = []
+            out.reserveCapacity(ids.count * 6 + 1)
+            IdText.line(ids, into: &out)
+            try sink.write(out)
+        case .u32:
+            var v = ids
+            if terminator { v.append(UInt32.max) }
+            try v.withUnsafeBytes { try sink.write(raw: $0) }
+        case .u16:
+            guard maxId <= 65535 else {
+                throw AIGCError.usage("--format u16 needs a vocabulary below 65535 ids (this one has \(maxId)); use u32")
+            }
+            var v = ids.map { UInt16(truncatingIfNeeded: $0) }
+            if terminator { v.append(UInt16.max) }
+            try v.withUnsafeBytes { try sink.write(raw: $0) }
+        case .npy:
+            var header = "{'descr': '<u4', 'fortran_order': False, 'shape': (\(ids.count),), }"
+            let total = 10 + header.utf8.count + 1
+            header += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
+            var out: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
+            let hl = UInt16(header.utf8.count)
+            out.append(UInt8(hl & 0xFF)); out.append(UInt8(hl >> 8))
+            out.append(contentsOf: header.utf8)
+            try sink.write(out)
+            try ids.withUnsafeBytes { try sink.write(raw: $0) }
+        }
+    }
+}
+
+/// Offset of the first invalid UTF-8 byte, or nil.
+func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+    var i = 0
+    let n = p.count
+    while i < n {
+        if p[i] < 0x80 { i += 1; continue }
+        let (ok, l) = UTF8Bytes.validSequenceLength(p, at: i)
+        if !ok { return i }
+        i += l
+    }
+    return nil
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import AIGCCore
+
+@Suite struct SHA256Tests {
+    @Test func knownVectors() {
+        #expect(SHA256.hash(Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hash(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test func streamingEqualsOneShot() {
+        let data = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var h = SHA256()
+        var i = 0
+        for step in [1, 63, 64, 65, 1000, 7] .cycled(until: data.count) {
+            let end = min(i + step, data.count)
+            h.update(data[i..<end])
+            i = end
+            if i == data.count { break }
+        }
+        #expect(h.finalizeHex() == SHA256.hash(data))
+    }
+
+    @Test func shippedVocabularyHash() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("Vocab/cl100k_base.tiktoken"))
+        #expect(SHA256.hash(data) == "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7")
+    }
+}
+
+extension Array {
+    /// Repeats the array's elements until `n` have been produced.
+    func cycled(until n: Int) -> [Element] { (0..<n).map { self[$0 % count] } }
+}
+
+@Suite struct AtomicFileTests {
+    @Test func writesAndLeavesNoTemporaries() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-core-\(UUID().uuidString)")
+        let url = dir.appendingPathComponent("sub/out.bin")
+        let w = try AtomicFileWriter(url: url)
+        try w.write(Data([1, 2, 3]))
+        #expect(!FileManager.default.fileExists(atPath: url.path), "destination must not exist before commit")
+        try w.commit()
+        #expect(try Data(contentsOf: url) == Data([1, 2, 3]))
+        #expect(w.sha256 == SHA256.hash([1, 2, 3] as [UInt8]))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == ["out.bin"])
+    }
+
+    @Test func abandonedWriterRemovesItsTemporary() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-core-\(UUID().uuidString)")
+        let url = dir.appendingPathComponent("x.txt")
+        do {
+            let w = try AtomicFileWriter(url: url)
+            try w.write(Data("partial".utf8))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+}
+
+@Suite struct ParallelMapTests {
+    @Test func orderedAndIndependentOfThreadCount() throws {
+        let one = try parallelMap(1000, threads: 1) { $0 * $0 }
+        let four = try parallelMap(1000, threads: 4) { $0 * $0 }
+        #expect(one == four && one[999] == 998_001)
+    }
+
+    struct Boom: Error, Equatable { let i: Int }
+
+    @Test func firstErrorByIndexIsRethrown() {
+        #expect(throws: Boom(i: 3)) { try parallelMap(100, threads: 3) { i in if i == 3 || i == 50 { throw Boom(i: i) }; return i } }
+    }
+}
