@@ -15,6 +15,7 @@ struct AIGCCommand: AsyncParsableCommand {
             EncodeCommand.self,
             DecodeCommand.self,
             CountCommand.self,
+            CorpusCommand.self,
         ]
     )
 }

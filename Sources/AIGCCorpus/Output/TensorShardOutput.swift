@@ -1,0 +1,86 @@
+import AIGCCore
+import AIGCFormats
+import Foundation
+
+/// Packs documents into rows per split and writes them in shards of `rowsPerShard` rows:
+/// `{split}-{shard:05d}.safetensors` (int32 `input_ids`, `labels`, `position_ids`, `segment_ids`, each
+/// `[rows, seq_len]`) or the same four tensors as `{split}-{shard:05d}.{tensor}.npy`. Memory: one shard.
+public final class TensorShardOutput: CorpusOutput {
+    public let directory: URL
+    public let format: OutputFormat
+    public let rowsPerShard: Int
+    private var packers: [Split: Packer] = [:]
+    private var blocks: [Split: RowBlock] = [:]
+    private var shardCounts: [Split: Int] = [:]
+    private var files: [WrittenFile] = []
+    private let seqLen: Int
+
+    public static let tensorNames = ["input_ids", "labels", "position_ids", "segment_ids"]
+
+    public init(directory: URL, format: OutputFormat, packing: PackingMode, seqLen: Int, padID: UInt32, rowsPerShard: Int) {
+        self.directory = directory
+        self.format = format
+        self.rowsPerShard = max(1, rowsPerShard)
+        self.seqLen = seqLen
+        for s in Split.allCases {
+            packers[s] = Packer(mode: packing, seqLen: seqLen, padID: padID)
+            blocks[s] = RowBlock(seqLen: seqLen)
+        }
+    }
+
+    public var stats: [Split: DatasetManifest.SplitStats] {
+        var out: [Split: DatasetManifest.SplitStats] = [:]
+        for (s, p) in packers where p.stats.documents > 0 { out[s] = p.stats }
+        return out
+    }
+
+    public func add(_ doc: TokenizedDocument, split: Split) throws {
+        packers[split]!.add(doc, into: &blocks[split]!)
+        if blocks[split]!.rows >= rowsPerShard { try writeShard(split, final: false) }
+    }
+
+    private func writeShard(_ split: Split, final: Bool) throws {
+        var block = blocks[split]!
+        while block.rows > 0 && (final || block.rows >= rowsPerShard) {
+            let rows = min(rowsPerShard, block.rows)
+            let n = rows * seqLen
+            let index = shardCounts[split, default: 0]
+            shardCounts[split] = index + 1
+            let base = String(format: "%@-%05d", split.rawValue, index)
+            let tensors: [(String, ArraySlice<Int32>)] = [
+                ("input_ids", block.inputIDs[0..<n]), ("labels", block.labels[0..<n]),
+                ("position_ids", block.positionIDs[0..<n]), ("segment_ids", block.segmentIDs[0..<n]),
+            ]
+            switch format {
+            case .npy:
+                for (name, values) in tensors {
+                    let url = directory.appendingPathComponent("\(base).\(name).npy")
+                    let w = try AtomicFileWriter(url: url)
+                    try w.write(try Npy.header(dtype: .i32, shape: [rows, seqLen]))
+                    try values.withUnsafeBytes { try w.write(bytes: $0) }
+                    try w.commit()
+                    files.append(WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256))
+                }
+            default:
+                var st = SafeTensorsWriter()
+                for (name, values) in tensors { try st.add(name, int32s: Array(values), shape: [rows, seqLen]) }
+                let url = directory.appendingPathComponent("\(base).safetensors")
+                let w = try AtomicFileWriter(url: url)
+                try w.write(st.serialized())
+                try w.commit()
+                files.append(WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256))
+            }
+            block.inputIDs.removeSubrange(0..<n); block.labels.removeSubrange(0..<n)
+            block.positionIDs.removeSubrange(0..<n); block.segmentIDs.removeSubrange(0..<n)
+        }
+        blocks[split] = block
+    }
+
+    public func finish() throws -> [WrittenFile] {
+        for s in Split.allCases {
+            packers[s]!.flush(into: &blocks[s]!)
+            try writeShard(s, final: true)
+        }
+        return files
+    }
+}
