@@ -19,6 +19,7 @@ struct AIGCCommand: AsyncParsableCommand {
             TrainTokenizerCommand.self,
             CorpusCommand.self,
             AuditCommand.self,
+            GanCommand.self,
         ]
     )
 }
