@@ -23,13 +23,15 @@ let package = Package(
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // zlib for streaming `.gz` inputs in-process (no extra package; the mirror has no gzip library besides a NIO one).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Libraries, bottom to top.
         .target(name: "AIGCCore", swiftSettings: optimize),
         .target(name: "AIGCText", dependencies: ["CICU", "AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGCFormats", dependencies: ["AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "CICU"], swiftSettings: optimize),
-        .target(name: "AIGCCorpus", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),
+        .target(name: "AIGCCorpus", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CZlib"], swiftSettings: optimize),
         .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU"], swiftSettings: optimize),
         .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),
@@ -42,7 +44,11 @@ let package = Package(
         // Tests.
         .testTarget(name: "AIGCCoreTests", dependencies: ["AIGCCore"]),
         .testTarget(name: "AIGCTextTests", dependencies: ["AIGCText", "CICU"]),
+        .testTarget(name: "AIGCFormatsTests", dependencies: ["AIGCFormats"]),
+        .testTarget(name: "AIGCModelTests", dependencies: ["AIGCModel", "AIGCFormats"]),
         .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer"]),
-        .testTarget(name: "CLITests", dependencies: ["aigc"]),
+        .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats"]),
+        .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus"]),
+        .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
     ]
 )

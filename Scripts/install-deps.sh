@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages AIGC needs to build and test, when missing. Idempotent; needs root (or sudo).
 set -euo pipefail
-pkgs=(libicu-dev libopenblas-dev pkg-config icu-devtools)
+pkgs=(libicu-dev libopenblas-dev pkg-config icu-devtools zlib1g-dev)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

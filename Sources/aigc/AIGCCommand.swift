@@ -13,7 +13,13 @@ struct AIGCCommand: AsyncParsableCommand {
             EncodeCommand.self,
             DecodeCommand.self,
             CountCommand.self,
+            PretrainCommand.self,
+            GenerateCommand.self,
+            ExportHFCommand.self,
             TrainTokenizerCommand.self,
+            CorpusCommand.self,
+            AuditCommand.self,
+            GanCommand.self,
         ]
     )
 }

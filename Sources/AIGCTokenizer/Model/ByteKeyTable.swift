@@ -15,6 +15,10 @@ final class ByteKeyTable: @unchecked Sendable {
     let mask: Int
     /// Whether an id has a key (ids may have holes).
     let present: [Bool]
+    /// A 2^21-bit (256 KiB, cache-resident) filter of key hashes: most failed lookups (BPE probing adjacent parts
+    /// that are not tokens) end here without touching the 2–4 MiB slot array.
+    let filter: UnsafeMutablePointer<UInt64>
+    static let filterBits = 21
 
     /// Builds from keys given by id (nil = hole). Throws on a duplicate key, naming both ids.
     init(keys: [ArraySlice<UInt8>?]) throws(ByteKeyTableError) {
@@ -29,6 +33,8 @@ final class ByteKeyTable: @unchecked Sendable {
         mask = cap - 1
         slots = .allocate(capacity: cap)
         slots.initialize(repeating: 0, count: cap)
+        filter = .allocate(capacity: 1 << (ByteKeyTable.filterBits - 6))
+        filter.initialize(repeating: 0, count: 1 << (ByteKeyTable.filterBits - 6))
         var pres = [Bool](repeating: false, count: idCount)
         var o = 0
         for (id, k) in keys.enumerated() {
@@ -57,17 +63,37 @@ final class ByteKeyTable: @unchecked Sendable {
                 i = (i + 1) & mask
             }
             slots[i] = tag << 32 | UInt64(id + 1)
+            let f = ByteKeyTable.filterIndex(h)
+            filter[f >> 6] |= 1 << UInt64(f & 63)
         }
     }
 
     deinit {
-        bytes.deallocate(); offsets.deallocate(); slots.deallocate()
+        bytes.deallocate(); offsets.deallocate(); slots.deallocate(); filter.deallocate()
     }
 
     @inline(__always) func keyEquals(_ id: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let o = Int(offsets[id])
         guard Int(offsets[id + 1]) - o == n else { return false }
-        return memcmp(bytes + o, p, n) == 0
+        return ByteKeyTable.equal(UnsafeRawPointer(bytes + o), UnsafeRawPointer(p), n)
+    }
+
+    /// Equality of two n-byte strings; short ones with overlapping loads that stay inside both.
+    @inline(__always) static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        if n >= 8 {
+            if n <= 16 {
+                return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                    && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            }
+            return memcmp(a, b, n) == 0
+        }
+        if n >= 4 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        if n == 0 { return true }
+        let x = a.assumingMemoryBound(to: UInt8.self), y = b.assumingMemoryBound(to: UInt8.self)
+        return x[0] == y[0] && x[n >> 1] == y[n >> 1] && x[n - 1] == y[n - 1]
     }
 
     /// The key bytes of an id (must be < idCount).
@@ -75,24 +101,35 @@ final class ByteKeyTable: @unchecked Sendable {
         UnsafeBufferPointer(start: bytes + Int(offsets[id]), count: Int(offsets[id + 1] - offsets[id]))
     }
 
-    /// A fast 64-bit hash of short byte strings (8-byte loads, multiply-xorshift mixing).
+    /// A fast 64-bit hash of short byte strings (overlapping word loads inside the string, multiply-xorshift).
     @inline(__always) static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
         let raw = UnsafeRawPointer(p)
-        var i = 0
-        while i + 8 <= n {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 29
-            i += 8
-        }
-        if i < n {
-            var t: UInt64 = 0
-            var shift: UInt64 = 0
-            if n - i >= 4 {
-                t = UInt64(raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)); shift = 32; i += 4
+        var h: UInt64
+        if n <= 16 {
+            let a: UInt64, b: UInt64
+            if n >= 8 {
+                a = raw.loadUnaligned(as: UInt64.self)
+                b = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                a = UInt64(raw.loadUnaligned(as: UInt32.self))
+                b = UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            } else if n > 0 {
+                a = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
+                b = 0
+            } else {
+                a = 0; b = 0
             }
-            while i < n { t |= UInt64(p[i]) << shift; shift += 8; i += 1 }
-            h = (h ^ t) &* 0x94D0_49BB_1331_11EB
+            h = (a ^ 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: n + 1)) &* 0xBF58_476D_1CE4_E5B9
+            h = (h ^ (h >> 29) ^ b) &* 0x94D0_49BB_1331_11EB
+        } else {
+            h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+            var i = 0
+            while i + 8 <= n {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 29
+                i += 8
+            }
+            h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
         }
         h ^= h >> 32
         h = h &* 0xD6E8_FEB8_6659_FD93
@@ -100,9 +137,19 @@ final class ByteKeyTable: @unchecked Sendable {
         return h
     }
 
+    @inline(__always) static func filterIndex(_ h: UInt64) -> Int {
+        Int(truncatingIfNeeded: h >> 20) & ((1 << filterBits) - 1)
+    }
+
     /// The id of the key `p[0..<n]`, or nil.
     @inline(__always) func lookup(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32? {
-        let h = ByteKeyTable.hash(p, n)
+        lookup(p, n, hash: ByteKeyTable.hash(p, n))
+    }
+
+    /// `lookup` with the key's precomputed `hash`.
+    @inline(__always) func lookup(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> UInt32? {
+        let f = ByteKeyTable.filterIndex(h)
+        if filter[f >> 6] & (1 << UInt64(f & 63)) == 0 { return nil }
         let tag = UInt64(UInt32(truncatingIfNeeded: h >> 32))
         var i = Int(truncatingIfNeeded: h) & mask
         while true {

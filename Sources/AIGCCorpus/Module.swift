@@ -1,2 +1,0 @@
-// AIGCCorpus: see ARCHITECTURE.md for what this module owns.
-import AIGCCore

@@ -1,0 +1,110 @@
+import AIGCCore
+import AIGCFormats
+import Foundation
+
+/// Packs documents into rows per split and writes them in shards of `rowsPerShard` rows:
+/// `{split}-{shard:05d}.safetensors` (int32 `input_ids`, `labels`, `position_ids`, `segment_ids`, each
+/// `[rows, seq_len]`) or the same four tensors as `{split}-{shard:05d}.{tensor}.npy`. Memory: one shard.
+public final class TensorShardOutput: CorpusOutput {
+    public let directory: URL
+    public let format: OutputFormat
+    public let rowsPerShard: Int
+    private var packers: [Split: Packer] = [:]
+    private var blocks: [Split: RowBlock] = [:]
+    private var shardCounts: [Split: Int] = [:]
+    private var files: [WrittenFile] = []
+    private let seqLen: Int
+
+    public static let tensorNames = ["input_ids", "labels", "position_ids", "segment_ids"]
+
+    public private(set) var wantsCheckpoint = false
+
+    public init(directory: URL, format: OutputFormat, packing: PackingMode, seqLen: Int, padID: UInt32, rowsPerShard: Int,
+                resume: OutputCheckpoint? = nil) {
+        self.directory = directory
+        self.format = format
+        self.rowsPerShard = max(1, rowsPerShard)
+        self.seqLen = seqLen
+        for s in Split.allCases {
+            packers[s] = Packer(mode: packing, seqLen: seqLen, padID: padID)
+            blocks[s] = RowBlock(seqLen: seqLen)
+        }
+        if let r = resume {
+            for s in Split.allCases {
+                if let p = r.packers[s.rawValue] { packers[s] = p }
+                if let b = r.blocks[s.rawValue] { blocks[s] = b }
+                if let c = r.shardCounts[s.rawValue] { shardCounts[s] = c }
+            }
+            files = r.files.map { WrittenFile(url: directory.appendingPathComponent($0.path), bytes: $0.bytes, sha256: $0.sha256) }
+        }
+    }
+
+    public func checkpoint() throws -> OutputCheckpoint {
+        wantsCheckpoint = false
+        var c = OutputCheckpoint()
+        for s in Split.allCases {
+            c.packers[s.rawValue] = packers[s]
+            c.blocks[s.rawValue] = blocks[s]
+            c.shardCounts[s.rawValue] = shardCounts[s, default: 0]
+        }
+        c.files = files.map { .init(path: $0.url.lastPathComponent, bytes: $0.bytes, sha256: $0.sha256) }
+        return c
+    }
+
+    public var stats: [Split: DatasetManifest.SplitStats] {
+        var out: [Split: DatasetManifest.SplitStats] = [:]
+        for (s, p) in packers where p.stats.documents > 0 { out[s] = p.stats }
+        return out
+    }
+
+    public func add(_ doc: TokenizedDocument, split: Split) throws {
+        packers[split]!.add(doc, into: &blocks[split]!)
+        if blocks[split]!.rows >= rowsPerShard { try writeShard(split, final: false) }
+    }
+
+    private func writeShard(_ split: Split, final: Bool) throws {
+        var block = blocks[split]!
+        while block.rows > 0 && (final || block.rows >= rowsPerShard) {
+            let rows = min(rowsPerShard, block.rows)
+            let n = rows * seqLen
+            let index = shardCounts[split, default: 0]
+            shardCounts[split] = index + 1
+            let base = String(format: "%@-%05d", split.rawValue, index)
+            let tensors: [(String, ArraySlice<Int32>)] = [
+                ("input_ids", block.inputIDs[0..<n]), ("labels", block.labels[0..<n]),
+                ("position_ids", block.positionIDs[0..<n]), ("segment_ids", block.segmentIDs[0..<n]),
+            ]
+            switch format {
+            case .npy:
+                for (name, values) in tensors {
+                    let url = directory.appendingPathComponent("\(base).\(name).npy")
+                    let w = try AtomicFileWriter(url: url)
+                    try w.write(try Npy.header(dtype: .i32, shape: [rows, seqLen]))
+                    try values.withUnsafeBytes { try w.write(bytes: $0) }
+                    try w.commit()
+                    files.append(WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256))
+                }
+            default:
+                var st = SafeTensorsWriter()
+                for (name, values) in tensors { try st.add(name, int32s: Array(values), shape: [rows, seqLen]) }
+                let url = directory.appendingPathComponent("\(base).safetensors")
+                let w = try AtomicFileWriter(url: url)
+                try w.write(st.serialized())
+                try w.commit()
+                files.append(WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256))
+            }
+            wantsCheckpoint = true
+            block.inputIDs.removeSubrange(0..<n); block.labels.removeSubrange(0..<n)
+            block.positionIDs.removeSubrange(0..<n); block.segmentIDs.removeSubrange(0..<n)
+        }
+        blocks[split] = block
+    }
+
+    public func finish() throws -> [WrittenFile] {
+        for s in Split.allCases {
+            packers[s]!.flush(into: &blocks[s]!)
+            try writeShard(s, final: true)
+        }
+        return files
+    }
+}

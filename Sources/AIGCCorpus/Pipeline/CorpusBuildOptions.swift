@@ -1,0 +1,70 @@
+import AIGCText
+
+/// Every knob of a corpus build. Recorded in the manifest (`options`) so a run can be reproduced.
+public struct CorpusBuildOptions: Sendable {
+    public var inputs: [String]
+    public var inputFormat: InputFormat
+    public var textField = "text"
+    public var normalizer = CorpusBuildOptions.defaultNormalizer
+    /// Where `normalizer` came from (a config path, or "default").
+    public var normalizerSource = "default"
+    public var invalidUTF8 = InvalidUTF8Handling.drop
+    public var template = ChatTemplate.chatml
+    /// nil: `pack` for dialogue formats, `concat` for `jsonl`/`text`.
+    public var packing: PackingMode?
+    public var seqLen = 2048
+    public var overlong = OverlongPolicy.truncate
+    public var minTokens = 0
+    public var maxTokens: Int?
+    public var trainOnPrompt = false
+    public var checkRoleOrder = true
+    public var exactDedup = true
+    public var nearDedup = true
+    public var minhashBands = 14
+    public var minhashRows = 8
+    public var minhashNgram = 5
+    public var scrubPII = true
+    public var decontaminate: [String] = []
+    public var decontaminationNgram = 13
+    public var valFraction = 0.01
+    public var outputDir: String
+    public var outputFormat = OutputFormat.safetensors
+    public var rowsPerShard = 4096
+    public var keepRejects = false
+    public var strict = false
+    public var threads = 1
+    public var numShards = 1
+    public var shardIndex = 0
+    /// Records per processing batch (a determinism-neutral knob: outputs do not depend on it).
+    public var batchRecords = 2048
+    public var progress: Bool? = nil
+    /// Megatron/nanoGPT outputs checkpoint after this many bytes (row formats: after every shard file).
+    public var checkpointBytes = 64 << 20
+
+    /// NFC, newline rules, control-character removal (the foundation's default pipeline for corpora).
+    public static let defaultNormalizer = TextNormalizer(steps: [.newlines, .removeControl, .form(.nfc)])
+
+    public init(inputs: [String], inputFormat: InputFormat, outputDir: String) {
+        self.inputs = inputs
+        self.inputFormat = inputFormat
+        self.outputDir = outputDir
+    }
+
+    public var effectivePacking: PackingMode { packing ?? (inputFormat.isDialogue ? .pack : .concat) }
+
+    /// The options as manifest strings (everything that changes the output; not threads or batch size).
+    public var manifestOptions: [String: String] {
+        [
+            "input_format": inputFormat.rawValue, "text_field": textField, "normalize": normalizerSource,
+            "invalid_utf8": invalidUTF8.rawValue, "template": template.rawValue, "packing": effectivePacking.rawValue,
+            "seq_len": String(seqLen), "overlong": overlong.rawValue, "min_tokens": String(minTokens),
+            "max_tokens": maxTokens.map(String.init) ?? "none", "train_on_prompt": String(trainOnPrompt),
+            "role_order": String(checkRoleOrder), "exact_dedup": String(exactDedup), "near_dedup": String(nearDedup),
+            "minhash_ngram": String(minhashNgram), "minhash_bands": String(minhashBands), "minhash_rows": String(minhashRows),
+            "pii": String(scrubPII),
+            "decontaminate": decontaminate.joined(separator: ","), "decontamination_ngram": String(decontaminationNgram),
+            "val_fraction": String(valFraction), "output_format": outputFormat.rawValue,
+            "rows_per_shard": String(rowsPerShard), "num_shards": String(numShards), "shard_index": String(shardIndex),
+        ]
+    }
+}

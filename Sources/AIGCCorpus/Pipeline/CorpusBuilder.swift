@@ -1,0 +1,263 @@
+import AIGCCore
+import AIGCFormats
+import AIGCText
+import Foundation
+
+/// `aigc corpus build`: streams inputs through parse → clean → exact dedup → render/tokenize → near dedup →
+/// length rules → split → pack → write, in bounded memory. Per-record work runs on `threads` threads in
+/// batches; every order-dependent decision (deduplication, packing, writing) runs in record order, so the output
+/// bytes are identical for any thread count.
+public final class CorpusBuilder<T: CorpusTokenizer> {
+    public let options: CorpusBuildOptions
+    public let renderer: DocumentRenderer<T>
+    let cleaner: RecordCleaner
+    let stage2: RecordRenderer<T>
+    let directory: URL
+
+    public init(options: CorpusBuildOptions, tokenizer: T) throws {
+        guard !options.inputs.isEmpty else { throw AIGCError.usage("no input files") }
+        guard options.seqLen >= 8 else { throw AIGCError.usage("--seq-len must be at least 8") }
+        guard options.valFraction >= 0 && options.valFraction <= 1 else { throw AIGCError.usage("--val-fraction must be in [0, 1]") }
+        guard options.numShards >= 1, options.shardIndex >= 0, options.shardIndex < options.numShards else {
+            throw AIGCError.usage("--shard-index must be in 0..<--num-shards")
+        }
+        for p in options.inputs where !FileManager.default.isReadableFile(atPath: p) {
+            throw AIGCError.io("\(p): no such readable file")
+        }
+        self.options = options
+        renderer = try DocumentRenderer(tokenizer: tokenizer, template: options.template)
+        var decon: Decontaminator? = nil
+        if !options.decontaminate.isEmpty {
+            var d = Decontaminator(n: options.decontaminationNgram)
+            for f in options.decontaminate { try d.addFile(f, normalizer: options.normalizer) }
+            decon = d
+        }
+        cleaner = RecordCleaner(
+            parser: RecordParser(format: options.inputFormat, textField: options.textField),
+            normalizer: options.normalizer, invalidUTF8: options.invalidUTF8,
+            checkRoleOrder: options.checkRoleOrder, scrubber: options.scrubPII ? PIIScrubber() : nil,
+            decontaminator: decon)
+        stage2 = RecordRenderer(options: options, renderer: renderer,
+                                minhasher: options.nearDedup ? MinHasher(shingleSize: options.minhashNgram, bands: options.minhashBands, rows: options.minhashRows) : nil)
+        directory = URL(fileURLWithPath: options.outputDir)
+    }
+
+    /// Makes the output for the options (also used by `merge`).
+    static func makeOutput(_ o: CorpusBuildOptions, directory: URL, padID: UInt32, vocabularySize: Int,
+                           resume: OutputCheckpoint? = nil) throws -> CorpusOutput {
+        switch o.outputFormat {
+        case .safetensors, .npy:
+            return TensorShardOutput(directory: directory, format: o.outputFormat, packing: o.effectivePacking,
+                                     seqLen: o.seqLen, padID: padID, rowsPerShard: o.rowsPerShard, resume: resume)
+        case .megatron:
+            let out = try MegatronOutput(directory: directory, vocabularySize: vocabularySize, resume: resume)
+            out.checkpointBytes = o.checkpointBytes
+            return out
+        case .nanogpt:
+            let out = try NanoGPTOutput(directory: directory, vocabularySize: vocabularySize, resume: resume)
+            out.checkpointBytes = o.checkpointBytes
+            return out
+        }
+    }
+
+    /// Test hook: stop (as if killed) right after this many checkpoints.
+    package var stopAfterCheckpoints: Int? = nil
+
+    /// True when this shard owns the record (a stable function of its ordinal).
+    @inline(__always) func owns(_ ordinal: UInt64) -> Bool {
+        options.numShards == 1 || StableHash.scramble(ordinal ^ 0x5348_4152_4453_0000) % UInt64(options.numShards) == UInt64(options.shardIndex)
+    }
+
+    /// Runs the build and writes `manifest.json` last. Resumes from `DIR/.checkpoint.json` when it belongs to the
+    /// same build. Returns the manifest.
+    @discardableResult
+    public func run() throws -> DatasetManifest {
+        let fm = FileManager.default
+        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        // A manifest marks a complete output: remove a stale one first so an interrupted rebuild never looks done.
+        let manifestURL = directory.appendingPathComponent("manifest.json")
+        if fm.fileExists(atPath: manifestURL.path) { try fm.removeItem(at: manifestURL) }
+        let tok = renderer.tokenizer
+        let fingerprint = BuildCheckpoint.fingerprint(options: options.manifestOptions, tokenizerSHA: tok.sha256, inputs: options.inputs)
+        var resume = BuildCheckpoint.load(from: directory)
+        if resume?.fingerprint != fingerprint { resume = nil }
+        if resume == nil { try Self.removeOldOutputs(in: directory) }
+        if let r = resume {
+            // Shard files written after the checkpoint are rewritten (identically) by the resumed run.
+            let keep = Set(r.output.files.map(\.path))
+            for n in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where
+                (n.hasSuffix(".safetensors") || n.hasSuffix(".npy")) && !keep.contains(n) {
+                try fm.removeItem(at: directory.appendingPathComponent(n))
+            }
+        }
+
+        let output = try Self.makeOutput(options, directory: directory, padID: renderer.endOfText,
+                                         vocabularySize: tok.vocabularySize, resume: resume?.output)
+        let rejects = options.keepRejects ? try RejectsWriter(url: directory.appendingPathComponent("rejects.jsonl"), resumeAt: resume?.rejectsLength) : nil
+        let sharded = options.numShards > 1
+        let journal = try DocumentLog.Writer(url: directory.appendingPathComponent(sharded ? "documents.log" : "dedup.journal"),
+                                             includeDocuments: sharded, resumeAt: resume?.journalLength)
+        var dedup = DedupState(exact: options.exactDedup, near: options.nearDedup, bands: options.minhashBands)
+        var dropped: [DropReason: Int] = [:]
+        var pii: [PIIKind: Int] = [:]
+        var truncatedPerSplit: [Split: Int] = [:]
+        var kept = 0, recordsIn = 0
+        var resumeFrom: UInt64 = 0
+        if let r = resume {
+            // Replay the journal (cut back to the checkpoint) to restore exact and near dedup state.
+            let reader = try DocumentLog.Reader(url: journal.partialURL, includesDocuments: sharded)
+            while let e = try reader.next() {
+                _ = dedup.isExactDuplicate(e.hash)
+                _ = dedup.isNearDuplicate(e.bands)
+            }
+            resumeFrom = r.nextOrdinal
+            recordsIn = r.recordsIn
+            kept = r.kept
+            for (k, v) in r.dropped { if let d = DropReason(rawValue: k) { dropped[d] = v } }
+            for (k, v) in r.pii { if let d = PIIKind(rawValue: k) { pii[d] = v } }
+            for (k, v) in r.truncated { if let d = Split(rawValue: k) { truncatedPerSplit[d] = v } }
+            logStderr("aigc corpus build: resuming at record \(resumeFrom) (\(r.output.files.count) files already complete)")
+        }
+        var manifest = DatasetManifest(tokenizer: .init(name: tok.name, sha256: tok.sha256, vocabularySize: tok.vocabularySize))
+        manifest.options = options.manifestOptions
+        manifest.specialTokens = renderer.specialIDs
+        var checkpoints = 0
+
+        func checkpoint(next: UInt64) throws {
+            let out = try output.checkpoint()
+            let c = BuildCheckpoint(
+                fingerprint: fingerprint, nextOrdinal: next, recordsIn: recordsIn, kept: kept,
+                dropped: Dictionary(uniqueKeysWithValues: dropped.map { ($0.key.rawValue, $0.value) }),
+                pii: Dictionary(uniqueKeysWithValues: pii.map { ($0.key.rawValue, $0.value) }),
+                truncated: Dictionary(uniqueKeysWithValues: truncatedPerSplit.map { ($0.key.rawValue, $0.value) }),
+                journalLength: try journal.sync(), rejectsLength: try rejects?.sync(), output: out)
+            try c.save(in: directory)
+            checkpoints += 1
+            if let stop = stopAfterCheckpoints, checkpoints >= stop {
+                throw AIGCError.io("stopped after \(checkpoints) checkpoints (test hook)")
+            }
+        }
+
+        let reader = InputReader(paths: options.inputs, format: options.inputFormat)
+        let totalBytes = options.inputs.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let progress = ProgressReporter("corpus build", total: Double(totalBytes), enabled: options.progress)
+        let threads = max(1, options.threads)
+        let cleaner = self.cleaner
+
+        func reject(_ r: RawRecord, _ batch: RawBatch, _ reason: DropReason, _ message: String) throws {
+            dropped[reason, default: 0] += 1
+            let source = "\(options.inputs[r.fileIndex]):\(r.line)"
+            if options.strict && [.malformedJSON, .schema, .unknownRole, .invalidUTF8].contains(reason) {
+                throw AIGCError.input(location: source, message: "\(reason.rawValue): \(message)")
+            }
+            if let rejects {
+                try rejects.append(line: RejectsWriter.line(ordinal: r.ordinal, reason: reason, source: source, message: message,
+                                                           record: batch.storage[r.range]))
+            }
+        }
+
+        while let batch = try reader.nextBatch(maxRecords: options.batchRecords) {
+            let mine = batch.records.filter { $0.ordinal >= resumeFrom && owns($0.ordinal) }
+            if mine.isEmpty { progress.set(Double(reader.fileBytesRead)); continue }
+            // Stage 1: parse and clean, in parallel.
+            let storage = batch.storage
+            let stage1: [RecordCleaner.Outcome] = Parallel.map(mine.count, threads: threads) { i in
+                storage.withUnsafeBufferPointer { p in cleaner.clean(UnsafeBufferPointer(rebasing: p[mine[i].range])) }
+            }
+            // Exact dedup, in order, on a copy: the real state advances record by record below, so a checkpoint
+            // taken mid-batch holds exactly the records before it.
+            var lookahead = dedup
+            var survivors: [(Int, RecordCleaner.Cleaned)] = []
+            for (i, o) in stage1.enumerated() {
+                if case .kept(let c) = o, !lookahead.isExactDuplicate(c.hash) { survivors.append((i, c)) }
+            }
+            // Stage 2: MinHash, render, tokenize, in parallel.
+            let work = survivors
+            let stage2 = self.stage2
+            let rendered: [RenderedRecord] = Parallel.map(work.count, threads: threads) { k in stage2.render(work[k].1) }
+            // Dedup, length rules, output — in order.
+            var s = 0
+            for (i, r) in mine.enumerated() {
+                recordsIn += 1
+                switch stage1[i] {
+                case .dropped(let reason, let message):
+                    try reject(r, batch, reason, message)
+                case .kept(let c):
+                    for (k, v) in c.pii { pii[k, default: 0] += v }
+                    if dedup.isExactDuplicate(c.hash) {
+                        try reject(r, batch, .exactDuplicate, "same normalized content as an earlier record")
+                        break
+                    }
+                    let rr = rendered[s]
+                    s += 1
+                    let split: Split = c.hash.unitInterval < options.valFraction ? .val : .train
+                    var outcome: Rejection? = nil
+                    if dedup.isNearDuplicate(rr.bands ?? []) {
+                        outcome = Rejection(reason: .nearDuplicate, message: "MinHash-LSH near duplicate of an earlier record")
+                    } else if let lr = rr.lengthRejection {
+                        outcome = lr
+                    }
+                    try journal.append(DocumentLogEntry(ordinal: r.ordinal, fileIndex: UInt32(r.fileIndex), line: UInt64(r.line), hash: c.hash,
+                                                        dropped: outcome?.reason, split: split, truncated: rr.truncated,
+                                                        bands: rr.bands ?? [], document: outcome == nil ? rr.document : nil))
+                    if let outcome {
+                        try reject(r, batch, outcome.reason, outcome.message)
+                    } else if let doc = rr.document {
+                        try output.add(doc, split: split)
+                        if rr.truncated { truncatedPerSplit[split, default: 0] += 1 }
+                        kept += 1
+                    }
+                }
+                if output.wantsCheckpoint { try checkpoint(next: r.ordinal + 1) }
+            }
+            progress.set(Double(reader.fileBytesRead), note: "\(recordsIn) records")
+        }
+        progress.finish()
+
+        var files = try output.finish()
+        if let rejects { files.append(try rejects.finish()) }
+        if sharded { files.append(try journal.finish()) } else { try journal.discard() }
+        manifest.recordsIn = recordsIn
+        manifest.recordsKept = kept
+        manifest.dropped = Dictionary(uniqueKeysWithValues: dropped.map { ($0.key.rawValue, $0.value) })
+        manifest.pii = Dictionary(uniqueKeysWithValues: pii.map { ($0.key.rawValue, $0.value) })
+        manifest.blankLines = options.shardIndex == 0 ? reader.blankLines : 0
+        manifest.inputs = reader.fileHashes.map { .init(path: $0.path, bytes: $0.bytes, sha256: $0.sha256) }
+        Self.fill(&manifest, stats: output.stats, truncated: truncatedPerSplit, files: files, directory: directory)
+        try manifest.validate()
+        try AtomicFile.write(try manifest.encoded(), to: manifestURL)
+        try? fm.removeItem(at: BuildCheckpoint.url(in: directory))
+        return manifest
+    }
+
+    static func fill(_ m: inout DatasetManifest, stats: [Split: DatasetManifest.SplitStats], truncated: [Split: Int],
+                     files: [WrittenFile], directory: URL) {
+        var splits: [String: DatasetManifest.SplitStats] = [:]
+        var tokens = 0, trained = 0
+        for (s, st) in stats {
+            var x = st
+            x.truncatedDocuments = truncated[s, default: 0]
+            splits[s.rawValue] = x
+            tokens += st.tokens
+            trained += st.trainedTokens
+        }
+        m.splits = splits
+        m.trainedTokenFraction = tokens == 0 ? 0 : Double(trained) / Double(tokens)
+        m.files = files.map { .init(path: $0.url.lastPathComponent, bytes: $0.bytes, sha256: $0.sha256) }
+            .sorted { $0.path < $1.path }
+    }
+
+    /// Removes files an earlier build wrote in `dir` (by the names builds use), so no stale shard survives a
+    /// rebuild that writes fewer shards.
+    static func removeOldOutputs(in dir: URL) throws {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: dir.path) else { return }
+        for n in names {
+            let isOutput = (n.hasPrefix("train") || n.hasPrefix("val")) &&
+                (n.hasSuffix(".safetensors") || n.hasSuffix(".npy") || n.hasSuffix(".bin") || n.hasSuffix(".idx"))
+            if isOutput || n == "rejects.jsonl" || n == "documents.log" || n == ".checkpoint.json" || n.hasSuffix(".partial") {
+                try fm.removeItem(at: dir.appendingPathComponent(n))
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import AIGCCore
+import AIGCFormats
+import Foundation
+
+/// `aigc corpus merge`: combines the outputs of `--num-shards N` runs into the output a single run would have
+/// made, byte for byte. Each shard's `documents.log` holds, in record order, every record that reached
+/// deduplication; the merger walks all logs in global record order, replays exact and near deduplication
+/// (a shard can only under-drop: its "earlier records" are a subset of the global ones), re-packs kept documents
+/// with the same options, and adds up the shards' counts, moving records re-classified as duplicates.
+public struct CorpusMerger {
+    public let inputs: [URL]
+    public let output: URL
+
+    public init(inputs: [URL], output: URL) {
+        self.inputs = inputs
+        self.output = output
+    }
+
+    @discardableResult
+    public func run() throws -> DatasetManifest {
+        guard !inputs.isEmpty else { throw AIGCError.usage("merge: no shard directories") }
+        let manifests = try inputs.map { try DatasetManifest.read(from: $0.appendingPathComponent("manifest.json")) }
+        let first = manifests[0]
+        var reference = first.options
+        reference["shard_index"] = nil
+        for (k, m) in manifests.enumerated() {
+            var o = m.options
+            o["shard_index"] = nil
+            guard o == reference, m.tokenizer == first.tokenizer, m.specialTokens == first.specialTokens else {
+                throw AIGCError.usage("merge: \(inputs[k].path) was built with different options or tokenizer than \(inputs[0].path)")
+            }
+        }
+        let n = Int(first.options["num_shards"] ?? "1") ?? 1
+        let indices = Set(manifests.compactMap { Int($0.options["shard_index"] ?? "") })
+        guard n > 1, manifests.count == n, indices == Set(0..<n) else {
+            throw AIGCError.usage("merge: need exactly the \(n) shards 0..<\(n) of one sharded build (got shard indices \(indices.sorted()))")
+        }
+        let ordered = zip(manifests, inputs).sorted { Int($0.0.options["shard_index"]!)! < Int($1.0.options["shard_index"]!)! }
+        let o = first.options
+        func opt(_ k: String) throws -> String {
+            guard let v = o[k] else { throw AIGCError.input(location: "manifest.json", message: "missing option \(k)") }
+            return v
+        }
+        guard let format = OutputFormat(rawValue: try opt("output_format")),
+              let packing = PackingMode(rawValue: try opt("packing")),
+              let seqLen = Int(try opt("seq_len")), let rows = Int(try opt("rows_per_shard")),
+              let bands = Int(try opt("minhash_bands"))
+        else { throw AIGCError.input(location: "manifest.json", message: "unreadable options") }
+        guard let eot = first.specialTokens[ChatTemplate.endOfText] else {
+            throw AIGCError.input(location: "manifest.json", message: "no end-of-text special token recorded")
+        }
+
+        let fm = FileManager.default
+        if inputs.contains(where: { $0.standardizedFileURL == output.standardizedFileURL }) {
+            throw AIGCError.usage("merge: --output must not be one of the shard directories")
+        }
+        try fm.createDirectory(at: output, withIntermediateDirectories: true)
+        let manifestURL = output.appendingPathComponent("manifest.json")
+        if fm.fileExists(atPath: manifestURL.path) { try fm.removeItem(at: manifestURL) }
+        try CorpusBuilder<ByteLevelTokenizer>.removeOldOutputs(in: output)
+
+        var buildOptions = CorpusBuildOptions(inputs: [], inputFormat: InputFormat(rawValue: o["input_format"] ?? "") ?? .openai, outputDir: output.path)
+        buildOptions.outputFormat = format
+        buildOptions.packing = packing
+        buildOptions.seqLen = seqLen
+        buildOptions.rowsPerShard = rows
+        let sink = try CorpusBuilder<ByteLevelTokenizer>.makeOutput(buildOptions, directory: output, padID: eot, vocabularySize: first.tokenizer.vocabularySize)
+        var dedup = DedupState(exact: o["exact_dedup"] == "true", near: o["near_dedup"] == "true", bands: bands)
+
+        var recordsIn = 0, kept = 0, blank = 0
+        var dropped: [String: Int] = [:]
+        var pii: [String: Int] = [:]
+        for m in manifests {
+            recordsIn += m.recordsIn; kept += m.recordsKept; blank += m.blankLines
+            for (k, v) in m.dropped { dropped[k, default: 0] += v }
+            for (k, v) in m.pii { pii[k, default: 0] += v }
+        }
+
+        let keepRejects = ordered.allSatisfy { fm.fileExists(atPath: $0.1.appendingPathComponent("rejects.jsonl").path) }
+        let rejectsOut = keepRejects ? try RejectsWriter(url: output.appendingPathComponent("rejects.jsonl")) : nil
+        let rejectReaders = keepRejects ? try ordered.map { try RejectLineReader(url: $0.1.appendingPathComponent("rejects.jsonl")) } : []
+        var suppressed = Set<UInt64>()
+        func flushRejects(before limit: UInt64) throws {
+            guard let rejectsOut else { return }
+            while true {
+                var best: Int? = nil
+                for (k, r) in rejectReaders.enumerated() {
+                    if let o = r.peekOrdinal, o < limit, best == nil || o < rejectReaders[best!].peekOrdinal! { best = k }
+                }
+                guard let b = best, let (ord, line) = try rejectReaders[b].take() else { return }
+                if suppressed.remove(ord) == nil { try rejectsOut.append(line: line) }
+            }
+        }
+
+        let logs = try ordered.map { try DocumentLog.Reader(url: $0.1.appendingPathComponent("documents.log")) }
+        var heads = try logs.map { try $0.next() }
+        var truncated: [Split: Int] = [:]
+        let sources = first.inputs.map(\.path)
+        while true {
+            var best: Int? = nil
+            for (k, h) in heads.enumerated() {
+                if let h, best == nil || h.ordinal < heads[best!]!.ordinal { best = k }
+            }
+            guard let b = best, let e = heads[b] else { break }
+            heads[b] = try logs[b].next()
+            try flushRejects(before: e.ordinal)
+            var verdict: DropReason? = e.dropped
+            if dedup.isExactDuplicate(e.hash) {
+                verdict = .exactDuplicate
+            } else if dedup.isNearDuplicate(e.bands) {
+                verdict = .nearDuplicate
+            } else if e.dropped == .nearDuplicate {
+                // Cannot happen (a shard's earlier records are a subset of all earlier records); keep the shard's verdict.
+                verdict = .nearDuplicate
+            }
+            if verdict != e.dropped, let v = verdict {
+                // Re-classified: move the count, replace the shard's reject line.
+                if let old = e.dropped { dropped[old.rawValue, default: 0] -= 1; suppressed.insert(e.ordinal) } else { kept -= 1 }
+                dropped[v.rawValue, default: 0] += 1
+                let src = Int(e.fileIndex) < sources.count ? sources[Int(e.fileIndex)] : "input \(e.fileIndex)"
+                let msg = v == .exactDuplicate ? "same normalized content as an earlier record" : "MinHash-LSH near duplicate of an earlier record"
+                try rejectsOut?.append(line: RejectsWriter.line(ordinal: e.ordinal, reason: v, source: "\(src):\(e.line)", message: msg, record: [UInt8]()))
+            }
+            if verdict == nil, let doc = e.document {
+                try sink.add(doc, split: e.split)
+                if e.truncated { truncated[e.split, default: 0] += 1 }
+            }
+        }
+        try flushRejects(before: .max)
+        dropped = dropped.filter { $0.value != 0 }
+
+        var files = try sink.finish()
+        if let rejectsOut { files.append(try rejectsOut.finish()) }
+        var manifest = DatasetManifest(tokenizer: first.tokenizer)
+        var opts = first.options
+        opts["num_shards"] = "1"
+        opts["shard_index"] = "0"
+        manifest.options = opts
+        manifest.specialTokens = first.specialTokens
+        manifest.inputs = first.inputs
+        manifest.recordsIn = recordsIn
+        manifest.recordsKept = kept
+        manifest.dropped = dropped
+        manifest.pii = pii
+        manifest.blankLines = blank
+        manifest.mergedFrom = ordered.map { $0.1.path }
+        CorpusBuilder<ByteLevelTokenizer>.fill(&manifest, stats: sink.stats, truncated: truncated, files: files, directory: output)
+        try manifest.validate()
+        try AtomicFile.write(try manifest.encoded(), to: manifestURL)
+        return manifest
+    }
+}
+
+/// Reads `rejects.jsonl` lines one at a time with their ordinal (the first field every line starts with).
+final class RejectLineReader {
+    private let reader: ChunkReader
+    private var buf: [UInt8] = []
+    private var pos = 0
+    private var eof = false
+    private(set) var peekOrdinal: UInt64?
+    private var peekLine: [UInt8] = []
+    let path: String
+
+    init(url: URL) throws {
+        path = url.path
+        reader = try ChunkReader(path: url.path)
+        try advance()
+    }
+
+    func take() throws -> (UInt64, [UInt8])? {
+        guard let o = peekOrdinal else { return nil }
+        let l = peekLine
+        try advance()
+        return (o, l)
+    }
+
+    private func advance() throws {
+        peekOrdinal = nil
+        while true {
+            if let nl = buf[pos...].firstIndex(of: 0x0A) {
+                let line = Array(buf[pos...nl])
+                pos = nl + 1
+                let prefix = Array("{\"ordinal\":".utf8)
+                guard line.starts(with: prefix) else { throw AIGCError.input(location: path, message: "not a rejects.jsonl line") }
+                var v: UInt64 = 0
+                var i = prefix.count
+                while i < line.count, line[i] >= 0x30 && line[i] <= 0x39 { v = v * 10 + UInt64(line[i] - 0x30); i += 1 }
+                peekOrdinal = v
+                peekLine = line
+                return
+            }
+            if eof { return }
+            buf.removeSubrange(0..<pos); pos = 0
+            if !(try reader.read(into: &buf)) { eof = true }
+        }
+    }
+}

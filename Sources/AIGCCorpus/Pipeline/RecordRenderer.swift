@@ -1,0 +1,38 @@
+/// Stage 2 of a build for one cleaned record: MinHash band keys, rendering and tokenization, and the length
+/// rules (whose verdict is applied after near dedup, so dedup state is the same under any sharding).
+struct RecordRenderer<T: CorpusTokenizer>: Sendable {
+    let options: CorpusBuildOptions
+    let renderer: DocumentRenderer<T>
+    let minhasher: MinHasher?
+
+    /// Stage 2 for one cleaned record: band keys, rendering, length rules (applied later, after near dedup).
+    func render(_ c: RecordCleaner.Cleaned) -> RenderedRecord {
+        let bands = minhasher.flatMap { m in m.signature(c.record.texts).map { m.bandKeys($0) } } ?? []
+        var doc = renderer.render(c.record, trainOnPrompt: options.trainOnPrompt)
+        let stream = !options.outputFormat.isRowFormat || options.effectivePacking == .concat
+        if stream, case .conversation = c.record, doc.ids.last != renderer.endOfText {
+            // Token streams need a document boundary; the end-of-text after a conversation is not trained.
+            doc.ids.append(renderer.endOfText)
+            doc.mask.append(0)
+            if !doc.turnEnds.isEmpty { doc.turnEnds[doc.turnEnds.count - 1] = doc.ids.count }
+        }
+        var truncated = false
+        var rejection: Rejection? = nil
+        if doc.trainedCount == 0 {
+            rejection = Rejection(reason: .noTrainedTokens, message: "no trained tokens (all assistant turns have weight 0)")
+        } else if doc.count < options.minTokens {
+            rejection = Rejection(reason: .tooShort, message: "\(doc.count) tokens < --min-tokens \(options.minTokens)")
+        } else if let mx = options.maxTokens, doc.count > mx {
+            rejection = Rejection(reason: .tooLong, message: "\(doc.count) tokens > --max-tokens \(mx)")
+        } else if options.outputFormat.isRowFormat && options.effectivePacking != .concat && doc.count > options.seqLen {
+            if options.overlong == .truncate, let t = doc.truncated(to: options.seqLen) {
+                doc = t
+                truncated = true
+            } else {
+                rejection = Rejection(reason: .overlong, message: "\(doc.count) tokens > --seq-len \(options.seqLen)")
+            }
+        }
+        return RenderedRecord(bands: bands, document: rejection == nil ? doc : nil, lengthRejection: rejection, truncated: truncated)
+    }
+
+}

@@ -1,0 +1,161 @@
+import AIGCCore
+import Foundation
+
+/// Streams raw records out of a list of input files in order, in bounded memory: JSONL and DailyDialog files by
+/// line, JSON arrays (first non-blank byte `[`) element by element, and `text` files whole. `.gz` inputs are
+/// inflated on the fly. Blank lines are not records: they are counted in `blankLines`.
+public final class InputReader {
+    public let paths: [String]
+    public let format: InputFormat
+    private var fileIndex = -1
+    private var reader: ChunkReader?
+    private var buffer: [UInt8] = []
+    private var bufferStart = 0
+    private var line = 1
+    private var eof = true
+    private var arrayMode = false
+    private var splitter = JSONArraySplitter()
+    private var nextOrdinal: UInt64 = 0
+    /// Whitespace-only lines skipped (not records).
+    public private(set) var blankLines = 0
+    /// Bytes read from input files so far (compressed bytes for `.gz`), for progress.
+    public var fileBytesRead: Int { finishedFileBytes + (reader?.fileBytesRead ?? 0) }
+    private var finishedFileBytes = 0
+
+    public init(paths: [String], format: InputFormat) {
+        self.paths = paths
+        self.format = format
+    }
+
+    /// Returns the next batch of about `maxBytes` bytes or `maxRecords` records, or nil at the end of all inputs.
+    public func nextBatch(maxRecords: Int = 4096, maxBytes: Int = 8 << 20) throws -> RawBatch? {
+        var batch = RawBatch()
+        batch.storage.reserveCapacity(min(maxBytes, 1 << 24) + 4096)
+        while batch.records.count < maxRecords && batch.storage.count < maxBytes {
+            if reader == nil {
+                if !(try openNextFile()) { break }
+            }
+            if format == .text {
+                guard let r = reader else { break }
+                let bytes = try r.readAll()
+                let start = batch.storage.count
+                batch.storage.append(contentsOf: bytes)
+                batch.records.append(RawRecord(range: start..<batch.storage.count, fileIndex: fileIndex, line: 1, ordinal: nextOrdinal))
+                nextOrdinal += 1
+                closeFile()
+                continue
+            }
+            if !(try nextRecord(into: &batch)) { closeFile() }
+        }
+        return batch.isEmpty ? nil : batch
+    }
+
+    private func openNextFile() throws -> Bool {
+        fileIndex += 1
+        guard fileIndex < paths.count else { return false }
+        reader = try ChunkReader(path: paths[fileIndex], chunkSize: 1 << 20)
+        buffer.removeAll(keepingCapacity: true)
+        bufferStart = 0
+        line = 1
+        eof = false
+        arrayMode = false
+        splitter = JSONArraySplitter()
+        if format != .text && format != .dailydialog && format != .jsonl {
+            // Sniff the first non-blank byte: `[` means one JSON array of records rather than JSONL.
+            while !eof {
+                var i = bufferStart
+                while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 || buffer[i] == 0xEF || buffer[i] == 0xBB || buffer[i] == 0xBF { i += 1 }
+                if i < buffer.count { arrayMode = buffer[i] == UInt8(ascii: "["); break }
+                try refill()
+            }
+        }
+        return true
+    }
+
+    private func closeFile() {
+        if let r = reader {
+            // Drain what is left (bytes after a JSON array's ']'), so the hash covers the whole file.
+            var sink: [UInt8] = []
+            while (try? r.read(into: &sink)) == true { sink.removeAll(keepingCapacity: true) }
+            finishedFileBytes += r.fileBytesRead
+            fileHashes.append((paths[fileIndex], r.fileBytesRead, r.sha256))
+        }
+        reader = nil
+    }
+
+    /// (path, bytes, SHA-256) of each input file completely read, in order.
+    public private(set) var fileHashes: [(path: String, bytes: Int, sha256: String)] = []
+
+    /// Reads more bytes into `buffer` (compacting consumed bytes first). Sets `eof` at the end of the file.
+    private func refill() throws {
+        if bufferStart > 0 && bufferStart >= buffer.count / 2 {
+            buffer.removeSubrange(0..<bufferStart)
+            splitter.shift(by: bufferStart)
+            bufferStart = 0
+        }
+        guard let r = reader else { eof = true; return }
+        if !(try r.read(into: &buffer)) { eof = true }
+    }
+
+    /// Appends the next record of the current file to `batch`; false when the file is exhausted.
+    private func nextRecord(into batch: inout RawBatch) throws -> Bool {
+        if arrayMode { return try nextArrayElement(into: &batch) }
+        var scanFrom = bufferStart
+        while true {
+            let end: Int? = buffer.withUnsafeBufferPointer { p -> Int? in
+                guard scanFrom < p.count else { return nil }
+                guard let base = p.baseAddress,
+                      let hit = memchr(base + scanFrom, 0x0A, p.count - scanFrom) else { return nil }
+                return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
+            if end == nil && !eof {
+                let consumedBefore = bufferStart
+                try refill()
+                scanFrom = max(bufferStart, scanFrom - (consumedBefore - bufferStart))
+                continue
+            }
+            let lineEnd = end ?? buffer.count
+            if lineEnd == bufferStart && end == nil { return false }
+            let thisLine = line
+            line += 1
+            var e = lineEnd
+            if e > bufferStart && buffer[e - 1] == 0x0D { e -= 1 }
+            let start = bufferStart
+            bufferStart = end == nil ? lineEnd : lineEnd + 1
+            if isBlank(start..<e) {
+                blankLines += 1
+                if end == nil { return false }
+                scanFrom = bufferStart
+                continue
+            }
+            let s = batch.storage.count
+            batch.storage.append(contentsOf: buffer[start..<e])
+            batch.records.append(RawRecord(range: s..<batch.storage.count, fileIndex: fileIndex, line: thisLine, ordinal: nextOrdinal))
+            nextOrdinal += 1
+            return true
+        }
+    }
+
+    private func isBlank(_ r: Range<Int>) -> Bool {
+        for i in r where !(buffer[i] == 0x20 || buffer[i] == 0x09 || buffer[i] == 0x0D) { return false }
+        return true
+    }
+
+    private func nextArrayElement(into batch: inout RawBatch) throws -> Bool {
+        while true {
+            switch try splitter.next(buffer, from: bufferStart, eof: eof, source: paths[fileIndex]) {
+            case .element(let range, let startLine):
+                let s = batch.storage.count
+                batch.storage.append(contentsOf: buffer[range])
+                batch.records.append(RawRecord(range: s..<batch.storage.count, fileIndex: fileIndex, line: startLine, ordinal: nextOrdinal))
+                nextOrdinal += 1
+                bufferStart = range.upperBound
+                return true
+            case .needMore:
+                try refill()
+            case .end:
+                return false
+            }
+        }
+    }
+}

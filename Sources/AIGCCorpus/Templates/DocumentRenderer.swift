@@ -1,0 +1,58 @@
+import AIGCCore
+
+/// Renders records with a chat template and a tokenizer into `TokenizedDocument`s. Special token ids are resolved
+/// once (the tokenizer already holds the template's specials, added by `prepare`).
+public struct DocumentRenderer<T: CorpusTokenizer>: Sendable {
+    public let tokenizer: T
+    public let template: ChatTemplate
+    public let specialIDs: [String: UInt32]
+    public let endOfText: UInt32
+
+    /// Adds the template's special tokens to the tokenizer when missing.
+    public init(tokenizer base: T, template: ChatTemplate) throws {
+        let t = try base.withSpecialTokens(template.specialTokens)
+        tokenizer = t
+        self.template = template
+        var ids: [String: UInt32] = [:]
+        for name in template.specialTokens {
+            guard let id = t.specialTokens[name] else {
+                throw AIGCError.usage("tokenizer \(t.name) has no special token \(name) and could not add it")
+            }
+            ids[name] = id
+        }
+        specialIDs = ids
+        guard let eot = ids[ChatTemplate.endOfText] else { throw AIGCError.usage("no end-of-text token") }
+        endOfText = eot
+    }
+
+    /// Conversations go through the template; documents are encoded whole and end with end-of-text (trained).
+    public func render(_ record: Record, trainOnPrompt: Bool = false) -> TokenizedDocument {
+        var doc = TokenizedDocument()
+        switch record {
+        case .document(let text):
+            doc.ids = text.withUnsafeBufferPointer { tokenizer.encodeOrdinary(bytes: $0) }
+            doc.ids.append(endOfText)
+            doc.mask = [UInt8](repeating: 1, count: doc.ids.count)
+            doc.turnEnds = [doc.ids.count]
+        case .conversation(let turns):
+            doc.ids.reserveCapacity(turns.reduce(0) { $0 + $1.content.count / 3 } + 8 * turns.count)
+            var currentTurn = 0
+            for piece in template.pieces(turns, trainOnPrompt: trainOnPrompt) {
+                switch piece {
+                case .text(let bytes, let trained, let turn):
+                    if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
+                    if bytes.isEmpty { continue }
+                    let ids = bytes.withUnsafeBufferPointer { tokenizer.encodeOrdinary(bytes: $0) }
+                    doc.ids.append(contentsOf: ids)
+                    doc.mask.append(contentsOf: repeatElement(trained ? 1 : 0, count: ids.count))
+                case .special(let name, let trained, let turn):
+                    if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
+                    doc.ids.append(specialIDs[name] ?? endOfText)
+                    doc.mask.append(trained ? 1 : 0)
+                }
+            }
+            doc.turnEnds.append(doc.ids.count)
+        }
+        return doc
+    }
+}

@@ -1,0 +1,14 @@
+/// What the corpus builder needs from a tokenizer. AIGCTokenizer's `Tokenizer` conforms; tests use
+/// `ByteLevelTokenizer`. Text is always encoded as ordinary text (special-token strings inside user content
+/// stay text: a corpus must not let data inject control tokens); special tokens enter only through templates.
+public protocol CorpusTokenizer: Sendable {
+    var name: String { get }
+    /// SHA-256 of the vocabulary, recorded in the manifest.
+    var sha256: String { get }
+    var vocabularySize: Int { get }
+    var specialTokens: [String: UInt32] { get }
+    /// A tokenizer with the given special tokens added (at the next free ids) when missing.
+    func withSpecialTokens(_ tokens: [String]) throws -> Self
+    func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>) -> [UInt32]
+    func decode(_ ids: [UInt32]) -> [UInt8]
+}

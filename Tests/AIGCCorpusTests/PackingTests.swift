@@ -1,0 +1,48 @@
+import AIGCCorpus
+import Testing
+
+@Suite struct PackingTests {
+    func doc(_ n: Int, start: UInt32, trainedFrom: Int) -> TokenizedDocument {
+        TokenizedDocument(ids: (0..<n).map { start + UInt32($0) }, mask: (0..<n).map { $0 >= trainedFrom ? 1 : 0 }, turnEnds: [n])
+    }
+
+    @Test func packInvariants() {
+        var p = Packer(mode: .pack, seqLen: 10, padID: 999)
+        var out = RowBlock(seqLen: 10)
+        let docs = [doc(4, start: 100, trainedFrom: 2), doc(5, start: 200, trainedFrom: 1), doc(6, start: 300, trainedFrom: 0), doc(10, start: 400, trainedFrom: 5)]
+        for d in docs { p.add(d, into: &out) }
+        p.flush(into: &out)
+        #expect(out.rows == 3)
+        // Row 0: doc0 + doc1 (4 + 5 = 9) then 1 pad.
+        #expect(Array(out.inputIDs[0..<10]) == [100, 101, 102, 103, 200, 201, 202, 203, 204, 999])
+        #expect(Array(out.positionIDs[0..<10]) == [0, 1, 2, 3, 0, 1, 2, 3, 4, 0])
+        #expect(Array(out.segmentIDs[0..<10]) == [1, 1, 1, 1, 2, 2, 2, 2, 2, 0])
+        #expect(Array(out.labels[0..<10]) == [-100, -100, 102, 103, -100, 201, 202, 203, 204, -100])
+        // Row 1: doc2 alone (doc3 does not fit), row 2: doc3 exactly.
+        #expect(Array(out.segmentIDs[10..<20]) == [1, 1, 1, 1, 1, 1, 0, 0, 0, 0])
+        #expect(Array(out.segmentIDs[20..<30]) == Array(repeating: 1, count: 10))
+        #expect(p.stats.paddingTokens == 5 && p.stats.tokens == 25 && p.stats.documents == 4)
+        // Every label is -100 or equals its input id.
+        for i in 0..<out.labels.count { #expect(out.labels[i] == -100 || out.labels[i] == out.inputIDs[i]) }
+    }
+
+    @Test func padOneDocumentPerRow() {
+        var p = Packer(mode: .pad, seqLen: 8, padID: 0)
+        var out = RowBlock(seqLen: 8)
+        for d in [doc(3, start: 1, trainedFrom: 0), doc(2, start: 10, trainedFrom: 0)] { p.add(d, into: &out) }
+        p.flush(into: &out)
+        #expect(out.rows == 2)
+        #expect(Array(out.segmentIDs[0..<8]) == [1, 1, 1, 0, 0, 0, 0, 0])
+        #expect(Array(out.segmentIDs[8..<16]) == [1, 1, 0, 0, 0, 0, 0, 0])
+    }
+
+    @Test func concatStreamsAcrossRows() {
+        var p = Packer(mode: .concat, seqLen: 4, padID: 7)
+        var out = RowBlock(seqLen: 4)
+        for d in [doc(3, start: 1, trainedFrom: 0), doc(3, start: 10, trainedFrom: 0)] { p.add(d, into: &out) }
+        p.flush(into: &out)
+        #expect(out.inputIDs == [1, 2, 3, 10, 11, 12, 7, 7])
+        #expect(out.positionIDs == [0, 1, 2, 3, 0, 1, 0, 0])
+        #expect(out.labels == [1, 2, 3, 10, 11, 12, -100, -100])
+    }
+}
