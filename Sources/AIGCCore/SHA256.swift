@@ -84,6 +84,8 @@ public struct SHA256: Sendable {
 
     /// One 64-byte block. The message schedule lives on the stack: a heap array per block made hashing
     /// 100 MB of training input cost more than counting it.
+    /// One 64-byte block. The message schedule lives on the stack (no heap allocation per block): vocabularies are
+    /// hashed on every load, inside the tokenizer's load-time budget.
     private mutating func compress(_ p: UnsafeRawPointer) {
         var state = h
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
@@ -109,5 +111,12 @@ public struct SHA256: Sendable {
             }
         }
         h = state
+    }
+
+    /// SHA-256 of one contiguous buffer, as lowercase hex.
+    public static func hash(buffer: UnsafeRawBufferPointer) -> String {
+        var s = SHA256()
+        s.update(buffer: buffer)
+        return s.finalizeHex()
     }
 }
