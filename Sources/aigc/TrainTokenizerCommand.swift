@@ -50,6 +50,9 @@ struct TrainTokenizerCommand: AsyncParsableCommand {
             trainer.invalidLines = invalid
             if let normalize { trainer.normalizer = try TextNormalizer(contentsOf: URL(fileURLWithPath: normalize)) }
             let patternValue = PreTokenizerPattern(trainingName: pattern)
+            if case .custom(let regex) = patternValue, regex.range(of: #"\{[0-9]+(,[0-9]*)?\}\+"#, options: .regularExpression) != nil {
+                logStderr("aigc: warning: the pattern has a possessive interval like {1,3}+, which HF tokenizers (Oniguruma) read as a repeated group; tokenizer.json will split differently in HF")
+            }
 
             var total = 0
             for f in files {

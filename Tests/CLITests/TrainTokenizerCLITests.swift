@@ -121,6 +121,10 @@ import Testing
         #expect(regex.status != 0 && regex.stderr.contains("aigc: error:"))
         let dup = try CLI.run(["train-tokenizer", "--vocab-size", "300", "--special-token", "<s>", "--special-token", "<s>", "--output", dir.path, file])
         #expect(dup.status != 0 && dup.stderr.contains("given twice"))
+        let clash = try CLI.run(["train-tokenizer", "--vocab-size", "300", "--special-token", "ab", "--output", dir.path, file])
+        #expect(clash.status != 0 && clash.stderr.contains("--special-token 'ab' is spelled like vocabulary token"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tokenizer.json").path))
+        let possessive = try CLI.run(["train-tokenizer", "--vocab-size", "260", "--pattern", #"\p{L}{1,2}+|\s+|."#, "--output", dir.path, file])
+        #expect(possessive.status == 0 && possessive.stderr.contains("warning: the pattern has a possessive interval"))
     }
 }
