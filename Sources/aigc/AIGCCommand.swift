@@ -13,6 +13,7 @@ struct AIGCCommand: AsyncParsableCommand {
             EncodeCommand.self,
             DecodeCommand.self,
             CountCommand.self,
+            ConvertTokenizerCommand.self,
         ]
     )
 }
