@@ -42,6 +42,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "AIGCCoreTests", dependencies: ["AIGCCore"]),
         .testTarget(name: "AIGCTextTests", dependencies: ["AIGCText", "CICU"]),
+        .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCCore"]),
         .testTarget(name: "CLITests", dependencies: ["aigc"]),
     ]
 )

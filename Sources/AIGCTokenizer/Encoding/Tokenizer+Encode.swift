@@ -61,9 +61,17 @@ extension Tokenizer {
         }
     }
 
+    /// Test hook: the chunked parallel path with a given chunk size (any size gives the same ids).
+    package func encodeChunkedForTesting(_ text: String, target: Int) -> (ids: [UInt32], chunks: Int) {
+        let b = Array(text.utf8)
+        return b.withUnsafeBufferPointer { p in
+            (encodeParallel(p, target: target), TextChunker.cuts(p, target: target).count)
+        }
+    }
+
     /// Cuts at safe offsets, encodes the chunks on `threads` threads, concatenates in order.
-    func encodeParallel(_ p: UnsafeBufferPointer<UInt8>) -> [UInt32] {
-        let target = max(1 << 16, min(1 << 20, p.count / (threads * 4)))
+    func encodeParallel(_ p: UnsafeBufferPointer<UInt8>, target requested: Int? = nil) -> [UInt32] {
+        let target = requested ?? max(1 << 16, min(1 << 20, p.count / (threads * 4)))
         let cuts = TextChunker.cuts(p, target: target)
         let results = ParallelMap.run(count: cuts.count, threads: threads) { k, scratch -> [UInt32] in
             let a = k == 0 ? 0 : cuts[k - 1]
