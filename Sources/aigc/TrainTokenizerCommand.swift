@@ -62,13 +62,19 @@ struct TrainTokenizerCommand: AsyncParsableCommand {
                 total += size
             }
             let counting = ProgressReporter("count", total: Double(total))
-            let merging = ProgressReporter("merge", total: Double(vocabSize), unit: "tokens")
+            // Created at the first merge step, so its rate and ETA count merging time only.
+            var merging: ProgressReporter?
             let run = try trainer.train(
                 files: files, pattern: patternValue,
                 countingProgress: { counting.advance(by: Double($0)) },
-                mergeProgress: { merging.set(Double($0)) })
-            counting.finish()
-            merging.finish()
+                mergeProgress: { tokens in
+                    if merging == nil {
+                        counting.finish()
+                        merging = ProgressReporter("merge", total: Double(vocabSize), unit: "tokens")
+                    }
+                    merging?.set(Double(tokens))
+                })
+            if let merging { merging.finish() } else { counting.finish() }
             if run.stats.invalidLinesSkipped > 0 {
                 logStderr("aigc: warning: skipped \(run.stats.invalidLinesSkipped) line(s) that are not valid UTF-8, first at \(run.stats.invalidExamples.joined(separator: ", "))")
             }
