@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "AIGCTextTests", dependencies: ["AIGCText", "CICU"]),
         .testTarget(name: "AIGCFormatsTests", dependencies: ["AIGCFormats"]),
         .testTarget(name: "AIGCModelTests", dependencies: ["AIGCModel", "AIGCFormats"]),
-        .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer"]),
+        .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCCore"]),
         .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats"]),
         .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),

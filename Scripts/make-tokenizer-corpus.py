@@ -124,10 +124,10 @@ def main():
         for f in ["tinyshakespeare.txt", "dailydialog/train.txt", "sharegpt_sample.json"]:
             p = os.path.join(SHARED, f)
             if os.path.exists(p):
-                shared.append(open(p, encoding="utf-8").read())
+                shared.append(open(p, encoding="utf-8", newline="").read())
     fixture = os.path.join(REPO, "Fixtures", "multilingual.txt")
     if os.path.exists(fixture):
-        shared.append(open(fixture, encoding="utf-8").read())
+        shared.append(open(fixture, encoding="utf-8", newline="").read())
     out, n = [], 0
     while n < target:
         # Alternate ~256 KB blocks of real and generated text.

@@ -84,13 +84,13 @@ def main():
         from tokenizers import Tokenizer
         tk = Tokenizer.from_file(a.tokenizer)
         for path in a.files:
-            text = open(path, encoding="utf-8").read()
+            text = open(path, encoding="utf-8", newline="").read()
             ls = lines_of(text)
             theirs = [" ".join(map(str, e.ids)) for e in tk.encode_batch(ls, add_special_tokens=False)]
-            ours = run_aigc(a.aigc, ["encode", "--tokenizer", a.tokenizer, "--lines", path]).decode().split("\n")[:-1]
+            ours = run_aigc(a.aigc, ["encode", "--tokenizer", a.tokenizer, "--allowed-special", "all", "--lines", path]).decode().split("\n")[:-1]
             ok &= compare(f"hf {path} lines", ours, theirs, ls)
             whole = " ".join(map(str, tk.encode(text, add_special_tokens=False).ids))
-            ours_w = run_aigc(a.aigc, ["encode", "--tokenizer", a.tokenizer, path]).decode().rstrip("\n")
+            ours_w = run_aigc(a.aigc, ["encode", "--tokenizer", a.tokenizer, "--allowed-special", "all", path]).decode().rstrip("\n")
             ok &= compare(f"hf {path} whole", [ours_w], [whole])
         print("hf parity:", "OK" if ok else "DIFFERENT")
         sys.exit(0 if ok else 1)
@@ -100,7 +100,7 @@ def main():
         enc = tiktoken.get_encoding(enc_name)
         if a.cmd == "file":
             for path in a.files:
-                text = open(path, encoding="utf-8").read()
+                text = open(path, encoding="utf-8", newline="").read()
                 whole = " ".join(map(str, enc.encode_ordinary(text)))
                 ours = run_aigc(a.aigc, ["encode", "--encoding", enc_name, path]).decode().rstrip("\n")
                 ok &= compare(f"{enc_name} {path} whole", [ours], [whole], None, enc.decode)

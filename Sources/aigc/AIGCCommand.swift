@@ -20,6 +20,7 @@ struct AIGCCommand: AsyncParsableCommand {
             CorpusCommand.self,
             AuditCommand.self,
             GanCommand.self,
+            ConvertTokenizerCommand.self,
         ]
     )
 }

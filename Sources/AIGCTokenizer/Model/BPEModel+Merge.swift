@@ -27,6 +27,20 @@ extension BPEModel {
         if small { scratch.remember(p, n, hash: h, ids: out, from: from) }
     }
 
+    /// Test hook: one piece through the quadratic (`linear: true`, ranks rule only) or the heap algorithm, no cache.
+    package func mergeForTesting(_ bytes: [UInt8], linear: Bool) -> [UInt32] {
+        var out: [UInt32] = []
+        let s = BPEScratch()
+        bytes.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress, b.count >= 2 else {
+                if let x = b.first, byteIds[Int(x)] != UInt32.max { out.append(byteIds[Int(x)]) }
+                return
+            }
+            if linear { mergeLinear(p, b.count, into: &out, scratch: s) } else { mergeHeap(p, b.count, into: &out, scratch: s) }
+        }
+        return out
+    }
+
     /// tiktoken's `byte_pair_merge`, ported exactly (ranks rule).
     @inline(__always)
     func mergeLinear(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
