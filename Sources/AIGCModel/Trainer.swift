@@ -125,7 +125,7 @@ public final class Trainer {
     public func run(source: TrainingBatchSource) throws {
         let o = options
         let startIter = iter
-        var intervalSeconds = 0.0, intervalIters = 0, intervalLoss = 0.0
+        var intervalSeconds = 0.0, intervalIters = 0, logLoss = 0.0, logIters = 0
         while true {
             let it = iter
             let isEval = it % o.evalInterval == 0 || it == o.maxIters
@@ -173,15 +173,18 @@ public final class Trainer {
             trainedIters += 1
             intervalSeconds += dt
             intervalIters += 1
-            intervalLoss += lossSum / Double(lossCount)
+            logLoss += lossSum / Double(lossCount)
+            logIters += 1
             iter = it + 1
-            if o.logInterval > 0 && iter % o.logInterval == 0 && iter % o.evalInterval != 0 {
-                try emit(["\"iter\":\(iter)", "\"train_loss\":\(json(intervalLoss / Double(min(intervalIters, o.logInterval))))",
-                          "\"lr\":\(json(Double(lr)))", "\"ms_per_iter\":\(json(1000 * intervalSeconds / Double(intervalIters)))",
-                          "\"tokens_per_s\":\(json(Double(intervalIters * o.batchSize * o.blockSize * o.gradAccumSteps) / intervalSeconds))"], iter: iter)
-                intervalLoss = 0
+            if o.logInterval > 0 && iter % o.logInterval == 0 {
+                if iter % o.evalInterval != 0 {
+                    try emit(["\"iter\":\(iter)", "\"train_loss\":\(json(logLoss / Double(logIters)))",
+                              "\"lr\":\(json(Double(lr)))", "\"ms_per_iter\":\(json(1000 * intervalSeconds / Double(intervalIters)))",
+                              "\"tokens_per_s\":\(json(Double(intervalIters * o.batchSize * o.blockSize * o.gradAccumSteps) / intervalSeconds))"], iter: iter)
+                }
+                logLoss = 0
+                logIters = 0
             }
-            if o.logInterval == 0 { intervalLoss = 0 }
         }
     }
 

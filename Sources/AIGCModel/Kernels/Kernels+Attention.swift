@@ -16,16 +16,9 @@ extension Kernels {
         } else {
             for j in 0...i { mx = max(mx, s[j]) }
             let n = i + 1
-            var sumV = SIMD8<Float>()
-            var j = 0
-            while j + 8 <= n {
-                let e = FastMath.exp(UnsafeRawPointer(s + j).loadUnaligned(as: SIMD8<Float>.self) - mx)
-                UnsafeMutableRawPointer(s + j).storeBytes(of: e, as: SIMD8<Float>.self)
-                sumV += e
-                j += 8
-            }
-            var sum = sumV.sum()
-            while j < n { let e = FastMath.exp(s[j] - mx); s[j] = e; sum += e; j += 1 }
+            for j in 0..<n { s[j] = FastMath.exp(s[j] - mx) }
+            var sum: Float = 0
+            for j in 0..<n { sum += s[j] }
             let inv = 1 / sum
             for j in 0..<n { s[j] *= inv }
         }
