@@ -4,7 +4,7 @@
 Usage:
   hf_train_reference.py train --vocab-size N [--min-frequency K] [--pattern gpt2|cl100k|o200k|REGEX]
                               [--special-token TOK]... [--max-token-length L] [--out tokenizer.json]
-                              [--merges merges.txt] FILE...
+                              [--merges merges.txt] [--lowercase] FILE...
       Trains exactly like the issue's check: BPE model, BpeTrainer(vocab_size, min_frequency,
       initial_alphabet=ByteLevel.alphabet()), pre-tokenizer ByteLevel(add_prefix_space=False) for gpt2 or
       Split(pattern, "isolated") + ByteLevel(add_prefix_space=False, use_regex=False) otherwise.
@@ -16,7 +16,7 @@ Usage:
       Encodes FILE line by line (the '\n' not encoded, like `aigc encode --lines`) and prints ids per line.
 """
 import argparse, json, sys, time
-from tokenizers import Tokenizer, Regex, models, pre_tokenizers, trainers, decoders
+from tokenizers import Tokenizer, Regex, models, normalizers, pre_tokenizers, trainers, decoders
 
 # cl100k's `\p{N}{1,3}+` is possessive in tiktoken, but Oniguruma (HF's regex engine) reads `{1,3}+` as a repeated
 # group, i.e. any number of digits. `\p{N}{1,3}` means the same as tiktoken's here and the same in both engines, and
@@ -48,6 +48,8 @@ def pre_tokenizer(pattern):
 def train(args):
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizer(args.pattern)
+    if args.lowercase:
+        tok.normalizer = normalizers.Lowercase()
     tok.decoder = decoders.ByteLevel()
     specials = args.special_token or []
     kw = dict(vocab_size=args.vocab_size + len(specials), min_frequency=args.min_frequency,
@@ -117,6 +119,7 @@ def main():
     t.add_argument("--pattern", default="gpt2")
     t.add_argument("--special-token", action="append")
     t.add_argument("--max-token-length", type=int)
+    t.add_argument("--lowercase", action="store_true", help="normalizers.Lowercase() before pre-tokenization")
     t.add_argument("--out")
     t.add_argument("--merges")
     t.add_argument("files", nargs="+")

@@ -5,7 +5,7 @@ Run from the repository root with the reference env (../shared/reference/setup-r
   source /tmp/aigc-reference/activate-reference && python3 Scripts/make_training_golden.py
 Writes Fixtures/training/golden/<case>.merges ("left right" per line, GPT-2 printable form, HF's order) and
 Fixtures/training/golden/cases.tsv (case, files, pattern, vocab size, min frequency, max token length, special
-tokens, HF's model vocabulary size without specials). Tests/AIGCTokenizerTests/TrainingGoldenTests.swift reads them.
+tokens, HF's model vocabulary size without specials, normalizer). Tests/AIGCTokenizerTests/TrainingGoldenTests.swift reads them.
 """
 import json, os, subprocess, sys
 
@@ -34,13 +34,15 @@ CASES = [
     ("ties-gpt2-270", ["ties"], "gpt2", 270, 0, None, []),
     ("english+chinese-gpt2-800-f2", ["english", "chinese"], "gpt2", 800, 2, None, []),
     ("code-regex-500", ["code"], r"\p{L}+|\p{N}|[^\p{L}\p{N}]+", 500, 0, None, []),
+    ("mixed-gpt2-900-lowercase", ["mixed"], "gpt2", 900, 0, None, [], "lowercase"),
 ]
 
 
 def main():
     os.makedirs(F + "golden", exist_ok=True)
     rows = []
-    for name, files, pattern, vocab, minf, maxlen, specials in CASES:
+    for name, files, pattern, vocab, minf, maxlen, specials, *rest in CASES:
+        normalizer = rest[0] if rest else ""
         paths = [F + f + ".txt" for f in files]
         out = F + "golden/" + name + ".merges"
         tj = "/tmp/golden-" + name + ".json"
@@ -50,11 +52,13 @@ def main():
             cmd += ["--max-token-length", str(maxlen)]
         for s in specials:
             cmd += ["--special-token", s]
+        if normalizer == "lowercase":
+            cmd += ["--lowercase"]
         subprocess.run(cmd + paths, check=True)
         model_vocab = json.load(open(tj, encoding="utf-8"))["model"]["vocab"]
         hf_vocab = len(model_vocab) - len(specials)
         rows.append("\t".join([name, ",".join(files), pattern, str(vocab), str(minf),
-                               "" if maxlen is None else str(maxlen), "\x1f".join(specials), str(hf_vocab)]))
+                               "" if maxlen is None else str(maxlen), "\x1f".join(specials), str(hf_vocab), normalizer]))
     with open(F + "golden/cases.tsv", "w", encoding="utf-8") as f:
         f.write("\n".join(rows) + "\n")
 

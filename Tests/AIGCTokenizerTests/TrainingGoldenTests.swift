@@ -1,4 +1,5 @@
 import AIGCCore
+import AIGCText
 import AIGCTokenizer
 import Foundation
 import Testing
@@ -6,14 +7,14 @@ import Testing
 /// Merges equal HF tokenizers' BpeTrainer on committed corpora (Fixtures/training/, golden files made by
 /// Scripts/make_training_golden.py): English, Chinese, mixed scripts and emoji, code, adversarial whitespace and
 /// ties; gpt2/cl100k/o200k/custom patterns; several vocabulary sizes, min_frequency values, max_token_length,
-/// special tokens and several files at once.
+/// special tokens, an HF Lowercase normalizer and several files at once.
 @Suite struct TrainingGoldenTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/training")
 
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String, files: [String], pattern: String, vocab: Int, minFrequency: UInt64
-        var maxLength: Int?, specials: [String], hfVocab: Int
+        var maxLength: Int?, specials: [String], hfVocab: Int, lowercase: Bool
         var testDescription: String { name }
     }
 
@@ -23,7 +24,8 @@ import Testing
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             return Case(name: f[0], files: f[1].split(separator: ",").map { root.appendingPathComponent("\($0).txt").path },
                         pattern: f[2], vocab: Int(f[3])!, minFrequency: UInt64(f[4])!, maxLength: Int(f[5]),
-                        specials: f[6].isEmpty ? [] : f[6].split(separator: "\u{1F}").map(String.init), hfVocab: Int(f[7])!)
+                        specials: f[6].isEmpty ? [] : f[6].split(separator: "\u{1F}").map(String.init), hfVocab: Int(f[7])!,
+                        lowercase: f.count > 8 && f[8] == "lowercase")
         }
     }()
 
@@ -38,6 +40,7 @@ import Testing
         t.maxTokenLength = c.maxLength
         t.specialTokens = c.specials
         t.threads = 2
+        if c.lowercase { t.normalizer = TextNormalizer(steps: [.lowercase(locale: nil)]) }
         let run = try t.train(files: c.files, pattern: PreTokenizerPattern(trainingName: c.pattern))
         let r = run.trained.result
         let ours = r.merges.map { TrainingByteOrder.printable(r.tokens[Int($0.left)]) + " " + TrainingByteOrder.printable(r.tokens[Int($0.right)]) }

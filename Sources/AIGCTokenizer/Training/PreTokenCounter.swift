@@ -33,6 +33,8 @@ public struct PreTokenCounter: Sendable {
         let workers = max(1, threads)
         let tables = SlotBuffer<PreTokenCounts>(count: workers, initial: PreTokenCounts())
         defer { tables.free() }
+        let caches = SlotBuffer<ShortTokenCache>(count: workers, initial: ShortTokenCache())
+        defer { caches.free() }
         var stats = PreTokenCountingStats()
         let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { readBuffer.deallocate() }
@@ -78,7 +80,7 @@ public struct PreTokenCounter: Sendable {
                 let me = self
                 let batch = chunks
                 DispatchQueue.concurrentPerform(iterations: batch.count) { i in
-                    results.base[i] = batch[i].bytes.withUnsafeBufferPointer { me.countChunk($0, into: &tables.base[i]) }
+                    results.base[i] = batch[i].bytes.withUnsafeBufferPointer { me.countChunk($0, into: &tables.base[i], cache: &caches.base[i]) }
                 }
                 for i in 0..<chunks.count {
                     let r = results.base[i]
@@ -96,6 +98,7 @@ public struct PreTokenCounter: Sendable {
                 }
             }
         }
+        for i in 0..<workers { caches.base[i].flush(into: &tables.base[i]) }
         var total = tables.base[0]
         tables.base[0] = PreTokenCounts()
         for i in 1..<workers { total.add(contentsOf: tables.base[i]); tables.base[i] = PreTokenCounts() }
@@ -103,7 +106,8 @@ public struct PreTokenCounter: Sendable {
     }
 
     /// Counts the lines of one chunk into `counts`.
-    private func countChunk(_ chunk: UnsafeBufferPointer<UInt8>, into counts: inout PreTokenCounts) -> ChunkResult {
+    private func countChunk(_ chunk: UnsafeBufferPointer<UInt8>, into counts: inout PreTokenCounts,
+                            cache: inout ShortTokenCache) -> ChunkResult {
         var r = ChunkResult()
         var start = 0
         let n = chunk.count
@@ -129,7 +133,10 @@ public struct PreTokenCounter: Sendable {
                     return r
                 }
             } else {
-                split(line) { range in counts.add(UnsafeBufferPointer(rebasing: line[range])) }
+                split(line) { range in
+                    let token = UnsafeBufferPointer(rebasing: line[range])
+                    if token.count <= 7 { cache.add(token, into: &counts) } else { counts.add(token) }
+                }
             }
             r.lines += 1
             start = end
