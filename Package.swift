@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "AIGCFormatsTests", dependencies: ["AIGCFormats"]),
         .testTarget(name: "AIGCModelTests", dependencies: ["AIGCModel", "AIGCFormats"]),
         .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCCore"]),
-        .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats"]),
+        .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats", "AIGCTokenizer"]),
         .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
     ]
