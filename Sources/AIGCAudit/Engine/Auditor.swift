@@ -66,10 +66,10 @@ public final class Auditor {
         let workers = (0..<threads).map { _ in AuditWorker(context: context) }
         let reader = InputReader(paths: options.inputs, format: options.inputFormat)
         var fold = Fold()
-        var unigrams = SpaceSaving(capacity: options.summaryCapacity)
-        var bigrams = SpaceSaving(capacity: options.summaryCapacity)
-        var trigrams = SpaceSaving(capacity: options.summaryCapacity)
-        var lines = SpaceSaving(capacity: options.summaryCapacity)
+        var unigrams = FrequencySummary(capacity: options.summaryCapacity)
+        var bigrams = FrequencySummary(capacity: options.summaryCapacity)
+        var trigrams = FrequencySummary(capacity: options.summaryCapacity)
+        var lines = FrequencySummary(capacity: options.summaryCapacity)
         var lastBytes = 0
         while let batch = try reader.nextBatch(maxRecords: options.batchRecords, maxBytes: options.batchBytes) {
             let n = batch.records.count
@@ -83,13 +83,11 @@ public final class Auditor {
                     ws[t].process(batch, range: (n * t / used)..<(n * (t + 1) / used))
                 }
             }
-            // In record order.
-            var uni = workers[0].unigrams, bi = workers[0].bigrams, tri = workers[0].trigrams, li = workers[0].lines
-            for t in 1..<max(used, 1) {
-                uni.merge(workers[t].unigrams); bi.merge(workers[t].bigrams)
-                tri.merge(workers[t].trigrams); li.merge(workers[t].lines)
+            // In record order: worker ranges are contiguous and merged in order.
+            for t in 0..<max(used, 1) {
+                unigrams.add(workers[t].unigrams); bigrams.add(workers[t].bigrams)
+                trigrams.add(workers[t].trigrams); lines.add(workers[t].lines)
             }
-            unigrams.add(uni); bigrams.add(bi); trigrams.add(tri); lines.add(li)
             for t in 0..<max(used, 1) { for r in workers[t].results { foldOne(r, &fold) } }
             progress?.advance(by: Double(reader.fileBytesRead - lastBytes), note: "\(fold.documents) documents")
             lastBytes = reader.fileBytesRead
@@ -174,7 +172,7 @@ public final class Auditor {
     }
 
     private func buildReport(_ w: AuditWorker, _ fold: Fold, reader: InputReader,
-                             summaries: (SpaceSaving, SpaceSaving, SpaceSaving, SpaceSaving)) -> AuditReport {
+                             summaries: (FrequencySummary, FrequencySummary, FrequencySummary, FrequencySummary)) -> AuditReport {
         let hasTokens = context.tokenizer != nil
         var report = AuditReport(distributions: DistributionsReport(
             charsPerDocument: w.charsPerDocument.summary(), turnsPerDocument: w.turnsPerDocument.summary(),
@@ -277,7 +275,7 @@ public final class Auditor {
             report.contamination = ContaminationReport(against: options.against, ngram: options.contaminationNgram)
         }
         // Frequent items.
-        func items(_ s: SpaceSaving, minimum: UInt64 = 1) -> [FrequentItem] {
+        func items(_ s: FrequencySummary, minimum: UInt64 = 1) -> [FrequentItem] {
             s.top(options.topK, minimumCount: minimum).map {
                 FrequentItem(text: Excerpt.visible($0.text), count: $0.count, error: $0.error)
             }

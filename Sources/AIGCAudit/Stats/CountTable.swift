@@ -77,6 +77,43 @@ public struct CountTable: Sendable {
         }
     }
 
+    /// A copy keeping only entries counted more than `threshold` times (texts compacted).
+    public func keeping(above threshold: UInt64) -> CountTable {
+        var kept = 0
+        for s in 0..<keys.count where used[s] && counts[s] > threshold { kept += 1 }
+        var out = CountTable(capacity: max(kept, 16))
+        arena.withUnsafeBufferPointer { a in
+            for s in 0..<keys.count where used[s] && counts[s] > threshold {
+                let start = Int(textStart[s]), len = Int(textLength[s])
+                out.add(keys[s], by: counts[s]) { UnsafeBufferPointer(rebasing: a[start..<(start + len)]) }
+            }
+        }
+        return out
+    }
+
+    /// All counts (unordered), for choosing a pruning threshold.
+    public func allCounts() -> [UInt64] {
+        var out: [UInt64] = []
+        out.reserveCapacity(count)
+        for s in 0..<keys.count where used[s] { out.append(counts[s]) }
+        return out
+    }
+
+    /// The `k` most counted entries with at least `minimumCount`: count descending, then text, then key.
+    public func top(_ k: Int, minimumCount: UInt64 = 1) -> [(key: UInt64, count: UInt64, text: [UInt8])] {
+        var idx: [Int] = []
+        for s in 0..<keys.count where used[s] && counts[s] >= minimumCount { idx.append(s) }
+        func text(_ s: Int) -> ArraySlice<UInt8> { arena[Int(textStart[s])..<(Int(textStart[s]) + Int(textLength[s]))] }
+        // Partial selection: only the k best need sorting.
+        idx.sort { a, b in
+            if counts[a] != counts[b] { return counts[a] > counts[b] }
+            let ta = text(a), tb = text(b)
+            if ta != tb { return ta.lexicographicallyPrecedes(tb) }
+            return keys[a] < keys[b]
+        }
+        return idx.prefix(k).map { (keys[$0], counts[$0], Array(text($0))) }
+    }
+
     /// Entries sorted by count (descending), then key: a deterministic order.
     public func sortedEntries() -> [(key: UInt64, count: UInt64, text: [UInt8])] {
         var idx: [Int] = []
