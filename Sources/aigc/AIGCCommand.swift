@@ -11,6 +11,8 @@ struct AIGCCommand: AsyncParsableCommand {
         subcommands: [
             NormalizeCommand.self,
             GanCommand.self,
+            FinetuneCommand.self,
+            AdversarialCommand.self,
             PretrainCommand.self,
             EncodeCommand.self,
             DecodeCommand.self,
