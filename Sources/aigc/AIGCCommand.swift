@@ -10,6 +10,10 @@ struct AIGCCommand: AsyncParsableCommand {
         version: AIGCVersion.string,
         subcommands: [
             NormalizeCommand.self,
+            GanCommand.self,
+            FinetuneCommand.self,
+            AdversarialCommand.self,
+            PretrainCommand.self,
             EncodeCommand.self,
             DecodeCommand.self,
             CountCommand.self,
