@@ -89,5 +89,4 @@ import Testing
             #expect(r.status == 0 && r.out.contains("USAGE"), "aigc \(sub.joined(separator: " ")) --help")
         }
     }
-    }
 }
