@@ -12,7 +12,7 @@ extension Tokenizer {
         }
         let url = try VocabLocator.find(enc.fileName)
         let data = try readFile(url)
-        let sha = data.withUnsafeBytes { SHA256Fast.hex($0) }
+        let sha = data.withUnsafeBytes { SHA256.hash(buffer: $0) }
         guard sha == enc.sha256 else {
             throw AIGCError.input(location: url.path, message: "SHA-256 \(sha) differs from \(enc.name)'s \(enc.sha256)")
         }
@@ -33,7 +33,7 @@ extension Tokenizer {
 
     public init(contentsOf url: URL, pattern: PreTokenizerPattern?, specialTokens: [String: UInt32]?) throws {
         let data = try Tokenizer.readFile(url)
-        let sha = data.withUnsafeBytes { SHA256Fast.hex($0) }
+        let sha = data.withUnsafeBytes { SHA256.hash(buffer: $0) }
         let base = url.lastPathComponent
         if base.hasSuffix(".json") {
             let firstByte = data.first(where: { $0 > 0x20 })
