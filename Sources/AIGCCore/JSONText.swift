@@ -1,8 +1,8 @@
-/// Minimal JSON text writing for the training outputs: key order and number formatting under our control, so
-/// the files are byte-identical across runs and thread counts (Foundation's serializer reorders keys and
-/// escapes `/`).
-package enum TrainingJSON {
-    /// `s` as a JSON string literal (quotes included), escaping what RFC 8259 requires.
+/// JSON text written by hand where the bytes must be deterministic (safetensors headers, manifests, training
+/// outputs): key order and number formatting stay under our control, and nothing depends on Foundation's encoder
+/// options (which reorder keys and escape `/`).
+package enum JSONText {
+    /// `s` as a JSON string literal (quotes included), escaping what RFC 8259 requires (and DEL).
     package static func quote(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
