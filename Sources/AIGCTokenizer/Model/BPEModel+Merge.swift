@@ -12,19 +12,21 @@ extension BPEModel {
             return
         }
         let h = ByteKeyTable.hash(p, n)
-        if ignoreMerges, let id = table.lookup(p, n, hash: h) {
-            out.append(id)
-            return
-        }
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }
+        if ignoreMerges, let id = table.lookupUnfiltered(p, n, hash: h) {
+            out.append(id)
+            if small { scratch.remember(p, n, hash: h, ids: out, from: out.count - 1) }
+            return
+        }
+        if !small && scratch.cachedLong(p, n, hash: h, into: &out) { return }
         let from = out.count
         if rule == .ranks && n <= BPEModel.linearLimit {
             mergeLinear(p, n, into: &out, scratch: scratch)
         } else {
             mergeHeap(p, n, into: &out, scratch: scratch)
         }
-        if small { scratch.remember(p, n, hash: h, ids: out, from: from) }
+        if small { scratch.remember(p, n, hash: h, ids: out, from: from) } else { scratch.rememberLong(p, n, hash: h, ids: out, from: from) }
     }
 
     /// Test hook: one piece through the quadratic (`linear: true`, ranks rule only) or the heap algorithm, no cache.

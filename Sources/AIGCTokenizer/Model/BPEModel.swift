@@ -25,8 +25,15 @@ public final class BPEModel: @unchecked Sendable {
     public var idCount: Int { table.idCount }
 
     /// tiktoken-style model from token byte strings indexed by rank (nil = no token at that rank).
-    public init(ranks: [ArraySlice<UInt8>?]) throws {
-        do { table = try ByteKeyTable(keys: ranks) } catch {
+    public convenience init(ranks: [ArraySlice<UInt8>?]) throws {
+        var list = TokenList()
+        for k in ranks { if let k { list.append(k) } else { list.appendHole() } }
+        try self.init(rankList: list)
+    }
+
+    /// tiktoken-style model from a flat token list indexed by rank.
+    init(rankList: TokenList) throws {
+        do { table = try ByteKeyTable(rankList) } catch {
             if case .duplicate(let a, let b) = error {
                 throw AIGCError.input(location: "", message: "duplicate token bytes at ranks \(a) and \(b)")
             }
