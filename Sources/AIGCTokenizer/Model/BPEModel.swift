@@ -12,6 +12,8 @@ public final class BPEModel: @unchecked Sendable {
     public let rule: MergeRule
     /// id of each single byte, or UInt32.max when a byte has no token.
     let byteIds: [UInt32]
+    /// n-gram filters for cutting long pieces (ranks rule), built on first use.
+    let splitIndex: LazySplitIndex
     /// Rank of each two-byte token, indexed by (first << 8 | second); UInt32.max when none (ranks rule).
     let pair2: UnsafeMutablePointer<UInt32>
     /// Pair (left id << 32 | right id) → (merge rank << 32 | result id), HF rule only.
@@ -45,6 +47,7 @@ public final class BPEModel: @unchecked Sendable {
         mergeList = []
         byteIds = BPEModel.byteIdsOf(table)
         pair2 = BPEModel.pair2Of(table)
+        splitIndex = LazySplitIndex(table)
     }
 
     deinit { pair2.deallocate() }
@@ -91,6 +94,7 @@ public final class BPEModel: @unchecked Sendable {
         mergeList = merges
         byteIds = BPEModel.byteIdsOf(table)
         pair2 = BPEModel.pair2Of(table)
+        splitIndex = LazySplitIndex(table)
     }
 
     static func show(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self).debugDescription }

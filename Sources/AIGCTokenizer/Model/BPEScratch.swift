@@ -45,6 +45,15 @@ public final class BPEScratch {
         longIds[slot] = Array(out[from...])
     }
 
+    /// The model's split index, fetched once per scratch (the lazy holder takes a lock).
+    private var splitIndexCache: (BPEModel, SplitIndex)?
+    @inline(__always) func splitIndex(_ m: BPEModel) -> SplitIndex {
+        if let c = splitIndexCache, c.0 === m { return c.1 }
+        let i = m.splitIndex.index
+        splitIndexCache = (m, i)
+        return i
+    }
+
     public init() {
         cache = .allocate(byteCount: BPEScratch.cacheSlots * 64, alignment: 64)
         cache.initializeMemory(as: UInt8.self, repeating: 0, count: BPEScratch.cacheSlots * 64)
