@@ -12,12 +12,19 @@ cd "$(dirname "$0")/.."
 REF=${AIGC_SHARED:-$(cd .. && pwd)/shared}
 ITERS=${ITERS:-2000}; EVAL_ITERS=${EVAL_ITERS:-100}; THREADS=${THREADS:-2}; WIDE_ITERS=${WIDE_ITERS:-30}
 GEN_TOKENS=${GEN_TOKENS:-500}; OUT=${OUT:-/tmp/aigc-bench}
-AIGC=.build/release/aigc
-swift build -c release --product aigc >/dev/null
+AIGC=${AIGC:-.build/release/aigc}
+[ -n "${NO_BUILD:-}" ] || swift build -c release --product aigc >/dev/null
 DATA=/tmp/aigc-shakespeare-char
 [ -f "$DATA/train.bin" ] || python3 "$REF/reference/make_char_dataset.py" "$REF/data/tinyshakespeare.txt" "$DATA"
 mkdir -p "$OUT"
 now() { date +%s.%N; }
+# timed NAME OUTFILE CMD...: whole-process wall time plus CPU time (user+sys, all threads) of CMD.
+timed() {
+  local name=$1 out=$2; shift 2
+  /usr/bin/time -f "%e %U %S" -o "$OUT/$name.time" "$@" > "$out"
+  read -r wall user sys < "$OUT/$name.time"
+  echo "$name wall_s $wall cpu_s $(echo "$user + $sys" | bc) load $(cut -d' ' -f1 /proc/loadavg) $(tail -1 "$out")"
+}
 export OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=1
 echo "# machine: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -25,23 +32,19 @@ common="--train $DATA/train.bin --val $DATA/val.bin --vocab-size 65 --n-layer 4 
   --batch-size 12 --max-iters $ITERS --lr 1e-3 --min-lr 1e-4 --warmup-iters 100 --lr-decay-iters $ITERS --beta2 0.99
   --eval-interval 250 --eval-iters $EVAL_ITERS --threads $THREADS --seed 1337"
 if [ -z "${SKIP_TORCH:-}" ]; then
-  t0=$(now); python3 "$REF/reference/torch_gpt.py" train $common > "$OUT/torch.jsonl"; t1=$(now)
-  echo "torch wall_s $(echo "$t1 - $t0" | bc) $(tail -1 "$OUT/torch.jsonl")"
+  timed torch "$OUT/torch.jsonl" python3 "$REF/reference/torch_gpt.py" train $common
 fi
 rm -rf "$OUT/aigc"
-t0=$(now); $AIGC pretrain $common --profile --out "$OUT/aigc" > "$OUT/aigc.jsonl"; t1=$(now)
-echo "aigc  wall_s $(echo "$t1 - $t0" | bc) $(tail -1 "$OUT/aigc.jsonl")"
+timed aigc "$OUT/aigc.jsonl" $AIGC pretrain $common --profile --out "$OUT/aigc"
 
 wide="--train $DATA/train.bin --val $DATA/val.bin --vocab-size 65 --n-layer 6 --n-head 6 --n-embd 384 --block-size 256
   --batch-size 12 --max-iters $WIDE_ITERS --warmup-iters 10 --lr-decay-iters $WIDE_ITERS --eval-interval 100000 --eval-iters 1
   --threads $THREADS --seed 1337"
 if [ -z "${SKIP_TORCH:-}" ]; then
-  t0=$(now); python3 "$REF/reference/torch_gpt.py" train $wide > "$OUT/torch-wide.jsonl"; t1=$(now)
-  echo "torch-wide wall_s $(echo "$t1 - $t0" | bc) $(tail -1 "$OUT/torch-wide.jsonl")"
+  timed torch-wide "$OUT/torch-wide.jsonl" python3 "$REF/reference/torch_gpt.py" train $wide
 fi
 rm -rf "$OUT/aigc-wide"
-t0=$(now); $AIGC pretrain $wide --profile --out "$OUT/aigc-wide" > "$OUT/aigc-wide.jsonl"; t1=$(now)
-echo "aigc-wide  wall_s $(echo "$t1 - $t0" | bc) $(tail -1 "$OUT/aigc-wide.jsonl")"
+timed aigc-wide "$OUT/aigc-wide.jsonl" $AIGC pretrain $wide --profile --out "$OUT/aigc-wide"
 
 # Generation from the trained shakespeare model: one completion of GEN_TOKENS tokens (block 64 would cap it,
 # so use the wide model's 256 context: prompt 1 token + up to 255 generated) — both sides decode with a KV cache.

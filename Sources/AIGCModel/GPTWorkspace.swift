@@ -91,7 +91,7 @@ public final class GPTWorkspace: @unchecked Sendable {
     }
 
     /// Loads rows `rows` of `batch` as this workspace's current inputs.
-    func load(_ batch: TokenBatch, rows: Range<Int>) {
+    package func load(_ batch: TokenBatch, rows: Range<Int>) {
         let T = batch.time
         curB = rows.count
         curT = T
@@ -107,7 +107,7 @@ public final class GPTWorkspace: @unchecked Sendable {
     /// Forward pass over the loaded rows. Returns (sum of token losses, number of counted targets); logits
     /// become probabilities. `rng` drives dropout (training workspaces only).
     @discardableResult
-    func forward(params: UnsafePointer<Float>, rng: inout Xoshiro256, dropout: Bool = true) -> (sum: Double, count: Int) {
+    package func forward(params: UnsafePointer<Float>, rng: inout Xoshiro256, dropout: Bool = true) -> (sum: Double, count: Int) {
         masksActive = dropout && useDropout
         let useMasks = masksActive
         let B = curB, T = curT, N = B * T, C = config.nEmbd, NH = config.nHead, V = config.vocabSize
@@ -169,7 +169,7 @@ public final class GPTWorkspace: @unchecked Sendable {
 
     /// Logits (before softmax) are not kept by `forward`; this runs the forward without the loss and leaves
     /// raw logits `[B·T, V]` in `logits`.
-    func forwardLogits(params: UnsafePointer<Float>) {
+    package func forwardLogits(params: UnsafePointer<Float>) {
         var rng = Xoshiro256(seed: 0)
         let saved = targets
         targets = []
@@ -185,20 +185,36 @@ public final class GPTWorkspace: @unchecked Sendable {
         return body(nil)
     }
 
+    /// Hidden states after the final LayerNorm, `[B·T, C]` for the loaded rows (valid after `forward`): the input
+    /// of the LM head, and of any other head (e.g. a discriminator's classifier) trained with `backward(hiddenGradient:)`.
+    package var finalHidden: UnsafePointer<Float> { UnsafePointer(lnf) }
+
     /// Backward pass after `forward`, accumulating parameter gradients into `grads`. The loss being
     /// differentiated is Σ(token losses)·`lossScale` (e.g. 1/(counted targets × accumulation steps)).
-    func backward(params: UnsafePointer<Float>, lossScale: Float) {
+    package func backward(params: UnsafePointer<Float>, lossScale: Float) {
         guard let grads else { return }
-        let B = curB, T = curT, N = B * T, C = config.nEmbd, NH = config.nHead, V = config.vocabSize
-        let p = params, g = grads.pointer, pf = profile
-        let useMasks = masksActive
+        let N = curB * curT, C = config.nEmbd, V = config.vocabSize
         targets.withUnsafeBufferPointer {
             Kernels.softmaxCrossEntropyBackward(probs: logits, targets: $0.baseAddress!, scale: lossScale, N: N, V: V)
         }
-        Kernels.matmulBackward(dinp: dln, dweight: g + layout.wte, dbias: nil, dout: logits, inp: lnf, weight: p + layout.wte,
-                               N: N, C: C, OC: V, profile: pf)
+        Kernels.matmulBackward(dinp: dln, dweight: grads.pointer + layout.wte, dbias: nil, dout: logits, inp: lnf,
+                               weight: params + layout.wte, N: N, C: C, OC: V, profile: profile)
+        backwardTrunk(params: params, dHidden: UnsafePointer(dln))
+    }
+
+    /// Backward from a gradient on `finalHidden` instead of the LM-head loss (for other heads), accumulating
+    /// parameter gradients of everything below the final LayerNorm's output.
+    package func backward(params: UnsafePointer<Float>, hiddenGradient: UnsafePointer<Float>) {
+        backwardTrunk(params: params, dHidden: hiddenGradient)
+    }
+
+    private func backwardTrunk(params: UnsafePointer<Float>, dHidden: UnsafePointer<Float>) {
+        guard let grads else { return }
+        let B = curB, T = curT, N = B * T, C = config.nEmbd, NH = config.nHead
+        let p = params, g = grads.pointer, pf = profile
+        let useMasks = masksActive
         dres.update(repeating: 0, count: N * C)
-        Kernels.layerNormBackward(dinp: dres, dweight: g + layout.lnfw, dbias: g + layout.lnfb, dout: dln, inp: output,
+        Kernels.layerNormBackward(dinp: dres, dweight: g + layout.lnfw, dbias: g + layout.lnfb, dout: dHidden, inp: output,
                                   weight: p + layout.lnfw, mean: lnfMean, rstd: lnfRstd, N: N, C: C)
         for li in stride(from: layers.count - 1, through: 0, by: -1) {
             let l = layers[li], w = layout.blocks[li]

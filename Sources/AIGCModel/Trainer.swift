@@ -61,6 +61,8 @@ public final class Trainer {
     public private(set) var trainedIters = 0
     public private(set) var sgemmSeconds = 0.0
     public private(set) var sgemmFlops = 0.0
+    /// CPU seconds (all threads) of the training steps (not evaluation).
+    public private(set) var trainCPUSeconds = 0.0
 
     /// A new run with a freshly initialised model.
     public convenience init(config: GPTConfig, options: TrainingOptions, outDirectory: URL) throws {
@@ -147,6 +149,7 @@ public final class Trainer {
             let lr = Float(o.schedule.rate(at: it))
             let before = o.profile ? engine.profileTotals() : (seconds: 0, flops: 0, calls: 0)
             let t0 = BLASProfile.now()
+            let c0 = BLASProfile.processCPU()
             engine.zeroGradients()
             var lossSum = 0.0, lossCount = 0
             for micro in 0..<o.gradAccumSteps {
@@ -164,6 +167,7 @@ public final class Trainer {
             }
             optimizer.update(params: model.params, grads: grads, lr: lr, threads: o.threads)
             let dt = BLASProfile.now() - t0
+            trainCPUSeconds += BLASProfile.processCPU() - c0
             if o.profile {
                 let p = engine.profileTotals()
                 sgemmSeconds += p.seconds - before.seconds
