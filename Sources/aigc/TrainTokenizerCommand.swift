@@ -50,6 +50,9 @@ struct TrainTokenizerCommand: AsyncParsableCommand {
             trainer.invalidLines = invalid
             if let normalize { trainer.normalizer = try TextNormalizer(contentsOf: URL(fileURLWithPath: normalize)) }
             let patternValue = PreTokenizerPattern(trainingName: pattern)
+            if case .custom(let regex) = patternValue, regex.range(of: #"\{[0-9]+(,[0-9]*)?\}\+"#, options: .regularExpression) != nil {
+                logStderr("aigc: warning: the pattern has a possessive interval like {1,3}+, which HF tokenizers (Oniguruma) read as a repeated group; tokenizer.json will split differently in HF")
+            }
 
             var total = 0
             for f in files {
@@ -59,13 +62,19 @@ struct TrainTokenizerCommand: AsyncParsableCommand {
                 total += size
             }
             let counting = ProgressReporter("count", total: Double(total))
-            let merging = ProgressReporter("merge", total: Double(vocabSize), unit: "tokens")
+            // Created at the first merge step, so its rate and ETA count merging time only.
+            var merging: ProgressReporter?
             let run = try trainer.train(
                 files: files, pattern: patternValue,
                 countingProgress: { counting.advance(by: Double($0)) },
-                mergeProgress: { merging.set(Double($0)) })
-            counting.finish()
-            merging.finish()
+                mergeProgress: { tokens in
+                    if merging == nil {
+                        counting.finish()
+                        merging = ProgressReporter("merge", total: Double(vocabSize), unit: "tokens")
+                    }
+                    merging?.set(Double(tokens))
+                })
+            if let merging { merging.finish() } else { counting.finish() }
             if run.stats.invalidLinesSkipped > 0 {
                 logStderr("aigc: warning: skipped \(run.stats.invalidLinesSkipped) line(s) that are not valid UTF-8, first at \(run.stats.invalidExamples.joined(separator: ", "))")
             }

@@ -65,6 +65,26 @@ import Testing
         #expect((report["options"] as! [String: Any])["min_frequency"] as? Int == 2)
     }
 
+    /// The acceptance chain: our tokenizer.json, loaded by `aigc encode`, gives the ids HF's own trained tokenizer
+    /// gives (golden ids from Scripts/make_training_golden.py), for the gpt2, cl100k and o200k patterns.
+    @Test(arguments: [("english+chinese-gpt2-800-f2", ["english", "chinese"], "gpt2", "800", "2"),
+                      ("mixed-cl100k-1000-f2", ["mixed"], "cl100k", "1000", "2"),
+                      ("mixed-o200k-1200", ["mixed"], "o200k", "1200", "0")])
+    func encodeWithTrainedTokenizerEqualsHF(_ c: (String, [String], String, String, String)) throws {
+        let dir = try CLI.tempDir("aigc-train-enc")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = c.1.map { Self.fixtures.appendingPathComponent("\($0).txt").path }
+        let r = try CLI.run(["train-tokenizer", "--vocab-size", c.3, "--pattern", c.2, "--min-frequency", c.4, "--output", dir.path] + files)
+        #expect(r.status == 0, "\(r.stderr)")
+        for target in ["whitespace", "code"] {
+            let e = try CLI.run(["encode", "--tokenizer", dir.appendingPathComponent("tokenizer.json").path, "--lines",
+                                 Self.fixtures.appendingPathComponent("\(target).txt").path])
+            #expect(e.status == 0, "\(e.stderr)")
+            let golden = try String(contentsOf: Self.fixtures.appendingPathComponent("golden/\(c.0).\(target).ids"), encoding: .utf8)
+            #expect(e.out == golden, "\(c.0) on \(target).txt")
+        }
+    }
+
     @Test func sameBytesForAnyThreadCount() throws {
         let a = try CLI.tempDir("aigc-train-a"), b = try CLI.tempDir("aigc-train-b")
         defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
@@ -121,6 +141,10 @@ import Testing
         #expect(regex.status != 0 && regex.stderr.contains("aigc: error:"))
         let dup = try CLI.run(["train-tokenizer", "--vocab-size", "300", "--special-token", "<s>", "--special-token", "<s>", "--output", dir.path, file])
         #expect(dup.status != 0 && dup.stderr.contains("given twice"))
+        let clash = try CLI.run(["train-tokenizer", "--vocab-size", "300", "--special-token", "ab", "--output", dir.path, file])
+        #expect(clash.status != 0 && clash.stderr.contains("--special-token 'ab' is spelled like vocabulary token"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tokenizer.json").path))
+        let possessive = try CLI.run(["train-tokenizer", "--vocab-size", "260", "--pattern", #"\p{L}{1,2}+|\s+|."#, "--output", dir.path, file])
+        #expect(possessive.status == 0 && possessive.stderr.contains("warning: the pattern has a possessive interval"))
     }
 }

@@ -73,11 +73,25 @@ public struct BPETrainer: Sendable {
         group.wait()
         let inputs = try hashes.result!.get()
         let t2 = clock.now
+        try Self.checkSpecialTokens(specialTokens, against: result)
         let trained = TrainedBPE(result: result, specialTokens: specialTokens, splitRegex: splitRegex, normalizer: normalizer)
         return BPETrainingRun(
             trained: trained, options: self, inputs: inputs, stats: stats,
             distinctPreTokens: counts.distinctCount, totalPreTokens: counts.totalCount,
             countingSeconds: Self.seconds(t1 - t0), mergingSeconds: Self.seconds(t2 - t1))
+    }
+
+    /// A special token spelled like a vocabulary token (in `tokenizer.json`'s printable form) would get two ids
+    /// when HF loads the file; refuse it instead of writing a tokenizer that means two things.
+    static func checkSpecialTokens(_ specials: [String], against result: BPETrainingResult) throws {
+        if specials.isEmpty { return }
+        let wanted = Set(specials)
+        for (id, t) in result.tokens.enumerated() {
+            let p = TrainingByteOrder.printable(t)
+            if wanted.contains(p) {
+                throw AIGCError.usage("--special-token '\(p)' is spelled like vocabulary token \(id) in tokenizer.json; choose another text")
+            }
+        }
     }
 
     static func seconds(_ d: Duration) -> Double {
