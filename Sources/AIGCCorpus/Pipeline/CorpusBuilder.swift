@@ -82,6 +82,10 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         var resume = BuildCheckpoint.load(from: directory)
         if resume?.fingerprint != fingerprint { resume = nil }
         if resume == nil { try Self.removeOldOutputs(in: directory) }
+        // Temporary files of shard writes a killed run left behind (AtomicFileWriter's `.NAME.PID.RAND.tmp`).
+        for n in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where n.hasPrefix(".") && n.hasSuffix(".tmp") {
+            try? fm.removeItem(at: directory.appendingPathComponent(n))
+        }
         if let r = resume {
             // Shard files written after the checkpoint are rewritten (identically) by the resumed run.
             let keep = Set(r.output.files.map(\.path))
