@@ -29,10 +29,12 @@ cat "$IN" > /dev/null
 run() { # name, command...
   local name=$1; shift
   rm -rf "$WORK/out-$name"
-  /usr/bin/time -f "%e %M" -o "$WORK/time-$name" "$@" > /dev/null 2> "$WORK/log-$name" || { cat "$WORK/log-$name"; exit 1; }
-  read -r secs kb < "$WORK/time-$name"
-  printf "%-34s %8.2f s %8.1f MB/s %8.0f MB peak RSS\n" "$name" "$secs" "$(echo "$BYTES / $secs / 1000000" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
-  eval "T_${name//-/_}=$secs"
+  /usr/bin/time -f "%e %M %U %S" -o "$WORK/time-$name" "$@" > /dev/null 2> "$WORK/log-$name" || { cat "$WORK/log-$name"; exit 1; }
+  read -r secs kb user sys < "$WORK/time-$name"
+  local cpu; cpu=$(echo "$user + $sys" | bc -l)
+  printf "%-22s %8.2f s wall %7.1f MB/s %8.2f s CPU %7.1f MB/CPU-s %6.0f MB peak RSS\n" "$name" "$secs" \
+    "$(echo "$BYTES / $secs / 1000000" | bc -l)" "$cpu" "$(echo "$BYTES / $cpu / 1000000" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+  eval "T_${name//-/_}=$secs; C_${name//-/_}=$cpu"
 }
 
 echo "input: $IN ($BYTES bytes), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
@@ -41,8 +43,8 @@ run aigc-matched "$AIGC" corpus build --input-format openai --tokenizer cl100k_b
   --no-near-dedup --no-pii --output-format npy -o "$WORK/out-aigc-matched" "$IN"
 run aigc-default "$AIGC" corpus build --input-format openai --tokenizer cl100k_base --seq-len 2048 \
   -o "$WORK/out-aigc-default" "$IN"
-echo "speedup (same work: NFC, exact dedup, chatml, masks, packing, split, npy): $(echo "$T_python_baseline / $T_aigc_matched" | bc -l | cut -c1-5)x"
-echo "speedup (aigc full default pipeline incl. MinHash near dedup, PII, role checks): $(echo "$T_python_baseline / $T_aigc_default" | bc -l | cut -c1-5)x"
+echo "speedup, same work (NFC, exact dedup, chatml, masks, packing, split, npy): wall $(echo "$T_python_baseline / $T_aigc_matched" | bc -l | cut -c1-5)x, CPU $(echo "$C_python_baseline / $C_aigc_matched" | bc -l | cut -c1-5)x"
+echo "speedup, aigc full default pipeline (+ MinHash near dedup, PII, role checks): wall $(echo "$T_python_baseline / $T_aigc_default" | bc -l | cut -c1-5)x, CPU $(echo "$C_python_baseline / $C_aigc_default" | bc -l | cut -c1-5)x"
 grep -h "records_in" "$WORK/log-aigc-matched" "$WORK/log-aigc-default" || true
 cat "$WORK/log-python-baseline"
 

@@ -60,14 +60,18 @@ final class BuildState: @unchecked Sendable {
     }
 
     /// Applies one batch's results in record order.
-    func consume(_ mine: [RawRecord], _ batch: RawBatch, _ stage1: [RecordCleaner.Outcome], _ rendered: [RenderedRecord]) throws {
+    func consume(_ mine: [RawRecord], _ batch: RawBatch, _ stage1: [StageOneResult], _ rendered: [RenderedRecord]) throws {
         var s = 0
         for (i, r) in mine.enumerated() {
             recordsIn += 1
             switch stage1[i] {
-            case .dropped(let reason, let message):
+            case .rawDuplicate(let hash, let p):
+                for (k, v) in p { pii[k, default: 0] += v }
+                guard dedup.isExactDuplicate(hash) else { throw AIGCError.io("internal: raw duplicate with an unseen content hash") }
+                try reject(r, batch, .exactDuplicate, "same normalized content as an earlier record")
+            case .cleaned(.dropped(let reason, let message)):
                 try reject(r, batch, reason, message)
-            case .kept(let c):
+            case .cleaned(.kept(let c)):
                 for (k, v) in c.pii { pii[k, default: 0] += v }
                 if dedup.isExactDuplicate(c.hash) {
                     try reject(r, batch, .exactDuplicate, "same normalized content as an earlier record")

@@ -82,6 +82,10 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         var resume = BuildCheckpoint.load(from: directory)
         if resume?.fingerprint != fingerprint { resume = nil }
         if resume == nil { try Self.removeOldOutputs(in: directory) }
+        // Temporary files of shard writes a killed run left behind (AtomicFileWriter's `.NAME.PID.RAND.tmp`).
+        for n in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where n.hasPrefix(".") && n.hasSuffix(".tmp") {
+            try? fm.removeItem(at: directory.appendingPathComponent(n))
+        }
         if let r = resume {
             // Shard files written after the checkpoint are rewritten (identically) by the resumed run.
             let keep = Set(r.output.files.map(\.path))
@@ -133,6 +137,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         // batches are in flight (bounded memory). Exact dedup is also tracked here, ahead of it, to skip
         // tokenizing duplicates: the same decisions in the same order, so both agree.
         var lookahead = dedup
+        var rawSeen: [RawKey: RawVerdict] = [:]
         let sequential = DispatchQueue(label: "aigc.corpus.sequential")
         let slots = DispatchSemaphore(value: 2)
         let failure = FailureBox()
@@ -143,23 +148,70 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
             let mine = batch.records.filter { $0.ordinal >= resumeFrom && owns($0.ordinal) }
             if mine.isEmpty { progress.set(Double(reader.fileBytesRead)); continue }
             records += mine.count
-            // Stage 1: parse and clean, in parallel.
+            // Records whose raw bytes repeat an earlier record's get that record's verdict without re-parsing
+            // (repeated lines are the commonest duplicates in real corpora); the rest are cleaned in parallel.
             let storage = batch.storage
-            let stage1: [RecordCleaner.Outcome] = Parallel.map(mine.count, threads: threads) { i in
-                storage.withUnsafeBufferPointer { p in cleaner.clean(UnsafeBufferPointer(rebasing: p[mine[i].range])) }
+            let keys: [RawKey] = Parallel.map(mine.count, threads: threads) { i in
+                storage.withUnsafeBufferPointer { p in RawKey(UnsafeBufferPointer(rebasing: p[mine[i].range])) }
+            }
+            var firstInBatch: [RawKey: Int] = [:]
+            var todo: [Int] = []
+            var sameAs = [Int](repeating: -1, count: mine.count)
+            for i in mine.indices {
+                if rawSeen[keys[i]] != nil { continue }
+                if let j = firstInBatch[keys[i]] { sameAs[i] = j; continue }
+                firstInBatch[keys[i]] = i
+                todo.append(i)
+            }
+            let work1 = todo
+            let cleaned: [RecordCleaner.Outcome] = Parallel.map(work1.count, threads: threads) { k in
+                storage.withUnsafeBufferPointer { p in cleaner.clean(UnsafeBufferPointer(rebasing: p[mine[work1[k]].range])) }
+            }
+            var byIndex: [Int: RecordCleaner.Outcome] = [:]
+            byIndex.reserveCapacity(todo.count)
+            for (k, i) in todo.enumerated() { byIndex[i] = cleaned[k] }
+            var stage1: [StageOneResult] = []
+            stage1.reserveCapacity(mine.count)
+            for i in mine.indices {
+                let verdict: RawVerdict
+                if let v = rawSeen[keys[i]] {
+                    verdict = v
+                } else if let o = byIndex[sameAs[i] >= 0 ? sameAs[i] : i] {
+                    switch o {
+                    case .kept(let c): verdict = .kept(c.hash, c.pii)
+                    case .dropped(let r, let m): verdict = .dropped(r, m)
+                    }
+                    if sameAs[i] < 0 {
+                        rawSeen[keys[i]] = verdict
+                        stage1.append(.cleaned(o))
+                        continue
+                    }
+                } else {
+                    throw AIGCError.io("internal: no stage-1 verdict for record \(mine[i].ordinal)")
+                }
+                switch verdict {
+                case .kept(let h, let pii): stage1.append(.rawDuplicate(h, pii))
+                case .dropped(let r, let m): stage1.append(.cleaned(.dropped(r, m)))
+                }
             }
             var survivors: [RecordCleaner.Cleaned] = []
             for o in stage1 {
-                if case .kept(let c) = o, !lookahead.isExactDuplicate(c.hash) { survivors.append(c) }
+                switch o {
+                case .cleaned(.kept(let c)): if !lookahead.isExactDuplicate(c.hash) { survivors.append(c) }
+                case .rawDuplicate(let h, _):
+                    if !lookahead.isExactDuplicate(h) { throw AIGCError.io("internal: raw duplicate with an unseen content hash") }
+                default: break
+                }
             }
             // Stage 2: MinHash, render, tokenize, in parallel.
             let work = survivors
             let rendered: [RenderedRecord] = Parallel.map(work.count, threads: threads) { k in stage2.render(work[k]) }
+            let results = stage1
             slots.wait()
             sequential.async {
                 defer { slots.signal() }
                 guard failure.error == nil else { return }
-                do { try state.consume(mine, batch, stage1, rendered) } catch { failure.set(error) }
+                do { try state.consume(mine, batch, results, rendered) } catch { failure.set(error) }
             }
             progress.set(Double(reader.fileBytesRead), note: "\(records) records")
         }
