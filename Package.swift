@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "AIGCTextTests", dependencies: ["AIGCText", "CICU"]),
         .testTarget(name: "AIGCFormatsTests", dependencies: ["AIGCFormats"]),
         .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats"]),
-        .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus"]),
+        .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus", "CZlib"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
     ]
 )

@@ -23,10 +23,10 @@ final class AuditWorker: @unchecked Sendable {
     var tokenCounts: [UInt64]
     var singleByteTokens: UInt64 = 0
     // This batch.
-    var unigrams = CountTable()
-    var bigrams = CountTable()
-    var trigrams = CountTable()
-    var lines = CountTable()
+    var unigrams = CountTable(capacity: 1 << 15)
+    var bigrams = CountTable(capacity: 1 << 16)
+    var trigrams = CountTable(capacity: 1 << 16)
+    var lines = CountTable(capacity: 1 << 14)
     var results: [DocResult] = []
     private var evalScratch: [UInt64] = []
 
@@ -37,7 +37,7 @@ final class AuditWorker: @unchecked Sendable {
     }
 
     func resetBatch() {
-        unigrams = CountTable(); bigrams = CountTable(); trigrams = CountTable(); lines = CountTable()
+        unigrams.removeAll(); bigrams.removeAll(); trigrams.removeAll(); lines.removeAll()
         results.removeAll(keepingCapacity: true)
     }
 
