@@ -69,7 +69,12 @@ import Testing
         #expect(try String(contentsOf: dir.appendingPathComponent("adv/adversarial.svg"), encoding: .utf8).hasPrefix("<svg"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("adv/generator/model.safetensors").path))
 
-        a.generatorLR = 0.5; a.mleSteps = 0; a.maxPplIncrease = 0.01; a.rollouts = 0
+        // --rounds 0 only evaluates the generator (round 0).
+        a.rounds = 0
+        let evalOnly = try AdversarialTrainer(generator: g, train: train, val: val, stopToken: 9, options: a)
+        #expect(try evalOnly.run(out: dir.appendingPathComponent("adv-eval")).map(\.round) == [0])
+
+        a.rounds = 2; a.generatorLR = 0.5; a.mleSteps = 0; a.maxPplIncrease = 0.01; a.rollouts = 0
         let bad = try AdversarialTrainer(generator: g, train: train, val: val, stopToken: 9, options: a)
         let badRows = try bad.run(out: dir.appendingPathComponent("adv-bad"))
         let last = try #require(badRows.last)
