@@ -26,7 +26,8 @@ struct AdversarialCommand: AsyncParsableCommand {
     var val: String?
     @Option(help: "Output directory.")
     var out: String
-    @Option var rounds: Int = 3
+    @Option(help: "Adversarial rounds (0: only pretrain the discriminator and evaluate the generator, e.g. a base model).")
+    var rounds: Int = 3
     @Option(help: "Generator updates per round.")
     var gSteps: Int = 10
     @Option(help: "Discriminator updates per generator update (k).")

@@ -44,6 +44,8 @@ struct FinetuneCommand: AsyncParsableCommand {
     var evalIters: Int = 10
     @Option(help: "Stop after this many evaluations without a lower full validation loss (0: never).")
     var patience: Int = 3
+    @Option(help: "Smallest decrease of the validation loss that counts as an improvement.")
+    var minDelta: Double = 0
     @Option var logInterval: Int = 0
     @Option var seed: UInt64 = 1337
     @Option var threads: Int = 2
@@ -69,6 +71,7 @@ struct FinetuneCommand: AsyncParsableCommand {
                 baseModel = try GPTModel.load(directory: URL(fileURLWithPath: base))
             }
             var f = Finetuner(options: o, patience: patience)
+            f.minDelta = minDelta
             f.onRow = { print($0) }
             let s = try f.run(base: baseModel, train: trainCorpus, val: valCorpus, out: outURL, resume: resume)
             func fmt(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "n/a" }

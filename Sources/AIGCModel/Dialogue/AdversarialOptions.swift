@@ -38,7 +38,7 @@ public struct AdversarialOptions: Codable, Sendable, Equatable {
 
     public func validate() throws {
         func need(_ ok: Bool, _ m: String) throws { if !ok { throw AIGCError.usage("adversarial: \(m)") } }
-        try need(rounds >= 1, "--rounds must be ≥ 1")
+        try need(rounds >= 0, "--rounds must be ≥ 0 (0: only pretrain D and evaluate the generator)")
         try need(generatorSteps >= 1 && discriminatorSteps >= 0 && discriminatorPretrainSteps >= 0 && mleSteps >= 0, "step counts must be ≥ 0 (--g-steps ≥ 1)")
         try need(batchSize >= 1 && mleBatchSize >= 1, "batch sizes must be ≥ 1")
         try need(rollouts >= 0, "--rollouts must be ≥ 0")

@@ -200,7 +200,7 @@ public final class AdversarialTrainer {
         let (row0, replies0) = evaluate(round: 0, reward: nil)
         try record(row0, replies0)
         let limit = basePPL * (1 + options.maxPplIncrease)
-        for round in 1...options.rounds {
+        for round in stride(from: 1, through: options.rounds, by: 1) {
             let snapshot = try generator.copy()
             let optM = optimizer.m.array, optV = optimizer.v.array, optStep = optimizer.step
             var rewardSum = 0.0

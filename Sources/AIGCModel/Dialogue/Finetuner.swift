@@ -33,6 +33,8 @@ public struct Finetuner {
     public var options: TrainingOptions
     /// Stop after this many evaluations without a lower validation loss (0: never stop early).
     public var patience: Int
+    /// A validation loss counts as an improvement only when it is lower than the best by more than this.
+    public var minDelta: Double = 0
     public var onRow: ((String) -> Void)?
 
     public init(options: TrainingOptions, patience: Int) {
@@ -85,7 +87,7 @@ public struct Finetuner {
             summary.iters = trainer.iter
             if let v = fullVal() {
                 summary.finalValLoss = v; summary.finalValPPL = exp(v)
-                if v < best {
+                if v < best - minDelta {
                     best = v; sinceBest = 0
                     summary.bestValLoss = v; summary.bestValPPL = exp(v); summary.bestIter = trainer.iter
                     try trainer.model.save(directory: out.appendingPathComponent("best"))
