@@ -13,12 +13,16 @@ public final class GPTInference: @unchecked Sendable {
     var x, ln, qkv, atty, tmp, fch, lnLast, logits, scratch, mean, rstd: Kernels.FP
     let maxNew: Int
 
-    public init(model: GPTModel, sequences: Int, maxTime: Int? = nil) {
+    /// - Parameters:
+    ///   - maxTime: the longest sequence to cache (default and cap: the block size).
+    ///   - maxNew: the most tokens fed in one call (the prompt length; activations are sized for this).
+    public init(model: GPTModel, sequences: Int, maxTime: Int? = nil, maxNew: Int? = nil) {
         self.model = model
         self.sequences = sequences
         let c = model.config
         self.maxTime = min(maxTime ?? c.blockSize, c.blockSize)
-        maxNew = self.maxTime
+        self.maxNew = max(1, min(maxNew ?? self.maxTime, self.maxTime))
+        let maxNew = self.maxNew
         let C = c.nEmbd, N = sequences * maxNew
         kCache = FloatBuffer(count: c.nLayer * sequences * self.maxTime * C)
         vCache = FloatBuffer(count: c.nLayer * sequences * self.maxTime * C)
@@ -36,7 +40,9 @@ public final class GPTInference: @unchecked Sendable {
     /// Feeds `tokens` (`sequences × tNew`, row-major) and returns logits `[sequences, V]` for each row's last token.
     public func feed(_ tokens: [Int32], tNew: Int) throws -> [Float] {
         let c = model.config, C = c.nEmbd, V = c.vocabSize, S = sequences, NH = c.nHead
-        guard tNew >= 1, tokens.count == S * tNew else { throw AIGCError.usage("feed: expected \(S)×\(tNew) tokens") }
+        guard tNew >= 1, tNew <= maxNew, tokens.count == S * tNew else {
+            throw AIGCError.usage("feed: expected \(S)×\(tNew) tokens with \(tNew) ≤ \(maxNew)")
+        }
         guard length + tNew <= maxTime else {
             throw AIGCError.usage("context full: \(length) + \(tNew) tokens exceed the block size \(maxTime)")
         }

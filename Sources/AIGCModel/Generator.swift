@@ -38,7 +38,7 @@ public final class Generator {
             throw AIGCError.usage("prompt of \(prompt.count) tokens exceeds the context of \(block)")
         }
         let n = parameters.n, V = model.config.vocabSize
-        let inf = GPTInference(model: model, sequences: n)
+        let inf = GPTInference(model: model, sequences: n, maxNew: prompt.count)
         var logits = try inf.feed(Array(repeating: prompt, count: n).flatMap { $0 }, tNew: prompt.count)
         let stops = parameters.stop.map { Array($0.utf8) }
         var results = (0..<n).map { Completion(index: $0, tokens: [], bytes: [], finishReason: "length", logprobs: parameters.logprobs == nil ? nil : []) }

@@ -13,14 +13,16 @@ struct AIGCCommand: AsyncParsableCommand {
             EncodeCommand.self,
             DecodeCommand.self,
             CountCommand.self,
+            TrainTokenizerCommand.self,
+            ConvertTokenizerCommand.self,
+            CorpusCommand.self,
+            AuditCommand.self,
             PretrainCommand.self,
             GenerateCommand.self,
             ExportHFCommand.self,
-            TrainTokenizerCommand.self,
-            CorpusCommand.self,
-            AuditCommand.self,
+            FinetuneCommand.self,
             GanCommand.self,
-            ConvertTokenizerCommand.self,
+            AdversarialCommand.self,
         ]
     )
 }

@@ -32,6 +32,10 @@ struct AuditCommand: AsyncParsableCommand {
     var examples = 5
     @Option(help: "Worker threads (default: all cores). The report is identical for any value.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Records are read and analysed in batches of at most this many bytes (memory bound).")
+    var batchBytes = 4 << 20
+    @Option(help: "Keys kept per n-gram/line frequency summary before pruning (memory vs. accuracy of rare counts).")
+    var summaryCapacity = 200_000
     @Option(help: "Write the JSON report here.")
     var json: String
     @Option(help: "Also write a self-contained HTML report here.")
@@ -66,6 +70,10 @@ struct AuditCommand: AsyncParsableCommand {
                 o.longRunThreshold = longRun
                 o.examplesPerFinding = max(0, examples)
                 o.threads = threads
+                guard batchBytes >= 1 << 16 else { throw ValidationError("--batch-bytes must be at least 65536") }
+                guard summaryCapacity >= 1000 else { throw ValidationError("--summary-capacity must be at least 1000") }
+                o.batchBytes = batchBytes
+                o.summaryCapacity = summaryCapacity
                 let total = inputs.reduce(0.0) { $0 + Double((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
                 report = try Auditor(options: o).run(progress: ProgressReporter("audit", total: total))
             }

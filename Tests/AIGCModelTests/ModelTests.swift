@@ -142,4 +142,35 @@ import AIGCModel
         }
         #expect(try train(threads: 1) == train(threads: 2))
     }
+
+    /// Other heads (a discriminator's classifier) backpropagate through the trunk from a hidden-state gradient.
+    @Test func hiddenStateGradientMatchesFiniteDifferences() throws {
+        let model = try GPTModel(config: Self.tiny, seed: 11)
+        for i in 0..<model.params.count { model.params.pointer[i] *= 8 }
+        let batch = TokenBatch(batch: 1, time: 5, inputs: [1, 2, 3, 4, 5])
+        let ws = GPTWorkspace(config: Self.tiny, maxBatch: 1, maxTime: 5, withGradients: true, training: true)
+        let r = TestSupport.randoms(5 * 8, seed: 12)  // L = Σ hidden ⊙ r
+        func loss() -> Double {
+            var rng = Xoshiro256(seed: 0)
+            ws.load(batch, rows: 0..<1)
+            ws.forward(params: model.params.pointer, rng: &rng)
+            return (0..<40).reduce(0.0) { $0 + Double(ws.finalHidden[$1]) * Double(r[$1]) }
+        }
+        _ = loss()
+        ws.grads!.zero()
+        r.withUnsafeBufferPointer { ws.backward(params: model.params.pointer, hiddenGradient: $0.baseAddress!) }
+        let grads = ws.grads!.array
+        for name in ["wte.weight", "h.0.c_attn.weight", "h.1.mlp_proj.bias", "ln_f.weight"] {
+            let t = model.layout.tensor(named: name)!
+            let i = t.offset + t.count / 3
+            let saved = model.params.pointer[i]
+            model.params.pointer[i] = saved + 1e-2
+            let lp = loss()
+            model.params.pointer[i] = saved - 1e-2
+            let lm = loss()
+            model.params.pointer[i] = saved
+            let fd = (lp - lm) / 2e-2
+            #expect(abs(Double(grads[i]) - fd) <= 2e-3 + 2e-2 * abs(fd), "\(name): \(grads[i]) vs \(fd)")
+        }
+    }
 }

@@ -33,6 +33,26 @@ import Testing
         #expect(small.merges().count == small.model.mergeList.count)
     }
 
+    /// GPT-2's encoder.json + vocab.bpe layout, written from an HF fixture, encodes like the HF file.
+    @Test func gpt2EncoderAndVocabBPE() throws {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: TF.url("hf-split.json"))) as! [String: Any]
+        let model = json["model"] as! [String: Any]
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-gpt2-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: model["vocab"]!).write(to: dir.appendingPathComponent("encoder.json"))
+        let merges = (model["merges"] as! [Any]).map { m in (m as? String) ?? (m as! [String]).joined(separator: " ") }
+        try ("#version: 0.2\n" + merges.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("vocab.bpe"), atomically: true, encoding: .utf8)
+        let gpt2 = try Tokenizer(contentsOf: dir.appendingPathComponent("encoder.json"), pattern: .cl100k, specialTokens: [:])
+        let hf = try Tokenizer(contentsOf: TF.url("hf-split.json"))
+        let nz = try #require(hf.normalizer)
+        for line in TF.lines(TF.text("golden.txt")).prefix(200) {
+            #expect(gpt2.encodeOrdinary(try nz.normalize(line)) == hf.encodeOrdinary(line))
+        }
+        // A merge naming an unknown token is an error with the vocab.bpe line.
+        try "#version: 0.2\nzzzq qqqz\n".write(to: dir.appendingPathComponent("vocab.bpe"), atomically: true, encoding: .utf8)
+        #expect(throws: AIGCError.self) { try Tokenizer(contentsOf: dir.appendingPathComponent("encoder.json")) }
+    }
+
     @Test func malformedFilesAreClearErrors() throws {
         let cases: [(String, String, String)] = [
             ("IQ== 0\n!!!! 1\n", "bad.tiktoken", "invalid base64"),

@@ -38,11 +38,13 @@ final class AuditContext: Sendable {
         }
     }
 
-    /// The configured normalization (printable ASCII skips it when every step leaves it unchanged).
-    func normalize(_ text: [UInt8]) -> [UInt8] {
-        if options.normalizer.steps.isEmpty { return text }
-        if asciiInvariant && text.withUnsafeBufferPointer({ TextChecks.isPlainASCII($0) }) { return text }
+    /// The configured normalization (printable ASCII skips it when every step leaves it unchanged); `changed` is
+    /// false when the result is the input itself (no comparison needed).
+    func normalize(_ text: [UInt8]) -> (bytes: [UInt8], changed: Bool) {
+        if options.normalizer.steps.isEmpty { return (text, false) }
+        if asciiInvariant && text.withUnsafeBufferPointer({ TextChecks.isPlainASCII($0) }) { return (text, false) }
         var stats = NormalizationStats()
-        return (try? options.normalizer.normalize(bytes: text, stats: &stats).bytes) ?? text
+        guard let out = try? options.normalizer.normalize(bytes: text, stats: &stats).bytes else { return (text, false) }
+        return (out, out != text)
     }
 }

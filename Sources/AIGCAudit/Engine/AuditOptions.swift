@@ -23,8 +23,9 @@ public struct AuditOptions: Sendable {
     public var examplesPerFinding = 5
     /// Entries listed for top n-grams and repeated lines.
     public var topK = 25
-    /// Space-saving capacity per summary (n-grams of each order, lines): memory vs. accuracy of the tail.
-    public var summaryCapacity = 20_000
+    /// Keys kept per frequency summary (n-grams of each order, lines) before lossy-counting pruning: memory vs.
+    /// accuracy of the tail (about 50 bytes per key).
+    public var summaryCapacity = 200_000
     public var clustersListed = 10
     public var shingleSize = 5
     public var bands = 14
@@ -33,7 +34,7 @@ public struct AuditOptions: Sendable {
     public var rareThreshold = 10
     /// Records per batch (memory bound: one batch of raw records and results in flight).
     public var batchRecords = 4096
-    public var batchBytes = 8 << 20
+    public var batchBytes = 4 << 20
 
     public init(inputs: [String], inputFormat: InputFormat) {
         self.inputs = inputs

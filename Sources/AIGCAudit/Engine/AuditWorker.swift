@@ -23,10 +23,10 @@ final class AuditWorker: @unchecked Sendable {
     var tokenCounts: [UInt64]
     var singleByteTokens: UInt64 = 0
     // This batch.
-    var unigrams = CountTable()
-    var bigrams = CountTable()
-    var trigrams = CountTable()
-    var lines = CountTable()
+    var unigrams = CountTable(capacity: 1 << 15)
+    var bigrams = CountTable(capacity: 1 << 16)
+    var trigrams = CountTable(capacity: 1 << 16)
+    var lines = CountTable(capacity: 1 << 14)
     var results: [DocResult] = []
     private var evalScratch: [UInt64] = []
 
@@ -37,7 +37,7 @@ final class AuditWorker: @unchecked Sendable {
     }
 
     func resetBatch() {
-        unigrams = CountTable(); bigrams = CountTable(); trigrams = CountTable(); lines = CountTable()
+        unigrams.removeAll(); bigrams.removeAll(); trigrams.removeAll(); lines.removeAll()
         results.removeAll(keepingCapacity: true)
     }
 
@@ -99,10 +99,9 @@ final class AuditWorker: @unchecked Sendable {
         }
         for (ti, turn) in turns.enumerated() {
             let content = turn.content
-            let normalized = context.normalize(content)
-            let same = normalized.count == content.count && normalized == content
+            let (normalized, changed) = context.normalize(content)
             let scan: TextScan
-            if same {
+            if !changed {
                 scan = scanner.scan(normalized)
             } else {
                 scan = scanner.scan(content, collect: false)
@@ -245,25 +244,33 @@ final class AuditWorker: @unchecked Sendable {
         let fallback = Int(scanner.dominantScript()) & 0xFF
         let common = UInt8(truncatingIfNeeded: ScriptTable.common), inherited = UInt8(truncatingIfNeeded: ScriptTable.inherited)
         var pos = 0
-        for id in ids {
-            let i = Int(id)
-            if i < tokenCounts.count { tokenCounts[i] += 1 }
-            let len = i < lengths.count ? Int(lengths[i]) : 0
-            if len == 1 { singleByteTokens += 1 }
-            var script = fallback
-            if aligned {
-                script = Int(common)
-                var k = pos
-                while k < pos + len {
-                    let s = scripts[k]
-                    if s != common && s != inherited { script = Int(s); break }
-                    k += 1
+        var single: UInt64 = 0
+        tokenCounts.withUnsafeMutableBufferPointer { counts in
+        scriptTokens.withUnsafeMutableBufferPointer { sTokens in
+        scriptTokenBytes.withUnsafeMutableBufferPointer { sBytes in
+        lengths.withUnsafeBufferPointer { lens in
+        scripts.withUnsafeBufferPointer { bs in
+            for id in ids {
+                let i = Int(id)
+                if i < counts.count { counts[i] &+= 1 }
+                let len = i < lens.count ? Int(lens[i]) : 0
+                if len == 1 { single &+= 1 }
+                var script = fallback
+                if aligned {
+                    script = Int(common)
+                    var k = pos
+                    while k < pos + len {
+                        let s = bs[k]
+                        if s != common && s != inherited { script = Int(s); break }
+                        k += 1
+                    }
                 }
+                sTokens[script] &+= 1
+                sBytes[script] &+= UInt64(len)
+                pos += len
             }
-            scriptTokens[script] += 1
-            scriptTokenBytes[script] += UInt64(len)
-            pos += len
-        }
+        }}}}}
+        singleByteTokens += single
     }
 
     /// Adds another worker's totals.

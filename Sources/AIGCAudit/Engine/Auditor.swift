@@ -10,7 +10,7 @@ import Foundation
 /// order for everything order-dependent (duplicates, examples, contamination tallies, top-k summaries). Memory:
 /// one batch, fixed-size summaries, and the duplicate index (about 350 bytes per distinct document). The report
 /// is identical for any thread count.
-public final class Auditor {
+public final class Auditor: Sendable {
     public let options: AuditOptions
     let context: AuditContext
 
@@ -54,6 +54,19 @@ public final class Auditor {
         var documents: UInt64 = 0
     }
 
+    /// The order-dependent state, in separate properties so its parts can be updated on different threads.
+    final class OrderedState: @unchecked Sendable {
+        var fold = Fold()
+        var unigrams: FrequencySummary
+        var bigrams: FrequencySummary
+        var trigrams: FrequencySummary
+        var lines: FrequencySummary
+        init(capacity: Int) {
+            unigrams = FrequencySummary(capacity: capacity); bigrams = FrequencySummary(capacity: capacity)
+            trigrams = FrequencySummary(capacity: capacity); lines = FrequencySummary(capacity: capacity)
+        }
+    }
+
     struct ClusterInfo {
         var exact: UInt64 = 0
         var near: UInt64 = 0
@@ -65,11 +78,7 @@ public final class Auditor {
         let threads = options.threads
         let workers = (0..<threads).map { _ in AuditWorker(context: context) }
         let reader = InputReader(paths: options.inputs, format: options.inputFormat)
-        var fold = Fold()
-        var unigrams = SpaceSaving(capacity: options.summaryCapacity)
-        var bigrams = SpaceSaving(capacity: options.summaryCapacity)
-        var trigrams = SpaceSaving(capacity: options.summaryCapacity)
-        var lines = SpaceSaving(capacity: options.summaryCapacity)
+        let state = OrderedState(capacity: options.summaryCapacity)
         var lastBytes = 0
         while let batch = try reader.nextBatch(maxRecords: options.batchRecords, maxBytes: options.batchBytes) {
             let n = batch.records.count
@@ -83,21 +92,26 @@ public final class Auditor {
                     ws[t].process(batch, range: (n * t / used)..<(n * (t + 1) / used))
                 }
             }
-            // In record order.
-            var uni = workers[0].unigrams, bi = workers[0].bigrams, tri = workers[0].trigrams, li = workers[0].lines
-            for t in 1..<max(used, 1) {
-                uni.merge(workers[t].unigrams); bi.merge(workers[t].bigrams)
-                tri.merge(workers[t].trigrams); li.merge(workers[t].lines)
+            // In record order (worker ranges are contiguous and taken in order). The four summaries and the
+            // document fold are independent, so they run concurrently with each other.
+            let ws = Array(workers[0..<max(used, 1)])
+            let run: @Sendable (Int) -> Void = { part in
+                switch part {
+                case 0: for w in ws { state.unigrams.add(w.unigrams) }
+                case 1: for w in ws { state.bigrams.add(w.bigrams) }
+                case 2: for w in ws { state.trigrams.add(w.trigrams) }
+                case 3: for w in ws { state.lines.add(w.lines) }
+                default: for w in ws { for r in w.results { self.foldOne(r, &state.fold) } }
+                }
             }
-            unigrams.add(uni); bigrams.add(bi); trigrams.add(tri); lines.add(li)
-            for t in 0..<max(used, 1) { for r in workers[t].results { foldOne(r, &fold) } }
-            progress?.advance(by: Double(reader.fileBytesRead - lastBytes), note: "\(fold.documents) documents")
+            if threads > 1 { DispatchQueue.concurrentPerform(iterations: 5, execute: run) } else { for part in 0..<5 { run(part) } }
+            progress?.advance(by: Double(reader.fileBytesRead - lastBytes), note: "\(state.fold.documents) documents")
             lastBytes = reader.fileBytesRead
         }
         progress?.finish()
         for t in 1..<threads { workers[t].mergeTotals(into: workers[0]) }
-        return buildReport(workers[0], fold, reader: reader,
-                           summaries: (unigrams, bigrams, trigrams, lines))
+        return buildReport(workers[0], state.fold, reader: reader,
+                           summaries: (state.unigrams, state.bigrams, state.trigrams, state.lines))
     }
 
     private func location(_ file: Int, _ line: Int) -> String { "\(context.paths[file]):\(line)" }
@@ -174,7 +188,7 @@ public final class Auditor {
     }
 
     private func buildReport(_ w: AuditWorker, _ fold: Fold, reader: InputReader,
-                             summaries: (SpaceSaving, SpaceSaving, SpaceSaving, SpaceSaving)) -> AuditReport {
+                             summaries: (FrequencySummary, FrequencySummary, FrequencySummary, FrequencySummary)) -> AuditReport {
         let hasTokens = context.tokenizer != nil
         var report = AuditReport(distributions: DistributionsReport(
             charsPerDocument: w.charsPerDocument.summary(), turnsPerDocument: w.turnsPerDocument.summary(),
@@ -277,7 +291,7 @@ public final class Auditor {
             report.contamination = ContaminationReport(against: options.against, ngram: options.contaminationNgram)
         }
         // Frequent items.
-        func items(_ s: SpaceSaving, minimum: UInt64 = 1) -> [FrequentItem] {
+        func items(_ s: FrequencySummary, minimum: UInt64 = 1) -> [FrequentItem] {
             s.top(options.topK, minimumCount: minimum).map {
                 FrequentItem(text: Excerpt.visible($0.text), count: $0.count, error: $0.error)
             }

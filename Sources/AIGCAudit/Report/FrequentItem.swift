@@ -1,5 +1,5 @@
 /// A frequent n-gram or line. `count` is exact when `error` is 0; otherwise the true count is in
-/// `count - error ... count` (space-saving summary, bounded memory).
+/// `count ... count + error` (lossy counting in bounded memory: rare keys were pruned along the way).
 public struct FrequentItem: Codable, Sendable, Equatable {
     public var text: String
     public var count: UInt64

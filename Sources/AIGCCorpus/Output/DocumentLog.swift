@@ -110,7 +110,7 @@ public enum DocumentLog {
                 if pos > 0 { buf.removeSubrange(0..<pos); pos = 0 }
                 if !(try reader.read(into: &buf)) { eof = true; return nil }
             }
-            try need(47)
+            try need(41)   // fixed part: 8+4+8+8+8 + 1+1+1 + 2
             let ordinal = get64(), file = get32(), line = get64(), hi = get64(), lo = get64()
             let code = buf[pos], split = buf[pos + 1], trunc = buf[pos + 2]
             pos += 3

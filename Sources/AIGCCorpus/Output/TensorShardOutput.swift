@@ -85,11 +85,12 @@ public final class TensorShardOutput: CorpusOutput {
                     files.append(WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256))
                 }
             default:
-                var st = SafeTensorsWriter()
-                for (name, values) in tensors { try st.add(name, int32s: Array(values), shape: [rows, seqLen]) }
+                // Streamed straight from the row buffers (no intermediate copies); the header is exactly what
+                // `SafeTensorsWriter` makes for these four tensors (checked by a test).
                 let url = directory.appendingPathComponent("\(base).safetensors")
                 let w = try AtomicFileWriter(url: url)
-                try w.write(st.serialized())
+                try w.write(Self.safetensorsHeader(rows: rows, seqLen: seqLen))
+                for (_, values) in tensors { try values.withUnsafeBytes { try w.write(bytes: $0) } }
                 try w.commit()
                 files.append(WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256))
             }
@@ -98,6 +99,22 @@ public final class TensorShardOutput: CorpusOutput {
             block.positionIDs.removeSubrange(0..<n); block.segmentIDs.removeSubrange(0..<n)
         }
         blocks[split] = block
+    }
+
+    /// The safetensors header for the four int32 `[rows, seqLen]` tensors, in `tensorNames` order, padded with
+    /// spaces to a multiple of 8 bytes.
+    public static func safetensorsHeader(rows: Int, seqLen: Int) -> [UInt8] {
+        let n = rows * seqLen * 4
+        var json = "{"
+        for (k, name) in tensorNames.enumerated() {
+            json += (k == 0 ? "" : ",") + "\"\(name)\":{\"dtype\":\"I32\",\"shape\":[\(rows),\(seqLen)],\"data_offsets\":[\(k * n),\((k + 1) * n)]}"
+        }
+        json += "}"
+        var header = Array(json.utf8)
+        while header.count % 8 != 0 { header.append(0x20) }
+        var out: [UInt8] = []
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { out.append(contentsOf: $0) }
+        return out + header
     }
 
     public func finish() throws -> [WrittenFile] {

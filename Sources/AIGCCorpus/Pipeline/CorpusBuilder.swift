@@ -82,6 +82,10 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         var resume = BuildCheckpoint.load(from: directory)
         if resume?.fingerprint != fingerprint { resume = nil }
         if resume == nil { try Self.removeOldOutputs(in: directory) }
+        // Temporary files of shard writes a killed run left behind (AtomicFileWriter's `.NAME.PID.RAND.tmp`).
+        for n in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where n.hasPrefix(".") && n.hasSuffix(".tmp") {
+            try? fm.removeItem(at: directory.appendingPathComponent(n))
+        }
         if let r = resume {
             // Shard files written after the checkpoint are rewritten (identically) by the resumed run.
             let keep = Set(r.output.files.map(\.path))
@@ -98,121 +102,124 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         let journal = try DocumentLog.Writer(url: directory.appendingPathComponent(sharded ? "documents.log" : "dedup.journal"),
                                              includeDocuments: sharded, resumeAt: resume?.journalLength)
         var dedup = DedupState(exact: options.exactDedup, near: options.nearDedup, bands: options.minhashBands)
-        var dropped: [DropReason: Int] = [:]
-        var pii: [PIIKind: Int] = [:]
-        var truncatedPerSplit: [Split: Int] = [:]
-        var kept = 0, recordsIn = 0
         var resumeFrom: UInt64 = 0
-        if let r = resume {
+        if resume != nil {
             // Replay the journal (cut back to the checkpoint) to restore exact and near dedup state.
             let reader = try DocumentLog.Reader(url: journal.partialURL, includesDocuments: sharded)
             while let e = try reader.next() {
                 _ = dedup.isExactDuplicate(e.hash)
                 _ = dedup.isNearDuplicate(e.bands)
             }
+        }
+        let state = BuildState(options: options, fingerprint: fingerprint, directory: directory, output: output,
+                               rejects: rejects, journal: journal, dedup: dedup)
+        state.stopAfterCheckpoints = stopAfterCheckpoints
+        if let r = resume {
             resumeFrom = r.nextOrdinal
-            recordsIn = r.recordsIn
-            kept = r.kept
-            for (k, v) in r.dropped { if let d = DropReason(rawValue: k) { dropped[d] = v } }
-            for (k, v) in r.pii { if let d = PIIKind(rawValue: k) { pii[d] = v } }
-            for (k, v) in r.truncated { if let d = Split(rawValue: k) { truncatedPerSplit[d] = v } }
+            state.recordsIn = r.recordsIn
+            state.kept = r.kept
+            for (k, v) in r.dropped { if let d = DropReason(rawValue: k) { state.dropped[d] = v } }
+            for (k, v) in r.pii { if let d = PIIKind(rawValue: k) { state.pii[d] = v } }
+            for (k, v) in r.truncated { if let d = Split(rawValue: k) { state.truncatedPerSplit[d] = v } }
             logStderr("aigc corpus build: resuming at record \(resumeFrom) (\(r.output.files.count) files already complete)")
         }
         var manifest = DatasetManifest(tokenizer: .init(name: tok.name, sha256: tok.sha256, vocabularySize: tok.vocabularySize))
         manifest.options = options.manifestOptions
         manifest.specialTokens = renderer.specialIDs
-        var checkpoints = 0
-
-        func checkpoint(next: UInt64) throws {
-            let out = try output.checkpoint()
-            let c = BuildCheckpoint(
-                fingerprint: fingerprint, nextOrdinal: next, recordsIn: recordsIn, kept: kept,
-                dropped: Dictionary(uniqueKeysWithValues: dropped.map { ($0.key.rawValue, $0.value) }),
-                pii: Dictionary(uniqueKeysWithValues: pii.map { ($0.key.rawValue, $0.value) }),
-                truncated: Dictionary(uniqueKeysWithValues: truncatedPerSplit.map { ($0.key.rawValue, $0.value) }),
-                journalLength: try journal.sync(), rejectsLength: try rejects?.sync(), output: out)
-            try c.save(in: directory)
-            checkpoints += 1
-            if let stop = stopAfterCheckpoints, checkpoints >= stop {
-                throw AIGCError.io("stopped after \(checkpoints) checkpoints (test hook)")
-            }
-        }
 
         let reader = InputReader(paths: options.inputs, format: options.inputFormat)
         let totalBytes = options.inputs.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         let progress = ProgressReporter("corpus build", total: Double(totalBytes), enabled: options.progress)
         let threads = max(1, options.threads)
         let cleaner = self.cleaner
-
-        func reject(_ r: RawRecord, _ batch: RawBatch, _ reason: DropReason, _ message: String) throws {
-            dropped[reason, default: 0] += 1
-            let source = "\(options.inputs[r.fileIndex]):\(r.line)"
-            if options.strict && [.malformedJSON, .schema, .unknownRole, .invalidUTF8].contains(reason) {
-                throw AIGCError.input(location: source, message: "\(reason.rawValue): \(message)")
-            }
-            if let rejects {
-                try rejects.append(line: RejectsWriter.line(ordinal: r.ordinal, reason: reason, source: source, message: message,
-                                                           record: batch.storage[r.range]))
-            }
-        }
+        let stage2 = self.stage2
+        // The order-dependent stage runs on its own serial queue, one batch behind the parallel stages; at most two
+        // batches are in flight (bounded memory). Exact dedup is also tracked here, ahead of it, to skip
+        // tokenizing duplicates: the same decisions in the same order, so both agree.
+        var lookahead = dedup
+        var rawSeen: [RawKey: RawVerdict] = [:]
+        let sequential = DispatchQueue(label: "aigc.corpus.sequential")
+        let slots = DispatchSemaphore(value: 2)
+        let failure = FailureBox()
+        var records = 0
 
         while let batch = try reader.nextBatch(maxRecords: options.batchRecords) {
+            if failure.error != nil { break }
             let mine = batch.records.filter { $0.ordinal >= resumeFrom && owns($0.ordinal) }
             if mine.isEmpty { progress.set(Double(reader.fileBytesRead)); continue }
-            // Stage 1: parse and clean, in parallel.
+            records += mine.count
+            // Records whose raw bytes repeat an earlier record's get that record's verdict without re-parsing
+            // (repeated lines are the commonest duplicates in real corpora); the rest are cleaned in parallel.
             let storage = batch.storage
-            let stage1: [RecordCleaner.Outcome] = Parallel.map(mine.count, threads: threads) { i in
-                storage.withUnsafeBufferPointer { p in cleaner.clean(UnsafeBufferPointer(rebasing: p[mine[i].range])) }
+            let keys: [RawKey] = Parallel.map(mine.count, threads: threads) { i in
+                storage.withUnsafeBufferPointer { p in RawKey(UnsafeBufferPointer(rebasing: p[mine[i].range])) }
             }
-            // Exact dedup, in order, on a copy: the real state advances record by record below, so a checkpoint
-            // taken mid-batch holds exactly the records before it.
-            var lookahead = dedup
-            var survivors: [(Int, RecordCleaner.Cleaned)] = []
-            for (i, o) in stage1.enumerated() {
-                if case .kept(let c) = o, !lookahead.isExactDuplicate(c.hash) { survivors.append((i, c)) }
+            var firstInBatch: [RawKey: Int] = [:]
+            var todo: [Int] = []
+            var sameAs = [Int](repeating: -1, count: mine.count)
+            for i in mine.indices {
+                if rawSeen[keys[i]] != nil { continue }
+                if let j = firstInBatch[keys[i]] { sameAs[i] = j; continue }
+                firstInBatch[keys[i]] = i
+                todo.append(i)
+            }
+            let work1 = todo
+            let cleaned: [RecordCleaner.Outcome] = Parallel.map(work1.count, threads: threads) { k in
+                storage.withUnsafeBufferPointer { p in cleaner.clean(UnsafeBufferPointer(rebasing: p[mine[work1[k]].range])) }
+            }
+            var byIndex: [Int: RecordCleaner.Outcome] = [:]
+            byIndex.reserveCapacity(todo.count)
+            for (k, i) in todo.enumerated() { byIndex[i] = cleaned[k] }
+            var stage1: [StageOneResult] = []
+            stage1.reserveCapacity(mine.count)
+            for i in mine.indices {
+                let verdict: RawVerdict
+                if let v = rawSeen[keys[i]] {
+                    verdict = v
+                } else if let o = byIndex[sameAs[i] >= 0 ? sameAs[i] : i] {
+                    switch o {
+                    case .kept(let c): verdict = .kept(c.hash, c.pii)
+                    case .dropped(let r, let m): verdict = .dropped(r, m)
+                    }
+                    if sameAs[i] < 0 {
+                        rawSeen[keys[i]] = verdict
+                        stage1.append(.cleaned(o))
+                        continue
+                    }
+                } else {
+                    throw AIGCError.io("internal: no stage-1 verdict for record \(mine[i].ordinal)")
+                }
+                switch verdict {
+                case .kept(let h, let pii): stage1.append(.rawDuplicate(h, pii))
+                case .dropped(let r, let m): stage1.append(.cleaned(.dropped(r, m)))
+                }
+            }
+            var survivors: [RecordCleaner.Cleaned] = []
+            for o in stage1 {
+                switch o {
+                case .cleaned(.kept(let c)): if !lookahead.isExactDuplicate(c.hash) { survivors.append(c) }
+                case .rawDuplicate(let h, _):
+                    if !lookahead.isExactDuplicate(h) { throw AIGCError.io("internal: raw duplicate with an unseen content hash") }
+                default: break
+                }
             }
             // Stage 2: MinHash, render, tokenize, in parallel.
             let work = survivors
-            let stage2 = self.stage2
-            let rendered: [RenderedRecord] = Parallel.map(work.count, threads: threads) { k in stage2.render(work[k].1) }
-            // Dedup, length rules, output — in order.
-            var s = 0
-            for (i, r) in mine.enumerated() {
-                recordsIn += 1
-                switch stage1[i] {
-                case .dropped(let reason, let message):
-                    try reject(r, batch, reason, message)
-                case .kept(let c):
-                    for (k, v) in c.pii { pii[k, default: 0] += v }
-                    if dedup.isExactDuplicate(c.hash) {
-                        try reject(r, batch, .exactDuplicate, "same normalized content as an earlier record")
-                        break
-                    }
-                    let rr = rendered[s]
-                    s += 1
-                    let split: Split = c.hash.unitInterval < options.valFraction ? .val : .train
-                    var outcome: Rejection? = nil
-                    if dedup.isNearDuplicate(rr.bands ?? []) {
-                        outcome = Rejection(reason: .nearDuplicate, message: "MinHash-LSH near duplicate of an earlier record")
-                    } else if let lr = rr.lengthRejection {
-                        outcome = lr
-                    }
-                    try journal.append(DocumentLogEntry(ordinal: r.ordinal, fileIndex: UInt32(r.fileIndex), line: UInt64(r.line), hash: c.hash,
-                                                        dropped: outcome?.reason, split: split, truncated: rr.truncated,
-                                                        bands: rr.bands ?? [], document: outcome == nil ? rr.document : nil))
-                    if let outcome {
-                        try reject(r, batch, outcome.reason, outcome.message)
-                    } else if let doc = rr.document {
-                        try output.add(doc, split: split)
-                        if rr.truncated { truncatedPerSplit[split, default: 0] += 1 }
-                        kept += 1
-                    }
-                }
-                if output.wantsCheckpoint { try checkpoint(next: r.ordinal + 1) }
+            let rendered: [RenderedRecord] = Parallel.map(work.count, threads: threads) { k in stage2.render(work[k]) }
+            let results = stage1
+            slots.wait()
+            sequential.async {
+                defer { slots.signal() }
+                guard failure.error == nil else { return }
+                do { try state.consume(mine, batch, results, rendered) } catch { failure.set(error) }
             }
-            progress.set(Double(reader.fileBytesRead), note: "\(recordsIn) records")
+            progress.set(Double(reader.fileBytesRead), note: "\(records) records")
         }
+        sequential.sync {}
+        if let error = failure.error { throw error }
         progress.finish()
+        let dropped = state.dropped, pii = state.pii, kept = state.kept, recordsIn = state.recordsIn
+        let truncatedPerSplit = state.truncatedPerSplit
 
         var files = try output.finish()
         if let rejects { files.append(try rejects.finish()) }

@@ -12,18 +12,53 @@ extension BPEModel {
             return
         }
         let h = ByteKeyTable.hash(p, n)
-        if ignoreMerges, let id = table.lookup(p, n, hash: h) {
-            out.append(id)
-            return
-        }
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }
+        if ignoreMerges, let id = table.lookupUnfiltered(p, n, hash: h) {
+            out.append(id)
+            if small { scratch.remember(p, n, hash: h, ids: out, from: out.count - 1) }
+            return
+        }
+        if !small && scratch.cachedLong(p, n, hash: h, into: &out) { return }
         let from = out.count
+        if rule == .ranks && n > BPEScratch.cacheKeyMax {
+            // Long piece: cut where no token can span (see SplitIndex), BPE each part through the cache.
+            let idx = scratch.splitIndex(self)
+            var a = 0
+            var k = 1
+            while k < n {
+                if p[k] & 0xC0 != 0x80 && idx.canCut(p, n, k, pair2: pair2) {
+                    mergePure(p + a, k - a, into: &out, scratch: scratch)
+                    a = k
+                }
+                k += 1
+            }
+            mergePure(p + a, n - a, into: &out, scratch: scratch)
+            scratch.rememberLong(p, n, hash: h, ids: out, from: from)
+            return
+        }
         if rule == .ranks && n <= BPEModel.linearLimit {
             mergeLinear(p, n, into: &out, scratch: scratch)
         } else {
             mergeHeap(p, n, into: &out, scratch: scratch)
         }
+        if small { scratch.remember(p, n, hash: h, ids: out, from: from) } else { scratch.rememberLong(p, n, hash: h, ids: out, from: from) }
+    }
+
+    /// Plain byte-pair merging of a part of a piece (no whole-token shortcut: tiktoken applies that to whole
+    /// pieces only), cached under a distinct hash.
+    @inline(__always)
+    func mergePure(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+        if n == 1 {
+            let id = byteIds[Int(p[0])]
+            if id != UInt32.max { out.append(id) }
+            return
+        }
+        let h = ByteKeyTable.hash(p, n) ^ 0x5DEE_CE66_D1CE_4E5B
+        let small = n <= BPEScratch.cacheKeyMax
+        if small && scratch.cached(p, n, hash: h, into: &out) { return }
+        let from = out.count
+        if n <= BPEModel.linearLimit { mergeLinear(p, n, into: &out, scratch: scratch) } else { mergeHeap(p, n, into: &out, scratch: scratch) }
         if small { scratch.remember(p, n, hash: h, ids: out, from: from) }
     }
 

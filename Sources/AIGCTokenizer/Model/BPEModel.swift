@@ -12,6 +12,8 @@ public final class BPEModel: @unchecked Sendable {
     public let rule: MergeRule
     /// id of each single byte, or UInt32.max when a byte has no token.
     let byteIds: [UInt32]
+    /// n-gram filters for cutting long pieces (ranks rule), built on first use.
+    let splitIndex: LazySplitIndex
     /// Rank of each two-byte token, indexed by (first << 8 | second); UInt32.max when none (ranks rule).
     let pair2: UnsafeMutablePointer<UInt32>
     /// Pair (left id << 32 | right id) → (merge rank << 32 | result id), HF rule only.
@@ -25,8 +27,15 @@ public final class BPEModel: @unchecked Sendable {
     public var idCount: Int { table.idCount }
 
     /// tiktoken-style model from token byte strings indexed by rank (nil = no token at that rank).
-    public init(ranks: [ArraySlice<UInt8>?]) throws {
-        do { table = try ByteKeyTable(keys: ranks) } catch {
+    public convenience init(ranks: [ArraySlice<UInt8>?]) throws {
+        var list = TokenList()
+        for k in ranks { if let k { list.append(k) } else { list.appendHole() } }
+        try self.init(rankList: list)
+    }
+
+    /// tiktoken-style model from a flat token list indexed by rank.
+    init(rankList: TokenList) throws {
+        do { table = try ByteKeyTable(rankList) } catch {
             if case .duplicate(let a, let b) = error {
                 throw AIGCError.input(location: "", message: "duplicate token bytes at ranks \(a) and \(b)")
             }
@@ -38,6 +47,7 @@ public final class BPEModel: @unchecked Sendable {
         mergeList = []
         byteIds = BPEModel.byteIdsOf(table)
         pair2 = BPEModel.pair2Of(table)
+        splitIndex = LazySplitIndex(table)
     }
 
     deinit { pair2.deallocate() }
@@ -84,6 +94,7 @@ public final class BPEModel: @unchecked Sendable {
         mergeList = merges
         byteIds = BPEModel.byteIdsOf(table)
         pair2 = BPEModel.pair2Of(table)
+        splitIndex = LazySplitIndex(table)
     }
 
     static func show(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self).debugDescription }

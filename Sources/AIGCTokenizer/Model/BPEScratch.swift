@@ -14,24 +14,49 @@ public final class BPEScratch {
     var heap: UnsafeMutablePointer<UInt64>
     var heapCount = 0
 
-    // Per-thread piece cache (direct-mapped): pieces up to `cacheKeyMax` bytes giving up to `cacheIdMax` ids. Real
-    // text repeats its words (Zipf), so most BPE work is done once per distinct word per thread.
-    static let cacheSlots = 4096
+    // Per-thread piece cache, direct-mapped, one 64-byte cache line per entry: hash (8), length and id count (2),
+    // up to 5 ids (20), the key bytes (up to 32). Real text repeats its words (Zipf), so most pieces cost one hash
+    // and one cache line instead of a vocabulary probe (3–4 cache misses in a multi-MB table) or a BPE merge.
+    static let cacheSlots = 8192
     static let cacheKeyMax = 32
-    static let cacheIdMax = 8
-    let cacheHash: UnsafeMutablePointer<UInt64>
-    /// (length << 8 | id count); 0 = empty.
-    let cacheMeta: UnsafeMutablePointer<UInt16>
-    let cacheKeys: UnsafeMutablePointer<UInt8>
-    let cacheIds: UnsafeMutablePointer<UInt32>
+    static let cacheIdMax = 5
+    let cache: UnsafeMutableRawPointer
+
+    /// Second-level cache for longer pieces (33…4096 bytes: separator runs, long words), direct-mapped.
+    static let longSlots = 2048
+    var longHash = [UInt64](repeating: 0, count: BPEScratch.longSlots)
+    var longKeys = [[UInt8]](repeating: [], count: BPEScratch.longSlots)
+    var longIds = [[UInt32]](repeating: [], count: BPEScratch.longSlots)
+
+    @inline(__always) func cachedLong(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, into out: inout [UInt32]) -> Bool {
+        let slot = Int(truncatingIfNeeded: h >> 11) & (BPEScratch.longSlots - 1)
+        guard longHash[slot] == h, longKeys[slot].count == n else { return false }
+        let same = longKeys[slot].withUnsafeBytes { ByteKeyTable.equal($0.baseAddress!, UnsafeRawPointer(p), n) }
+        if !same { return false }
+        out.append(contentsOf: longIds[slot])
+        return true
+    }
+
+    @inline(__always) func rememberLong(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ids out: [UInt32], from: Int) {
+        guard n <= 4096 else { return }
+        let slot = Int(truncatingIfNeeded: h >> 11) & (BPEScratch.longSlots - 1)
+        longHash[slot] = h
+        longKeys[slot] = Array(UnsafeBufferPointer(start: p, count: n))
+        longIds[slot] = Array(out[from...])
+    }
+
+    /// The model's split index, fetched once per scratch (the lazy holder takes a lock).
+    private var splitIndexCache: (BPEModel, SplitIndex)?
+    @inline(__always) func splitIndex(_ m: BPEModel) -> SplitIndex {
+        if let c = splitIndexCache, c.0 === m { return c.1 }
+        let i = m.splitIndex.index
+        splitIndexCache = (m, i)
+        return i
+    }
 
     public init() {
-        cacheHash = .allocate(capacity: BPEScratch.cacheSlots)
-        cacheHash.initialize(repeating: 0, count: BPEScratch.cacheSlots)
-        cacheMeta = .allocate(capacity: BPEScratch.cacheSlots)
-        cacheMeta.initialize(repeating: 0, count: BPEScratch.cacheSlots)
-        cacheKeys = .allocate(capacity: BPEScratch.cacheSlots * BPEScratch.cacheKeyMax)
-        cacheIds = .allocate(capacity: BPEScratch.cacheSlots * BPEScratch.cacheIdMax)
+        cache = .allocate(byteCount: BPEScratch.cacheSlots * 64, alignment: 64)
+        cache.initializeMemory(as: UInt8.self, repeating: 0, count: BPEScratch.cacheSlots * 64)
         starts = .allocate(capacity: 1); ranks = .allocate(capacity: 1); ids = .allocate(capacity: 1)
         ends = .allocate(capacity: 1); next = .allocate(capacity: 1); prev = .allocate(capacity: 1)
         pairRank = .allocate(capacity: 1); pairResult = .allocate(capacity: 1); heap = .allocate(capacity: 1)
@@ -40,19 +65,16 @@ public final class BPEScratch {
 
     deinit {
         free()
-        cacheHash.deallocate(); cacheMeta.deallocate(); cacheKeys.deallocate(); cacheIds.deallocate()
+        cache.deallocate()
     }
 
     /// Appends the cached ids of a piece; false on a miss.
     @inline(__always) func cached(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, into out: inout [UInt32]) -> Bool {
-        let slot = Int(truncatingIfNeeded: h >> 7) & (BPEScratch.cacheSlots - 1)
-        let meta = Int(cacheMeta[slot])
-        guard cacheHash[slot] == h, meta >> 8 == n,
-              ByteKeyTable.equal(UnsafeRawPointer(cacheKeys + slot * BPEScratch.cacheKeyMax), UnsafeRawPointer(p), n) else {
-            return false
-        }
-        let ids = cacheIds + slot * BPEScratch.cacheIdMax
-        for k in 0..<(meta & 0xFF) { out.append(ids[k]) }
+        let e = cache + (Int(truncatingIfNeeded: h >> 7) & (BPEScratch.cacheSlots - 1)) * 64
+        guard e.load(as: UInt64.self) == h, Int(e.load(fromByteOffset: 8, as: UInt8.self)) == n,
+              ByteKeyTable.equal(UnsafeRawPointer(e + 32), UnsafeRawPointer(p), n) else { return false }
+        let c = Int(e.load(fromByteOffset: 9, as: UInt8.self))
+        for k in 0..<c { out.append(e.load(fromByteOffset: 12 + 4 * k, as: UInt32.self)) }
         return true
     }
 
@@ -60,12 +82,12 @@ public final class BPEScratch {
     @inline(__always) func remember(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ids out: [UInt32], from: Int) {
         let c = out.count - from
         guard n <= BPEScratch.cacheKeyMax, c <= BPEScratch.cacheIdMax, c > 0 else { return }
-        let slot = Int(truncatingIfNeeded: h >> 7) & (BPEScratch.cacheSlots - 1)
-        cacheHash[slot] = h
-        cacheMeta[slot] = UInt16(n << 8 | c)
-        (cacheKeys + slot * BPEScratch.cacheKeyMax).update(from: p, count: n)
-        let ids = cacheIds + slot * BPEScratch.cacheIdMax
-        for k in 0..<c { ids[k] = out[from + k] }
+        let e = cache + (Int(truncatingIfNeeded: h >> 7) & (BPEScratch.cacheSlots - 1)) * 64
+        e.storeBytes(of: h, as: UInt64.self)
+        e.storeBytes(of: UInt8(n), toByteOffset: 8, as: UInt8.self)
+        e.storeBytes(of: UInt8(c), toByteOffset: 9, as: UInt8.self)
+        for k in 0..<c { e.storeBytes(of: out[from + k], toByteOffset: 12 + 4 * k, as: UInt32.self) }
+        (e + 32).copyMemory(from: p, byteCount: n)
     }
 
     private func free() {

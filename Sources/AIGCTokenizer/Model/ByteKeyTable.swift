@@ -21,14 +21,25 @@ final class ByteKeyTable: @unchecked Sendable {
     static let filterBits = 21
 
     /// Builds from keys given by id (nil = hole). Throws on a duplicate key, naming both ids.
-    init(keys: [ArraySlice<UInt8>?]) throws(ByteKeyTableError) {
-        idCount = keys.count
+    convenience init(keys: [ArraySlice<UInt8>?]) throws(ByteKeyTableError) {
+        var list = TokenList()
+        for k in keys {
+            if let k { list.append(k) } else { list.appendHole() }
+        }
+        try self.init(list)
+    }
+
+    /// Builds from a token list indexed by id. Throws on a duplicate key, naming both ids.
+    init(_ list: TokenList) throws(ByteKeyTableError) {
+        let idCount = list.start.count
+        self.idCount = idCount
         var total = 0
-        for k in keys { total += k?.count ?? 0 }
+        for l in list.length where l > 0 { total += Int(l) }
         let bytesP = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
-        let offsetsP = UnsafeMutablePointer<UInt32>.allocate(capacity: keys.count + 1)
+        let offsetsP = UnsafeMutablePointer<UInt32>.allocate(capacity: idCount + 1)
         var cap = 16
-        let live = keys.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        var live = 0
+        for l in list.length where l >= 0 { live += 1 }
         while cap < live * 2 { cap <<= 1 }
         mask = cap - 1
         slots = .allocate(capacity: cap)
@@ -37,16 +48,17 @@ final class ByteKeyTable: @unchecked Sendable {
         filter.initialize(repeating: 0, count: 1 << (ByteKeyTable.filterBits - 6))
         var pres = [Bool](repeating: false, count: idCount)
         var o = 0
-        for (id, k) in keys.enumerated() {
-            offsetsP[id] = UInt32(o)
-            guard let k else { continue }
-            pres[id] = true
-            k.withUnsafeBufferPointer { b in
-                if let base = b.baseAddress { (bytesP + o).update(from: base, count: b.count) }
+        list.bytes.withUnsafeBufferPointer { src in
+            for id in 0..<idCount {
+                offsetsP[id] = UInt32(o)
+                let l = Int(list.length[id])
+                if l < 0 { continue }
+                pres[id] = true
+                if l > 0 { (bytesP + o).update(from: src.baseAddress! + Int(list.start[id]), count: l) }
+                o += l
             }
-            o += k.count
         }
-        offsetsP[keys.count] = UInt32(o)
+        offsetsP[idCount] = UInt32(o)
         bytes = bytesP
         offsets = offsetsP
         present = pres
@@ -146,6 +158,21 @@ final class ByteKeyTable: @unchecked Sendable {
         lookup(p, n, hash: ByteKeyTable.hash(p, n))
     }
 
+    /// `lookup` without the filter (for keys that are usually present: whole pieces).
+    @inline(__always) func lookupUnfiltered(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> UInt32? {
+        let tag = UInt64(UInt32(truncatingIfNeeded: h >> 32))
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 { return nil }
+            if s >> 32 == tag {
+                let id = Int(s & 0xFFFF_FFFF) - 1
+                if keyEquals(id, p, n) { return UInt32(id) }
+            }
+            i = (i + 1) & mask
+        }
+    }
+
     /// `lookup` with the key's precomputed `hash`.
     @inline(__always) func lookup(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> UInt32? {
         let f = ByteKeyTable.filterIndex(h)
@@ -165,3 +192,20 @@ final class ByteKeyTable: @unchecked Sendable {
 }
 
 enum ByteKeyTableError: Error { case duplicate(first: Int, second: Int) }
+
+/// Token byte strings by id in one flat buffer (no per-token allocation while loading).
+public struct TokenList: Sendable {
+    var bytes: [UInt8] = []
+    /// Start of each id's bytes in `bytes`.
+    var start: [Int32] = []
+    /// Length of each id's bytes, or -1 for an id without a token.
+    var length: [Int32] = []
+
+    init() {}
+
+    mutating func append(_ k: some Collection<UInt8>) {
+        start.append(Int32(bytes.count)); length.append(Int32(k.count)); bytes.append(contentsOf: k)
+    }
+
+    mutating func appendHole() { start.append(0); length.append(-1) }
+}

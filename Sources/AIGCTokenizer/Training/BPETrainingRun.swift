@@ -34,7 +34,7 @@ public struct BPETrainingRun: Sendable {
 
     /// The `training.json` text.
     public func trainingJSON(outputs: [(String, String)]) throws -> String {
-        let q = TrainingJSON.quote
+        let q = JSONText.quote
         var o = "{\n  \"aigc_version\": \(q(AIGCVersion.string)),\n  \"inputs\": ["
         for (i, f) in inputs.enumerated() {
             o += (i == 0 ? "\n" : ",\n") + "    {\"path\": \(q(f.path)), \"bytes\": \(f.bytes), \"sha256\": \(q(f.sha256))}"

@@ -29,7 +29,7 @@ public struct TrainedBPE: Sendable {
         var o = "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": ["
         for (i, s) in specialTokens.enumerated() {
             o += i == 0 ? "\n" : ",\n"
-            o += "    {\"id\": \(specialTokenID(i)), \"content\": \(TrainingJSON.quote(s)), \"single_word\": false, "
+            o += "    {\"id\": \(specialTokenID(i)), \"content\": \(JSONText.quote(s)), \"single_word\": false, "
             o += "\"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}"
         }
         o += specialTokens.isEmpty ? "],\n" : "\n  ],\n"
@@ -47,7 +47,7 @@ public struct TrainedBPE: Sendable {
         let byteLevel = "\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true"
         if let splitRegex {
             o += "  \"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [\n"
-            o += "    {\"type\": \"Split\", \"pattern\": {\"Regex\": \(TrainingJSON.quote(splitRegex))}, \"behavior\": \"Isolated\", \"invert\": false},\n"
+            o += "    {\"type\": \"Split\", \"pattern\": {\"Regex\": \(JSONText.quote(splitRegex))}, \"behavior\": \"Isolated\", \"invert\": false},\n"
             o += "    {\(byteLevel), \"use_regex\": false}\n  ]},\n"
         } else {
             o += "  \"pre_tokenizer\": {\(byteLevel), \"use_regex\": true},\n"
@@ -57,7 +57,7 @@ public struct TrainedBPE: Sendable {
         o += "  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n    \"unk_token\": null,\n"
         o += "    \"continuing_subword_prefix\": null,\n    \"end_of_word_suffix\": null,\n    \"fuse_unk\": false,\n"
         o += "    \"byte_fallback\": false,\n    \"ignore_merges\": false,\n    \"vocab\": {"
-        let printable = result.tokens.map { TrainingJSON.quote(TrainingByteOrder.printable($0)) }
+        let printable = result.tokens.map { JSONText.quote(TrainingByteOrder.printable($0)) }
         for (i, p) in printable.enumerated() {
             o += i == 0 ? "\n      " : ",\n      "
             o += "\(p): \(i)"
