@@ -59,6 +59,19 @@ import Testing
         }
     }
 
+    /// A text above the parallel threshold: 1 and 2 threads give the same ids, and `count` agrees.
+    @Test func largeTextParallelEncodeAndCount() throws {
+        let big = String(repeating: TF.text("golden.txt"), count: 8)
+        var one = TF.o200k
+        one.threads = 1
+        var two = TF.o200k
+        two.threads = 2
+        let ids = one.encodeOrdinary(big)
+        #expect(two.encodeOrdinary(big) == ids)
+        #expect(two.count(big) == ids.count)
+        #expect(one.count(big) == ids.count)
+    }
+
     @Test func batchAndThreadsAreDeterministic() throws {
         var rng = TF.RNG(s: 5)
         let texts = (0..<200).map { _ in TF.randomText(&rng) }

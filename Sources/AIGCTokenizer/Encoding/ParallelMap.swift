@@ -12,8 +12,11 @@ enum ParallelMap {
         var next = 0
         let body: (Int, BPEScratch) -> T
 
-        init(count: Int, body: @escaping (Int, BPEScratch) -> T) {
+        let pool: ScratchPool?
+
+        init(count: Int, pool: ScratchPool?, body: @escaping (Int, BPEScratch) -> T) {
             self.count = count
+            self.pool = pool
             self.body = body
             results = .allocate(capacity: count)
             results.initialize(repeating: nil, count: count)
@@ -30,7 +33,8 @@ enum ParallelMap {
         }
 
         func work() {
-            let scratch = BPEScratch()
+            let scratch = pool?.take() ?? BPEScratch()
+            defer { pool?.give(scratch) }
             while true {
                 let i = take()
                 if i >= count { return }
@@ -39,15 +43,16 @@ enum ParallelMap {
         }
     }
 
-    static func run<T>(count: Int, threads: Int, _ body: (Int, BPEScratch) -> T) -> [T] {
+    static func run<T>(count: Int, threads: Int, pool: ScratchPool? = nil, _ body: (Int, BPEScratch) -> T) -> [T] {
         if count == 0 { return [] }
         let workers = max(1, min(threads, count))
         if workers == 1 {
-            let s = BPEScratch()
+            let s = pool?.take() ?? BPEScratch()
+            defer { pool?.give(s) }
             return (0..<count).map { body($0, s) }
         }
         return withoutActuallyEscaping(body) { body in
-            let job = Job(count: count, body: body)
+            let job = Job(count: count, pool: pool, body: body)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in job.work() }
             return (0..<count).map { job.results[$0]! }
         }

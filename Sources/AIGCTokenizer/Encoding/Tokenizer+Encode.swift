@@ -28,7 +28,10 @@ extension Tokenizer {
         }
         var out: [UInt32] = []
         out.reserveCapacity(bytes.count / 3 + 16)
-        encodeSegment(bytes, into: &out, scratch: BPEScratch())
+        let pool = core.model.scratchPool
+        let scratch = pool.take()
+        encodeSegment(bytes, into: &out, scratch: scratch)
+        pool.give(scratch)
         return out
     }
 
@@ -73,7 +76,7 @@ extension Tokenizer {
     func encodeParallel(_ p: UnsafeBufferPointer<UInt8>, target requested: Int? = nil) -> [UInt32] {
         let target = requested ?? max(1 << 16, min(1 << 20, p.count / (threads * 4)))
         let cuts = TextChunker.cuts(p, target: target)
-        let results = ParallelMap.run(count: cuts.count, threads: threads) { k, scratch -> [UInt32] in
+        let results = ParallelMap.run(count: cuts.count, threads: threads, pool: core.model.scratchPool) { k, scratch -> [UInt32] in
             let a = k == 0 ? 0 : cuts[k - 1]
             var out: [UInt32] = []
             out.reserveCapacity((cuts[k] - a) / 3 + 16)
@@ -152,16 +155,31 @@ extension Tokenizer {
     }
 
     public func count(bytes p: UnsafeBufferPointer<UInt8>) -> Int {
-        if core.normalizer != nil || (threads > 1 && p.count >= Tokenizer.parallelThreshold) {
+        if core.normalizer != nil || core.hf.addPrefixSpace || !core.hf.usesPatternOnly {
             return encodeOrdinary(bytes: p).count
         }
+        if threads > 1 && p.count >= Tokenizer.parallelThreshold && core.chunkable {
+            let target = max(1 << 16, min(1 << 20, p.count / (threads * 4)))
+            let cuts = TextChunker.cuts(p, target: target)
+            let counts = ParallelMap.run(count: cuts.count, threads: threads, pool: core.model.scratchPool) { k, scratch -> Int in
+                let a = k == 0 ? 0 : cuts[k - 1]
+                return self.countSegment(UnsafeBufferPointer(rebasing: p[a..<cuts[k]]), scratch: scratch)
+            }
+            return counts.reduce(0, +)
+        }
+        let pool = core.model.scratchPool
+        let scratch = pool.take()
+        defer { pool.give(scratch) }
+        return countSegment(p, scratch: scratch)
+    }
+
+    /// Tokens of one segment, keeping at most a few hundred ids at a time.
+    func countSegment(_ p: UnsafeBufferPointer<UInt8>, scratch: BPEScratch) -> Int {
         guard let base = p.baseAddress else { return 0 }
         var total = 0
         var out: [UInt32] = []
         out.reserveCapacity(1024)
-        let scratch = BPEScratch()
         let model = core.model
-        if core.hf.addPrefixSpace || !core.hf.usesPatternOnly { return encodeOrdinary(bytes: p).count }
         core.preTokenizer.split(p) { r in
             model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch)
             if out.count > 512 { total += out.count; out.removeAll(keepingCapacity: true) }

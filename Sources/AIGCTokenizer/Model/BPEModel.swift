@@ -12,6 +12,8 @@ public final class BPEModel: @unchecked Sendable {
     public let rule: MergeRule
     /// id of each single byte, or UInt32.max when a byte has no token.
     let byteIds: [UInt32]
+    /// Scratch buffers and caches reused across encode calls.
+    let scratchPool = ScratchPool()
     /// n-gram filters for cutting long pieces (ranks rule), built on first use.
     let splitIndex: LazySplitIndex
     /// Rank of each two-byte token, indexed by (first << 8 | second); UInt32.max when none (ranks rule).
