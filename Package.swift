@@ -47,7 +47,10 @@ let package = Package(
         .testTarget(name: "AIGCCoreTests", dependencies: ["AIGCCore"]),
         .testTarget(name: "AIGCTextTests", dependencies: ["AIGCText", "CICU"]),
         .testTarget(name: "AIGCFormatsTests", dependencies: ["AIGCFormats"]),
+        .testTarget(name: "AIGCModelTests", dependencies: ["AIGCModel", "AIGCFormats"]),
+        .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCCore"]),
         .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats", "AIGCTokenizer"]),
+        .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus", "CZlib"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
     ]
 )
