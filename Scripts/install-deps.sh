@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages AIGC needs to build and test, when missing. Idempotent; needs root (or sudo).
 set -euo pipefail
-pkgs=(libicu-dev libopenblas-dev pkg-config icu-devtools zlib1g-dev)
+# chromium: headless rendering test of the audit HTML report (Tests/AIGCAuditTests/ChromiumRenderTests.swift).
+pkgs=(libicu-dev libopenblas-dev pkg-config icu-devtools zlib1g-dev chromium)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -11,11 +11,11 @@ enum BLAS {
                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                       beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, profile: BLASProfile? = nil) {
         if m == 0 || n == 0 { return }
-        let start = profile != nil ? BLASProfile.now() : 0
+        let start = profile != nil ? BLASProfile.threadCPU() : 0
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         if let profile {
-            profile.seconds += BLASProfile.now() - start
+            profile.seconds += BLASProfile.threadCPU() - start
             profile.flops += 2 * Double(m) * Double(n) * Double(k)
             profile.calls += 1
         }
@@ -26,7 +26,12 @@ enum BLAS {
     static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
 }
 
-/// Time and flops spent in sgemm by one worker (not thread-safe: one per worker).
+/// Sets OpenBLAS's thread count (for callers outside the trainer, e.g. generation).
+public func openBLASThreads(_ n: Int) { BLAS.setThreads(n) }
+
+/// CPU time and flops spent in sgemm by one worker (not thread-safe: one per worker). CPU time (the calling
+/// thread's clock), not wall time, so the figures stay meaningful on a machine shared with other work; the
+/// clock read is a system call (~0.5 µs), which is why profiling is opt-in.
 public final class BLASProfile: @unchecked Sendable {
     public var seconds: Double = 0
     public var flops: Double = 0
@@ -34,6 +39,19 @@ public final class BLASProfile: @unchecked Sendable {
     public init() {}
 
     public func reset() { seconds = 0; flops = 0; calls = 0 }
+
+    @inline(__always) static func threadCPU() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
+    /// CPU time of the whole process (all threads).
+    @inline(__always) static func processCPU() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
 
     @inline(__always) static func now() -> Double {
         var t = timespec()

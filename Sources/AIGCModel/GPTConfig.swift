@@ -48,7 +48,8 @@ public struct GPTConfig: Codable, Sendable, Equatable {
         guard nEmbd % nHead == 0 else { throw bad("n_embd \(nEmbd) is not divisible by n_head \(nHead)") }
         guard blockSize >= 1 && blockSize <= 1 << 16 else { throw bad("block_size \(blockSize) must be in 1...65536") }
         guard dropout >= 0 && dropout < 1 else { throw bad("dropout \(dropout) must be in [0, 1)") }
-        guard let n = Optional(ParameterLayout(self).count), n < 1 << 34 else { throw bad("model too large") }
+        let n = ParameterLayout(self).count
+        guard n < 1 << 31 else { throw bad("model of \(n) parameters is too large (limit 2^31)") }
     }
 
     /// Reads and validates `config.json`.

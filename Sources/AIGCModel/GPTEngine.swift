@@ -26,7 +26,8 @@ public final class GPTEngine: @unchecked Sendable {
         }
     }
 
-    func rows(_ s: Int, batch: Int) -> Range<Int> {
+    /// The batch rows shard `s` covers.
+    package func rows(_ s: Int, batch: Int) -> Range<Int> {
         let lo = s * batch / shardCount, hi = (s + 1) * batch / shardCount
         return lo ..< hi
     }

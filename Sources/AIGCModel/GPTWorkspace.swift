@@ -18,7 +18,7 @@ public final class GPTWorkspace: @unchecked Sendable {
     struct Layer {
         var input: Kernels.FP  // residual stream entering the block
         var ln1, ln1Mean, ln1Rstd, qkv, att, atty, res2, ln2, ln2Mean, ln2Rstd, fch, fchGelu: Kernels.FP
-        var attDropped, attMask, projMask, mlpMask: Kernels.FP?
+        var attDropped, attMask, projMask, mlpMask, fchTanh: Kernels.FP?
     }
     var layers: [Layer] = []
     var encoded: Kernels.FP, encMask: Kernels.FP?
@@ -48,7 +48,7 @@ public final class GPTWorkspace: @unchecked Sendable {
         var sizes: [Int] = []
         // Encoded + masks.
         let perLayer = C /*ln1*/ + 2 /*mean,rstd*/ + 3 * C + C /*atty*/ + C /*res2*/ + C /*ln2*/ + 2 + 4 * C + 4 * C + C /*output*/
-        var total = N * C + N * perLayer * L + attSize * L
+        var total = N * C + N * perLayer * L + attSize * L + (withGradients ? N * 4 * C * L : 0)
         if useDropout { total += N * C + L * (2 * attSize + 2 * N * C) }
         total += N * C + 2 * N + N * V + N  // lnf, stats, logits, losses
         total += withGradients ? (N * C * 4 + N * 3 * C + N * 4 * C + maxTime * maxTime) : N * C
@@ -64,6 +64,7 @@ public final class GPTWorkspace: @unchecked Sendable {
             var l = Layer(input: input, ln1: take(N * C), ln1Mean: take(N), ln1Rstd: take(N), qkv: take(N * 3 * C),
                           att: take(attSize), atty: take(N * C), res2: take(N * C), ln2: take(N * C), ln2Mean: take(N),
                           ln2Rstd: take(N), fch: take(N * 4 * C), fchGelu: take(N * 4 * C))
+            if withGradients { l.fchTanh = take(N * 4 * C) }
             if useDropout {
                 l.attDropped = take(attSize); l.attMask = take(attSize); l.projMask = take(N * C); l.mlpMask = take(N * C)
             }
@@ -90,7 +91,7 @@ public final class GPTWorkspace: @unchecked Sendable {
     }
 
     /// Loads rows `rows` of `batch` as this workspace's current inputs.
-    func load(_ batch: TokenBatch, rows: Range<Int>) {
+    package func load(_ batch: TokenBatch, rows: Range<Int>) {
         let T = batch.time
         curB = rows.count
         curT = T
@@ -106,7 +107,7 @@ public final class GPTWorkspace: @unchecked Sendable {
     /// Forward pass over the loaded rows. Returns (sum of token losses, number of counted targets); logits
     /// become probabilities. `rng` drives dropout (training workspaces only).
     @discardableResult
-    func forward(params: UnsafePointer<Float>, rng: inout Xoshiro256, dropout: Bool = true) -> (sum: Double, count: Int) {
+    package func forward(params: UnsafePointer<Float>, rng: inout Xoshiro256, dropout: Bool = true) -> (sum: Double, count: Int) {
         masksActive = dropout && useDropout
         let useMasks = masksActive
         let B = curB, T = curT, N = B * T, C = config.nEmbd, NH = config.nHead, V = config.vocabSize
@@ -141,7 +142,7 @@ public final class GPTWorkspace: @unchecked Sendable {
             Kernels.layerNormForward(out: l.ln2, mean: l.ln2Mean, rstd: l.ln2Rstd, inp: l.res2, weight: p + w.ln2w,
                                      bias: p + w.ln2b, N: N, C: C)
             Kernels.matmulForward(out: l.fch, inp: l.ln2, weight: p + w.fcW, bias: p + w.fcB, N: N, C: C, OC: 4 * C, profile: pf)
-            Kernels.geluForward(out: l.fchGelu, inp: l.fch, count: N * 4 * C)
+            Kernels.geluForward(out: l.fchGelu, inp: l.fch, tanhOut: l.fchTanh, count: N * 4 * C)
             Kernels.matmulForward(out: tmp, inp: l.fchGelu, weight: p + w.fcProjW, bias: p + w.fcProjB, N: N, C: 4 * C, OC: C, profile: pf)
             let next = li + 1 < layers.count ? layers[li + 1].input : output
             if useMasks, let m = l.mlpMask {
@@ -168,7 +169,7 @@ public final class GPTWorkspace: @unchecked Sendable {
 
     /// Logits (before softmax) are not kept by `forward`; this runs the forward without the loss and leaves
     /// raw logits `[B·T, V]` in `logits`.
-    func forwardLogits(params: UnsafePointer<Float>) {
+    package func forwardLogits(params: UnsafePointer<Float>) {
         var rng = Xoshiro256(seed: 0)
         let saved = targets
         targets = []
@@ -184,20 +185,36 @@ public final class GPTWorkspace: @unchecked Sendable {
         return body(nil)
     }
 
+    /// Hidden states after the final LayerNorm, `[B·T, C]` for the loaded rows (valid after `forward`): the input
+    /// of the LM head, and of any other head (e.g. a discriminator's classifier) trained with `backward(hiddenGradient:)`.
+    package var finalHidden: UnsafePointer<Float> { UnsafePointer(lnf) }
+
     /// Backward pass after `forward`, accumulating parameter gradients into `grads`. The loss being
     /// differentiated is Σ(token losses)·`lossScale` (e.g. 1/(counted targets × accumulation steps)).
-    func backward(params: UnsafePointer<Float>, lossScale: Float) {
+    package func backward(params: UnsafePointer<Float>, lossScale: Float) {
         guard let grads else { return }
-        let B = curB, T = curT, N = B * T, C = config.nEmbd, NH = config.nHead, V = config.vocabSize
-        let p = params, g = grads.pointer, pf = profile
-        let useMasks = masksActive
+        let N = curB * curT, C = config.nEmbd, V = config.vocabSize
         targets.withUnsafeBufferPointer {
             Kernels.softmaxCrossEntropyBackward(probs: logits, targets: $0.baseAddress!, scale: lossScale, N: N, V: V)
         }
-        Kernels.matmulBackward(dinp: dln, dweight: g + layout.wte, dbias: nil, dout: logits, inp: lnf, weight: p + layout.wte,
-                               N: N, C: C, OC: V, profile: pf)
+        Kernels.matmulBackward(dinp: dln, dweight: grads.pointer + layout.wte, dbias: nil, dout: logits, inp: lnf,
+                               weight: params + layout.wte, N: N, C: C, OC: V, profile: profile)
+        backwardTrunk(params: params, dHidden: UnsafePointer(dln))
+    }
+
+    /// Backward from a gradient on `finalHidden` instead of the LM-head loss (for other heads), accumulating
+    /// parameter gradients of everything below the final LayerNorm's output.
+    package func backward(params: UnsafePointer<Float>, hiddenGradient: UnsafePointer<Float>) {
+        backwardTrunk(params: params, dHidden: hiddenGradient)
+    }
+
+    private func backwardTrunk(params: UnsafePointer<Float>, dHidden: UnsafePointer<Float>) {
+        guard let grads else { return }
+        let B = curB, T = curT, N = B * T, C = config.nEmbd, NH = config.nHead
+        let p = params, g = grads.pointer, pf = profile
+        let useMasks = masksActive
         dres.update(repeating: 0, count: N * C)
-        Kernels.layerNormBackward(dinp: dres, dweight: g + layout.lnfw, dbias: g + layout.lnfb, dout: dln, inp: output,
+        Kernels.layerNormBackward(dinp: dres, dweight: g + layout.lnfw, dbias: g + layout.lnfb, dout: dHidden, inp: output,
                                   weight: p + layout.lnfw, mean: lnfMean, rstd: lnfRstd, N: N, C: C)
         for li in stride(from: layers.count - 1, through: 0, by: -1) {
             let l = layers[li], w = layout.blocks[li]
@@ -206,7 +223,7 @@ public final class GPTWorkspace: @unchecked Sendable {
             if useMasks, let m = l.mlpMask { for i in 0..<(N * C) { dtmp[i] = dres[i] * m[i] }; dbranch = CFPointer(dtmp) }
             Kernels.matmulBackward(dinp: dfch, dweight: g + w.fcProjW, dbias: g + w.fcProjB, dout: dbranch, inp: l.fchGelu,
                                    weight: p + w.fcProjW, N: N, C: 4 * C, OC: C, profile: pf)
-            Kernels.geluBackward(dinp: dfch, inp: l.fch, dout: dfch, count: N * 4 * C)
+            Kernels.geluBackward(dinp: dfch, inp: l.fch, tanhIn: l.fchTanh, dout: dfch, count: N * 4 * C)
             Kernels.matmulBackward(dinp: dln, dweight: g + w.fcW, dbias: g + w.fcB, dout: dfch, inp: l.ln2, weight: p + w.fcW,
                                    N: N, C: C, OC: 4 * C, profile: pf)
             Kernels.layerNormBackward(dinp: dres, dweight: g + w.ln2w, dbias: g + w.ln2b, dout: dln, inp: l.res2,

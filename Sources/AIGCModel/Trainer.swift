@@ -61,6 +61,8 @@ public final class Trainer {
     public private(set) var trainedIters = 0
     public private(set) var sgemmSeconds = 0.0
     public private(set) var sgemmFlops = 0.0
+    /// CPU seconds (all threads) of the training steps (not evaluation).
+    public private(set) var trainCPUSeconds = 0.0
 
     /// A new run with a freshly initialised model.
     public convenience init(config: GPTConfig, options: TrainingOptions, outDirectory: URL) throws {
@@ -125,7 +127,7 @@ public final class Trainer {
     public func run(source: TrainingBatchSource) throws {
         let o = options
         let startIter = iter
-        var intervalSeconds = 0.0, intervalIters = 0, intervalLoss = 0.0
+        var intervalSeconds = 0.0, intervalIters = 0, logLoss = 0.0, logIters = 0
         while true {
             let it = iter
             let isEval = it % o.evalInterval == 0 || it == o.maxIters
@@ -147,6 +149,7 @@ public final class Trainer {
             let lr = Float(o.schedule.rate(at: it))
             let before = o.profile ? engine.profileTotals() : (seconds: 0, flops: 0, calls: 0)
             let t0 = BLASProfile.now()
+            let c0 = BLASProfile.processCPU()
             engine.zeroGradients()
             var lossSum = 0.0, lossCount = 0
             for micro in 0..<o.gradAccumSteps {
@@ -164,6 +167,7 @@ public final class Trainer {
             }
             optimizer.update(params: model.params, grads: grads, lr: lr, threads: o.threads)
             let dt = BLASProfile.now() - t0
+            trainCPUSeconds += BLASProfile.processCPU() - c0
             if o.profile {
                 let p = engine.profileTotals()
                 sgemmSeconds += p.seconds - before.seconds
@@ -173,15 +177,18 @@ public final class Trainer {
             trainedIters += 1
             intervalSeconds += dt
             intervalIters += 1
-            intervalLoss += lossSum / Double(lossCount)
+            logLoss += lossSum / Double(lossCount)
+            logIters += 1
             iter = it + 1
-            if o.logInterval > 0 && iter % o.logInterval == 0 && iter % o.evalInterval != 0 {
-                try emit(["\"iter\":\(iter)", "\"train_loss\":\(json(intervalLoss / Double(min(intervalIters, o.logInterval))))",
-                          "\"lr\":\(json(Double(lr)))", "\"ms_per_iter\":\(json(1000 * intervalSeconds / Double(intervalIters)))",
-                          "\"tokens_per_s\":\(json(Double(intervalIters * o.batchSize * o.blockSize * o.gradAccumSteps) / intervalSeconds))"], iter: iter)
-                intervalLoss = 0
+            if o.logInterval > 0 && iter % o.logInterval == 0 {
+                if iter % o.evalInterval != 0 {
+                    try emit(["\"iter\":\(iter)", "\"train_loss\":\(json(logLoss / Double(logIters)))",
+                              "\"lr\":\(json(Double(lr)))", "\"ms_per_iter\":\(json(1000 * intervalSeconds / Double(intervalIters)))",
+                              "\"tokens_per_s\":\(json(Double(intervalIters * o.batchSize * o.blockSize * o.gradAccumSteps) / intervalSeconds))"], iter: iter)
+                }
+                logLoss = 0
+                logIters = 0
             }
-            if o.logInterval == 0 { intervalLoss = 0 }
         }
     }
 

@@ -10,14 +10,19 @@ struct AIGCCommand: AsyncParsableCommand {
         version: AIGCVersion.string,
         subcommands: [
             NormalizeCommand.self,
-            GanCommand.self,
-            FinetuneCommand.self,
-            AdversarialCommand.self,
-            PretrainCommand.self,
             EncodeCommand.self,
             DecodeCommand.self,
             CountCommand.self,
+            TrainTokenizerCommand.self,
+            ConvertTokenizerCommand.self,
             CorpusCommand.self,
+            AuditCommand.self,
+            PretrainCommand.self,
+            GenerateCommand.self,
+            ExportHFCommand.self,
+            FinetuneCommand.self,
+            GanCommand.self,
+            AdversarialCommand.self,
         ]
     )
 }

@@ -84,12 +84,16 @@ struct PretrainCommand: AsyncParsableCommand {
                 "params": trainer.model.parameterCount,
             ]
             if let v = trainer.lastEval.val { summary["val_loss"] = v }
-            if profile, trainer.trainSeconds > 0 {
-                // Worker-seconds in sgemm over worker-seconds available (threads × wall time of training steps).
-                let workers = Double(min(threads, shards, batchSize))
-                summary["sgemm_share"] = trainer.sgemmSeconds / (trainer.trainSeconds * workers)
-                summary["sgemm_gflops"] = trainer.sgemmFlops / trainer.sgemmSeconds * workers / 1e9
+            if trainer.trainedIters > 0 {
+                summary["cpu_ms_per_iter"] = 1000 * trainer.trainCPUSeconds / Double(trainer.trainedIters)
+            }
+            if profile, trainer.sgemmSeconds > 0 {
+                // CPU-time based, so meaningful on a busy machine: the share of the training steps' CPU time
+                // spent inside sgemm, and sgemm's rate per CPU-second (per core).
+                summary["sgemm_share"] = trainer.sgemmSeconds / trainer.trainCPUSeconds
+                summary["sgemm_gflops_per_core"] = trainer.sgemmFlops / trainer.sgemmSeconds / 1e9
                 summary["gflops_per_iter"] = trainer.sgemmFlops / Double(max(1, trainer.trainedIters)) / 1e9
+                summary["gflops_per_cpu_s"] = trainer.sgemmFlops / trainer.trainCPUSeconds / 1e9
             }
             let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
             FileHandle.standardOutput.write(data + Data("\n".utf8))

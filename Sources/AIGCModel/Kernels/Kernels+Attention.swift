@@ -16,16 +16,9 @@ extension Kernels {
         } else {
             for j in 0...i { mx = max(mx, s[j]) }
             let n = i + 1
-            var sumV = SIMD8<Float>()
-            var j = 0
-            while j + 8 <= n {
-                let e = FastMath.exp(UnsafeRawPointer(s + j).loadUnaligned(as: SIMD8<Float>.self) - mx)
-                UnsafeMutableRawPointer(s + j).storeBytes(of: e, as: SIMD8<Float>.self)
-                sumV += e
-                j += 8
-            }
-            var sum = sumV.sum()
-            while j < n { let e = FastMath.exp(s[j] - mx); s[j] = e; sum += e; j += 1 }
+            for j in 0..<n { s[j] = FastMath.exp(s[j] - mx) }
+            var sum: Float = 0
+            for j in 0..<n { sum += s[j] }
             let inv = 1 / sum
             for j in 0..<n { s[j] *= inv }
         }
@@ -42,6 +35,9 @@ extension Kernels {
                                          profile: BLASProfile?) {
         let hs = C / NH
         let scale = 1 / Float(hs).squareRoot()
+        // Head outputs accumulate (beta = 1) into a zeroed buffer: one contiguous memset is much cheaper than
+        // OpenBLAS zeroing each strided T×hs tile itself (beta = 0).
+        out.update(repeating: 0, count: B * T * C)
         for b in 0..<B {
             let seg = segments.map { $0 + b * T }
             for h in 0..<NH {
@@ -58,7 +54,7 @@ extension Kernels {
                     p = CFP(d)
                 }
                 BLAS.sgemm(transA: false, transB: false, m: T, n: hs, k: T, alpha: 1, a: p, lda: T, b: v, ldb: 3 * C,
-                           beta: 0, c: out + b * T * C + h * hs, ldc: C, profile: profile)
+                           beta: 1, c: out + b * T * C + h * hs, ldc: C, profile: profile)
             }
         }
     }
@@ -69,6 +65,7 @@ extension Kernels {
         let hs = C / NH
         let scale = 1 / Float(hs).squareRoot()
         let dp = scratch
+        dqkv.update(repeating: 0, count: B * T * 3 * C)  // see attentionForward: beta = 1 on a zeroed buffer
         for b in 0..<B {
             for h in 0..<NH {
                 let q = qkv + b * T * 3 * C + h * hs
@@ -82,7 +79,7 @@ extension Kernels {
                 BLAS.sgemm(transA: false, transB: true, m: T, n: T, k: hs, alpha: 1, a: dy, lda: C, b: v, ldb: 3 * C,
                            beta: 0, c: dp, ldc: T, profile: profile)
                 BLAS.sgemm(transA: true, transB: false, m: T, n: hs, k: T, alpha: 1, a: pUsed, lda: T, b: dy, ldb: C,
-                           beta: 0, c: dv, ldc: 3 * C, profile: profile)
+                           beta: 1, c: dv, ldc: 3 * C, profile: profile)
                 if let dropMask {
                     let m = dropMask + (b * NH + h) * T * T
                     for i in 0..<(T * T) { dp[i] *= m[i] }
@@ -97,9 +94,9 @@ extension Kernels {
                 }
                 // dQ = scale·dS·K ; dK = scale·dSᵀ·Q
                 BLAS.sgemm(transA: false, transB: false, m: T, n: hs, k: T, alpha: scale, a: dp, lda: T, b: k, ldb: 3 * C,
-                           beta: 0, c: dq, ldc: 3 * C, profile: profile)
+                           beta: 1, c: dq, ldc: 3 * C, profile: profile)
                 BLAS.sgemm(transA: true, transB: false, m: T, n: hs, k: T, alpha: scale, a: dp, lda: T, b: q, ldb: 3 * C,
-                           beta: 0, c: dk, ldc: 3 * C, profile: profile)
+                           beta: 1, c: dk, ldc: 3 * C, profile: profile)
             }
         }
     }

@@ -18,16 +18,9 @@ extension Kernels {
             for j in 0..<V { mx = max(mx, row[j]) }
             let target = targets.map { Int($0[n]) } ?? -1
             let targetLogit = target >= 0 && target < V ? row[target] : 0
-            var sumV = SIMD8<Float>()
-            var j = 0
-            while j + 8 <= V {
-                let e = FastMath.exp(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self) - mx)
-                UnsafeMutableRawPointer(row + j).storeBytes(of: e, as: SIMD8<Float>.self)
-                sumV += e
-                j += 8
-            }
-            var sum = sumV.sum()
-            while j < V { let e = FastMath.exp(row[j] - mx); row[j] = e; sum += e; j += 1 }
+            for j in 0..<V { row[j] = FastMath.exp(row[j] - mx) }
+            var sum: Float = 0
+            for j in 0..<V { sum += row[j] }
             let inv = 1 / sum
             for j in 0..<V { row[j] *= inv }
             if target >= 0 && target < V {

@@ -1,0 +1,50 @@
+import AIGCCorpus
+import AIGCText
+import AIGCTokenizer
+
+/// Read-only state shared by all workers.
+final class AuditContext: Sendable {
+    let options: AuditOptions
+    let paths: [String]
+    let parser: RecordParser
+    let tokenizer: Tokenizer?
+    /// Byte length of every ordinary and special token id (0 for unused ids).
+    let tokenLengths: [UInt16]
+    let minhasher: MinHasher
+    let scrubber = PIIScrubber()
+    let evalIndex: EvalIndex?
+    let asciiInvariant: Bool
+
+    init(options: AuditOptions, evalIndex: EvalIndex?) {
+        self.options = options
+        paths = options.inputs
+        parser = RecordParser(format: options.inputFormat, textField: options.textField)
+        var tok = options.tokenizer
+        tok?.threads = 1 // parallelism is across records
+        tokenizer = tok
+        if let tok {
+            tokenLengths = (0..<tok.vocabularySize).map { UInt16(clamping: tok.tokenBytes(UInt32($0))?.count ?? 0) }
+        } else {
+            tokenLengths = []
+        }
+        minhasher = MinHasher(shingleSize: options.shingleSize, bands: options.bands, rows: options.rows)
+        self.evalIndex = evalIndex
+        asciiInvariant = options.normalizer.steps.allSatisfy { step in
+            switch step {
+            case .form(let f): return f != .nfkcCasefold
+            case .newlines, .removeControl, .formatCharacters: return true
+            default: return false
+            }
+        }
+    }
+
+    /// The configured normalization (printable ASCII skips it when every step leaves it unchanged); `changed` is
+    /// false when the result is the input itself (no comparison needed).
+    func normalize(_ text: [UInt8]) -> (bytes: [UInt8], changed: Bool) {
+        if options.normalizer.steps.isEmpty { return (text, false) }
+        if asciiInvariant && text.withUnsafeBufferPointer({ TextChecks.isPlainASCII($0) }) { return (text, false) }
+        var stats = NormalizationStats()
+        guard let out = try? options.normalizer.normalize(bytes: text, stats: &stats).bytes else { return (text, false) }
+        return (out, out != text)
+    }
+}

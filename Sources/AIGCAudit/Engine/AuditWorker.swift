@@ -1,0 +1,292 @@
+import AIGCCore
+import AIGCCorpus
+import AIGCText
+import AIGCTokenizer
+
+/// One thread's share of the audit: runs the per-record analysis on a contiguous range of each batch and keeps
+/// commutative totals (sums, distributions, per-script and per-id counts) across batches, plus this batch's exact
+/// n-gram and line counts. Totals merge exactly; batch tables merge in range order; so results never depend on the
+/// thread count.
+final class AuditWorker: @unchecked Sendable {
+    let context: AuditContext
+    var scanner = TextScanner()
+    // Totals.
+    var volume = VolumeReport()
+    var roles = [RoleVolume](repeating: RoleVolume(), count: 4)
+    var charsPerDocument = Distribution()
+    var turnsPerDocument = Distribution()
+    var tokensPerDocument = Distribution()
+    var tokensPerTurn = Distribution()
+    var scriptDocuments = [UInt64](repeating: 0, count: ScriptTable.size)
+    var scriptTokens = [UInt64](repeating: 0, count: ScriptTable.size)
+    var scriptTokenBytes = [UInt64](repeating: 0, count: ScriptTable.size)
+    var tokenCounts: [UInt64]
+    var singleByteTokens: UInt64 = 0
+    // This batch.
+    var unigrams = CountTable(capacity: 1 << 15)
+    var bigrams = CountTable(capacity: 1 << 16)
+    var trigrams = CountTable(capacity: 1 << 16)
+    var lines = CountTable(capacity: 1 << 14)
+    var results: [DocResult] = []
+    private var evalScratch: [UInt64] = []
+
+    init(context: AuditContext) {
+        self.context = context
+        tokenCounts = [UInt64](repeating: 0, count: context.tokenizer?.vocabularySize ?? 0)
+        scanner.trackByteScripts = context.tokenizer != nil
+    }
+
+    func resetBatch() {
+        unigrams.removeAll(); bigrams.removeAll(); trigrams.removeAll(); lines.removeAll()
+        results.removeAll(keepingCapacity: true)
+    }
+
+    func process(_ batch: RawBatch, range: Range<Int>) {
+        batch.storage.withUnsafeBufferPointer { storage in
+            for k in range {
+                let rec = batch.records[k]
+                results.append(analyze(UnsafeBufferPointer(rebasing: storage[rec.range]), fileIndex: rec.fileIndex, line: rec.line))
+            }
+        }
+    }
+
+    private func location(_ r: DocResult, text: [UInt8]? = nil, offset: Int = 0) -> String {
+        var line = r.line
+        // `text` inputs: the document is the file, so name the line of the problem itself.
+        if context.options.inputFormat == .text, let text {
+            line = 1
+            for b in text[0..<min(offset, text.count)] where b == 0x0A { line += 1 }
+        }
+        return "\(context.paths[r.fileIndex]):\(line)"
+    }
+
+    private func analyze(_ raw: UnsafeBufferPointer<UInt8>, fileIndex: Int, line: Int) -> DocResult {
+        var r = DocResult(fileIndex: fileIndex, line: line)
+        volume.recordsIn += 1
+        let (parsed, badUTF8, failure) = context.parser.parse(raw)
+        if let failure {
+            r.malformed = "\(failure.reason.rawValue): \(failure.message)"
+            volume.malformedRecords += 1
+            return r
+        }
+        guard let record = parsed else {
+            r.malformed = "schema: no record"
+            volume.malformedRecords += 1
+            return r
+        }
+        let opts = context.options
+        var turns: [Turn]
+        var dialogue = true
+        switch record {
+        case .conversation(let t): turns = t
+        case .document(let d): turns = [Turn(role: .user, content: d)]; dialogue = false
+        }
+        volume.documents += 1
+        volume.turns += UInt64(turns.count)
+        scanner.beginDocument()
+        var docChars = 0
+        var docTokens = 0
+        var normalizedTurns: [[UInt8]] = []
+        normalizedTurns.reserveCapacity(turns.count)
+        var found: [ProblemKind: FindingExample] = [:]
+        func note(_ kind: ProblemKind, _ text: [UInt8], _ offset: Int) {
+            if found[kind] == nil { found[kind] = FindingExample(location: location(r, text: text, offset: offset), excerpt: Excerpt.around(text, offset: offset)) }
+        }
+        if badUTF8 {
+            // The parser already replaced invalid bytes with U+FFFD; point at the first one.
+            let t = turns.first { $0.content.contains(0xEF) }?.content ?? turns[0].content
+            note(.invalidUTF8, t, Self.firstReplacement(t) ?? 0)
+        }
+        for (ti, turn) in turns.enumerated() {
+            let content = turn.content
+            let (normalized, changed) = context.normalize(content)
+            let scan: TextScan
+            if !changed {
+                scan = scanner.scan(normalized)
+            } else {
+                scan = scanner.scan(content, collect: false)
+                let collected = scanner.scan(normalized)
+                _ = collected
+            }
+            docChars += scan.chars
+            let roleIndex = dialogue ? Int(turn.role.rawValue) : 3
+            roles[roleIndex].turns += 1
+            roles[roleIndex].bytes += UInt64(content.count)
+            roles[roleIndex].chars += UInt64(scan.chars)
+            volume.bytes += UInt64(content.count)
+            volume.chars += UInt64(scan.chars)
+            volume.words += UInt64(scanner.wordHashes.count)
+            // Health (raw text).
+            if scan.bidi > 0 { note(.bidi, content, scan.firstBidi) }
+            if scan.zeroWidth > 0 { note(.zeroWidth, content, scan.firstZeroWidth) }
+            if scan.otherControl > 0 { note(.otherControl, content, scan.firstOtherControl) }
+            if scan.replacement > 0 && !badUTF8 { note(.replacementCharacter, content, scan.firstReplacement) }
+            if scan.longestRun >= opts.longRunThreshold { note(.longRun, content, scan.longestRunOffset) }
+            if scan.nonASCII && found[.nfkcWouldChange] == nil {
+                let changes = content.withUnsafeBufferPointer { NFKCCheck.wouldChange($0) }
+                if changes { note(.nfkcWouldChange, content, Self.firstNonASCII(content)) }
+            }
+            if TextChecks.isBlank(normalized) {
+                r.emptyTurns += 1
+                if found[.emptyTurn] == nil {
+                    found[.emptyTurn] = FindingExample(location: location(r), excerpt: dialogue ? "turn \(ti) (\(turn.role.name)): \"\(Excerpt.visible(content))\"" : "\"\(Excerpt.visible(content))\"")
+                }
+            }
+            // N-grams and lines (normalized text).
+            normalized.withUnsafeBufferPointer { p in countNGrams(p); countLines(p) }
+            // PII.
+            let matches = normalized.withUnsafeBufferPointer { context.scrubber.matches(in: $0) }
+            for m in matches {
+                switch m.kind {
+                case .email: r.pii.0 += 1
+                case .phone: r.pii.1 += 1
+                case .ip: r.pii.2 += 1
+                case .creditCard: r.pii.3 += 1
+                }
+                if !r.piiExamples.contains(where: { $0.kind == m.kind.rawValue }) {
+                    r.piiExamples.append(PIIExample(kind: m.kind.rawValue, location: location(r, text: normalized, offset: m.range.lowerBound),
+                                                    redacted: Excerpt.redact(Array(normalized[m.range]))))
+                }
+            }
+            // Tokens.
+            if let tok = context.tokenizer {
+                let ids = normalized.withUnsafeBufferPointer { tok.encodeOrdinary(bytes: $0) }
+                countTokens(ids, textLength: normalized.count)
+                tokensPerTurn.add(ids.count)
+                roles[roleIndex].tokens += UInt64(ids.count)
+                docTokens += ids.count
+            }
+            normalizedTurns.append(normalized)
+        }
+        if dialogue, let problem = RecordCleaner.roleOrderProblem(turns) {
+            found[.roleOrder] = FindingExample(location: location(r), excerpt: problem)
+        }
+        if r.emptyTurns > 0 && found[.emptyTurn] == nil { found[.emptyTurn] = FindingExample(location: location(r), excerpt: "") }
+        scriptDocuments[Int(scanner.dominantScript()) & 0xFF] += 1
+        charsPerDocument.add(docChars)
+        turnsPerDocument.add(turns.count)
+        if context.tokenizer != nil {
+            tokensPerDocument.add(docTokens)
+            volume.tokens += UInt64(docTokens)
+            if let seq = opts.seqLen, docTokens > seq {
+                found[.overSeqLen] = FindingExample(location: location(r), excerpt: "\(docTokens) tokens > \(seq)")
+            }
+        }
+        r.tokens = docTokens
+        // Identity, near-duplicate signature, contamination (normalized text).
+        let normRecord: Record
+        if dialogue {
+            var t = turns
+            for k in t.indices { t[k].content = normalizedTurns[k] }
+            normRecord = .conversation(t)
+        } else {
+            normRecord = .document(normalizedTurns[0])
+        }
+        r.hash = ContentHash(record: normRecord)
+        if let sig = context.minhasher.signature(normalizedTurns) { r.bandKeys = context.minhasher.bandKeys(sig) }
+        if let eval = context.evalIndex { r.contamination = eval.hits(normalizedTurns, scratch: &evalScratch) }
+        let first = normalizedTurns.first { !TextChecks.isBlank($0) } ?? normalizedTurns[0]
+        r.preview = Excerpt.around(first, offset: 0, before: 0, after: 100)
+        for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } }
+        return r
+    }
+
+    static func firstReplacement(_ t: [UInt8]) -> Int? {
+        guard t.count >= 3 else { return nil }
+        for i in 0...(t.count - 3) where t[i] == 0xEF && t[i + 1] == 0xBF && t[i + 2] == 0xBD { return i }
+        return nil
+    }
+
+    static func firstNonASCII(_ t: [UInt8]) -> Int { t.firstIndex { $0 >= 0x80 } ?? 0 }
+
+    /// Word 1-, 2- and 3-grams of the last scanned text (words as the scanner cut them).
+    private func countNGrams(_ p: UnsafeBufferPointer<UInt8>) {
+        let h = scanner.wordHashes, s = scanner.wordStarts, e = scanner.wordEnds
+        let n = h.count
+        for i in 0..<n {
+            unigrams.add(h[i]) { UnsafeBufferPointer(rebasing: p[Int(s[i])..<Int(e[i])]) }
+            if i >= 1 {
+                let k2 = StableHash.mix(h[i - 1] ^ 0x2B2B, h[i] | 1)
+                bigrams.add(k2) { UnsafeBufferPointer(rebasing: p[Int(s[i - 1])..<Int(e[i])]) }
+                if i >= 2 {
+                    let k3 = StableHash.mix(k2 ^ 0x3C3C, h[i - 2] | 1)
+                    trigrams.add(k3) { UnsafeBufferPointer(rebasing: p[Int(s[i - 2])..<Int(e[i])]) }
+                }
+            }
+        }
+    }
+
+    /// Non-empty lines (trimmed of ASCII spaces and tabs).
+    private func countLines(_ p: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        let n = p.count
+        while start < n {
+            var end = start
+            while end < n && p[end] != 0x0A { end += 1 }
+            var lo = start, hi = end
+            while lo < hi && (p[lo] == 0x20 || p[lo] == 0x09 || p[lo] == 0x0D) { lo += 1 }
+            while hi > lo && (p[hi - 1] == 0x20 || p[hi - 1] == 0x09 || p[hi - 1] == 0x0D) { hi -= 1 }
+            if hi > lo {
+                let line = UnsafeBufferPointer(rebasing: p[lo..<hi])
+                lines.add(StableHash.hash(UnsafeRawBufferPointer(line), seed: 0x4C49_4E45)) { line }
+            }
+            start = end + 1
+        }
+    }
+
+    /// Per-id counts, single-byte tokens, and per-script attribution through the scanner's byte scripts.
+    private func countTokens(_ ids: [UInt32], textLength: Int) {
+        let lengths = context.tokenLengths
+        let scripts = scanner.byteScripts
+        var total = 0
+        for id in ids { total += Int(id) < lengths.count ? Int(lengths[Int(id)]) : 0 }
+        let aligned = total == textLength && scripts.count == textLength
+        let fallback = Int(scanner.dominantScript()) & 0xFF
+        let common = UInt8(truncatingIfNeeded: ScriptTable.common), inherited = UInt8(truncatingIfNeeded: ScriptTable.inherited)
+        var pos = 0
+        var single: UInt64 = 0
+        tokenCounts.withUnsafeMutableBufferPointer { counts in
+        scriptTokens.withUnsafeMutableBufferPointer { sTokens in
+        scriptTokenBytes.withUnsafeMutableBufferPointer { sBytes in
+        lengths.withUnsafeBufferPointer { lens in
+        scripts.withUnsafeBufferPointer { bs in
+            for id in ids {
+                let i = Int(id)
+                if i < counts.count { counts[i] &+= 1 }
+                let len = i < lens.count ? Int(lens[i]) : 0
+                if len == 1 { single &+= 1 }
+                var script = fallback
+                if aligned {
+                    script = Int(common)
+                    var k = pos
+                    while k < pos + len {
+                        let s = bs[k]
+                        if s != common && s != inherited { script = Int(s); break }
+                        k += 1
+                    }
+                }
+                sTokens[script] &+= 1
+                sBytes[script] &+= UInt64(len)
+                pos += len
+            }
+        }}}}}
+        singleByteTokens += single
+    }
+
+    /// Adds another worker's totals.
+    func mergeTotals(into w: AuditWorker) {
+        w.volume.recordsIn += volume.recordsIn; w.volume.malformedRecords += volume.malformedRecords
+        w.volume.documents += volume.documents; w.volume.turns += volume.turns; w.volume.bytes += volume.bytes
+        w.volume.chars += volume.chars; w.volume.words += volume.words; w.volume.tokens += volume.tokens
+        for k in 0..<4 { w.roles[k].add(roles[k]) }
+        w.charsPerDocument.merge(charsPerDocument); w.turnsPerDocument.merge(turnsPerDocument)
+        w.tokensPerDocument.merge(tokensPerDocument); w.tokensPerTurn.merge(tokensPerTurn)
+        for s in 0..<ScriptTable.size {
+            w.scriptDocuments[s] += scriptDocuments[s]; w.scriptTokens[s] += scriptTokens[s]
+            w.scriptTokenBytes[s] += scriptTokenBytes[s]
+            w.scanner.scriptChars[s] += scanner.scriptChars[s]; w.scanner.scriptWords[s] += scanner.scriptWords[s]
+        }
+        for i in 0..<tokenCounts.count where tokenCounts[i] != 0 { w.tokenCounts[i] += tokenCounts[i] }
+        w.singleByteTokens += singleByteTokens
+    }
+}

@@ -1,0 +1,309 @@
+import AIGCCore
+import AIGCCorpus
+import AIGCText
+import AIGCTokenizer
+import Dispatch
+import Foundation
+
+/// `aigc audit FILE…`: streams the inputs in batches through the corpus builder's readers and parser; each batch
+/// is cut into one contiguous range per thread for the per-record analysis (`AuditWorker`), then folded in record
+/// order for everything order-dependent (duplicates, examples, contamination tallies, top-k summaries). Memory:
+/// one batch, fixed-size summaries, and the duplicate index (about 350 bytes per distinct document). The report
+/// is identical for any thread count.
+public final class Auditor: Sendable {
+    public let options: AuditOptions
+    let context: AuditContext
+
+    public init(options: AuditOptions) throws {
+        guard !options.inputs.isEmpty else { throw AIGCError.usage("no input files") }
+        for p in options.inputs where !FileManager.default.isReadableFile(atPath: p) {
+            throw AIGCError.io("\(p): no such readable file")
+        }
+        if let s = options.seqLen, s < 1 { throw AIGCError.usage("--seq-len must be at least 1") }
+        guard options.threads >= 1 else { throw AIGCError.usage("--threads must be at least 1") }
+        var eval: EvalIndex? = nil
+        if !options.against.isEmpty {
+            var e = EvalIndex(n: options.contaminationNgram)
+            for f in options.against {
+                guard FileManager.default.isReadableFile(atPath: f) else { throw AIGCError.io("\(f): no such readable file") }
+                try e.addFile(f, normalizer: options.normalizer)
+            }
+            eval = e
+        }
+        self.options = options
+        context = AuditContext(options: options, evalIndex: eval)
+    }
+
+    /// Order-dependent state.
+    struct Fold {
+        var problemCounts: [ProblemKind: UInt64] = [:]
+        var examples: [ProblemKind: [FindingExample]] = [:]
+        var exact: [ContentHash: UInt32] = [:]
+        var bands: [UInt64: UInt32] = [:]
+        var founders: [(file: Int32, line: Int32)] = []
+        var clusters: [UInt32: ClusterInfo] = [:]
+        var exactDuplicates: UInt64 = 0
+        var nearDuplicates: UInt64 = 0
+        var pii = PIIReport()
+        var piiExampleCount: [String: Int] = [:]
+        var contaminated: UInt64 = 0
+        var itemHits: [UInt32: (documents: UInt64, first: String)] = [:]
+        var itemOrder: [UInt32] = []
+        var overSeqLen: UInt64 = 0
+        var tokensTruncated: UInt64 = 0
+        var documents: UInt64 = 0
+    }
+
+    /// The order-dependent state, in separate properties so its parts can be updated on different threads.
+    final class OrderedState: @unchecked Sendable {
+        var fold = Fold()
+        var unigrams: FrequencySummary
+        var bigrams: FrequencySummary
+        var trigrams: FrequencySummary
+        var lines: FrequencySummary
+        init(capacity: Int) {
+            unigrams = FrequencySummary(capacity: capacity); bigrams = FrequencySummary(capacity: capacity)
+            trigrams = FrequencySummary(capacity: capacity); lines = FrequencySummary(capacity: capacity)
+        }
+    }
+
+    struct ClusterInfo {
+        var exact: UInt64 = 0
+        var near: UInt64 = 0
+        var members: [String] = []
+        var excerpt = ""
+    }
+
+    public func run(progress: ProgressReporter? = nil) throws -> AuditReport {
+        let threads = options.threads
+        let workers = (0..<threads).map { _ in AuditWorker(context: context) }
+        let reader = InputReader(paths: options.inputs, format: options.inputFormat)
+        let state = OrderedState(capacity: options.summaryCapacity)
+        var lastBytes = 0
+        while let batch = try reader.nextBatch(maxRecords: options.batchRecords, maxBytes: options.batchBytes) {
+            let n = batch.records.count
+            let used = min(threads, n)
+            for w in workers { w.resetBatch() }
+            if used <= 1 {
+                workers[0].process(batch, range: 0..<n)
+            } else {
+                let ws = workers
+                DispatchQueue.concurrentPerform(iterations: used) { t in
+                    ws[t].process(batch, range: (n * t / used)..<(n * (t + 1) / used))
+                }
+            }
+            // In record order (worker ranges are contiguous and taken in order). The four summaries and the
+            // document fold are independent, so they run concurrently with each other.
+            let ws = Array(workers[0..<max(used, 1)])
+            let run: @Sendable (Int) -> Void = { part in
+                switch part {
+                case 0: for w in ws { state.unigrams.add(w.unigrams) }
+                case 1: for w in ws { state.bigrams.add(w.bigrams) }
+                case 2: for w in ws { state.trigrams.add(w.trigrams) }
+                case 3: for w in ws { state.lines.add(w.lines) }
+                default: for w in ws { for r in w.results { self.foldOne(r, &state.fold) } }
+                }
+            }
+            if threads > 1 { DispatchQueue.concurrentPerform(iterations: 5, execute: run) } else { for part in 0..<5 { run(part) } }
+            progress?.advance(by: Double(reader.fileBytesRead - lastBytes), note: "\(state.fold.documents) documents")
+            lastBytes = reader.fileBytesRead
+        }
+        progress?.finish()
+        for t in 1..<threads { workers[t].mergeTotals(into: workers[0]) }
+        return buildReport(workers[0], state.fold, reader: reader,
+                           summaries: (state.unigrams, state.bigrams, state.trigrams, state.lines))
+    }
+
+    private func location(_ file: Int, _ line: Int) -> String { "\(context.paths[file]):\(line)" }
+
+    private func addExample(_ kind: ProblemKind, _ e: FindingExample, _ fold: inout Fold) {
+        fold.problemCounts[kind, default: 0] += 1
+        if fold.examples[kind, default: []].count < options.examplesPerFinding { fold.examples[kind, default: []].append(e) }
+    }
+
+    private func foldOne(_ r: DocResult, _ fold: inout Fold) {
+        if let m = r.malformed {
+            addExample(.malformedRecord, FindingExample(location: location(r.fileIndex, r.line), excerpt: m), &fold)
+            return
+        }
+        fold.documents += 1
+        let here = location(r.fileIndex, r.line)
+        for (kind, example) in r.problems { addExample(kind, example, &fold) }
+        if r.emptyTurns > 1 { fold.problemCounts[.emptyTurn, default: 0] += UInt64(r.emptyTurns - 1) }
+        if r.has(.overSeqLen), let seq = options.seqLen {
+            fold.overSeqLen += 1
+            fold.tokensTruncated += UInt64(r.tokens - seq)
+        }
+        // PII.
+        fold.pii.email += r.pii.0; fold.pii.phone += r.pii.1; fold.pii.ip += r.pii.2; fold.pii.creditCard += r.pii.3
+        let piiTotal = r.pii.0 + r.pii.1 + r.pii.2 + r.pii.3
+        if piiTotal > 0 {
+            fold.pii.documents += 1
+            fold.problemCounts[.pii, default: 0] += piiTotal
+            for e in r.piiExamples where fold.piiExampleCount[e.kind, default: 0] < 3 {
+                fold.piiExampleCount[e.kind, default: 0] += 1
+                fold.pii.examples.append(e)
+                if fold.examples[.pii, default: []].count < options.examplesPerFinding {
+                    fold.examples[.pii, default: []].append(FindingExample(location: e.location, excerpt: "\(e.kind): \(e.redacted)"))
+                }
+            }
+        }
+        // Contamination.
+        if !r.contamination.isEmpty {
+            fold.contaminated += 1
+            addExample(.contaminated, FindingExample(location: here, excerpt: r.preview), &fold)
+            for item in r.contamination {
+                if var h = fold.itemHits[item] { h.documents += 1; fold.itemHits[item] = h } else {
+                    fold.itemHits[item] = (1, here)
+                    fold.itemOrder.append(item)
+                }
+            }
+        }
+        // Exact duplicates, then near duplicates (an exact duplicate is not also counted as near).
+        if let cluster = fold.exact[r.hash] {
+            fold.exactDuplicates += 1
+            addExample(.exactDuplicate, FindingExample(location: here, excerpt: r.preview), &fold)
+            noteMember(cluster, here, r.preview, exact: true, &fold)
+            return
+        }
+        var cluster: UInt32? = nil
+        for key in r.bandKeys { if let c = fold.bands[key] { cluster = c; break } }
+        if let c = cluster {
+            fold.nearDuplicates += 1
+            addExample(.nearDuplicate, FindingExample(location: here, excerpt: r.preview), &fold)
+            noteMember(c, here, r.preview, exact: false, &fold)
+        } else {
+            cluster = UInt32(fold.founders.count)
+            fold.founders.append((Int32(truncatingIfNeeded: r.fileIndex), Int32(truncatingIfNeeded: r.line)))
+        }
+        fold.exact[r.hash] = cluster!
+        for key in r.bandKeys where fold.bands[key] == nil { fold.bands[key] = cluster! }
+    }
+
+    private func noteMember(_ cluster: UInt32, _ here: String, _ preview: String, exact: Bool, _ fold: inout Fold) {
+        var info = fold.clusters[cluster] ?? ClusterInfo(excerpt: preview)
+        if exact { info.exact += 1 } else { info.near += 1 }
+        if info.members.count < 5 { info.members.append(here) }
+        fold.clusters[cluster] = info
+    }
+
+    private func buildReport(_ w: AuditWorker, _ fold: Fold, reader: InputReader,
+                             summaries: (FrequencySummary, FrequencySummary, FrequencySummary, FrequencySummary)) -> AuditReport {
+        let hasTokens = context.tokenizer != nil
+        var report = AuditReport(distributions: DistributionsReport(
+            charsPerDocument: w.charsPerDocument.summary(), turnsPerDocument: w.turnsPerDocument.summary(),
+            tokensPerDocument: hasTokens ? w.tokensPerDocument.summary() : nil,
+            tokensPerTurn: hasTokens ? w.tokensPerTurn.summary() : nil))
+        report.inputs = reader.fileHashes.map { AuditInput(path: $0.path, bytes: UInt64($0.bytes), sha256: $0.sha256) }
+        report.options = AuditOptionsRecord(
+            inputFormat: options.inputFormat.rawValue, textField: options.textField, tokenizer: context.tokenizer?.name,
+            seqLen: options.seqLen, against: options.against, normalization: options.normalizerName,
+            longRunThreshold: options.longRunThreshold, examplesPerFinding: options.examplesPerFinding)
+        // Volume.
+        var volume = w.volume
+        let roleNames = ["system", "user", "assistant", "text"]
+        for k in 0..<4 where w.roles[k].turns > 0 { volume.perRole[roleNames[k]] = w.roles[k] }
+        report.volume = volume
+        if let seq = options.seqLen, hasTokens {
+            report.seqLen = SeqLenReport(seqLen: seq, documentsLonger: fold.overSeqLen,
+                                         shareLonger: volume.documents == 0 ? 0 : Double(fold.overSeqLen) / Double(volume.documents),
+                                         tokensTruncated: fold.tokensTruncated)
+        }
+        // Health.
+        let c = fold.problemCounts
+        var h = TextHealthReport()
+        h.invalidUTF8Documents = c[.invalidUTF8] ?? 0
+        h.nfkcWouldChangeDocuments = c[.nfkcWouldChange] ?? 0
+        h.controlCharacters = ControlCharacterCounts(bidi: c[.bidi] ?? 0, zeroWidth: c[.zeroWidth] ?? 0, other: c[.otherControl] ?? 0)
+        h.replacementCharacterDocuments = c[.replacementCharacter] ?? 0
+        h.longRunDocuments = c[.longRun] ?? 0
+        h.longRunThreshold = options.longRunThreshold
+        h.emptyTurns = c[.emptyTurn] ?? 0
+        h.roleOrderErrors = c[.roleOrder] ?? 0
+        report.textHealth = h
+        // Duplicates.
+        var d = DuplicatesReport()
+        d.exactDuplicates = fold.exactDuplicates
+        d.nearDuplicates = fold.nearDuplicates
+        d.clusters = UInt64(fold.clusters.count)
+        d.shingleSize = options.shingleSize; d.bands = options.bands; d.rows = options.rows
+        let ranked = fold.clusters.sorted { a, b in
+            let sa = a.value.exact + a.value.near, sb = b.value.exact + b.value.near
+            return sa != sb ? sa > sb : a.key < b.key
+        }
+        d.largestClusters = ranked.prefix(options.clustersListed).map { id, info in
+            let f = fold.founders[Int(id)]
+            return DuplicateCluster(size: 1 + info.exact + info.near, exact: info.exact, near: info.near,
+                                    first: FindingExample(location: location(Int(f.file), Int(f.line)), excerpt: info.excerpt),
+                                    members: info.members)
+        }
+        report.duplicates = d
+        report.pii = fold.pii
+        // Scripts.
+        let totalChars = w.scanner.scriptChars.reduce(0, +)
+        var scripts: [ScriptShare] = []
+        for s in 0..<ScriptTable.size where w.scanner.scriptChars[s] > 0 || w.scriptTokens[s] > 0 {
+            let tokens = w.scriptTokens[s], words = w.scanner.scriptWords[s]
+            scripts.append(ScriptShare(
+                script: ScriptTable.names[s], chars: w.scanner.scriptChars[s],
+                share: totalChars == 0 ? 0 : Double(w.scanner.scriptChars[s]) / Double(totalChars),
+                documents: w.scriptDocuments[s], words: words, tokens: tokens, tokenBytes: w.scriptTokenBytes[s],
+                bytesPerToken: hasTokens && tokens > 0 ? Double(w.scriptTokenBytes[s]) / Double(tokens) : nil,
+                tokensPerWord: hasTokens && words > 0 ? Double(tokens) / Double(words) : nil))
+        }
+        report.scripts = scripts.sorted { $0.chars != $1.chars ? $0.chars > $1.chars : $0.script < $1.script }
+        // Tokenizer fit.
+        if let tok = context.tokenizer {
+            let counts = w.tokenCounts
+            var used = 0, once = 0, rare = 0
+            var seen: [(UInt32, UInt64)] = []
+            for (i, n) in counts.enumerated() where n > 0 {
+                used += 1
+                if n == 1 { once += 1 }
+                if n < UInt64(options.rareThreshold) { rare += 1 }
+                seen.append((UInt32(i), n))
+            }
+            func entry(_ p: (UInt32, UInt64)) -> TokenCount {
+                TokenCount(id: p.0, text: Excerpt.tokenText(tok.tokenBytes(p.0) ?? []), count: p.1)
+            }
+            let rarest = seen.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(10).map(entry)
+            let top = seen.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(20).map(entry)
+            report.tokenizer = TokenizerReport(
+                name: tok.name, sha256: tok.sha256, vocabularySize: tok.vocabularySize, tokens: volume.tokens,
+                idsUsed: used, vocabularyCoverage: tok.vocabularySize == 0 ? 0 : Double(used) / Double(tok.vocabularySize),
+                singleByteTokens: w.singleByteTokens,
+                singleByteTokenShare: volume.tokens == 0 ? 0 : Double(w.singleByteTokens) / Double(volume.tokens),
+                idsSeenOnce: once, rareThreshold: options.rareThreshold, rareIds: rare,
+                rarestTokens: Array(rarest), topTokens: Array(top))
+        }
+        // Contamination.
+        if let eval = context.evalIndex {
+            var cr = ContaminationReport(against: options.against, ngram: eval.n, evalItems: UInt64(eval.items.count),
+                                         contaminatedDocuments: fold.contaminated)
+            cr.distinctItemsHit = UInt64(fold.itemOrder.count)
+            cr.itemsHit = fold.itemOrder.prefix(200).map { item in
+                let h = fold.itemHits[item]!
+                return ContaminatedItem(item: eval.items[Int(item)].location, excerpt: eval.items[Int(item)].excerpt,
+                                        documents: h.documents, firstDocument: h.first)
+            }
+            report.contamination = cr
+        } else if !options.against.isEmpty {
+            report.contamination = ContaminationReport(against: options.against, ngram: options.contaminationNgram)
+        }
+        // Frequent items.
+        func items(_ s: FrequencySummary, minimum: UInt64 = 1) -> [FrequentItem] {
+            s.top(options.topK, minimumCount: minimum).map {
+                FrequentItem(text: Excerpt.visible($0.text), count: $0.count, error: $0.error)
+            }
+        }
+        report.topNgrams = TopNGramsReport(unigrams: items(summaries.0), bigrams: items(summaries.1), trigrams: items(summaries.2))
+        report.repeatedLines = items(summaries.3, minimum: 2)
+        // Findings, in a fixed order; only kinds that occurred.
+        for kind in ProblemKind.allCases {
+            guard let n = c[kind], n > 0 else { continue }
+            report.findings.append(Finding(kind: kind.rawValue, severity: kind.severity, count: n, unit: kind.unit,
+                                           message: kind.message, examples: fold.examples[kind] ?? []))
+        }
+        return report
+    }
+}

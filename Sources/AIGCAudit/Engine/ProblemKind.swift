@@ -1,0 +1,55 @@
+/// Kinds of findings. Raw values are the `kind` of each entry of `findings` in the JSON report.
+public enum ProblemKind: String, Sendable, CaseIterable, Codable {
+    case malformedRecord = "malformed_record"
+    case invalidUTF8 = "invalid_utf8"
+    case bidi
+    case zeroWidth = "zero_width"
+    case otherControl = "other_control"
+    case replacementCharacter = "replacement_character"
+    case nfkcWouldChange = "nfkc_would_change"
+    case longRun = "long_run"
+    case emptyTurn = "empty_turn"
+    case roleOrder = "role_order"
+    case exactDuplicate = "exact_duplicate"
+    case nearDuplicate = "near_duplicate"
+    case pii
+    case contaminated
+    case overSeqLen = "over_seq_len"
+
+    public var severity: String {
+        switch self {
+        case .malformedRecord, .invalidUTF8, .bidi, .contaminated, .pii: return "error"
+        case .nfkcWouldChange: return "info"
+        default: return "warning"
+        }
+    }
+
+    public var unit: String {
+        switch self {
+        case .emptyTurn: return "turns"
+        case .pii: return "occurrences"
+        case .malformedRecord: return "records"
+        default: return "documents"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .malformedRecord: return "Records that could not be parsed in the input format (not audited further)."
+        case .invalidUTF8: return "Documents with bytes that are not valid UTF-8."
+        case .bidi: return "Documents with bidirectional control characters (overrides/isolates/marks): a known prompt-injection and spoofing vector."
+        case .zeroWidth: return "Documents with zero-width characters (U+200B–200D, U+2060): invisible text, watermarks or spoofing."
+        case .otherControl: return "Documents with other control or format characters (C0/C1 controls, BOM, soft hyphen, …)."
+        case .replacementCharacter: return "Documents containing U+FFFD: text already damaged by a lossy decode upstream."
+        case .nfkcWouldChange: return "Documents NFKC normalization would change (compatibility characters, fullwidth forms, ligatures)."
+        case .longRun: return "Documents with a very long run of one character."
+        case .emptyTurn: return "Empty or whitespace-only turns (or documents) after normalization."
+        case .roleOrder: return "Conversations not in the order: optional system, then user/assistant alternating, ending with assistant."
+        case .exactDuplicate: return "Documents equal, after normalization, to an earlier document."
+        case .nearDuplicate: return "Near duplicates (MinHash-LSH over word 5-grams) of an earlier document."
+        case .pii: return "Personal data: e-mail addresses, phone numbers, IP addresses, credit-card-like numbers (occurrences)."
+        case .contaminated: return "Documents sharing a word n-gram with an evaluation item (--against)."
+        case .overSeqLen: return "Documents with more tokens than --seq-len (truncation would lose tokens)."
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// AIGCAudit: see ARCHITECTURE.md for what this module owns.
-import AIGCCore

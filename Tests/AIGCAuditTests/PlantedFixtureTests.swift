@@ -1,0 +1,154 @@
+import AIGCAudit
+import AIGCCorpus
+import AIGCText
+import AIGCTokenizer
+import Foundation
+import Testing
+
+/// Fixtures/audit/planted.jsonl holds problems of every kind, each planted a known number of times
+/// (Scripts/make-audit-fixtures.py says which line holds which); the audit must report each count exactly.
+@Suite struct PlantedFixtureTests {
+    @Test func reportsEveryPlantedCountExactly() throws {
+        let r = try Auditor(options: try Fixture.plantedOptions()).run()
+        // Volume: 39 lines, one malformed.
+        #expect(r.volume.recordsIn == 39)
+        #expect(r.volume.malformedRecords == 1)
+        #expect(r.volume.documents == 38)
+        #expect(r.volume.turns == 76)
+        #expect(r.volume.perRole["user"]?.turns == 38)
+        #expect(r.volume.perRole["assistant"]?.turns == 38)
+        // Text health.
+        let h = r.textHealth
+        #expect(h.invalidUTF8Documents == 2)
+        #expect(h.controlCharacters.bidi == 2)
+        #expect(h.controlCharacters.zeroWidth == 1)
+        #expect(h.controlCharacters.other == 1)
+        #expect(h.replacementCharacterDocuments == 1)
+        #expect(h.nfkcWouldChangeDocuments == 1)
+        #expect(h.longRunDocuments == 1)
+        #expect(h.emptyTurns == 1)
+        #expect(h.roleOrderErrors == 1)
+        // Duplicates: A ×3 (2 exact), B with CRLF vs LF (1 exact after normalization); museum text + 2 variants
+        // (2 near), hiking text + 1 variant (1 near).
+        #expect(r.duplicates.exactDuplicates == 3)
+        #expect(r.duplicates.nearDuplicates == 3)
+        #expect(r.duplicates.clusters == 4)
+        #expect(r.duplicates.largestClusters.map(\.size) == [3, 3, 2, 2])
+        // PII.
+        #expect(r.pii.email == 2)
+        #expect(r.pii.phone == 1)
+        #expect(r.pii.ip == 2)
+        #expect(r.pii.creditCard == 1)
+        #expect(r.pii.documents == 4)
+        #expect(!r.pii.examples.contains { $0.redacted.contains("example.com") || $0.redacted.contains("4111") })
+        // Contamination: 2 documents hit eval item 1, 1 hits item 3.
+        let c = try #require(r.contamination)
+        #expect(c.evalItems == 3)
+        #expect(c.contaminatedDocuments == 3)
+        #expect(c.itemsHit.map(\.item) == [Fixture.path("eval.jsonl") + ":1", Fixture.path("eval.jsonl") + ":3"])
+        #expect(c.itemsHit.map(\.documents) == [2, 1])
+        // Over-long documents.
+        let s = try #require(r.seqLen)
+        #expect(s.documentsLonger == 2)
+        #expect(s.tokensTruncated == UInt64(r.findings.first { $0.kind == "over_seq_len" }!.examples.map {
+            Int($0.excerpt.split(separator: " ")[0])! - 100 }.reduce(0, +)))
+        // Findings carry file:line of the planted lines.
+        func locations(_ kind: String) -> [String] {
+            r.findings.first { $0.kind == kind }?.examples.map { String($0.location.split(separator: "/").last!) } ?? []
+        }
+        #expect(locations("bidi") == ["planted.jsonl:23", "planted.jsonl:24"])
+        #expect(locations("zero_width") == ["planted.jsonl:25"])
+        #expect(locations("invalid_utf8") == ["planted.jsonl:27", "planted.jsonl:28"])
+        #expect(locations("malformed_record") == ["planted.jsonl:34"])
+        #expect(locations("exact_duplicate") == ["planted.jsonl:10", "planted.jsonl:11", "planted.jsonl:13"])
+        #expect(locations("near_duplicate") == ["planted.jsonl:15", "planted.jsonl:16", "planted.jsonl:18"])
+        #expect(locations("contaminated") == ["planted.jsonl:35", "planted.jsonl:36", "planted.jsonl:37"])
+        #expect(locations("over_seq_len") == ["planted.jsonl:38", "planted.jsonl:39"])
+        // Excerpts make invisible characters visible.
+        #expect(r.findings.first { $0.kind == "bidi" }!.examples[0].excerpt.contains("⟨U+202E⟩"))
+    }
+
+    @Test func cleanInputReportsNothing() throws {
+        var o = try Fixture.plantedOptions()
+        o.inputs = [Fixture.path("clean.jsonl")]
+        let r = try Auditor(options: o).run()
+        #expect(r.volume.documents == 8)
+        #expect(r.findings.isEmpty)
+        var healthy = TextHealthReport()
+        healthy.longRunThreshold = 64
+        #expect(r.textHealth == healthy)
+        #expect(r.duplicates.exactDuplicates == 0 && r.duplicates.nearDuplicates == 0 && r.duplicates.clusters == 0)
+        #expect(r.pii.email + r.pii.phone + r.pii.ip + r.pii.creditCard == 0)
+        #expect(r.contamination?.contaminatedDocuments == 0)
+        #expect(r.seqLen?.documentsLonger == 0)
+        #expect(r.repeatedLines.isEmpty)
+    }
+
+    /// The audit's contamination count equals what the corpus builder's decontaminator would drop.
+    @Test func contaminationAgreesWithCorpusDecontaminator() throws {
+        var d = Decontaminator(n: 13)
+        try d.addFile(Fixture.path("eval.jsonl"), normalizer: CorpusBuildOptions.defaultNormalizer)
+        let reader = InputReader(paths: [Fixture.path("planted.jsonl")], format: .openai)
+        let parser = RecordParser(format: .openai)
+        var hit = 0
+        while let batch = try reader.nextBatch() {
+            for rec in batch.records {
+                if let record = parser.parse(Array(batch.storage[rec.range])).record, d.isContaminated(record.texts) { hit += 1 }
+            }
+        }
+        let r = try Auditor(options: try Fixture.plantedOptions()).run()
+        #expect(UInt64(hit) == r.contamination?.contaminatedDocuments)
+    }
+
+    /// Same JSON bytes for any thread count and batch size.
+    @Test func deterministicAcrossThreadsAndBatches() throws {
+        var a = try Fixture.plantedOptions(threads: 1)
+        a.batchRecords = 4096
+        var b = try Fixture.plantedOptions(threads: 3)
+        b.batchRecords = 7
+        let ja = try Auditor(options: a).run().jsonData()
+        let jb = try Auditor(options: b).run().jsonData()
+        #expect(ja == jb)
+    }
+
+    /// `text` inputs: the location is the line of the problem within the file.
+    @Test func textInputsLocateTheLine() throws {
+        let r = try Auditor(options: AuditOptions(inputs: [Fixture.path("notes.txt")], inputFormat: .text)).run()
+        #expect(r.volume.documents == 1)
+        #expect(r.textHealth.controlCharacters.bidi == 1)
+        #expect(r.findings.first { $0.kind == "bidi" }?.examples.first?.location == Fixture.path("notes.txt") + ":4")
+    }
+
+    @Test func reportKeysAreStable() throws {
+        let r = try Auditor(options: try Fixture.plantedOptions()).run()
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.jsonData())) as? [String: Any])
+        #expect(Set(obj.keys) == ["report_version", "tool", "inputs", "options", "volume", "distributions", "seq_len", "text_health",
+                                  "duplicates", "pii", "scripts", "tokenizer", "contamination", "top_ngrams", "repeated_lines",
+                                  "findings", "corpus"])
+        let volume = try #require(obj["volume"] as? [String: Any])
+        for k in ["documents", "turns", "bytes", "chars", "tokens"] { #expect(volume[k] != nil) }
+        let health = try #require(obj["text_health"] as? [String: Any])
+        #expect(health["invalid_utf8_documents"] as? Int == 2)
+        #expect((health["control_characters"] as? [String: Int]) == ["bidi": 2, "zero_width": 1, "other": 1])
+        let dup = try #require(obj["duplicates"] as? [String: Any])
+        #expect(dup["exact_duplicates"] as? Int == 3 && dup["near_duplicates"] as? Int == 3)
+        let pii = try #require(obj["pii"] as? [String: Any])
+        #expect(pii["email"] as? Int == 2 && pii["phone"] as? Int == 1 && pii["ip"] as? Int == 2 && pii["credit_card"] as? Int == 1)
+        #expect((obj["contamination"] as? [String: Any])?["contaminated_documents"] as? Int == 3)
+        #expect(obj["corpus"] is NSNull)
+    }
+
+    /// Token fit: per-script attribution covers every token; coverage and single-byte share are consistent.
+    @Test func tokenizerFitIsConsistent() throws {
+        let r = try Auditor(options: try Fixture.plantedOptions()).run()
+        let t = try #require(r.tokenizer)
+        #expect(t.tokens == r.volume.tokens)
+        #expect(r.scripts.reduce(0) { $0 + $1.tokens } == t.tokens)
+        #expect(t.idsUsed > 0 && t.vocabularyCoverage == Double(t.idsUsed) / Double(t.vocabularySize))
+        #expect(t.singleByteTokens <= t.tokens)
+        let latin = try #require(r.scripts.first { $0.script == "Latn" })
+        #expect(latin.share > 0.5)
+        #expect((latin.tokensPerWord ?? 0) > 0.9 && (latin.tokensPerWord ?? 9) < 2)
+        #expect(r.distributions.tokensPerDocument?.sum == t.tokens)
+    }
+}

@@ -1,0 +1,66 @@
+import AIGCAudit
+import AIGCText
+import Testing
+
+@Suite struct ScannerTests {
+    @Test func countsCharactersWordsAndScripts() {
+        var s = TextScanner()
+        s.beginDocument()
+        let r = s.scan(Array("Hello, мир! 你好 123".utf8))
+        #expect(r.chars == 18)
+        // Words: Hello, мир, 你, 好 (Han counts per character), 123.
+        #expect(r.words == 5)
+        #expect(s.scriptChars[Int(ScriptTable.latin)] == 5)
+        #expect(s.scriptChars[Int(UnicodeInfo.scriptCode(0x43C))] == 3)
+        #expect(s.scriptChars[Int(UnicodeInfo.scriptCode(0x4F60))] == 2)
+        #expect(s.scriptWords[Int(UnicodeInfo.scriptCode(0x4F60))] == 2)
+        #expect(s.dominantScript() == ScriptTable.latin)
+        #expect(r.bidi == 0 && r.zeroWidth == 0 && r.otherControl == 0 && r.invalidUTF8 == 0)
+    }
+
+    @Test func findsControlClassesRunsAndInvalidBytes() {
+        var s = TextScanner()
+        let text: [UInt8] = Array("a\u{202E}b\u{200B}c\u{0007}d\u{FEFF}\u{FFFD}".utf8) + [0xFF] + Array(String(repeating: "=", count: 70).utf8)
+        let r = s.scan(text)
+        #expect(r.bidi == 1 && r.firstBidi == 1)
+        #expect(r.zeroWidth == 1)
+        #expect(r.otherControl == 2) // BEL and BOM
+        #expect(r.replacement == 1)
+        #expect(r.invalidUTF8 == 1)
+        #expect(r.longestRun == 70 && r.longestRunScalar == 0x3D)
+        // Health-only scans agree.
+        let h = s.scan(text, collect: false)
+        #expect(h.bidi == r.bidi && h.zeroWidth == r.zeroWidth && h.otherControl == r.otherControl)
+        #expect(h.invalidUTF8 == r.invalidUTF8 && h.longestRun == r.longestRun && h.chars == r.chars)
+    }
+
+    @Test func byteScriptsAlignWithBytes() {
+        var s = TextScanner()
+        s.trackByteScripts = true
+        let text = Array("aж你".utf8)
+        _ = s.scan(text)
+        #expect(s.byteScripts.count == text.count)
+        #expect(s.byteScripts[0] == UInt8(ScriptTable.latin))
+        #expect(s.byteScripts[1] == s.byteScripts[2])
+        #expect(s.byteScripts[3] == s.byteScripts[5])
+    }
+
+    @Test func nfkcCheck() {
+        func check(_ s: String) -> Bool { Array(s.utf8).withUnsafeBufferPointer { NFKCCheck.wouldChange($0) } }
+        #expect(!check("plain ascii"))
+        #expect(!check("café déjà vu"))
+        #expect(check("ＡＢＣ"))
+        #expect(check("ﬁsh"))
+        #expect(check("cafe\u{301}"))
+    }
+
+    @Test func excerptsRedactAndReveal() {
+        let t = Array("mail bob.smith@example.com now \u{202E}x".utf8)
+        let e = Excerpt.around(t, offset: 0)
+        #expect(!e.contains("example.com"))
+        #expect(e.contains("b••.s••••@e••••••.c••"))
+        #expect(e.contains("⟨U+202E⟩"))
+        #expect(Excerpt.visible(Array("a\nb\tc".utf8)) == "a⏎b⇥c")
+        #expect(Excerpt.tokenText([0xE4, 0xBD]) == "\\xE4\\xBD")
+    }
+}
