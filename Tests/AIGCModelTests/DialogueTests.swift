@@ -150,4 +150,26 @@ import Testing
         let s2 = try early.run(base: base, train: train, val: val, out: dir.appendingPathComponent("ft2"), resume: false)
         #expect(s2.stoppedEarly && s2.iters == 100)
     }
+
+    /// Stopping after 20 iterations and resuming to 40 ends with the same weights as one run to 40.
+    @Test func finetuningResumesBitIdentically() throws {
+        let dir = TestSupport.tmpDir("ft-resume")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try ToyDialogue.writeCorpus(dir.appendingPathComponent("corpus"), train: Array(ToyDialogue.allPairs.prefix(16)), val: [(1, 1), (2, 3)])
+        let train = try PackedCorpus(directory: dir.appendingPathComponent("corpus"), split: "train")
+        let val = try PackedCorpus(directory: dir.appendingPathComponent("corpus"), split: "val")
+        let base = try ToyDialogue.tinyModel()
+        var o = TrainingOptions()
+        o.batchSize = 4; o.maxIters = 40; o.lr = 5e-3; o.minLR = 5e-4; o.warmupIters = 3; o.lrDecayIters = 40
+        o.evalInterval = 10; o.evalIters = 1; o.threads = 1; o.shards = 1
+        _ = try Finetuner(options: o, patience: 0).run(base: base, train: train, val: val, out: dir.appendingPathComponent("whole"), resume: false)
+        var first = o
+        first.maxIters = 20
+        _ = try Finetuner(options: first, patience: 0).run(base: base, train: train, val: val, out: dir.appendingPathComponent("split"), resume: false)
+        let s = try Finetuner(options: o, patience: 0).run(base: nil, train: train, val: val, out: dir.appendingPathComponent("split"), resume: true)
+        #expect(s.iters == 40)
+        let a = try Data(contentsOf: dir.appendingPathComponent("whole/model.safetensors"))
+        let b = try Data(contentsOf: dir.appendingPathComponent("split/model.safetensors"))
+        #expect(a == b)
+    }
 }
