@@ -22,12 +22,14 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
+        // SHA-256 block compression in C (x86 SHA extensions with a portable fallback): corpus builds hash every byte.
+        .target(name: "CSHA256", cSettings: [.unsafeFlags(["-O2"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // zlib for streaming `.gz` inputs in-process (no extra package; the mirror has no gzip library besides a NIO one).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Libraries, bottom to top.
-        .target(name: "AIGCCore", swiftSettings: optimize),
+        .target(name: "AIGCCore", dependencies: ["CSHA256"], swiftSettings: optimize),
         .target(name: "AIGCText", dependencies: ["CICU", "AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGCFormats", dependencies: ["AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "CICU"], swiftSettings: optimize),
@@ -45,7 +47,9 @@ let package = Package(
         .testTarget(name: "AIGCCoreTests", dependencies: ["AIGCCore"]),
         .testTarget(name: "AIGCTextTests", dependencies: ["AIGCText", "CICU"]),
         .testTarget(name: "AIGCFormatsTests", dependencies: ["AIGCFormats"]),
-        .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats"]),
+        .testTarget(name: "AIGCModelTests", dependencies: ["AIGCModel", "AIGCFormats"]),
+        .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCCore"]),
+        .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats", "AIGCTokenizer"]),
         .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus", "CZlib"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
     ]

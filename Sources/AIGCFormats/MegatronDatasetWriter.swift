@@ -14,25 +14,32 @@ import Foundation
 ///     document indices              i64[document count]
 ///
 /// Each `addDocument` is one sequence and one document (document_indices = 0, 1, …, n). The `.bin` streams to
-/// disk; lengths are kept in memory (4 bytes per document) until `finish()` writes the index. Both files are
-/// written atomically (temporary name, then rename).
+/// disk (a `ResumableFile`, so an interrupted build can continue it); lengths are kept in memory (4 bytes per
+/// document) until `finish()` writes the index. Both files appear under their final names only when complete.
 public final class MegatronDatasetWriter {
     public static let magic: [UInt8] = Array("MMIDIDX".utf8) + [0, 0]
     public let binURL: URL
     public let idxURL: URL
     public let dtype: MegatronDType
-    private let bin: AtomicFileWriter
+    private let bin: ResumableFile
     private var lengths: [Int32] = []
     private var scratch: [UInt8] = []
 
-    public init(prefix: URL, dtype: MegatronDType) throws {
+    /// `resume`: continue an interrupted writer from its checkpoint (`.bin` length and sequence lengths).
+    public init(prefix: URL, dtype: MegatronDType, resume: (binLength: Int, lengths: [Int32])? = nil) throws {
         guard dtype == .uint16 || dtype == .int32 || dtype == .int64 || dtype == .uint8 else {
             throw AIGCError.usage("megatron: token ids must be an integer dtype")
         }
         binURL = URL(fileURLWithPath: prefix.path + ".bin")
         idxURL = URL(fileURLWithPath: prefix.path + ".idx")
         self.dtype = dtype
-        bin = try AtomicFileWriter(url: binURL)
+        bin = try ResumableFile(url: binURL, resumeAt: resume?.binLength)
+        lengths = resume?.lengths ?? []
+    }
+
+    /// Makes everything written durable; returns what `resume` needs.
+    public func checkpoint() throws -> (binLength: Int, lengths: [Int32]) {
+        (try bin.sync(), lengths)
     }
 
     public var documentCount: Int { lengths.count }
@@ -86,12 +93,12 @@ public final class MegatronDatasetWriter {
 
     /// Writes the index and renames both files into place. Returns (bin, idx) sizes and SHA-256s.
     public func finish() throws -> (bin: WrittenFile, idx: WrittenFile) {
-        try bin.commit()
+        let b = try bin.commit()
         let idx = Self.indexBytes(lengths: lengths, dtype: dtype)
         let w = try AtomicFileWriter(url: idxURL)
         try w.write(idx)
         try w.commit()
-        return (WrittenFile(url: binURL, bytes: bin.bytesWritten, sha256: bin.sha256),
+        return (WrittenFile(url: binURL, bytes: b.bytes, sha256: b.sha256),
                 WrittenFile(url: idxURL, bytes: w.bytesWritten, sha256: w.sha256))
     }
 }

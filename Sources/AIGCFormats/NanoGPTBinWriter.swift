@@ -2,20 +2,26 @@ import AIGCCore
 import Foundation
 
 /// Writes nanoGPT's headerless token files (`train.bin`/`val.bin`: ids back to back, little-endian uint16 — what
-/// nanoGPT's `np.memmap(..., dtype=np.uint16)` reads — or uint32 when the vocabulary does not fit), atomically.
+/// nanoGPT's `np.memmap(..., dtype=np.uint16)` reads — or uint32 when the vocabulary does not fit); the file
+/// gets its final name only when complete.
 public final class NanoGPTBinWriter {
     public let url: URL
     public let wide: Bool
-    private let writer: AtomicFileWriter
+    private let writer: ResumableFile
     private var scratch: [UInt8] = []
     public private(set) var tokenCount = 0
 
     /// `wide`: uint32 ids (vocabularies of 65,536 or more), else uint16.
-    public init(url: URL, wide: Bool) throws {
+    /// `resumeAt`: continue an interrupted file from its checkpointed length.
+    public init(url: URL, wide: Bool, resumeAt: Int? = nil) throws {
         self.url = url
         self.wide = wide
-        writer = try AtomicFileWriter(url: url)
+        writer = try ResumableFile(url: url, resumeAt: resumeAt)
+        tokenCount = (resumeAt ?? 0) / (wide ? 4 : 2)
     }
+
+    /// Makes everything written durable; returns the length to resume at.
+    public func checkpoint() throws -> Int { try writer.sync() }
 
     public static func needsWide(vocabularySize: Int) -> Bool { vocabularySize > 65_536 }
 
@@ -34,7 +40,7 @@ public final class NanoGPTBinWriter {
     }
 
     public func finish() throws -> WrittenFile {
-        try writer.commit()
-        return WrittenFile(url: url, bytes: writer.bytesWritten, sha256: writer.sha256)
+        let r = try writer.commit()
+        return WrittenFile(url: url, bytes: r.bytes, sha256: r.sha256)
     }
 }

@@ -80,7 +80,7 @@ public struct SafeTensorsWriter: Sendable {
         var first = true
         if !metadata.isEmpty {
             json += "\"__metadata__\":{"
-            json += metadata.keys.sorted().map { FormatsJSON.quote($0) + ":" + FormatsJSON.quote(metadata[$0]!) }.joined(separator: ",")
+            json += metadata.keys.sorted().map { JSONText.quote($0) + ":" + JSONText.quote(metadata[$0]!) }.joined(separator: ",")
             json += "}"
             first = false
         }
@@ -89,7 +89,7 @@ public struct SafeTensorsWriter: Sendable {
             if !first { json += "," }
             first = false
             let end = offset + e.bytes.count
-            json += FormatsJSON.quote(e.name) + ":{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":["
+            json += JSONText.quote(e.name) + ":{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":["
                 + e.shape.map(String.init).joined(separator: ",") + "],\"data_offsets\":[\(offset),\(end)]}"
             offset = end
         }
@@ -111,11 +111,13 @@ public struct SafeTensorsWriter: Sendable {
         return out
     }
 
-    /// Writes the file atomically (temporary sibling, then rename).
-    public func write(to url: URL) throws {
+    /// Writes the file atomically (temporary sibling, then rename) and returns its SHA-256 (hex).
+    @discardableResult
+    public func write(to url: URL) throws -> String {
         let w = try AtomicFileWriter(url: url)
         try w.write(headerBytes())
         for e in entries { try w.write(e.bytes) }
         try w.commit()
+        return w.sha256
     }
 }

@@ -13,8 +13,16 @@ struct AIGCCommand: AsyncParsableCommand {
             EncodeCommand.self,
             DecodeCommand.self,
             CountCommand.self,
+            TrainTokenizerCommand.self,
+            ConvertTokenizerCommand.self,
             CorpusCommand.self,
             AuditCommand.self,
+            PretrainCommand.self,
+            GenerateCommand.self,
+            ExportHFCommand.self,
+            FinetuneCommand.self,
+            GanCommand.self,
+            AdversarialCommand.self,
         ]
     )
 }

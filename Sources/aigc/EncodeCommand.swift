@@ -24,13 +24,25 @@ struct EncodeCommand: AsyncParsableCommand {
     var format: IdFormat = .text
     @Option(name: .shortAndLong, help: "Write here (atomically) instead of stdout.")
     var output: String?
+    @Flag(help: "Print load and encode timings to stderr.")
+    var stats = false
     @Argument(help: "Input file (default: stdin).")
     var file: String?
 
     func run() async throws {
         try await runCLI {
             if lines && format == .npy { throw ValidationError("--format npy holds one array; it cannot be used with --lines") }
+            let t0 = DispatchTime.now().uptimeNanoseconds
             let t = try tok.load()
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            var tokens = 0
+            defer {
+                if stats {
+                    let t2 = DispatchTime.now().uptimeNanoseconds
+                    let secs = Double(t2 - t1) / 1e9
+                    logStderr(String(format: "aigc encode: %@ loaded in %.1f ms; %d tokens in %.3f s", t.name, Double(t1 - t0) / 1e6, tokens, secs))
+                }
+            }
             let policy: SpecialTokenPolicy
             switch allowedSpecial {
             case "none": policy = .none
@@ -56,6 +68,7 @@ struct EncodeCommand: AsyncParsableCommand {
             try input.withUnsafeBufferPointer { all in
                 if !lines {
                     let ids = try encodeText(all, line: nil)
+                    tokens = ids.count
                     try writeIds(ids, terminator: false, sink: sink, maxId: t.vocabularySize)
                     return
                 }
@@ -76,7 +89,7 @@ struct EncodeCommand: AsyncParsableCommand {
                     }
                     let encoded = policy == .none ? t.encodeOrdinaryBatch(texts)
                         : try t.encodeBatch(texts, allowedSpecial: policy, disallowedSpecial: .encodeAsText)
-                    for ids in encoded { try writeIds(ids, terminator: true, sink: sink, maxId: t.vocabularySize) }
+                    for ids in encoded { tokens += ids.count; try writeIds(ids, terminator: true, sink: sink, maxId: t.vocabularySize) }
                     b += batch
                 }
             }

@@ -211,3 +211,36 @@ import Testing
         #expect(d.recordsKept == 0 && d.dropped == ["overlong": 3])
     }
 }
+
+@Suite struct ResumeTests {
+    @Test func resumeAfterInterruptionIsByteIdentical() throws {
+        let dir = try TestSupport.tempDir()
+        let input = try BuilderTests().corpus(dir, copies: 12)
+        for format in [OutputFormat.safetensors, .megatron, .nanogpt] {
+            var o = TestSupport.options([input], out: dir.appendingPathComponent("full-\(format.rawValue)"))
+            o.outputFormat = format
+            o.rowsPerShard = 5
+            o.checkpointBytes = 2000
+            o.keepRejects = true
+            o.batchRecords = 50
+            try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer()).run()
+            let full = try TestSupport.files(dir.appendingPathComponent("full-\(format.rawValue)"))
+
+            o.outputDir = dir.appendingPathComponent("cut-\(format.rawValue)").path
+            let first = try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer())
+            first.stopAfterCheckpoints = 3
+            #expect(throws: (any Error).self) { try first.run() }
+            let cut = URL(fileURLWithPath: o.outputDir)
+            #expect(FileManager.default.fileExists(atPath: BuildCheckpoint.url(in: cut).path))
+            #expect(!FileManager.default.fileExists(atPath: cut.appendingPathComponent("manifest.json").path))
+            // A second interruption, then completion.
+            let second = try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer())
+            second.stopAfterCheckpoints = 2
+            #expect(throws: (any Error).self) { try second.run() }
+            try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer()).run()
+            let resumed = try TestSupport.files(cut)
+            #expect(resumed.keys.sorted() == full.keys.sorted(), "\(format)")
+            #expect(resumed == full, "\(format)")
+        }
+    }
+}

@@ -98,3 +98,23 @@ import Testing
         #expect(reason(kept) == .contaminated)
     }
 }
+
+@Suite struct NormalizationFastPathTests {
+    /// The fast path must agree with ICU: every scalar it accepts, alone and after each letter, is NFC-stable.
+    @Test func latinFastPathAgreesWithICU() throws {
+        let n = CorpusBuildOptions.defaultNormalizer
+        var accepted = 0
+        for s in Array(0x20...0x7E) + Array(0xA0...0x2FF) + Array(0x2000...0x206F) + [0x0300, 0x0301, 0x212B, 0x0085, 0x2028] {
+            guard let u = Unicode.Scalar(UInt32(s)) else { continue }
+            for text in ["\(u)", "e\(u)", "A\(u)a", "\(u)\u{0301}"] {
+                let bytes = Array(text.utf8)
+                if bytes.withUnsafeBufferPointer({ TextChecks.isNFCStableLatin($0) }) {
+                    accepted += 1
+                    #expect(try n.normalize(text) == text, "U+\(String(s, radix: 16))")
+                }
+            }
+        }
+        #expect(accepted > 1000)
+        #expect(!Array("e\u{301}".utf8).withUnsafeBufferPointer { TextChecks.isNFCStableLatin($0) })
+    }
+}

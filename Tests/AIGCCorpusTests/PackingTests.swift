@@ -1,4 +1,5 @@
 import AIGCCorpus
+import AIGCFormats
 import Testing
 
 @Suite struct PackingTests {
@@ -44,5 +45,13 @@ import Testing
         #expect(out.inputIDs == [1, 2, 3, 10, 11, 12, 7, 7])
         #expect(out.positionIDs == [0, 1, 2, 3, 0, 1, 0, 0])
         #expect(out.labels == [1, 2, 3, 10, 11, 12, -100, -100])
+    }
+}
+
+@Suite struct SafetensorsHeaderTests {
+    @Test func streamedHeaderEqualsWriterHeader() throws {
+        var w = SafeTensorsWriter()
+        for name in TensorShardOutput.tensorNames { try w.add(name, int32s: [Int32](repeating: 1, count: 6), shape: [2, 3]) }
+        #expect(TensorShardOutput.safetensorsHeader(rows: 2, seqLen: 3) == w.headerBytes())
     }
 }

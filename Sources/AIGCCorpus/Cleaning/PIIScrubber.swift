@@ -74,7 +74,7 @@ public struct PIIScrubber: Sendable {
         return out
     }
 
-    private func email(_ t: UnsafeBufferPointer<UInt8>, at at: Int) -> Range<Int>? {
+    private func email(_ t: UnsafeBufferPointer<UInt8>, at: Int) -> Range<Int>? {
         var lo = at
         while lo > 0 && Self.isLocalPart(t[lo - 1]) { lo -= 1 }
         while lo < at && (t[lo] == 0x2E || t[lo] == 0x2D) { lo += 1 }

@@ -12,6 +12,8 @@ public struct RecordCleaner: Sendable {
     /// The normalizer leaves printable ASCII unchanged (only form/newline/control/format steps), so it can be
     /// skipped for such texts: the common case, and the fast path.
     let asciiInvariant: Bool
+    /// Exactly newline rules, control removal and NFC (the default): Latin text skips ICU too.
+    let latinInvariant: Bool
 
     public init(parser: RecordParser, normalizer: TextNormalizer, invalidUTF8: InvalidUTF8Handling = .drop,
                 checkRoleOrder: Bool = true, scrubber: PIIScrubber? = PIIScrubber(), decontaminator: Decontaminator? = nil) {
@@ -23,6 +25,13 @@ public struct RecordCleaner: Sendable {
         self.checkRoleOrder = checkRoleOrder
         self.scrubber = scrubber
         self.decontaminator = decontaminator.flatMap { $0.isEmpty ? nil : $0 }
+        latinInvariant = !normalizer.steps.isEmpty && normalizer.steps.allSatisfy { step in
+            switch step {
+            case .form(let f): return f == .nfc
+            case .newlines, .removeControl: return true
+            default: return false
+            }
+        }
         asciiInvariant = normalizer.steps.allSatisfy { step in
             switch step {
             case .form(let f): return f != .nfkcCasefold
@@ -92,6 +101,7 @@ public struct RecordCleaner: Sendable {
 
     func normalize(_ text: [UInt8]) -> [UInt8] {
         if normalizer.steps.isEmpty { return text }
+        if latinInvariant && text.withUnsafeBufferPointer({ TextChecks.isNFCStableLatin($0) }) { return text }
         if asciiInvariant && text.withUnsafeBufferPointer({ TextChecks.isPlainASCII($0) }) { return text }
         var stats = NormalizationStats()
         // Invalid UTF-8 was already repaired by the parser; `.replace` cannot throw here, but stay total.

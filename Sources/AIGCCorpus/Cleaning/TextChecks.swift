@@ -32,4 +32,27 @@ public enum TextChecks {
         for c in p where !((c >= 0x20 && c < 0x7F) || c == 0x0A || c == 0x09) { return false }
         return true
     }
+
+    /// True when every scalar is printable ASCII, tab, newline, U+00A0–U+02FF (Latin-1 supplement to spacing
+    /// modifiers: no combining marks, no canonical singletons, no composition pairs) or U+2010–U+2027 /
+    /// U+2030–U+205E (dashes, quotes, ellipsis): such text is unchanged by NFC, newline rules and control-character
+    /// removal. Expects valid UTF-8 (the parser repaired it).
+    public static func isNFCStableLatin(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = p.count
+        while i < n {
+            let c = p[i]
+            if c < 0x80 {
+                if !((c >= 0x20 && c < 0x7F) || c == 0x0A || c == 0x09) { return false }
+                i += 1
+                continue
+            }
+            let (s, l) = UTF8Bytes.decodeLenient(p, at: i)
+            switch s {
+            case 0xA0...0x2FF, 0x2010...0x2027, 0x2030...0x205E: i += l
+            default: return false
+            }
+        }
+        return true
+    }
 }

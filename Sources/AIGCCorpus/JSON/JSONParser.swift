@@ -110,7 +110,7 @@ public struct JSONParser {
             skipSpace()
             guard i < p.count else { throw fail("unexpected end of JSON in object") }
             guard p[i] == UInt8(ascii: "\"") else { throw fail("expected a string key in object") }
-            let key = try string()
+            let key = try keyString()
             skipSpace()
             guard i < p.count, p[i] == UInt8(ascii: ":") else { throw fail("expected ':' after object key") }
             i += 1
@@ -159,6 +159,22 @@ public struct JSONParser {
         }
         i += 4
         return v
+    }
+
+    /// A key: plain ASCII keys become a `String` straight from the input bytes (no intermediate array).
+    private mutating func keyString() throws -> String {
+        var j = i + 1
+        while j < p.count {
+            let c = p[j]
+            if c == UInt8(ascii: "\"") {
+                let key = String(decoding: UnsafeBufferPointer(rebasing: p[(i + 1)..<j]), as: UTF8.self)
+                i = j + 1
+                return key
+            }
+            if c == UInt8(ascii: "\\") || c >= 0x80 || c < 0x20 { break }
+            j += 1
+        }
+        return String(decoding: try string(), as: UTF8.self)
     }
 
     private mutating func string() throws -> [UInt8] {

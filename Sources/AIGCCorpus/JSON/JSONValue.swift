@@ -1,6 +1,7 @@
 /// A parsed JSON value with strings kept as UTF-8 bytes (corpus text never round-trips through `String`).
-/// Objects keep their members in order (duplicate keys: the first wins in `member(_:)`).
-public indirect enum JSONValue: Sendable, Equatable {
+/// Objects keep their members in order (duplicate keys: the first wins in `member(_:)`). Not `indirect`: the
+/// arrays already box nested values, and one heap box per value was a large share of a corpus build's mallocs.
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -12,13 +13,13 @@ public indirect enum JSONValue: Sendable, Equatable {
     public func member(_ key: StaticString) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-        for m in members where m.key.count == k.count && m.key.elementsEqual(k) { return m.value }
+        for m in members where m.key.utf8.count == k.count && m.key.utf8.elementsEqual(k) { return m.value }
         return nil
     }
 
     public func member(_ key: [UInt8]) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        for m in members where m.key == key { return m.value }
+        for m in members where m.key.utf8.elementsEqual(key) { return m.value }
         return nil
     }
 
@@ -35,9 +36,10 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 }
 
-/// One member of a JSON object.
+/// One member of a JSON object. Keys are `String`s: short keys (≤ 15 UTF-8 bytes, i.e. all the format keys)
+/// are stored inline without a heap allocation.
 public struct JSONMember: Sendable, Equatable {
-    public var key: [UInt8]
+    public var key: String
     public var value: JSONValue
-    public init(key: [UInt8], value: JSONValue) { self.key = key; self.value = value }
+    public init(key: String, value: JSONValue) { self.key = key; self.value = value }
 }

@@ -7,4 +7,8 @@ public protocol CorpusOutput: AnyObject {
     /// Flushes and closes everything; returns the files written.
     func finish() throws -> [WrittenFile]
     var stats: [Split: DatasetManifest.SplitStats] { get }
+    /// True when a checkpoint now would be worthwhile (a shard file was just completed, or much was streamed).
+    var wantsCheckpoint: Bool { get }
+    /// Makes everything durable and returns the state to resume from.
+    func checkpoint() throws -> OutputCheckpoint
 }

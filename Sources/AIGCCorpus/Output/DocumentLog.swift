@@ -10,12 +10,32 @@ public enum DocumentLog {
     static let magic = Array("AIGCDLOG".utf8)
 
     public final class Writer {
-        let file: AtomicFileWriter
+        let file: ResumableFile
         private var buf: [UInt8] = []
-        public init(url: URL) throws {
-            file = try AtomicFileWriter(url: url)
-            buf = DocumentLog.magic
-            put32(1)
+        /// Without documents the log is a dedup journal (what a resumed build replays to restore its dedup state).
+        public let includeDocuments: Bool
+        public init(url: URL, includeDocuments: Bool = true, resumeAt: Int? = nil) throws {
+            file = try ResumableFile(url: url, resumeAt: resumeAt)
+            self.includeDocuments = includeDocuments
+            if resumeAt == nil {
+                buf = DocumentLog.magic
+                put32(1)
+            }
+        }
+
+        public var partialURL: URL { file.partialURL }
+
+        /// Durable length, for checkpoints.
+        public func sync() throws -> Int {
+            try file.write(buf)
+            buf.removeAll(keepingCapacity: true)
+            return try file.sync()
+        }
+
+        /// Drops the (journal) file instead of publishing it.
+        public func discard() throws {
+            _ = try sync()
+            try? FileManager.default.removeItem(at: file.partialURL)
         }
         private func put64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { buf.append(contentsOf: $0) } }
         private func put32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { buf.append(contentsOf: $0) } }
@@ -27,7 +47,7 @@ public enum DocumentLog {
             buf.append(e.truncated ? 1 : 0)
             withUnsafeBytes(of: UInt16(e.bands.count).littleEndian) { buf.append(contentsOf: $0) }
             for b in e.bands { put64(b) }
-            if e.dropped == nil, let d = e.document {
+            if e.dropped == nil, includeDocuments, let d = e.document {
                 put32(UInt32(d.count))
                 d.ids.withUnsafeBytes { buf.append(contentsOf: $0) }
                 buf.append(contentsOf: d.mask)
@@ -38,8 +58,8 @@ public enum DocumentLog {
         public func finish() throws -> WrittenFile {
             try file.write(buf)
             buf = []
-            try file.commit()
-            return WrittenFile(url: file.url, bytes: file.bytesWritten, sha256: file.sha256)
+            let r = try file.commit()
+            return WrittenFile(url: file.url, bytes: r.bytes, sha256: r.sha256)
         }
     }
 
@@ -51,7 +71,11 @@ public enum DocumentLog {
         private var pos = 0
         private var eof = false
 
-        public init(url: URL) throws {
+        /// False for dedup journals (entries carry no documents).
+        public let includesDocuments: Bool
+
+        public init(url: URL, includesDocuments: Bool = true) throws {
+            self.includesDocuments = includesDocuments
             path = url.path
             reader = try ChunkReader(path: url.path)
             try need(12)
@@ -86,7 +110,7 @@ public enum DocumentLog {
                 if pos > 0 { buf.removeSubrange(0..<pos); pos = 0 }
                 if !(try reader.read(into: &buf)) { eof = true; return nil }
             }
-            try need(47)
+            try need(41)   // fixed part: 8+4+8+8+8 + 1+1+1 + 2
             let ordinal = get64(), file = get32(), line = get64(), hi = get64(), lo = get64()
             let code = buf[pos], split = buf[pos + 1], trunc = buf[pos + 2]
             pos += 3
@@ -103,7 +127,7 @@ public enum DocumentLog {
                 dropped = DropReason.allCases[Int(code) - 1]
             }
             var doc: TokenizedDocument? = nil
-            if dropped == nil {
+            if dropped == nil && includesDocuments {
                 try need(4)
                 let n = Int(get32())
                 try need(n * 5)

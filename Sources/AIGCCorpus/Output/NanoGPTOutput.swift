@@ -10,9 +10,28 @@ public final class NanoGPTOutput: CorpusOutput {
     public let directory: URL
     public let wide: Bool
 
-    public init(directory: URL, vocabularySize: Int) {
+    private var sinceCheckpoint = 0
+    public var wantsCheckpoint: Bool { sinceCheckpoint >= checkpointBytes }
+    /// Checkpoint after this many bytes of output.
+    public var checkpointBytes = 64 << 20
+
+    public init(directory: URL, vocabularySize: Int, resume: OutputCheckpoint? = nil) throws {
         self.directory = directory
         wide = NanoGPTBinWriter.needsWide(vocabularySize: vocabularySize)
+        guard let r = resume else { return }
+        for s in Split.allCases {
+            guard let len = r.streamLengths["\(s.rawValue).bin"] else { continue }
+            writers[s] = try NanoGPTBinWriter(url: directory.appendingPathComponent("\(s.rawValue).bin"), wide: wide, resumeAt: len)
+        }
+        for (k, v) in r.stats { if let s = Split(rawValue: k) { splitStats[s] = v } }
+    }
+
+    public func checkpoint() throws -> OutputCheckpoint {
+        sinceCheckpoint = 0
+        var c = OutputCheckpoint()
+        for (s, w) in writers { c.streamLengths["\(s.rawValue).bin"] = try w.checkpoint() }
+        for (s, st) in splitStats { c.stats[s.rawValue] = st }
+        return c
     }
 
     public var stats: [Split: DatasetManifest.SplitStats] { splitStats }
@@ -22,6 +41,7 @@ public final class NanoGPTOutput: CorpusOutput {
             writers[split] = try NanoGPTBinWriter(url: directory.appendingPathComponent("\(split.rawValue).bin"), wide: wide)
         }
         try writers[split]!.append(doc.ids)
+        sinceCheckpoint += doc.count * (wide ? 4 : 2)
         splitStats[split, default: .init()].documents += 1
         splitStats[split, default: .init()].tokens += doc.count
         splitStats[split, default: .init()].trainedTokens += doc.trainedCount

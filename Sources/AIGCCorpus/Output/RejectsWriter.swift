@@ -5,11 +5,10 @@ import Foundation
 /// `rejects.jsonl` (with `--keep-rejects`): one line per dropped record, in input order:
 /// `{"ordinal":N,"reason":"…","source":"FILE:LINE","message":"…","record":"…raw record…"}`.
 public final class RejectsWriter {
-    let file: AtomicFileWriter
-    private var buf: [UInt8] = []
-    public private(set) var count = 0
+    let file: ResumableFile
 
-    public init(url: URL) throws { file = try AtomicFileWriter(url: url) }
+    /// `resumeAt`: continue an interrupted build's file from its checkpointed length.
+    public init(url: URL, resumeAt: Int? = nil) throws { file = try ResumableFile(url: url, resumeAt: resumeAt) }
 
     public static func line(ordinal: UInt64, reason: DropReason, source: String, message: String, record: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = Array("{\"ordinal\":\(ordinal),\"reason\":\"\(reason.rawValue)\",\"source\":".utf8)
@@ -22,16 +21,13 @@ public final class RejectsWriter {
         return out
     }
 
-    public func append(line: [UInt8]) throws {
-        buf.append(contentsOf: line)
-        count += 1
-        if buf.count >= 1 << 20 { try file.write(buf); buf.removeAll(keepingCapacity: true) }
-    }
+    public func append(line: [UInt8]) throws { try file.write(line) }
+
+    /// Durable length, for checkpoints.
+    public func sync() throws -> Int { try file.sync() }
 
     public func finish() throws -> WrittenFile {
-        try file.write(buf)
-        buf = []
-        try file.commit()
-        return WrittenFile(url: file.url, bytes: file.bytesWritten, sha256: file.sha256)
+        let r = try file.commit()
+        return WrittenFile(url: file.url, bytes: r.bytes, sha256: r.sha256)
     }
 }

@@ -17,7 +17,10 @@ public final class TensorShardOutput: CorpusOutput {
 
     public static let tensorNames = ["input_ids", "labels", "position_ids", "segment_ids"]
 
-    public init(directory: URL, format: OutputFormat, packing: PackingMode, seqLen: Int, padID: UInt32, rowsPerShard: Int) {
+    public private(set) var wantsCheckpoint = false
+
+    public init(directory: URL, format: OutputFormat, packing: PackingMode, seqLen: Int, padID: UInt32, rowsPerShard: Int,
+                resume: OutputCheckpoint? = nil) {
         self.directory = directory
         self.format = format
         self.rowsPerShard = max(1, rowsPerShard)
@@ -26,6 +29,26 @@ public final class TensorShardOutput: CorpusOutput {
             packers[s] = Packer(mode: packing, seqLen: seqLen, padID: padID)
             blocks[s] = RowBlock(seqLen: seqLen)
         }
+        if let r = resume {
+            for s in Split.allCases {
+                if let p = r.packers[s.rawValue] { packers[s] = p }
+                if let b = r.blocks[s.rawValue] { blocks[s] = b }
+                if let c = r.shardCounts[s.rawValue] { shardCounts[s] = c }
+            }
+            files = r.files.map { WrittenFile(url: directory.appendingPathComponent($0.path), bytes: $0.bytes, sha256: $0.sha256) }
+        }
+    }
+
+    public func checkpoint() throws -> OutputCheckpoint {
+        wantsCheckpoint = false
+        var c = OutputCheckpoint()
+        for s in Split.allCases {
+            c.packers[s.rawValue] = packers[s]
+            c.blocks[s.rawValue] = blocks[s]
+            c.shardCounts[s.rawValue] = shardCounts[s, default: 0]
+        }
+        c.files = files.map { .init(path: $0.url.lastPathComponent, bytes: $0.bytes, sha256: $0.sha256) }
+        return c
     }
 
     public var stats: [Split: DatasetManifest.SplitStats] {
@@ -62,18 +85,36 @@ public final class TensorShardOutput: CorpusOutput {
                     files.append(WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256))
                 }
             default:
-                var st = SafeTensorsWriter()
-                for (name, values) in tensors { try st.add(name, int32s: Array(values), shape: [rows, seqLen]) }
+                // Streamed straight from the row buffers (no intermediate copies); the header is exactly what
+                // `SafeTensorsWriter` makes for these four tensors (checked by a test).
                 let url = directory.appendingPathComponent("\(base).safetensors")
                 let w = try AtomicFileWriter(url: url)
-                try w.write(st.serialized())
+                try w.write(Self.safetensorsHeader(rows: rows, seqLen: seqLen))
+                for (_, values) in tensors { try values.withUnsafeBytes { try w.write(bytes: $0) } }
                 try w.commit()
                 files.append(WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256))
             }
+            wantsCheckpoint = true
             block.inputIDs.removeSubrange(0..<n); block.labels.removeSubrange(0..<n)
             block.positionIDs.removeSubrange(0..<n); block.segmentIDs.removeSubrange(0..<n)
         }
         blocks[split] = block
+    }
+
+    /// The safetensors header for the four int32 `[rows, seqLen]` tensors, in `tensorNames` order, padded with
+    /// spaces to a multiple of 8 bytes.
+    public static func safetensorsHeader(rows: Int, seqLen: Int) -> [UInt8] {
+        let n = rows * seqLen * 4
+        var json = "{"
+        for (k, name) in tensorNames.enumerated() {
+            json += (k == 0 ? "" : ",") + "\"\(name)\":{\"dtype\":\"I32\",\"shape\":[\(rows),\(seqLen)],\"data_offsets\":[\(k * n),\((k + 1) * n)]}"
+        }
+        json += "}"
+        var header = Array(json.utf8)
+        while header.count % 8 != 0 { header.append(0x20) }
+        var out: [UInt8] = []
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { out.append(contentsOf: $0) }
+        return out + header
     }
 
     public func finish() throws -> [WrittenFile] {

@@ -3,7 +3,7 @@ import AIGCFormats
 /// Turns documents into rows (see `PackingMode`). Labels follow the Hugging Face convention: aligned with
 /// `input_ids` (the model shifts), −100 where not trained. Padding uses the end-of-text id, label −100,
 /// position 0, segment 0. Deterministic: rows depend only on the order of documents.
-public struct Packer: Sendable {
+public struct Packer: Sendable, Codable, Equatable {
     public static let ignoreIndex: Int32 = -100
     public let mode: PackingMode
     public let seqLen: Int

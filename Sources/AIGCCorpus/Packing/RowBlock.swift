@@ -1,5 +1,5 @@
 /// Rows of `seqLen` int32 values for the four tensors, row-major, ready to write as `[rows, seqLen]`.
-public struct RowBlock: Sendable, Equatable {
+public struct RowBlock: Sendable, Equatable, Codable {
     public let seqLen: Int
     public var inputIDs: [Int32] = []
     public var labels: [Int32] = []

@@ -38,6 +38,8 @@ public struct CorpusBuildOptions: Sendable {
     /// Records per processing batch (a determinism-neutral knob: outputs do not depend on it).
     public var batchRecords = 2048
     public var progress: Bool? = nil
+    /// Megatron/nanoGPT outputs checkpoint after this many bytes (row formats: after every shard file).
+    public var checkpointBytes = 64 << 20
 
     /// NFC, newline rules, control-character removal (the foundation's default pipeline for corpora).
     public static let defaultNormalizer = TextNormalizer(steps: [.newlines, .removeControl, .form(.nfc)])

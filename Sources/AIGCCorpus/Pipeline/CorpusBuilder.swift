@@ -43,22 +43,33 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
     }
 
     /// Makes the output for the options (also used by `merge`).
-    static func makeOutput(_ o: CorpusBuildOptions, directory: URL, padID: UInt32, vocabularySize: Int) -> CorpusOutput {
+    static func makeOutput(_ o: CorpusBuildOptions, directory: URL, padID: UInt32, vocabularySize: Int,
+                           resume: OutputCheckpoint? = nil) throws -> CorpusOutput {
         switch o.outputFormat {
         case .safetensors, .npy:
             return TensorShardOutput(directory: directory, format: o.outputFormat, packing: o.effectivePacking,
-                                     seqLen: o.seqLen, padID: padID, rowsPerShard: o.rowsPerShard)
-        case .megatron: return MegatronOutput(directory: directory, vocabularySize: vocabularySize)
-        case .nanogpt: return NanoGPTOutput(directory: directory, vocabularySize: vocabularySize)
+                                     seqLen: o.seqLen, padID: padID, rowsPerShard: o.rowsPerShard, resume: resume)
+        case .megatron:
+            let out = try MegatronOutput(directory: directory, vocabularySize: vocabularySize, resume: resume)
+            out.checkpointBytes = o.checkpointBytes
+            return out
+        case .nanogpt:
+            let out = try NanoGPTOutput(directory: directory, vocabularySize: vocabularySize, resume: resume)
+            out.checkpointBytes = o.checkpointBytes
+            return out
         }
     }
+
+    /// Test hook: stop (as if killed) right after this many checkpoints.
+    package var stopAfterCheckpoints: Int? = nil
 
     /// True when this shard owns the record (a stable function of its ordinal).
     @inline(__always) func owns(_ ordinal: UInt64) -> Bool {
         options.numShards == 1 || StableHash.scramble(ordinal ^ 0x5348_4152_4453_0000) % UInt64(options.numShards) == UInt64(options.shardIndex)
     }
 
-    /// Runs the build and writes `manifest.json` last. Returns the manifest.
+    /// Runs the build and writes `manifest.json` last. Resumes from `DIR/.checkpoint.json` when it belongs to the
+    /// same build. Returns the manifest.
     @discardableResult
     public func run() throws -> DatasetManifest {
         let fm = FileManager.default
@@ -66,102 +77,153 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         // A manifest marks a complete output: remove a stale one first so an interrupted rebuild never looks done.
         let manifestURL = directory.appendingPathComponent("manifest.json")
         if fm.fileExists(atPath: manifestURL.path) { try fm.removeItem(at: manifestURL) }
-        try Self.removeOldOutputs(in: directory)
-
         let tok = renderer.tokenizer
-        let output = Self.makeOutput(options, directory: directory, padID: renderer.endOfText, vocabularySize: tok.vocabularySize)
-        let rejects = options.keepRejects ? try RejectsWriter(url: directory.appendingPathComponent("rejects.jsonl")) : nil
-        let log = options.numShards > 1 ? try DocumentLog.Writer(url: directory.appendingPathComponent("documents.log")) : nil
+        let fingerprint = BuildCheckpoint.fingerprint(options: options.manifestOptions, tokenizerSHA: tok.sha256, inputs: options.inputs)
+        var resume = BuildCheckpoint.load(from: directory)
+        if resume?.fingerprint != fingerprint { resume = nil }
+        if resume == nil { try Self.removeOldOutputs(in: directory) }
+        // Temporary files of shard writes a killed run left behind (AtomicFileWriter's `.NAME.PID.RAND.tmp`).
+        for n in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where n.hasPrefix(".") && n.hasSuffix(".tmp") {
+            try? fm.removeItem(at: directory.appendingPathComponent(n))
+        }
+        if let r = resume {
+            // Shard files written after the checkpoint are rewritten (identically) by the resumed run.
+            let keep = Set(r.output.files.map(\.path))
+            for n in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where
+                (n.hasSuffix(".safetensors") || n.hasSuffix(".npy")) && !keep.contains(n) {
+                try fm.removeItem(at: directory.appendingPathComponent(n))
+            }
+        }
+
+        let output = try Self.makeOutput(options, directory: directory, padID: renderer.endOfText,
+                                         vocabularySize: tok.vocabularySize, resume: resume?.output)
+        let rejects = options.keepRejects ? try RejectsWriter(url: directory.appendingPathComponent("rejects.jsonl"), resumeAt: resume?.rejectsLength) : nil
+        let sharded = options.numShards > 1
+        let journal = try DocumentLog.Writer(url: directory.appendingPathComponent(sharded ? "documents.log" : "dedup.journal"),
+                                             includeDocuments: sharded, resumeAt: resume?.journalLength)
         var dedup = DedupState(exact: options.exactDedup, near: options.nearDedup, bands: options.minhashBands)
+        var resumeFrom: UInt64 = 0
+        if resume != nil {
+            // Replay the journal (cut back to the checkpoint) to restore exact and near dedup state.
+            let reader = try DocumentLog.Reader(url: journal.partialURL, includesDocuments: sharded)
+            while let e = try reader.next() {
+                _ = dedup.isExactDuplicate(e.hash)
+                _ = dedup.isNearDuplicate(e.bands)
+            }
+        }
+        let state = BuildState(options: options, fingerprint: fingerprint, directory: directory, output: output,
+                               rejects: rejects, journal: journal, dedup: dedup)
+        state.stopAfterCheckpoints = stopAfterCheckpoints
+        if let r = resume {
+            resumeFrom = r.nextOrdinal
+            state.recordsIn = r.recordsIn
+            state.kept = r.kept
+            for (k, v) in r.dropped { if let d = DropReason(rawValue: k) { state.dropped[d] = v } }
+            for (k, v) in r.pii { if let d = PIIKind(rawValue: k) { state.pii[d] = v } }
+            for (k, v) in r.truncated { if let d = Split(rawValue: k) { state.truncatedPerSplit[d] = v } }
+            logStderr("aigc corpus build: resuming at record \(resumeFrom) (\(r.output.files.count) files already complete)")
+        }
         var manifest = DatasetManifest(tokenizer: .init(name: tok.name, sha256: tok.sha256, vocabularySize: tok.vocabularySize))
         manifest.options = options.manifestOptions
         manifest.specialTokens = renderer.specialIDs
-        var dropped: [DropReason: Int] = [:]
-        var pii: [PIIKind: Int] = [:]
-        var truncatedPerSplit: [Split: Int] = [:]
-        var kept = 0, recordsIn = 0
 
         let reader = InputReader(paths: options.inputs, format: options.inputFormat)
         let totalBytes = options.inputs.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         let progress = ProgressReporter("corpus build", total: Double(totalBytes), enabled: options.progress)
         let threads = max(1, options.threads)
         let cleaner = self.cleaner
-
-        func reject(_ r: RawRecord, _ batch: RawBatch, _ reason: DropReason, _ message: String) throws {
-            dropped[reason, default: 0] += 1
-            let source = "\(options.inputs[r.fileIndex]):\(r.line)"
-            if options.strict && [.malformedJSON, .schema, .unknownRole, .invalidUTF8].contains(reason) {
-                throw AIGCError.input(location: source, message: "\(reason.rawValue): \(message)")
-            }
-            if let rejects {
-                try rejects.append(line: RejectsWriter.line(ordinal: r.ordinal, reason: reason, source: source, message: message,
-                                                           record: batch.storage[r.range]))
-            }
-        }
+        let stage2 = self.stage2
+        // The order-dependent stage runs on its own serial queue, one batch behind the parallel stages; at most two
+        // batches are in flight (bounded memory). Exact dedup is also tracked here, ahead of it, to skip
+        // tokenizing duplicates: the same decisions in the same order, so both agree.
+        var lookahead = dedup
+        var rawSeen: [RawKey: RawVerdict] = [:]
+        let sequential = DispatchQueue(label: "aigc.corpus.sequential")
+        let slots = DispatchSemaphore(value: 2)
+        let failure = FailureBox()
+        var records = 0
 
         while let batch = try reader.nextBatch(maxRecords: options.batchRecords) {
-            let mine = options.numShards == 1 ? batch.records : batch.records.filter { owns($0.ordinal) }
-            recordsIn += mine.count
-            // Stage 1: parse and clean, in parallel.
+            if failure.error != nil { break }
+            let mine = batch.records.filter { $0.ordinal >= resumeFrom && owns($0.ordinal) }
+            if mine.isEmpty { progress.set(Double(reader.fileBytesRead)); continue }
+            records += mine.count
+            // Records whose raw bytes repeat an earlier record's get that record's verdict without re-parsing
+            // (repeated lines are the commonest duplicates in real corpora); the rest are cleaned in parallel.
             let storage = batch.storage
-            let stage1: [RecordCleaner.Outcome] = Parallel.map(mine.count, threads: threads) { i in
-                storage.withUnsafeBufferPointer { p in cleaner.clean(UnsafeBufferPointer(rebasing: p[mine[i].range])) }
+            let keys: [RawKey] = Parallel.map(mine.count, threads: threads) { i in
+                storage.withUnsafeBufferPointer { p in RawKey(UnsafeBufferPointer(rebasing: p[mine[i].range])) }
             }
-            // Exact dedup, in order.
-            var survivors: [(Int, RecordCleaner.Cleaned)] = []
-            var early: [Int: (DropReason, String)] = [:]
-            for (i, o) in stage1.enumerated() {
-                switch o {
-                case .dropped(let reason, let message): early[i] = (reason, message)
-                case .kept(let c):
-                    for (k, v) in c.pii { pii[k, default: 0] += v }
-                    if dedup.isExactDuplicate(c.hash) {
-                        early[i] = (.exactDuplicate, "same normalized content as an earlier record")
-                    } else {
-                        survivors.append((i, c))
+            var firstInBatch: [RawKey: Int] = [:]
+            var todo: [Int] = []
+            var sameAs = [Int](repeating: -1, count: mine.count)
+            for i in mine.indices {
+                if rawSeen[keys[i]] != nil { continue }
+                if let j = firstInBatch[keys[i]] { sameAs[i] = j; continue }
+                firstInBatch[keys[i]] = i
+                todo.append(i)
+            }
+            let work1 = todo
+            let cleaned: [RecordCleaner.Outcome] = Parallel.map(work1.count, threads: threads) { k in
+                storage.withUnsafeBufferPointer { p in cleaner.clean(UnsafeBufferPointer(rebasing: p[mine[work1[k]].range])) }
+            }
+            var byIndex: [Int: RecordCleaner.Outcome] = [:]
+            byIndex.reserveCapacity(todo.count)
+            for (k, i) in todo.enumerated() { byIndex[i] = cleaned[k] }
+            var stage1: [StageOneResult] = []
+            stage1.reserveCapacity(mine.count)
+            for i in mine.indices {
+                let verdict: RawVerdict
+                if let v = rawSeen[keys[i]] {
+                    verdict = v
+                } else if let o = byIndex[sameAs[i] >= 0 ? sameAs[i] : i] {
+                    switch o {
+                    case .kept(let c): verdict = .kept(c.hash, c.pii)
+                    case .dropped(let r, let m): verdict = .dropped(r, m)
                     }
+                    if sameAs[i] < 0 {
+                        rawSeen[keys[i]] = verdict
+                        stage1.append(.cleaned(o))
+                        continue
+                    }
+                } else {
+                    throw AIGCError.io("internal: no stage-1 verdict for record \(mine[i].ordinal)")
+                }
+                switch verdict {
+                case .kept(let h, let pii): stage1.append(.rawDuplicate(h, pii))
+                case .dropped(let r, let m): stage1.append(.cleaned(.dropped(r, m)))
+                }
+            }
+            var survivors: [RecordCleaner.Cleaned] = []
+            for o in stage1 {
+                switch o {
+                case .cleaned(.kept(let c)): if !lookahead.isExactDuplicate(c.hash) { survivors.append(c) }
+                case .rawDuplicate(let h, _):
+                    if !lookahead.isExactDuplicate(h) { throw AIGCError.io("internal: raw duplicate with an unseen content hash") }
+                default: break
                 }
             }
             // Stage 2: MinHash, render, tokenize, in parallel.
             let work = survivors
-            let stage2 = self.stage2
-            let rendered: [RenderedRecord] = Parallel.map(work.count, threads: threads) { k in stage2.render(work[k].1) }
-            // Near dedup, length rules, output — in order.
-            var s = 0
-            for (i, r) in mine.enumerated() {
-                if let (reason, message) = early[i] {
-                    try reject(r, batch, reason, message)
-                    continue
-                }
-                let c = survivors[s].1
-                let rr = rendered[s]
-                s += 1
-                let split: Split = c.hash.unitInterval < options.valFraction ? .val : .train
-                var outcome: Rejection? = nil
-                if dedup.isNearDuplicate(rr.bands ?? []) {
-                    outcome = Rejection(reason: .nearDuplicate, message: "MinHash-LSH near duplicate of an earlier record")
-                } else if let lr = rr.lengthRejection {
-                    outcome = lr
-                }
-                try log?.append(DocumentLogEntry(ordinal: r.ordinal, fileIndex: UInt32(r.fileIndex), line: UInt64(r.line), hash: c.hash,
-                                                 dropped: outcome?.reason, split: split, truncated: rr.truncated,
-                                                 bands: rr.bands ?? [], document: outcome == nil ? rr.document : nil))
-                if let outcome {
-                    try reject(r, batch, outcome.reason, outcome.message)
-                    continue
-                }
-                guard let doc = rr.document else { continue }
-                try output.add(doc, split: split)
-                if rr.truncated { truncatedPerSplit[split, default: 0] += 1 }
-                kept += 1
+            let rendered: [RenderedRecord] = Parallel.map(work.count, threads: threads) { k in stage2.render(work[k]) }
+            let results = stage1
+            slots.wait()
+            sequential.async {
+                defer { slots.signal() }
+                guard failure.error == nil else { return }
+                do { try state.consume(mine, batch, results, rendered) } catch { failure.set(error) }
             }
-            progress.set(Double(reader.fileBytesRead), note: "\(recordsIn) records")
+            progress.set(Double(reader.fileBytesRead), note: "\(records) records")
         }
+        sequential.sync {}
+        if let error = failure.error { throw error }
         progress.finish()
+        let dropped = state.dropped, pii = state.pii, kept = state.kept, recordsIn = state.recordsIn
+        let truncatedPerSplit = state.truncatedPerSplit
 
         var files = try output.finish()
         if let rejects { files.append(try rejects.finish()) }
-        if let log { files.append(try log.finish()) }
+        if sharded { files.append(try journal.finish()) } else { try journal.discard() }
         manifest.recordsIn = recordsIn
         manifest.recordsKept = kept
         manifest.dropped = Dictionary(uniqueKeysWithValues: dropped.map { ($0.key.rawValue, $0.value) })
@@ -171,6 +233,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         Self.fill(&manifest, stats: output.stats, truncated: truncatedPerSplit, files: files, directory: directory)
         try manifest.validate()
         try AtomicFile.write(try manifest.encoded(), to: manifestURL)
+        try? fm.removeItem(at: BuildCheckpoint.url(in: directory))
         return manifest
     }
 
@@ -199,7 +262,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         for n in names {
             let isOutput = (n.hasPrefix("train") || n.hasPrefix("val")) &&
                 (n.hasSuffix(".safetensors") || n.hasSuffix(".npy") || n.hasSuffix(".bin") || n.hasSuffix(".idx"))
-            if isOutput || n == "rejects.jsonl" || n == "documents.log" {
+            if isOutput || n == "rejects.jsonl" || n == "documents.log" || n == ".checkpoint.json" || n.hasSuffix(".partial") {
                 try fm.removeItem(at: dir.appendingPathComponent(n))
             }
         }

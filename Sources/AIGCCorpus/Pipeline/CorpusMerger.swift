@@ -64,7 +64,7 @@ public struct CorpusMerger {
         buildOptions.packing = packing
         buildOptions.seqLen = seqLen
         buildOptions.rowsPerShard = rows
-        let sink = CorpusBuilder<ByteLevelTokenizer>.makeOutput(buildOptions, directory: output, padID: eot, vocabularySize: first.tokenizer.vocabularySize)
+        let sink = try CorpusBuilder<ByteLevelTokenizer>.makeOutput(buildOptions, directory: output, padID: eot, vocabularySize: first.tokenizer.vocabularySize)
         var dedup = DedupState(exact: o["exact_dedup"] == "true", near: o["near_dedup"] == "true", bands: bands)
 
         var recordsIn = 0, kept = 0, blank = 0

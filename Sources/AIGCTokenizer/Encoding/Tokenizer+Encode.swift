@@ -61,9 +61,17 @@ extension Tokenizer {
         }
     }
 
+    /// Test hook: the chunked parallel path with a given chunk size (any size gives the same ids).
+    package func encodeChunkedForTesting(_ text: String, target: Int) -> (ids: [UInt32], chunks: Int) {
+        let b = Array(text.utf8)
+        return b.withUnsafeBufferPointer { p in
+            (encodeParallel(p, target: target), TextChunker.cuts(p, target: target).count)
+        }
+    }
+
     /// Cuts at safe offsets, encodes the chunks on `threads` threads, concatenates in order.
-    func encodeParallel(_ p: UnsafeBufferPointer<UInt8>) -> [UInt32] {
-        let target = max(1 << 16, min(1 << 20, p.count / (threads * 4)))
+    func encodeParallel(_ p: UnsafeBufferPointer<UInt8>, target requested: Int? = nil) -> [UInt32] {
+        let target = requested ?? max(1 << 16, min(1 << 20, p.count / (threads * 4)))
         let cuts = TextChunker.cuts(p, target: target)
         let results = ParallelMap.run(count: cuts.count, threads: threads) { k, scratch -> [UInt32] in
             let a = k == 0 ? 0 : cuts[k - 1]
@@ -115,10 +123,22 @@ extension Tokenizer {
         var start = 0
         var from = 0
         if allowedSpecial != .none {
+            let flags = core.hf.addedTokens
             while let (off, e) = specials.next(in: p, from: from, accept: { allowedSpecial.allows($0.text) }) {
-                if off > start { body(.text(start..<off)) }
-                body(.special(e.id, off..<(off + e.bytes.count)))
-                start = off + e.bytes.count
+                var a = off, b = off + e.bytes.count
+                if !flags.isEmpty, let f = flags.first(where: { $0.content == e.text }) {
+                    // HF added-token flags: single_word matches only between non-word characters; lstrip/rstrip
+                    // absorb the whitespace around the token.
+                    if f.singleWord && (Tokenizer.isWordChar(before: a, in: p) || Tokenizer.isWordChar(at: b, in: p)) {
+                        from = off + 1
+                        continue
+                    }
+                    if f.lstrip { while a > start, let w = Tokenizer.whitespaceLength(before: a, in: p) { a -= w } }
+                    if f.rstrip { while b < p.count, let w = Tokenizer.whitespaceLength(at: b, in: p) { b += w } }
+                }
+                if a > start { body(.text(start..<a)) }
+                body(.special(e.id, a..<b))
+                start = b
                 from = start
             }
         }
@@ -165,5 +185,36 @@ extension Tokenizer {
         var single = self
         single.threads = 1
         return ParallelMap.run(count: texts.count, threads: threads) { i, _ in single.encodeOrdinary(texts[i]) }
+    }
+}
+
+extension Tokenizer {
+    static func isWordChar(at i: Int, in p: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard i < p.count else { return false }
+        let t = ScanText(p)
+        let (c, _) = t.decode(i)
+        return c == 0x5F || t.cls(c) & (CharClass.L | CharClass.N) != 0
+    }
+
+    static func isWordChar(before i: Int, in p: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard i > 0 else { return false }
+        var s = i - 1
+        while s > 0 && i - s < 4 && p[s] & 0xC0 == 0x80 { s -= 1 }
+        return isWordChar(at: s, in: p)
+    }
+
+    /// Byte length of the whitespace code point at `i`, or nil.
+    static func whitespaceLength(at i: Int, in p: UnsafeBufferPointer<UInt8>) -> Int? {
+        let t = ScanText(p)
+        let (c, l) = t.decode(i)
+        return t.cls(c) & CharClass.WS != 0 ? l : nil
+    }
+
+    /// Byte length of the whitespace code point ending at `i`, or nil.
+    static func whitespaceLength(before i: Int, in p: UnsafeBufferPointer<UInt8>) -> Int? {
+        var s = i - 1
+        while s > 0 && i - s < 4 && p[s] & 0xC0 == 0x80 { s -= 1 }
+        guard let l = whitespaceLength(at: s, in: p), s + l == i else { return nil }
+        return l
     }
 }

@@ -3,7 +3,7 @@ import AIGCCore
 /// Parser of the `.tiktoken` format: one `base64(token bytes) rank` per line.
 enum TiktokenFile {
     /// Token bytes by rank. Errors name the line: bad base64, a bad or huge rank, a duplicate rank.
-    static func parse(_ data: UnsafeBufferPointer<UInt8>, source: String) throws -> [ArraySlice<UInt8>?] {
+    static func parse(_ data: UnsafeBufferPointer<UInt8>, source: String) throws -> TokenList {
         var flat: [UInt8] = []
         flat.reserveCapacity(data.count)
         var entries: [(rank: Int, start: Int, end: Int, line: Int)] = []
@@ -52,13 +52,17 @@ enum TiktokenFile {
         guard maxRank < entries.count * 2 + 1024 else {
             throw AIGCError.input(location: source, message: "rank \(maxRank) is far above the token count \(entries.count)")
         }
-        var byRank = [ArraySlice<UInt8>?](repeating: nil, count: maxRank + 1)
+        var list = TokenList()
+        list.start = [Int32](repeating: 0, count: maxRank + 1)
+        list.length = [Int32](repeating: -1, count: maxRank + 1)
         for e in entries {
-            if byRank[e.rank] != nil {
+            if list.length[e.rank] >= 0 {
                 throw AIGCError.input(location: "\(source):\(e.line)", message: "duplicate rank \(e.rank)")
             }
-            byRank[e.rank] = flat[e.start..<e.end]
+            list.start[e.rank] = Int32(e.start)
+            list.length[e.rank] = Int32(e.end - e.start)
         }
-        return byRank
+        list.bytes = flat
+        return list
     }
 }

@@ -12,14 +12,16 @@ extension Tokenizer {
         }
         let url = try VocabLocator.find(enc.fileName)
         let data = try readFile(url)
-        let sha = data.withUnsafeBytes { SHA256Fast.hex($0) }
+        // The hash runs on a second core while the file is parsed and the table built.
+        let (sha, model) = try withHashInParallel(data) {
+            let ranks = try data.withUnsafeBytes { raw in
+                try TiktokenFile.parse(raw.bindMemory(to: UInt8.self), source: url.lastPathComponent)
+            }
+            return try BPEModel(rankList: ranks)
+        }
         guard sha == enc.sha256 else {
             throw AIGCError.input(location: url.path, message: "SHA-256 \(sha) differs from \(enc.name)'s \(enc.sha256)")
         }
-        let ranks = try data.withUnsafeBytes { raw in
-            try TiktokenFile.parse(raw.bindMemory(to: UInt8.self), source: url.lastPathComponent)
-        }
-        let model = try BPEModel(ranks: ranks)
         return Tokenizer(core: try TokenizerCore(model: model, pattern: enc.pattern), name: enc.name, sha256: sha,
                          specialTokens: enc.specialTokens)
     }
@@ -33,7 +35,7 @@ extension Tokenizer {
 
     public init(contentsOf url: URL, pattern: PreTokenizerPattern?, specialTokens: [String: UInt32]?) throws {
         let data = try Tokenizer.readFile(url)
-        let sha = data.withUnsafeBytes { SHA256Fast.hex($0) }
+        let sha = data.withUnsafeBytes { SHA256.hash(buffer: $0) }
         let base = url.lastPathComponent
         if base.hasSuffix(".json") {
             let firstByte = data.first(where: { $0 > 0x20 })
@@ -47,7 +49,7 @@ extension Tokenizer {
         let ranks = try data.withUnsafeBytes { raw in
             try TiktokenFile.parse(raw.bindMemory(to: UInt8.self), source: url.path)
         }
-        let model = try BPEModel(ranks: ranks)
+        let model = try BPEModel(rankList: ranks)
         let stem = url.deletingPathExtension().lastPathComponent
         let known = NamedEncoding.all.first { $0.sha256 == sha } ?? NamedEncoding.named(stem)
         let pat = pattern ?? known?.pattern ?? .cl100k
@@ -55,6 +57,21 @@ extension Tokenizer {
         if specialTokens == nil && known == nil { specials = ["<|endoftext|>": UInt32(model.idCount)] }
         self.init(core: try TokenizerCore(model: model, pattern: pat), name: known?.name ?? stem, sha256: sha,
                   specialTokens: specials)
+    }
+
+    /// Computes the SHA-256 of `data` on another thread while `body` runs.
+    static func withHashInParallel<T>(_ data: Data, _ body: () throws -> T) throws -> (String, T) {
+        let box = HashBox()
+        let done = DispatchSemaphore(value: 0)
+        let copy = data
+        DispatchQueue.global().async {
+            box.hex = copy.withUnsafeBytes { SHA256.hash(buffer: $0) }
+            done.signal()
+        }
+        let result: T
+        do { result = try body() } catch { done.wait(); throw error }
+        done.wait()
+        return (box.hex, result)
     }
 
     static func looksLikeHF(_ data: Data) -> Bool {
@@ -70,3 +87,6 @@ extension Tokenizer {
         }
     }
 }
+
+/// The result slot of the background hash.
+private final class HashBox: @unchecked Sendable { var hex = "" }

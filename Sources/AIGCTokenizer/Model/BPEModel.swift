@@ -12,6 +12,10 @@ public final class BPEModel: @unchecked Sendable {
     public let rule: MergeRule
     /// id of each single byte, or UInt32.max when a byte has no token.
     let byteIds: [UInt32]
+    /// n-gram filters for cutting long pieces (ranks rule), built on first use.
+    let splitIndex: LazySplitIndex
+    /// Rank of each two-byte token, indexed by (first << 8 | second); UInt32.max when none (ranks rule).
+    let pair2: UnsafeMutablePointer<UInt32>
     /// Pair (left id << 32 | right id) → (merge rank << 32 | result id), HF rule only.
     let pairs: PairTable?
     /// HF `ignore_merges`.
@@ -23,8 +27,15 @@ public final class BPEModel: @unchecked Sendable {
     public var idCount: Int { table.idCount }
 
     /// tiktoken-style model from token byte strings indexed by rank (nil = no token at that rank).
-    public init(ranks: [ArraySlice<UInt8>?]) throws {
-        do { table = try ByteKeyTable(keys: ranks) } catch {
+    public convenience init(ranks: [ArraySlice<UInt8>?]) throws {
+        var list = TokenList()
+        for k in ranks { if let k { list.append(k) } else { list.appendHole() } }
+        try self.init(rankList: list)
+    }
+
+    /// tiktoken-style model from a flat token list indexed by rank.
+    init(rankList: TokenList) throws {
+        do { table = try ByteKeyTable(rankList) } catch {
             if case .duplicate(let a, let b) = error {
                 throw AIGCError.input(location: "", message: "duplicate token bytes at ranks \(a) and \(b)")
             }
@@ -35,6 +46,20 @@ public final class BPEModel: @unchecked Sendable {
         ignoreMerges = true
         mergeList = []
         byteIds = BPEModel.byteIdsOf(table)
+        pair2 = BPEModel.pair2Of(table)
+        splitIndex = LazySplitIndex(table)
+    }
+
+    deinit { pair2.deallocate() }
+
+    static func pair2Of(_ t: ByteKeyTable) -> UnsafeMutablePointer<UInt32> {
+        let p = UnsafeMutablePointer<UInt32>.allocate(capacity: 65536)
+        p.initialize(repeating: UInt32.max, count: 65536)
+        for id in 0..<t.idCount where t.present[id] {
+            let k = t.key(id)
+            if k.count == 2 { p[Int(k[0]) << 8 | Int(k[1])] = UInt32(id) }
+        }
+        return p
     }
 
     /// HF-style model: vocabulary (bytes by id) and merges as id pairs in priority order.
@@ -68,6 +93,8 @@ public final class BPEModel: @unchecked Sendable {
         self.ignoreMerges = ignoreMerges
         mergeList = merges
         byteIds = BPEModel.byteIdsOf(table)
+        pair2 = BPEModel.pair2Of(table)
+        splitIndex = LazySplitIndex(table)
     }
 
     static func show(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self).debugDescription }

@@ -1,15 +1,140 @@
-/// Reusable buffers for merging one piece; one per encoding thread, so the inner loop does not allocate.
+/// Reusable raw buffers for merging one piece; one per encoding thread, so the inner loop neither allocates nor
+/// pays for array uniqueness checks.
 public final class BPEScratch {
-    var starts: [Int32] = []
-    var ranks: [UInt32] = []
-    // Linked-list merge (long pieces and the HF rule).
-    var ids: [UInt32] = []
-    var ends: [Int32] = []
-    var next: [Int32] = []
-    var prev: [Int32] = []
-    var pairRank: [UInt32] = []
-    var pairResult: [UInt32] = []
-    var heap: [UInt64] = []
+    private(set) var capacity = 0
+    var starts: UnsafeMutablePointer<Int32>
+    var ranks: UnsafeMutablePointer<UInt32>
+    var ids: UnsafeMutablePointer<UInt32>
+    var ends: UnsafeMutablePointer<Int32>
+    var next: UnsafeMutablePointer<Int32>
+    var prev: UnsafeMutablePointer<Int32>
+    var pairRank: UnsafeMutablePointer<UInt32>
+    var pairResult: UnsafeMutablePointer<UInt32>
+    /// Binary min-heap of (rank << 32 | position); up to 3 entries per byte are ever pushed.
+    var heap: UnsafeMutablePointer<UInt64>
+    var heapCount = 0
 
-    public init() {}
+    // Per-thread piece cache, direct-mapped, one 64-byte cache line per entry: hash (8), length and id count (2),
+    // up to 5 ids (20), the key bytes (up to 32). Real text repeats its words (Zipf), so most pieces cost one hash
+    // and one cache line instead of a vocabulary probe (3–4 cache misses in a multi-MB table) or a BPE merge.
+    static let cacheSlots = 8192
+    static let cacheKeyMax = 32
+    static let cacheIdMax = 5
+    let cache: UnsafeMutableRawPointer
+
+    /// Second-level cache for longer pieces (33…4096 bytes: separator runs, long words), direct-mapped.
+    static let longSlots = 2048
+    var longHash = [UInt64](repeating: 0, count: BPEScratch.longSlots)
+    var longKeys = [[UInt8]](repeating: [], count: BPEScratch.longSlots)
+    var longIds = [[UInt32]](repeating: [], count: BPEScratch.longSlots)
+
+    @inline(__always) func cachedLong(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, into out: inout [UInt32]) -> Bool {
+        let slot = Int(truncatingIfNeeded: h >> 11) & (BPEScratch.longSlots - 1)
+        guard longHash[slot] == h, longKeys[slot].count == n else { return false }
+        let same = longKeys[slot].withUnsafeBytes { ByteKeyTable.equal($0.baseAddress!, UnsafeRawPointer(p), n) }
+        if !same { return false }
+        out.append(contentsOf: longIds[slot])
+        return true
+    }
+
+    @inline(__always) func rememberLong(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ids out: [UInt32], from: Int) {
+        guard n <= 4096 else { return }
+        let slot = Int(truncatingIfNeeded: h >> 11) & (BPEScratch.longSlots - 1)
+        longHash[slot] = h
+        longKeys[slot] = Array(UnsafeBufferPointer(start: p, count: n))
+        longIds[slot] = Array(out[from...])
+    }
+
+    /// The model's split index, fetched once per scratch (the lazy holder takes a lock).
+    private var splitIndexCache: (BPEModel, SplitIndex)?
+    @inline(__always) func splitIndex(_ m: BPEModel) -> SplitIndex {
+        if let c = splitIndexCache, c.0 === m { return c.1 }
+        let i = m.splitIndex.index
+        splitIndexCache = (m, i)
+        return i
+    }
+
+    public init() {
+        cache = .allocate(byteCount: BPEScratch.cacheSlots * 64, alignment: 64)
+        cache.initializeMemory(as: UInt8.self, repeating: 0, count: BPEScratch.cacheSlots * 64)
+        starts = .allocate(capacity: 1); ranks = .allocate(capacity: 1); ids = .allocate(capacity: 1)
+        ends = .allocate(capacity: 1); next = .allocate(capacity: 1); prev = .allocate(capacity: 1)
+        pairRank = .allocate(capacity: 1); pairResult = .allocate(capacity: 1); heap = .allocate(capacity: 1)
+        reserve(256)
+    }
+
+    deinit {
+        free()
+        cache.deallocate()
+    }
+
+    /// Appends the cached ids of a piece; false on a miss.
+    @inline(__always) func cached(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, into out: inout [UInt32]) -> Bool {
+        let e = cache + (Int(truncatingIfNeeded: h >> 7) & (BPEScratch.cacheSlots - 1)) * 64
+        guard e.load(as: UInt64.self) == h, Int(e.load(fromByteOffset: 8, as: UInt8.self)) == n,
+              ByteKeyTable.equal(UnsafeRawPointer(e + 32), UnsafeRawPointer(p), n) else { return false }
+        let c = Int(e.load(fromByteOffset: 9, as: UInt8.self))
+        for k in 0..<c { out.append(e.load(fromByteOffset: 12 + 4 * k, as: UInt32.self)) }
+        return true
+    }
+
+    /// Remembers the ids `out[from...]` of a piece (if small enough).
+    @inline(__always) func remember(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ids out: [UInt32], from: Int) {
+        let c = out.count - from
+        guard n <= BPEScratch.cacheKeyMax, c <= BPEScratch.cacheIdMax, c > 0 else { return }
+        let e = cache + (Int(truncatingIfNeeded: h >> 7) & (BPEScratch.cacheSlots - 1)) * 64
+        e.storeBytes(of: h, as: UInt64.self)
+        e.storeBytes(of: UInt8(n), toByteOffset: 8, as: UInt8.self)
+        e.storeBytes(of: UInt8(c), toByteOffset: 9, as: UInt8.self)
+        for k in 0..<c { e.storeBytes(of: out[from + k], toByteOffset: 12 + 4 * k, as: UInt32.self) }
+        (e + 32).copyMemory(from: p, byteCount: n)
+    }
+
+    private func free() {
+        starts.deallocate(); ranks.deallocate(); ids.deallocate(); ends.deallocate(); next.deallocate()
+        prev.deallocate(); pairRank.deallocate(); pairResult.deallocate(); heap.deallocate()
+    }
+
+    /// Makes room for a piece of `n` bytes.
+    @inline(__always) func reserve(_ n: Int) {
+        if n + 1 <= capacity { return }
+        free()
+        let c = max(n + 1, capacity * 2)
+        starts = .allocate(capacity: c); ranks = .allocate(capacity: c); ids = .allocate(capacity: c)
+        ends = .allocate(capacity: c); next = .allocate(capacity: c); prev = .allocate(capacity: c)
+        pairRank = .allocate(capacity: c); pairResult = .allocate(capacity: c); heap = .allocate(capacity: 3 * c + 8)
+        capacity = c
+    }
+
+    @inline(__always) func heapPush(_ v: UInt64) {
+        var i = heapCount
+        heapCount += 1
+        while i > 0 {
+            let parent = (i - 1) >> 1
+            if heap[parent] <= v { break }
+            heap[i] = heap[parent]
+            i = parent
+        }
+        heap[i] = v
+    }
+
+    @inline(__always) func heapPop() -> UInt64? {
+        if heapCount == 0 { return nil }
+        let top = heap[0]
+        heapCount -= 1
+        let n = heapCount
+        if n == 0 { return top }
+        let last = heap[n]
+        var i = 0
+        while true {
+            var c = 2 * i + 1
+            if c >= n { break }
+            if c + 1 < n && heap[c + 1] < heap[c] { c += 1 }
+            if heap[c] >= last { break }
+            heap[i] = heap[c]
+            i = c
+        }
+        heap[i] = last
+        return top
+    }
 }

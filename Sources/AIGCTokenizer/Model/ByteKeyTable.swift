@@ -15,32 +15,50 @@ final class ByteKeyTable: @unchecked Sendable {
     let mask: Int
     /// Whether an id has a key (ids may have holes).
     let present: [Bool]
+    /// A 2^21-bit (256 KiB, cache-resident) filter of key hashes: most failed lookups (BPE probing adjacent parts
+    /// that are not tokens) end here without touching the 2–4 MiB slot array.
+    let filter: UnsafeMutablePointer<UInt64>
+    static let filterBits = 21
 
     /// Builds from keys given by id (nil = hole). Throws on a duplicate key, naming both ids.
-    init(keys: [ArraySlice<UInt8>?]) throws(ByteKeyTableError) {
-        idCount = keys.count
+    convenience init(keys: [ArraySlice<UInt8>?]) throws(ByteKeyTableError) {
+        var list = TokenList()
+        for k in keys {
+            if let k { list.append(k) } else { list.appendHole() }
+        }
+        try self.init(list)
+    }
+
+    /// Builds from a token list indexed by id. Throws on a duplicate key, naming both ids.
+    init(_ list: TokenList) throws(ByteKeyTableError) {
+        let idCount = list.start.count
+        self.idCount = idCount
         var total = 0
-        for k in keys { total += k?.count ?? 0 }
+        for l in list.length where l > 0 { total += Int(l) }
         let bytesP = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
-        let offsetsP = UnsafeMutablePointer<UInt32>.allocate(capacity: keys.count + 1)
+        let offsetsP = UnsafeMutablePointer<UInt32>.allocate(capacity: idCount + 1)
         var cap = 16
-        let live = keys.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        var live = 0
+        for l in list.length where l >= 0 { live += 1 }
         while cap < live * 2 { cap <<= 1 }
         mask = cap - 1
         slots = .allocate(capacity: cap)
         slots.initialize(repeating: 0, count: cap)
+        filter = .allocate(capacity: 1 << (ByteKeyTable.filterBits - 6))
+        filter.initialize(repeating: 0, count: 1 << (ByteKeyTable.filterBits - 6))
         var pres = [Bool](repeating: false, count: idCount)
         var o = 0
-        for (id, k) in keys.enumerated() {
-            offsetsP[id] = UInt32(o)
-            guard let k else { continue }
-            pres[id] = true
-            k.withUnsafeBufferPointer { b in
-                if let base = b.baseAddress { (bytesP + o).update(from: base, count: b.count) }
+        list.bytes.withUnsafeBufferPointer { src in
+            for id in 0..<idCount {
+                offsetsP[id] = UInt32(o)
+                let l = Int(list.length[id])
+                if l < 0 { continue }
+                pres[id] = true
+                if l > 0 { (bytesP + o).update(from: src.baseAddress! + Int(list.start[id]), count: l) }
+                o += l
             }
-            o += k.count
         }
-        offsetsP[keys.count] = UInt32(o)
+        offsetsP[idCount] = UInt32(o)
         bytes = bytesP
         offsets = offsetsP
         present = pres
@@ -57,17 +75,37 @@ final class ByteKeyTable: @unchecked Sendable {
                 i = (i + 1) & mask
             }
             slots[i] = tag << 32 | UInt64(id + 1)
+            let f = ByteKeyTable.filterIndex(h)
+            filter[f >> 6] |= 1 << UInt64(f & 63)
         }
     }
 
     deinit {
-        bytes.deallocate(); offsets.deallocate(); slots.deallocate()
+        bytes.deallocate(); offsets.deallocate(); slots.deallocate(); filter.deallocate()
     }
 
     @inline(__always) func keyEquals(_ id: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let o = Int(offsets[id])
         guard Int(offsets[id + 1]) - o == n else { return false }
-        return memcmp(bytes + o, p, n) == 0
+        return ByteKeyTable.equal(UnsafeRawPointer(bytes + o), UnsafeRawPointer(p), n)
+    }
+
+    /// Equality of two n-byte strings; short ones with overlapping loads that stay inside both.
+    @inline(__always) static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        if n >= 8 {
+            if n <= 16 {
+                return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                    && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            }
+            return memcmp(a, b, n) == 0
+        }
+        if n >= 4 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        if n == 0 { return true }
+        let x = a.assumingMemoryBound(to: UInt8.self), y = b.assumingMemoryBound(to: UInt8.self)
+        return x[0] == y[0] && x[n >> 1] == y[n >> 1] && x[n - 1] == y[n - 1]
     }
 
     /// The key bytes of an id (must be < idCount).
@@ -75,24 +113,35 @@ final class ByteKeyTable: @unchecked Sendable {
         UnsafeBufferPointer(start: bytes + Int(offsets[id]), count: Int(offsets[id + 1] - offsets[id]))
     }
 
-    /// A fast 64-bit hash of short byte strings (8-byte loads, multiply-xorshift mixing).
+    /// A fast 64-bit hash of short byte strings (overlapping word loads inside the string, multiply-xorshift).
     @inline(__always) static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
         let raw = UnsafeRawPointer(p)
-        var i = 0
-        while i + 8 <= n {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 29
-            i += 8
-        }
-        if i < n {
-            var t: UInt64 = 0
-            var shift: UInt64 = 0
-            if n - i >= 4 {
-                t = UInt64(raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)); shift = 32; i += 4
+        var h: UInt64
+        if n <= 16 {
+            let a: UInt64, b: UInt64
+            if n >= 8 {
+                a = raw.loadUnaligned(as: UInt64.self)
+                b = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                a = UInt64(raw.loadUnaligned(as: UInt32.self))
+                b = UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            } else if n > 0 {
+                a = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
+                b = 0
+            } else {
+                a = 0; b = 0
             }
-            while i < n { t |= UInt64(p[i]) << shift; shift += 8; i += 1 }
-            h = (h ^ t) &* 0x94D0_49BB_1331_11EB
+            h = (a ^ 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: n + 1)) &* 0xBF58_476D_1CE4_E5B9
+            h = (h ^ (h >> 29) ^ b) &* 0x94D0_49BB_1331_11EB
+        } else {
+            h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+            var i = 0
+            while i + 8 <= n {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 29
+                i += 8
+            }
+            h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
         }
         h ^= h >> 32
         h = h &* 0xD6E8_FEB8_6659_FD93
@@ -100,9 +149,34 @@ final class ByteKeyTable: @unchecked Sendable {
         return h
     }
 
+    @inline(__always) static func filterIndex(_ h: UInt64) -> Int {
+        Int(truncatingIfNeeded: h >> 20) & ((1 << filterBits) - 1)
+    }
+
     /// The id of the key `p[0..<n]`, or nil.
     @inline(__always) func lookup(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32? {
-        let h = ByteKeyTable.hash(p, n)
+        lookup(p, n, hash: ByteKeyTable.hash(p, n))
+    }
+
+    /// `lookup` without the filter (for keys that are usually present: whole pieces).
+    @inline(__always) func lookupUnfiltered(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> UInt32? {
+        let tag = UInt64(UInt32(truncatingIfNeeded: h >> 32))
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 { return nil }
+            if s >> 32 == tag {
+                let id = Int(s & 0xFFFF_FFFF) - 1
+                if keyEquals(id, p, n) { return UInt32(id) }
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// `lookup` with the key's precomputed `hash`.
+    @inline(__always) func lookup(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> UInt32? {
+        let f = ByteKeyTable.filterIndex(h)
+        if filter[f >> 6] & (1 << UInt64(f & 63)) == 0 { return nil }
         let tag = UInt64(UInt32(truncatingIfNeeded: h >> 32))
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -118,3 +192,20 @@ final class ByteKeyTable: @unchecked Sendable {
 }
 
 enum ByteKeyTableError: Error { case duplicate(first: Int, second: Int) }
+
+/// Token byte strings by id in one flat buffer (no per-token allocation while loading).
+public struct TokenList: Sendable {
+    var bytes: [UInt8] = []
+    /// Start of each id's bytes in `bytes`.
+    var start: [Int32] = []
+    /// Length of each id's bytes, or -1 for an id without a token.
+    var length: [Int32] = []
+
+    init() {}
+
+    mutating func append(_ k: some Collection<UInt8>) {
+        start.append(Int32(bytes.count)); length.append(Int32(k.count)); bytes.append(contentsOf: k)
+    }
+
+    mutating func appendHole() { start.append(0); length.append(-1) }
+}

@@ -48,6 +48,47 @@ public final class RegexPreTokenizer: PreTokenizer, @unchecked Sendable {
         return out
     }
 
+    /// Rewrites Oniguruma's `X{m,n}+` (a repeated bounded repeat, not possessive) to `(?:X{m,n})+` for ICU, where
+    /// X is `\p{…}`, `\P{…}`, a `[…]` class or one escaped or plain character.
+    public static func onigRepeat(_ p: String) -> String {
+        guard p.contains("}+") else { return p }
+        let s = Array(p.unicodeScalars)
+        var out: [Unicode.Scalar] = []
+        var atomStart: [Int] = []  // start offsets in `out` of each atom
+        var groups: [Int] = []
+        var i = 0
+        var inClass = 0
+        while i < s.count {
+            let c = s[i]
+            if inClass == 0 && c == "{" , let close = s[i...].firstIndex(of: "}"),
+               s[(i + 1)..<close].allSatisfy({ ("0"..."9").contains($0) || $0 == "," }),
+               close + 1 < s.count, s[close + 1] == "+", let a = atomStart.last {
+                let atom = Array(out[a...])
+                out.removeSubrange(a...)
+                out += Array("(?:".unicodeScalars) + atom + Array(s[i...close]) + Array(")+".unicodeScalars)
+                i = close + 2
+                continue
+            }
+            if inClass == 0 {
+                if c == "(" { groups.append(out.count) }
+                if c == ")", let g = groups.popLast() { atomStart.append(g) } else { atomStart.append(out.count) }
+            }
+            if c == "\\", i + 1 < s.count {
+                out.append(c); out.append(s[i + 1]); i += 2
+                if (s[i - 1] == "p" || s[i - 1] == "P"), i < s.count, s[i] == "{", let close = s[i...].firstIndex(of: "}") {
+                    out += s[i...close]; i = close + 1
+                }
+                continue
+            }
+            if c == "[" { inClass += 1 } else if c == "]" && inClass > 0 { inClass -= 1 }
+            out.append(c)
+            i += 1
+        }
+        var r = String.UnicodeScalarView()
+        r.append(contentsOf: out)
+        return String(r)
+    }
+
     /// Match ranges in UTF-8 byte offsets.
     func matches(_ text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         // UTF-16 copy and the byte offset of every UTF-16 unit (plus the end).

@@ -94,7 +94,7 @@ extension Tokenizer {
             j.raw("{\"type\": \"ByteLevel\", \"add_prefix_space\": \(aps), \"trim_offsets\": true, \"use_regex\": true}")
         default:
             j.raw("{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Split\", \"pattern\": {\"Regex\": ")
-            j.string(core.pattern.regex)
+            j.string(Tokenizer.oniguruma(core.pattern.regex))
             j.raw("}, \"behavior\": \"Isolated\", \"invert\": false}, {\"type\": \"ByteLevel\", \"add_prefix_space\": \(aps), "
                   + "\"trim_offsets\": false, \"use_regex\": false}]}")
         }
@@ -119,5 +119,17 @@ extension Tokenizer {
         }
         j.raw("\n    ]\n  }\n}\n")
         return j.out
+    }
+}
+
+extension Tokenizer {
+    /// The pattern as HF tokenizers (Oniguruma, Ruby syntax) reads it identically: there `X{1,3}+` means
+    /// `(X{1,3})+`, not a possessive `{1,3}`, so the (here redundant) possessive `+` after a `{m,n}` is dropped for
+    /// the known patterns.
+    static func oniguruma(_ regex: String) -> String {
+        switch PreTokenizerPattern.recognizing(regex) {
+        case .custom: return regex
+        default: return regex.replacingOccurrences(of: "}+", with: "}")
+        }
     }
 }

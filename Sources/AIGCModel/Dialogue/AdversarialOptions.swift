@@ -1,0 +1,52 @@
+import AIGCCore
+
+/// Settings of adversarial (GPT + discriminator) dialogue training.
+public struct AdversarialOptions: Codable, Sendable, Equatable {
+    public var rounds = 3
+    /// Generator (policy-gradient) updates per round.
+    public var generatorSteps = 10
+    /// Discriminator updates before each generator update (k).
+    public var discriminatorSteps = 1
+    /// Discriminator updates before the first round (human vs. sampled replies of the fine-tuned generator).
+    public var discriminatorPretrainSteps = 40
+    /// Teacher-forcing (MLE) updates on human replies after each generator update.
+    public var mleSteps = 1
+    /// Contexts per generator/discriminator update (and human replies per D update).
+    public var batchSize = 8
+    /// Packed corpus rows per MLE update.
+    public var mleBatchSize = 4
+    /// Monte-Carlo rollouts per reply prefix for per-token rewards (0: one sequence-level reward).
+    public var rollouts = 0
+    public var generatorLR = 1e-5
+    public var discriminatorLR = 1e-4
+    public var gradClip = 1.0
+    /// Exponential moving average decay of the reward baseline.
+    public var baselineDecay = 0.9
+    public var maxReplyTokens = 32
+    public var temperature: Float = 1
+    public var topK = 0
+    /// Stop (keeping the previous round's generator) when validation perplexity exceeds the fine-tuned
+    /// model's by more than this fraction.
+    public var maxPplIncrease = 0.1
+    /// Held-out (validation) pairs used for D accuracy, distinct-n and mean length each round.
+    public var evalPairs = 64
+    public var seed: UInt64 = 1
+    public var threads = 2
+    public var shards = 2
+
+    public init() {}
+
+    public func validate() throws {
+        func need(_ ok: Bool, _ m: String) throws { if !ok { throw AIGCError.usage("adversarial: \(m)") } }
+        try need(rounds >= 0, "--rounds must be ≥ 0 (0: only pretrain D and evaluate the generator)")
+        try need(generatorSteps >= 1 && discriminatorSteps >= 0 && discriminatorPretrainSteps >= 0 && mleSteps >= 0, "step counts must be ≥ 0 (--g-steps ≥ 1)")
+        try need(batchSize >= 1 && mleBatchSize >= 1, "batch sizes must be ≥ 1")
+        try need(rollouts >= 0, "--rollouts must be ≥ 0")
+        try need(generatorLR > 0 && discriminatorLR > 0, "learning rates must be > 0")
+        try need(baselineDecay >= 0 && baselineDecay < 1, "--baseline-decay must be in [0, 1)")
+        try need(maxReplyTokens >= 1, "--max-reply-tokens must be ≥ 1")
+        try need(maxPplIncrease >= 0, "--max-ppl-increase must be ≥ 0")
+        try need(evalPairs >= 1, "--eval-pairs must be ≥ 1")
+        try need(threads >= 1 && shards >= 1, "--threads and --shards must be ≥ 1")
+    }
+}

@@ -1,0 +1,290 @@
+import AIGCCore
+import Foundation
+
+/// Adversarial dialogue training (SeqGAN / Li et al. 2017 "Adversarial Learning for Neural Dialogue
+/// Generation"): the fine-tuned GPT is the policy, a `DialogueDiscriminator` tells human replies from sampled
+/// ones, and the generator follows REINFORCE with the discriminator's P(real) as reward and a moving-average
+/// baseline, optionally with Monte-Carlo rollouts for per-token rewards, interleaved with teacher-forcing (MLE)
+/// steps on human replies. After every round the validation perplexity is checked against the fine-tuned
+/// model's; a round that raises it by more than `maxPplIncrease` is undone and training stops.
+public final class AdversarialTrainer {
+    public let options: AdversarialOptions
+    public let generator: GPTModel
+    public let discriminator: DialogueDiscriminator
+    public let train: PackedCorpus
+    public let val: PackedCorpus
+    public let trainPairs: [DialoguePair]
+    public let evalPairs: [DialoguePair]
+    public let stopToken: Int32?
+    /// Turns token ids into text (for distinct-n over words and readable samples); nil: distinct-n over tokens.
+    public var decode: (([Int32]) -> String)?
+    public var onRound: ((AdversarialRound) -> Void)?
+    public private(set) var rounds: [AdversarialRound] = []
+    public private(set) var basePPL = Double.nan
+    let engine: GPTEngine
+    let optimizer: AdamW
+    let sampler: ReplySampler
+    var rng: Xoshiro256
+    var baseline: Double?
+    var updates = 0
+
+    public init(generator: GPTModel, train: PackedCorpus, val: PackedCorpus, stopToken: Int32?, options: AdversarialOptions) throws {
+        try options.validate()
+        for c in [train, val] { try Finetuner.checkFits(generator, c) }
+        let needed = max(train.vocabSize, val.vocabSize)
+        guard needed <= generator.config.vocabSize else {
+            throw AIGCError.usage("the corpus uses token ids up to \(needed - 1) but the generator's vocabulary has \(generator.config.vocabSize); fine-tune it on this corpus first (aigc finetune)")
+        }
+        self.options = options
+        self.generator = try generator.copy()
+        self.train = train
+        self.val = val
+        self.stopToken = stopToken
+        let block = generator.config.blockSize
+        guard block > options.maxReplyTokens + 1 else {
+            throw AIGCError.usage("--max-reply-tokens \(options.maxReplyTokens) leaves no room for a context in block size \(block)")
+        }
+        let maxContext = block - options.maxReplyTokens - 1
+        trainPairs = train.pairs(maxContext: maxContext, maxReply: options.maxReplyTokens)
+        let heldOut = val.pairs(maxContext: maxContext, maxReply: options.maxReplyTokens)
+        guard !trainPairs.isEmpty else { throw AIGCError.input(location: train.directory, message: "no (context, reply) pairs (no trained reply after a context)") }
+        guard !heldOut.isEmpty else { throw AIGCError.input(location: val.directory, message: "no validation (context, reply) pairs") }
+        evalPairs = Array(heldOut.prefix(options.evalPairs))
+        BLAS.setThreads(1)
+        let rows = max(options.batchSize, options.mleBatchSize)
+        engine = GPTEngine(model: self.generator, batchSize: rows, time: block, shards: options.shards, threads: options.threads, training: true)
+        optimizer = AdamW(layout: self.generator.layout, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0)
+        discriminator = try DialogueDiscriminator(generator: self.generator, maxRows: options.batchSize, threads: options.threads,
+                                                  shards: options.shards, seed: options.seed ^ 0xD15C)
+        sampler = ReplySampler(maxTokens: options.maxReplyTokens, stopToken: stopToken, temperature: options.temperature, topK: options.topK)
+        rng = Xoshiro256(seed: options.seed)
+    }
+
+    /// Replies for `contexts`, sampled `batchSize` rows at a time.
+    func generate(_ contexts: [[Int32]], soFar: [[Int32]]? = nil, rng: inout Xoshiro256) -> [[Int32]] {
+        var out: [[Int32]] = []
+        var i = 0
+        while i < contexts.count {
+            let hi = min(contexts.count, i + options.batchSize)
+            out += sampler.sample(engine: engine, contexts: Array(contexts[i ..< hi]), replySoFar: soFar.map { Array($0[i ..< hi]) }, rng: &rng)
+            i = hi
+        }
+        return out
+    }
+
+    func randomPairs(_ n: Int) -> [DialoguePair] { (0..<n).map { _ in trainPairs[rng.nextInt(below: trainPairs.count)] } }
+
+    func stepOptimizer(lr: Double) {
+        let (grads, norm) = engine.reduceGradients()
+        if options.gradClip > 0, norm > options.gradClip { engine.scaleGradients(Float(options.gradClip / (norm + 1e-6))) }
+        optimizer.update(params: generator.params, grads: grads, lr: Float(lr), threads: options.threads)
+        updates += 1
+    }
+
+    /// One discriminator update on human replies vs. replies sampled for the same contexts.
+    func discriminatorStep() {
+        let real = randomPairs(options.batchSize)
+        let fakes = generate(real.map(\.context), rng: &rng)
+        discriminator.train(real: real, fake: zip(real, fakes).map { DialoguePair(context: $0.context, reply: $1) },
+                            lr: Float(options.discriminatorLR), gradClip: options.gradClip)
+    }
+
+    /// One REINFORCE update; returns the batch's mean reward.
+    func generatorStep() -> Double {
+        let pairs = randomPairs(options.batchSize)
+        let contexts = pairs.map(\.context)
+        let replies = generate(contexts, rng: &rng)
+        let rewards = discriminator.probabilities(zip(contexts, replies).map { DialoguePair(context: $0, reply: $1) })
+        let meanReward = rewards.reduce(0, +) / Double(rewards.count)
+        let b = baseline ?? meanReward
+        baseline = options.baselineDecay * b + (1 - options.baselineDecay) * meanReward
+        // Per-token returns: the sequence reward, or (with rollouts) the mean reward of R completions of each prefix.
+        var returns = replies.enumerated().map { i, r in [Double](repeating: rewards[i], count: r.count) }
+        if options.rollouts > 0 {
+            var ctx: [[Int32]] = [], prefixes: [[Int32]] = [], slots: [(Int, Int)] = []
+            for (i, r) in replies.enumerated() where r.count > 1 {
+                for t in 1..<r.count {
+                    for _ in 0..<options.rollouts { ctx.append(contexts[i]); prefixes.append(Array(r.prefix(t))); slots.append((i, t - 1)) }
+                }
+            }
+            if !ctx.isEmpty {
+                let completed = generate(ctx, soFar: prefixes, rng: &rng)
+                let scores = discriminator.probabilities(zip(ctx, completed).map { DialoguePair(context: $0, reply: $1) })
+                var sums = replies.map { [Double](repeating: 0, count: $0.count) }
+                for (k, (i, t)) in slots.enumerated() { sums[i][t] += scores[k] }
+                for (i, r) in replies.enumerated() where r.count > 1 {
+                    for t in 0..<(r.count - 1) { returns[i][t] = sums[i][t] / Double(options.rollouts) }
+                }
+            }
+        }
+        let seqs = zip(contexts, replies).map { $0 + $1 }
+        let T = seqs.map(\.count).max()!
+        var inputs = [Int32](repeating: 0, count: seqs.count * T)
+        var targets = [Int32](repeating: -100, count: seqs.count * T)
+        var weights = [Float](repeating: 0, count: seqs.count * T)
+        var tokens = 0
+        for (i, s) in seqs.enumerated() {
+            for t in 0..<s.count { inputs[i * T + t] = s[t] }
+            let c = contexts[i].count
+            for k in 0..<replies[i].count {
+                let p = i * T + c + k - 1  // the position that predicts reply token k
+                targets[p] = replies[i][k]
+                weights[p] = Float(returns[i][k] - b)
+                tokens += 1
+            }
+        }
+        engine.zeroGradients()
+        engine.accumulateWeightedGradients(TokenBatch(batch: seqs.count, time: T, inputs: inputs, targets: targets),
+                                           weights: weights, lossScale: 1 / Float(max(1, tokens)), dropoutSeed: UInt64(updates))
+        stepOptimizer(lr: options.generatorLR)
+        return meanReward
+    }
+
+    /// One teacher-forcing update on packed human conversations.
+    func mleStep() {
+        let batch = train.batch(rows: (0..<options.mleBatchSize).map { _ in rng.nextInt(below: train.rows) })
+        engine.zeroGradients()
+        engine.accumulateGradients(batch, lossScale: 1 / Float(max(1, batch.targetCount)), dropoutSeed: UInt64(updates))
+        stepOptimizer(lr: options.generatorLR)
+    }
+
+    /// Validation perplexity, and held-out samples scored by D (same sampling seed every round, so rounds differ
+    /// only by the models).
+    func evaluate(round: Int, reward: Double?) -> (AdversarialRound, [[Int32]]) {
+        let ppl = CorpusEvaluation.perplexity(engine: engine, corpus: val, batchSize: options.mleBatchSize)
+        var evalRng = Xoshiro256(seed: options.seed ^ 0xE7A1_5EED)
+        let replies = generate(evalPairs.map(\.context), rng: &evalRng)
+        let fakes = zip(evalPairs, replies).map { DialoguePair(context: $0.context, reply: $1) }
+        let acc = discriminator.accuracy(real: evalPairs, fake: fakes)
+        let r = reward ?? discriminator.probabilities(fakes).reduce(0, +) / Double(fakes.count)
+        let bodies = replies.map { $0.last == stopToken ? Array($0.dropLast()) : $0 }
+        let units: [[String]] = bodies.map { body in
+            if let decode { return decode(body).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init) }
+            return body.map { String($0) }
+        }
+        let row = AdversarialRound(round: round, dAccuracy: acc, reward: r, valPPL: ppl,
+                                   distinct1: Self.distinct(units, n: 1), distinct2: Self.distinct(units, n: 2),
+                                   meanLength: Double(bodies.map(\.count).reduce(0, +)) / Double(max(1, bodies.count)),
+                                   reverted: false, rejectedValPPL: nil)
+        return (row, replies)
+    }
+
+    /// Distinct-n (Li et al. 2016): distinct n-grams / all n-grams over all replies.
+    public static func distinct(_ replies: [[String]], n: Int) -> Double {
+        var seen = Set<[String]>(), total = 0
+        for r in replies where r.count >= n {
+            for i in 0...(r.count - n) { seen.insert(Array(r[i ..< i + n])); total += 1 }
+        }
+        return total > 0 ? Double(seen.count) / Double(total) : 0
+    }
+
+    /// Runs D pretraining and the rounds, writing `metrics.jsonl`, `adversarial.svg`, `samples.jsonl`,
+    /// `generator/` and `discriminator/` into `out` (each file atomically, rewritten after every round).
+    public func run(out: URL) throws -> [AdversarialRound] {
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        basePPL = CorpusEvaluation.perplexity(engine: engine, corpus: val, batchSize: options.mleBatchSize)
+        for _ in 0..<options.discriminatorPretrainSteps { discriminatorStep() }
+        var samples: [String] = []
+        func record(_ row: AdversarialRound, _ replies: [[Int32]]) throws {
+            rounds.append(row)
+            onRound?(row)
+            for (i, r) in replies.prefix(8).enumerated() {
+                var line = "{\"round\":\(row.round),\"index\":\(i),\"context\":\(evalPairs[i].context),\"reply\":\(r),\"human\":\(evalPairs[i].reply)"
+                if let decode {
+                    line += ",\"context_text\":\(Self.quote(decode(evalPairs[i].context))),\"reply_text\":\(Self.quote(decode(r))),\"human_text\":\(Self.quote(decode(evalPairs[i].reply)))"
+                }
+                samples.append(line + "}\n")
+            }
+            try save(out: out, samples: samples)
+        }
+        let (row0, replies0) = evaluate(round: 0, reward: nil)
+        try record(row0, replies0)
+        let limit = basePPL * (1 + options.maxPplIncrease)
+        for round in stride(from: 1, through: options.rounds, by: 1) {
+            let snapshot = try generator.copy()
+            let optM = optimizer.m.array, optV = optimizer.v.array, optStep = optimizer.step
+            var rewardSum = 0.0
+            for _ in 0..<options.generatorSteps {
+                for _ in 0..<options.discriminatorSteps { discriminatorStep() }
+                rewardSum += generatorStep()
+                for _ in 0..<options.mleSteps { mleStep() }
+            }
+            var (row, replies) = evaluate(round: round, reward: rewardSum / Double(options.generatorSteps))
+            if row.valPPL > limit {
+                let rejected = row.valPPL
+                generator.params.copy(from: snapshot.params)
+                optM.withUnsafeBufferPointer { optimizer.m.pointer.update(from: $0.baseAddress!, count: $0.count) }
+                optV.withUnsafeBufferPointer { optimizer.v.pointer.update(from: $0.baseAddress!, count: $0.count) }
+                optimizer.step = optStep
+                (row, replies) = evaluate(round: round, reward: row.reward)
+                row.reverted = true
+                row.rejectedValPPL = rejected
+                try record(row, replies)
+                break
+            }
+            try record(row, replies)
+        }
+        return rounds
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    func save(out: URL, samples: [String]) throws {
+        func num(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
+        var lines = ""
+        for r in rounds {
+            lines += "{\"round\":\(r.round),\"d_accuracy\":\(num(r.dAccuracy)),\"reward\":\(num(r.reward)),\"val_ppl\":\(num(r.valPPL)),"
+            lines += "\"distinct_1\":\(num(r.distinct1)),\"distinct_2\":\(num(r.distinct2)),\"mean_length\":\(num(r.meanLength)),"
+            lines += "\"base_val_ppl\":\(num(basePPL)),\"reverted\":\(r.reverted)"
+            if let rj = r.rejectedValPPL { lines += ",\"rejected_val_ppl\":\(num(rj))" }
+            lines += "}\n"
+        }
+        try AtomicFile.write(lines, to: out.appendingPathComponent("metrics.jsonl"))
+        try AtomicFile.write(samples.joined(), to: out.appendingPathComponent("samples.jsonl"))
+        try AtomicFile.write(chart(), to: out.appendingPathComponent("adversarial.svg"))
+        try generator.save(directory: out.appendingPathComponent("generator"))
+        try discriminator.model.save(directory: out.appendingPathComponent("discriminator"))
+    }
+
+    /// Four stacked panels (D accuracy and reward; validation perplexity with the guard's limit; distinct-1/2;
+    /// mean length) as one self-contained SVG.
+    public func chart() -> String {
+        func pts(_ f: (AdversarialRound) -> Double) -> [(x: Double, y: Double)] { rounds.map { (Double($0.round), f($0)) } }
+        let limit = basePPL * (1 + options.maxPplIncrease)
+        var panels: [LossChart] = [
+            LossChart(title: "discriminator accuracy and reward", series: [
+                .init(name: "D accuracy", color: "#3182bd", points: pts(\.dAccuracy), markers: true),
+                .init(name: "reward P(real)", color: "#e6550d", points: pts(\.reward), markers: true)]),
+            LossChart(title: "validation perplexity", series: [
+                .init(name: "val ppl", color: "#31a354", points: pts(\.valPPL), markers: true),
+                .init(name: "guard limit", color: "#999999", points: pts { _ in limit })]),
+            LossChart(title: "distinct-n of sampled replies", series: [
+                .init(name: "distinct-1", color: "#756bb1", points: pts(\.distinct1), markers: true),
+                .init(name: "distinct-2", color: "#de2d26", points: pts(\.distinct2), markers: true)]),
+            LossChart(title: "mean reply length (tokens)", series: [
+                .init(name: "mean length", color: "#636363", points: pts(\.meanLength), markers: true)]),
+        ]
+        for i in panels.indices { panels[i].xLabel = "round"; panels[i].yLabel = "" }
+        let w = 720, h = 300
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(h * panels.count)\" viewBox=\"0 0 \(w) \(h * panels.count)\">\n"
+        for (i, p) in panels.enumerated() {
+            let inner = p.svg(width: w, height: h).replacingOccurrences(of: "<svg xmlns=\"http://www.w3.org/2000/svg\"", with: "<svg y=\"\(i * h)\"")
+            svg += inner
+        }
+        return svg + "</svg>\n"
+    }
+}

@@ -1,0 +1,102 @@
+import AIGCCore
+import Foundation
+
+/// The discriminator of adversarial dialogue training: a GPT-2 transformer (the model module's blocks) reading
+/// `context ++ reply ++ [QUERY]` with a two-way classification head on the QUERY position — the tied output
+/// embeddings of two label tokens REAL and FAKE, so P(real) = softmax(h·e_REAL, h·e_FAKE)[0], which is how
+/// GPT-2 sequence classifiers read the last token under a causal mask. It starts from the generator's weights
+/// (it already reads the language) with three new vocabulary rows (QUERY, REAL, FAKE), and is trained with
+/// cross-entropy on the label token at the QUERY position only.
+public final class DialogueDiscriminator {
+    public let model: GPTModel
+    public let optimizer: AdamW
+    let engine: GPTEngine
+    public let queryToken: Int32
+    public let realToken: Int32
+    public let fakeToken: Int32
+    public let maxRows: Int
+    private var steps = 0
+
+    public init(generator: GPTModel, maxRows: Int, threads: Int, shards: Int, seed: UInt64) throws {
+        let V = generator.config.vocabSize
+        model = try generator.withVocabulary(V + 3, seed: seed)
+        queryToken = Int32(V); realToken = Int32(V + 1); fakeToken = Int32(V + 2)
+        optimizer = AdamW(layout: model.layout, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0)
+        self.maxRows = maxRows
+        engine = GPTEngine(model: model, batchSize: maxRows, time: model.config.blockSize, shards: shards, threads: threads, training: true)
+    }
+
+    /// `context ++ reply ++ [QUERY]`, the context cut from the left to fit the block size.
+    func sequence(_ p: DialoguePair) -> [Int32] {
+        let room = model.config.blockSize - 1 - p.reply.count
+        let reply = room >= 1 ? p.reply : Array(p.reply.prefix(model.config.blockSize - 2))
+        let ctx = Array(p.context.suffix(max(1, model.config.blockSize - 1 - reply.count)))
+        return ctx + reply + [queryToken]
+    }
+
+    func batch(_ pairs: [DialoguePair], labels: [Bool]?) -> (TokenBatch, [Int]) {
+        let seqs = pairs.map(sequence)
+        let T = seqs.map(\.count).max() ?? 1
+        var inputs = [Int32](repeating: 0, count: pairs.count * T)
+        var targets = [Int32](repeating: -100, count: pairs.count * T)
+        var last = [Int]()
+        for (i, s) in seqs.enumerated() {
+            for t in 0..<s.count { inputs[i * T + t] = s[t] }
+            if let labels { targets[i * T + s.count - 1] = labels[i] ? realToken : fakeToken }
+            last.append(i * T + s.count - 1)
+        }
+        return (TokenBatch(batch: pairs.count, time: T, inputs: inputs, targets: labels == nil ? nil : targets), last)
+    }
+
+    /// P(real) for each pair.
+    public func probabilities(_ pairs: [DialoguePair]) -> [Double] {
+        var out: [Double] = []
+        var i = 0
+        while i < pairs.count {
+            let chunk = Array(pairs[i ..< min(pairs.count, i + maxRows)])
+            let (b, last) = batch(chunk, labels: nil)
+            let logits = engine.logits(b)
+            let V = model.config.vocabSize
+            for pos in last {
+                let r = Double(logits[pos * V + Int(realToken)]), f = Double(logits[pos * V + Int(fakeToken)])
+                out.append(1 / (1 + exp(f - r)))
+            }
+            i += maxRows
+        }
+        return out
+    }
+
+    /// One AdamW step on human (`real`) and generated (`fake`) pairs; returns the mean cross-entropy over the
+    /// labels (before the step) and the accuracy of the two-way decision.
+    @discardableResult
+    public func train(real: [DialoguePair], fake: [DialoguePair], lr: Float, gradClip: Double = 1) -> (loss: Double, accuracy: Double) {
+        let pairs = real + fake
+        let labels = real.map { _ in true } + fake.map { _ in false }
+        let before = probabilities(pairs)
+        var correct = 0
+        for (p, l) in zip(before, labels) where (p > 0.5) == l { correct += 1 }
+        engine.zeroGradients()
+        var sum = 0.0, count = 0
+        var i = 0
+        while i < pairs.count {
+            let hi = min(pairs.count, i + maxRows)
+            let (b, _) = batch(Array(pairs[i ..< hi]), labels: Array(labels[i ..< hi]))
+            let r = engine.accumulateGradients(b, lossScale: 1 / Float(pairs.count), dropoutSeed: UInt64(steps))
+            sum += r.sum; count += r.count
+            i = hi
+        }
+        let (grads, norm) = engine.reduceGradients()
+        if gradClip > 0, norm > gradClip { engine.scaleGradients(Float(gradClip / (norm + 1e-6))) }
+        optimizer.update(params: model.params, grads: grads, lr: lr, threads: engine.threads)
+        steps += 1
+        return (sum / Double(max(1, count)), Double(correct) / Double(max(1, pairs.count)))
+    }
+
+    /// Accuracy on held-out human and generated pairs.
+    public func accuracy(real: [DialoguePair], fake: [DialoguePair]) -> Double {
+        let p = probabilities(real + fake)
+        var correct = 0
+        for (i, v) in p.enumerated() where (v > 0.5) == (i < real.count) { correct += 1 }
+        return Double(correct) / Double(max(1, p.count))
+    }
+}

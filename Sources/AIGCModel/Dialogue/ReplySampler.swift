@@ -1,0 +1,82 @@
+import Foundation
+
+/// Samples replies from a GPT for a batch of contexts, all rows in one forward per new token (rows are right-
+/// padded: under the causal mask a row's last real position never sees its padding). It recomputes the whole
+/// prefix each step — no KV cache — which is what these short replies need; the model module's `generate` is
+/// the fast path for long outputs.
+public struct ReplySampler {
+    public var temperature: Float = 1
+    /// Sample only among the k most likely tokens (0: all).
+    public var topK: Int = 0
+    public var maxTokens: Int
+    /// Generation stops after this token (e.g. `<|im_end|>`), which is kept as the reply's last token.
+    public var stopToken: Int32?
+
+    public init(maxTokens: Int, stopToken: Int32?, temperature: Float = 1, topK: Int = 0) {
+        self.maxTokens = maxTokens
+        self.stopToken = stopToken
+        self.temperature = temperature
+        self.topK = topK
+    }
+
+    /// Continues each `prefixes[i]` (context plus any reply tokens so far) until the stop token or until the
+    /// reply part reaches `maxTokens` tokens; returns only the newly generated tokens (plus `replySoFar[i]`
+    /// when given, for Monte-Carlo rollouts). The engine must fit `prefixes.count` rows of the longest prefix +
+    /// `maxTokens` tokens.
+    public func sample(engine: GPTEngine, contexts: [[Int32]], replySoFar: [[Int32]]? = nil, rng: inout Xoshiro256) -> [[Int32]] {
+        let n = contexts.count
+        guard n > 0 else { return [] }
+        var replies = replySoFar ?? [[Int32]](repeating: [], count: n)
+        var done = replies.map { r in r.count >= maxTokens || (stopToken != nil && r.last == stopToken) }
+        let V = engine.model.config.vocabSize
+        var probs = [Double](repeating: 0, count: V)
+        var order = [Int](repeating: 0, count: V)
+        while done.contains(false) {
+            let lengths = (0..<n).map { contexts[$0].count + replies[$0].count }
+            let T = lengths.max()!
+            var inputs = [Int32](repeating: 0, count: n * T)
+            for i in 0..<n {
+                let seq = contexts[i] + replies[i]
+                for t in 0..<seq.count { inputs[i * T + t] = seq[t] }
+            }
+            let logits = engine.logits(TokenBatch(batch: n, time: T, inputs: inputs))
+            for i in 0..<n where !done[i] {
+                let base = (i * T + lengths[i] - 1) * V
+                let tok = pick(logits, base: base, V: V, probs: &probs, order: &order, rng: &rng)
+                replies[i].append(tok)
+                if replies[i].count >= maxTokens || tok == stopToken { done[i] = true }
+            }
+        }
+        return replies
+    }
+
+    private func pick(_ logits: [Float], base: Int, V: Int, probs: inout [Double], order: inout [Int], rng: inout Xoshiro256) -> Int32 {
+        if temperature <= 0 {
+            var best = 0
+            for j in 1..<V where logits[base + j] > logits[base + best] { best = j }
+            return Int32(best)
+        }
+        var mx = -Double.infinity
+        for j in 0..<V { mx = max(mx, Double(logits[base + j])) }
+        let invT = 1 / Double(temperature)
+        var candidates = V
+        if topK > 0 && topK < V {
+            for j in 0..<V { order[j] = j }
+            order.sort { logits[base + $0] > logits[base + $1] || (logits[base + $0] == logits[base + $1] && $0 < $1) }
+            candidates = topK
+        }
+        var sum = 0.0
+        for c in 0..<candidates {
+            let j = candidates == V ? c : order[c]
+            let p = exp((Double(logits[base + j]) - mx) * invT)
+            probs[c] = p
+            sum += p
+        }
+        var u = rng.nextDouble() * sum
+        for c in 0..<candidates {
+            u -= probs[c]
+            if u <= 0 { return Int32(candidates == V ? c : order[c]) }
+        }
+        return Int32(candidates == V ? candidates - 1 : order[candidates - 1])
+    }
+}

@@ -1,0 +1,33 @@
+extension Kernels {
+    /// Attention of `tNew` new tokens per sequence against a KV cache, for incremental decoding. `qkv` is
+    /// `[S·tNew, 3C]` for the new tokens (their k and v already copied into the cache at positions
+    /// `past ..< past + tNew`); `kCache`/`vCache` are `[S, maxT, C]`. New token i of a sequence attends to cache
+    /// positions 0 ... past + i. Writes `out` `[S·tNew, C]`. `scratch` holds tNew·(past + tNew) floats.
+    package static func cachedAttentionForward(out: FP, qkv: CFP, kCache: CFP, vCache: CFP, scratch: FP, S: Int, tNew: Int,
+                                               past: Int, maxT: Int, C: Int, NH: Int, profile: BLASProfile?) {
+        let hs = C / NH
+        let scale = 1 / Float(hs).squareRoot()
+        let total = past + tNew
+        for s in 0..<S {
+            for h in 0..<NH {
+                let q = qkv + s * tNew * 3 * C + h * hs
+                let k = kCache + s * maxT * C + h * hs, v = vCache + s * maxT * C + h * hs
+                BLAS.sgemm(transA: false, transB: true, m: tNew, n: total, k: hs, alpha: scale, a: q, lda: 3 * C, b: k,
+                           ldb: C, beta: 0, c: scratch, ldc: total, profile: profile)
+                for i in 0..<tNew {
+                    let row = scratch + i * total
+                    let last = past + i
+                    var mx = -Float.infinity
+                    for j in 0...last { mx = max(mx, row[j]) }
+                    var sum: Float = 0
+                    for j in 0...last { let e = FastMath.exp(row[j] - mx); row[j] = e; sum += e }
+                    let inv = 1 / sum
+                    for j in 0...last { row[j] *= inv }
+                    for j in (last + 1)..<max(last + 1, total) { row[j] = 0 }
+                }
+                BLAS.sgemm(transA: false, transB: false, m: tNew, n: hs, k: total, alpha: 1, a: scratch, lda: total, b: v,
+                           ldb: C, beta: 0, c: out + s * tNew * C + h * hs, ldc: C, profile: profile)
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// AIGCModel: see ARCHITECTURE.md for what this module owns.
-import AIGCCore

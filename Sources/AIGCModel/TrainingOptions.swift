@@ -1,0 +1,51 @@
+import AIGCCore
+
+/// Settings of a training run (pretraining, and later fine-tuning). Defaults are nanoGPT's shakespeare-char
+/// CPU recipe.
+public struct TrainingOptions: Codable, Sendable, Equatable {
+    public var batchSize = 12
+    public var blockSize = 64
+    public var maxIters = 2000
+    public var lr = 1e-3
+    public var minLR = 1e-4
+    public var warmupIters = 100
+    public var lrDecayIters = 2000
+    public var beta1 = 0.9
+    public var beta2 = 0.99
+    public var weightDecay = 0.1
+    /// Clip the global gradient L2 norm to this (0 disables).
+    public var gradClip = 1.0
+    /// Micro-batches per optimizer step.
+    public var gradAccumSteps = 1
+    public var evalInterval = 250
+    public var evalIters = 20
+    /// Rows of metrics.jsonl with the running training loss every this many iterations (0: eval rows only).
+    public var logInterval = 0
+    public var seed: UInt64 = 1337
+    public var threads = 2
+    /// Batch shards (fixed arithmetic: results are identical for any `threads`).
+    public var shards = 2
+    /// Time sgemm calls and report their share and GFLOP/s.
+    public var profile = false
+
+    public init() {}
+
+    public var schedule: LearningRateSchedule {
+        LearningRateSchedule(lr: lr, minLR: minLR, warmupIters: warmupIters, decayIters: lrDecayIters)
+    }
+
+    public func validate() throws {
+        func bad(_ m: String) -> AIGCError { .usage(m) }
+        guard batchSize >= 1 else { throw bad("--batch-size must be ≥ 1") }
+        guard blockSize >= 1 else { throw bad("--block-size must be ≥ 1") }
+        guard maxIters >= 0 else { throw bad("--max-iters must be ≥ 0") }
+        guard lr > 0, minLR >= 0, lr.isFinite, minLR.isFinite else { throw bad("--lr must be > 0 and --min-lr ≥ 0") }
+        guard warmupIters >= 0, lrDecayIters >= 0 else { throw bad("--warmup-iters and --lr-decay-iters must be ≥ 0") }
+        guard beta1 >= 0 && beta1 < 1, beta2 >= 0 && beta2 < 1 else { throw bad("--beta1/--beta2 must be in [0, 1)") }
+        guard weightDecay >= 0, gradClip >= 0 else { throw bad("--weight-decay and --grad-clip must be ≥ 0") }
+        guard gradAccumSteps >= 1 else { throw bad("--grad-accum must be ≥ 1") }
+        guard evalInterval >= 1, evalIters >= 1 else { throw bad("--eval-interval and --eval-iters must be ≥ 1") }
+        guard logInterval >= 0 else { throw bad("--log-interval must be ≥ 0") }
+        guard threads >= 1, shards >= 1 else { throw bad("--threads and --shards must be ≥ 1") }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Which byte n-grams occur inside vocabulary tokens, to cut long pieces where no token can span the cut.
+///
+/// Under the tiktoken rule every part of a piece is always a token (a substring of the piece), and two parts merge
+/// only into a token. So if no token is a substring of the piece crossing offset k, no part ever crosses k, and
+/// BPE of the piece equals BPE of the two sides run separately (each side's merges are chosen in the same order as
+/// alone). A token crossing k with i bytes before and j after contains: the 4-gram around k (i, j ≥ 2), a 3-gram
+/// prefix of a token (i = 1, j ≥ 2), a 3-gram suffix of a token (i ≥ 2, j = 1), or is the 2-byte pair (i = j = 1).
+/// These sets are Bloom-style bit filters (false positives only forgo a cut). Long CJK or emoji runs then become
+/// short sub-pieces that the per-thread cache answers.
+final class SplitIndex: @unchecked Sendable {
+    static let quadBits = 23, triBits = 20
+    let quad: UnsafeMutablePointer<UInt64>
+    let pre3: UnsafeMutablePointer<UInt64>
+    let suf3: UnsafeMutablePointer<UInt64>
+
+    @inline(__always) static func h(_ x: UInt32, _ bits: Int) -> Int { Int((x &* 0x9E37_79B1) >> UInt32(32 - bits)) }
+    @inline(__always) static func test(_ p: UnsafeMutablePointer<UInt64>, _ i: Int) -> Bool { p[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+    @inline(__always) static func set(_ p: UnsafeMutablePointer<UInt64>, _ i: Int) { p[i >> 6] |= 1 << UInt64(i & 63) }
+
+    init(_ t: ByteKeyTable) {
+        quad = .allocate(capacity: 1 << (SplitIndex.quadBits - 6))
+        quad.initialize(repeating: 0, count: 1 << (SplitIndex.quadBits - 6))
+        pre3 = .allocate(capacity: 1 << (SplitIndex.triBits - 6))
+        pre3.initialize(repeating: 0, count: 1 << (SplitIndex.triBits - 6))
+        suf3 = .allocate(capacity: 1 << (SplitIndex.triBits - 6))
+        suf3.initialize(repeating: 0, count: 1 << (SplitIndex.triBits - 6))
+        for id in 0..<t.idCount where t.present[id] {
+            let k = t.key(id)
+            let n = k.count
+            if n < 3 { continue }
+            SplitIndex.set(pre3, SplitIndex.h(SplitIndex.tri(k[0], k[1], k[2]), SplitIndex.triBits))
+            SplitIndex.set(suf3, SplitIndex.h(SplitIndex.tri(k[n - 3], k[n - 2], k[n - 1]), SplitIndex.triBits))
+            if n < 4 { continue }
+            for i in 0...(n - 4) {
+                SplitIndex.set(quad, SplitIndex.h(SplitIndex.tetra(k[i], k[i + 1], k[i + 2], k[i + 3]), SplitIndex.quadBits))
+            }
+        }
+    }
+
+    deinit { quad.deallocate(); pre3.deallocate(); suf3.deallocate() }
+
+    @inline(__always) static func tri(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 {
+        UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | 0x0100_0000
+    }
+
+    @inline(__always) static func tetra(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt32 {
+        UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | UInt32(d) << 24
+    }
+
+    /// Whether no token can span offset k of p[0..<n] (0 < k < n), given the 2-byte pair table.
+    @inline(__always) func canCut(_ p: UnsafePointer<UInt8>, _ n: Int, _ k: Int, pair2: UnsafeMutablePointer<UInt32>) -> Bool {
+        if pair2[Int(p[k - 1]) << 8 | Int(p[k])] != UInt32.max { return false }
+        if k + 2 <= n && SplitIndex.test(pre3, SplitIndex.h(SplitIndex.tri(p[k - 1], p[k], p[k + 1]), SplitIndex.triBits)) { return false }
+        if k >= 2 && SplitIndex.test(suf3, SplitIndex.h(SplitIndex.tri(p[k - 2], p[k - 1], p[k]), SplitIndex.triBits)) { return false }
+        if k >= 2 && k + 2 <= n
+            && SplitIndex.test(quad, SplitIndex.h(SplitIndex.tetra(p[k - 2], p[k - 1], p[k], p[k + 1]), SplitIndex.quadBits)) { return false }
+        return true
+    }
+}
+
+/// Thread-safe lazy holder (built on the first long piece, so loading stays fast).
+final class LazySplitIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: SplitIndex?
+    private let table: ByteKeyTable
+
+    init(_ t: ByteKeyTable) { table = t }
+
+    var index: SplitIndex {
+        lock.lock()
+        defer { lock.unlock() }
+        if let v = value { return v }
+        let v = SplitIndex(table)
+        value = v
+        return v
+    }
+}

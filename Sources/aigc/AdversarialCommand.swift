@@ -1,0 +1,88 @@
+import ArgumentParser
+import AIGC
+import Foundation
+
+/// `aigc adversarial`: GPT + discriminator dialogue training.
+struct AdversarialCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adversarial",
+        abstract: "Adversarial dialogue training: REINFORCE against a (context, reply) transformer discriminator.",
+        discussion: """
+        Pretrains the discriminator on human replies vs. replies sampled from --generator, then runs --rounds \
+        rounds of: k discriminator updates, one policy-gradient generator update (reward = D's P(real), moving-\
+        average baseline, optional Monte-Carlo rollouts) and --mle-steps teacher-forcing updates, repeated --g-steps \
+        times. Writes DIR/metrics.jsonl (round 0 = the fine-tuned generator; keys round, d_accuracy, reward, val_ppl, \
+        distinct_1, distinct_2, mean_length, base_val_ppl, reverted), DIR/adversarial.svg, DIR/samples.jsonl, \
+        DIR/generator/ and DIR/discriminator/. A round that raises validation perplexity above \
+        (1 + --max-ppl-increase) × the fine-tuned model's is undone and training stops.
+        """
+    )
+
+    @Option(help: "Fine-tuned generator directory (DIR/best is used when present).")
+    var generator: String
+    @Option(help: "Corpus directory (train-*.safetensors).")
+    var train: String
+    @Option(help: "Corpus directory with val-*.safetensors (default: --train).")
+    var val: String?
+    @Option(help: "Output directory.")
+    var out: String
+    @Option(help: "Adversarial rounds (0: only pretrain the discriminator and evaluate the generator, e.g. a base model).")
+    var rounds: Int = 3
+    @Option(help: "Generator updates per round.")
+    var gSteps: Int = 10
+    @Option(help: "Discriminator updates per generator update (k).")
+    var dSteps: Int = 1
+    @Option(help: "Discriminator updates before the first round.")
+    var dPretrainSteps: Int = 40
+    @Option(help: "Teacher-forcing updates on human replies after each generator update.")
+    var mleSteps: Int = 1
+    @Option var batchSize: Int = 8
+    @Option var mleBatchSize: Int = 4
+    @Option(help: "Monte-Carlo rollouts per reply prefix (0: sequence-level reward).")
+    var rollouts: Int = 0
+    @Option var gLr: Double = 1e-5
+    @Option var dLr: Double = 1e-4
+    @Option var gradClip: Double = 1.0
+    @Option var baselineDecay: Double = 0.9
+    @Option var maxReplyTokens: Int = 32
+    @Option var temperature: Float = 1
+    @Option var topK: Int = 0
+    @Option(help: "Largest allowed relative increase of validation perplexity over the fine-tuned model's.")
+    var maxPplIncrease: Double = 0.1
+    @Option(help: "Held-out pairs for D accuracy, distinct-n and mean length.")
+    var evalPairs: Int = 64
+    @Option(help: "End-of-reply token text (default: <|im_end|> when the corpus has it).")
+    var stopToken: String?
+    @Option var seed: UInt64 = 1
+    @Option var threads: Int = 2
+    @Option var shards: Int = 2
+
+    func run() async throws {
+        try await runCLI {
+            let trainCorpus = try PackedCorpus(directory: URL(fileURLWithPath: train), split: "train")
+            let valCorpus = try PackedCorpus(directory: URL(fileURLWithPath: val ?? train), split: "val")
+            let model = try GPTModel.load(directory: DialogueCLISupport.modelDirectory(generator))
+            var o = AdversarialOptions()
+            o.rounds = rounds; o.generatorSteps = gSteps; o.discriminatorSteps = dSteps; o.discriminatorPretrainSteps = dPretrainSteps
+            o.mleSteps = mleSteps; o.batchSize = batchSize; o.mleBatchSize = mleBatchSize; o.rollouts = rollouts
+            o.generatorLR = gLr; o.discriminatorLR = dLr; o.gradClip = gradClip; o.baselineDecay = baselineDecay
+            o.maxReplyTokens = maxReplyTokens; o.temperature = temperature; o.topK = topK; o.maxPplIncrease = maxPplIncrease
+            o.evalPairs = evalPairs; o.seed = seed; o.threads = threads; o.shards = shards
+            let stopText = stopToken ?? "<|im_end|>"
+            let stop = trainCorpus.specialTokens[stopText]
+            if stopToken != nil && stop == nil {
+                throw ValidationError("--stop-token '\(stopText)' is not a special token of the corpus (\(trainCorpus.specialTokens.keys.sorted().joined(separator: ", ")))")
+            }
+            let t = try AdversarialTrainer(generator: model, train: trainCorpus, val: valCorpus, stopToken: stop, options: o)
+            t.decode = DialogueCLISupport.decoder(for: trainCorpus)
+            if t.decode == nil { logStderr("adversarial: tokenizer '\(trainCorpus.tokenizerName ?? "?")' not loadable here; distinct-n counts tokens") }
+            t.onRound = { r in
+                logStderr(String(format: "round %d: d_accuracy %.3f reward %.3f val_ppl %.3f distinct-1 %.3f distinct-2 %.3f mean_length %.1f%@",
+                                 r.round, r.dAccuracy, r.reward, r.valPPL, r.distinct1, r.distinct2, r.meanLength, r.reverted ? " (reverted)" : ""))
+            }
+            let rows = try t.run(out: URL(fileURLWithPath: out))
+            logStderr(String(format: "adversarial: %d rounds; fine-tuned val_ppl %.3f, final %.3f (limit %.3f); %d pairs for training, %d held out",
+                             rows.count - 1, t.basePPL, rows.last?.valPPL ?? .nan, t.basePPL * (1 + maxPplIncrease), t.trainPairs.count, t.evalPairs.count))
+        }
+    }
+}

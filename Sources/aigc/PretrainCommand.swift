@@ -1,0 +1,102 @@
+import AIGC
+import ArgumentParser
+import Foundation
+
+struct PretrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pretrain",
+        abstract: "Train a GPT-2 from scratch on a token stream (nanoGPT recipe, fp32 on OpenBLAS).",
+        discussion: """
+        Takes random block-size windows from --train (nanoGPT .bin, Megatron .bin/.idx, or safetensors input_ids). \
+        Writes DIR/metrics.jsonl, DIR/loss.svg and a checkpoint after every evaluation (config.json, \
+        model.safetensors, optimizer.safetensors, train_state.json). --resume continues DIR bit-identically. \
+        Prints one JSON object per evaluation and a summary line.
+        """
+    )
+
+    @Option(help: "Training tokens.") var train: String
+    @Option(help: "Validation tokens.") var val: String?
+    @Option(help: "nanogpt, megatron or safetensors.") var dataFormat: String = "nanogpt"
+    @Option(help: "Vocabulary size.") var vocabSize: Int?
+    @Option var nLayer: Int = 4
+    @Option var nHead: Int = 4
+    @Option var nEmbd: Int = 128
+    @Option(help: "Context length (model positions and training window).") var blockSize: Int = 64
+    @Option var batchSize: Int = 12
+    @Option var maxIters: Int = 2000
+    @Option var lr: Double = 1e-3
+    @Option var minLr: Double = 1e-4
+    @Option var warmupIters: Int = 100
+    @Option(help: "Cosine decay length (default: --max-iters).") var lrDecayIters: Int?
+    @Option var beta1: Double = 0.9
+    @Option var beta2: Double = 0.99
+    @Option var weightDecay: Double = 0.1
+    @Option(help: "Clip the global gradient norm (0 disables).") var gradClip: Double = 1.0
+    @Option(help: "Micro-batches per optimizer step.") var gradAccum: Int = 1
+    @Option(help: "Dropout on embeddings, attention and residual branches.") var dropout: Float = 0
+    @Option var evalInterval: Int = 250
+    @Option var evalIters: Int = 20
+    @Option(help: "Also log the running training loss every N iterations (0: only at evaluations).") var logInterval: Int = 0
+    @Option var seed: UInt64 = 1337
+    @Option(help: "Worker threads (OpenBLAS itself runs single-threaded).") var threads: Int = 2
+    @Option(help: "Batch shards; fixes the arithmetic, so results are identical for any --threads.") var shards: Int = 2
+    @Flag(help: "Time sgemm calls; the summary reports their share of training time and GFLOP/s.") var profile = false
+    @Option(help: "Output directory.") var out: String
+    @Flag(help: "Continue the run checkpointed in --out.") var resume = false
+
+    func run() async throws {
+        try await runCLI {
+            guard let format = TokenStream.Format(rawValue: dataFormat) else {
+                throw ValidationError("--data-format must be nanogpt, megatron or safetensors")
+            }
+            let outURL = URL(fileURLWithPath: out)
+            var o = TrainingOptions()
+            o.batchSize = batchSize; o.blockSize = blockSize; o.maxIters = maxIters; o.lr = lr; o.minLR = minLr
+            o.warmupIters = warmupIters; o.lrDecayIters = lrDecayIters ?? maxIters; o.beta1 = beta1; o.beta2 = beta2
+            o.weightDecay = weightDecay; o.gradClip = gradClip; o.gradAccumSteps = gradAccum; o.evalInterval = evalInterval
+            o.evalIters = evalIters; o.logInterval = logInterval; o.seed = seed; o.threads = threads; o.shards = shards
+            o.profile = profile
+            try o.validate()
+            let trainer: Trainer
+            let config: GPTConfig
+            if resume {
+                let existing = try GPTConfig.load(outURL.appendingPathComponent("config.json"))
+                if let vocabSize, vocabSize != existing.vocabSize {
+                    throw AIGCError.usage("--vocab-size \(vocabSize) differs from the checkpoint's \(existing.vocabSize)")
+                }
+                config = existing
+                trainer = try Trainer.resume(outDirectory: outURL, options: o, config: nil)
+            } else {
+                guard let vocabSize else { throw ValidationError("--vocab-size is required (except with --resume)") }
+                config = GPTConfig(vocabSize: vocabSize, nLayer: nLayer, nHead: nHead, nEmbd: nEmbd, blockSize: blockSize, dropout: dropout)
+                try config.validate(location: "options")
+                trainer = try Trainer(config: config, options: o, outDirectory: outURL)
+            }
+            let trainStream = try TokenStream.load(path: train, format: format, vocabSize: config.vocabSize)
+            let valStream = try val.map { try TokenStream.load(path: $0, format: format, vocabSize: config.vocabSize) }
+            let source = try StreamBatchSource(train: trainStream, val: valStream, batchSize: batchSize, blockSize: blockSize)
+            trainer.onRow = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            try trainer.run(source: source)
+            var summary: [String: Any] = [
+                "summary": true, "iters": trainer.trainedIters, "train_loss": trainer.lastEval.train,
+                "ms_per_iter": trainer.trainedIters > 0 ? 1000 * trainer.trainSeconds / Double(trainer.trainedIters) : 0,
+                "tokens_per_s": trainer.trainSeconds > 0 ? Double(trainer.trainedIters * batchSize * blockSize * gradAccum) / trainer.trainSeconds : 0,
+                "params": trainer.model.parameterCount,
+            ]
+            if let v = trainer.lastEval.val { summary["val_loss"] = v }
+            if trainer.trainedIters > 0 {
+                summary["cpu_ms_per_iter"] = 1000 * trainer.trainCPUSeconds / Double(trainer.trainedIters)
+            }
+            if profile, trainer.sgemmSeconds > 0 {
+                // CPU-time based, so meaningful on a busy machine: the share of the training steps' CPU time
+                // spent inside sgemm, and sgemm's rate per CPU-second (per core).
+                summary["sgemm_share"] = trainer.sgemmSeconds / trainer.trainCPUSeconds
+                summary["sgemm_gflops_per_core"] = trainer.sgemmFlops / trainer.sgemmSeconds / 1e9
+                summary["gflops_per_iter"] = trainer.sgemmFlops / Double(max(1, trainer.trainedIters)) / 1e9
+                summary["gflops_per_cpu_s"] = trainer.sgemmFlops / trainer.trainCPUSeconds / 1e9
+            }
+            let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        }
+    }
+}

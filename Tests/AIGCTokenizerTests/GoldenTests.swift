@@ -1,0 +1,57 @@
+import AIGCTokenizer
+import Foundation
+import Testing
+
+/// Golden files written by the real tiktoken and HF tokenizers (Scripts/make-tokenizer-golden.py).
+@Suite struct GoldenTests {
+    @Test(arguments: ["cl100k_base", "o200k_base"])
+    func tiktokenLines(encoding: String) throws {
+        let tok = TF.named(encoding)
+        let text = TF.lines(TF.text("golden.txt"))
+        let want = TF.lines(TF.text("\(encoding).lines.txt"))
+        #expect(text.count == want.count && text.count > 100)
+        var diffs = 0
+        for (t, w) in zip(text, want) where tok.encodeOrdinary(t) != TF.ids(w) {
+            diffs += 1
+            if diffs < 4 { Issue.record("\(encoding) differs on \(t.debugDescription)") }
+        }
+        #expect(diffs == 0)
+    }
+
+    @Test(arguments: ["cl100k_base", "o200k_base"])
+    func tiktokenWhole(encoding: String) throws {
+        let tok = TF.named(encoding)
+        let want = TF.ids(TF.text("\(encoding).whole.txt"))
+        #expect(tok.encodeOrdinary(TF.text("golden.txt")) == want)
+        // The chunked parallel path with tiny chunks cuts at many places and must give the same ids.
+        let (ids, chunks) = tok.encodeChunkedForTesting(TF.text("golden.txt"), target: 512)
+        #expect(chunks > 20)
+        #expect(ids == want)
+        #expect(tok.count(TF.text("golden.txt")) == want.count)
+    }
+
+    @Test(arguments: ["hf-bytelevel", "hf-split"])
+    func huggingFaceLines(name: String) throws {
+        let tok = try Tokenizer(contentsOf: TF.url("\(name).json"))
+        #expect(tok.model.rule == .merges)
+        let text = TF.lines(TF.text("golden.txt"))
+        let want = TF.lines(TF.text("\(name).lines.txt"))
+        #expect(text.count == want.count)
+        var diffs = 0
+        for (t, w) in zip(text, want) where try tok.encode(t, allowedSpecial: .all) != TF.ids(w) {
+            diffs += 1
+            if diffs < 4 { Issue.record("\(name) differs on \(t.debugDescription)") }
+        }
+        #expect(diffs == 0)
+    }
+
+    @Test func knownIds() throws {
+        #expect(TF.cl100k.encodeOrdinary("hello world") == [15339, 1917])
+        #expect(TF.o200k.encodeOrdinary("hello world") == [24912, 2375])
+        #expect(TF.cl100k.vocabularySize == 100277)
+        #expect(TF.o200k.vocabularySize == 200019)
+        #expect(TF.cl100k.sha256 == "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7")
+        #expect(TF.cl100k.specialTokens["<|endoftext|>"] == 100257)
+        #expect(TF.o200k.specialTokens["<|endofprompt|>"] == 200018)
+    }
+}

@@ -1,0 +1,106 @@
+import AIGCFormats
+import Foundation
+import Testing
+
+@Suite struct CorpusCLITests {
+    let fixture = CLI.repoRoot.appendingPathComponent("Fixtures/corpus/dialogues.jsonl").path
+
+    @Test func buildInspectAndManifest() throws {
+        let dir = try CLI.tempDir("corpus-cli")
+        let out = dir.appendingPathComponent("out").path
+        let r = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--seq-len", "256",
+                             "--keep-rejects", "--output", out, fixture])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("records_in=20 records_kept=12"))
+        let m = try DatasetManifest.read(from: URL(fileURLWithPath: out + "/manifest.json"))
+        #expect(m.recordsIn == m.recordsKept + m.dropped.values.reduce(0, +))
+        #expect(m.specialTokens["<|im_end|>"] == 258)
+        let row = try CLI.run(["corpus", "inspect", out, "--row", "0"])
+        #expect(row.status == 0, "\(row.stderr)")
+        #expect(row.out.contains("⟦Lisbon is the capital of Portugal.<|im_end|>⟧"))
+        #expect(row.out.contains("<|im_start|>user\nWhat is the capital of Portugal?<|im_end|>"))
+        let summary = try CLI.run(["corpus", "inspect", out])
+        #expect(summary.out.contains("dropped.malformed_json=1"))
+        let missing = try CLI.run(["corpus", "inspect", out, "--row", "999"])
+        #expect(missing.status != 0)
+    }
+
+    @Test func strictFailsWithLocation() throws {
+        let dir = try CLI.tempDir("corpus-cli")
+        let r = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--strict",
+                             "--output", dir.path, fixture])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("dialogues.jsonl:16: malformed_json"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func badOptionsAndMissingInputsAreOneLineErrors() throws {
+        let dir = try CLI.tempDir("corpus-cli")
+        let r = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--output", dir.path, "/nonexistent.jsonl"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("/nonexistent.jsonl"))
+        let t = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "nope", "--output", dir.path, fixture])
+        #expect(t.status != 0)
+        let f = try CLI.run(["corpus", "build", "--input-format", "xml", "--output", dir.path, fixture])
+        #expect(f.status != 0)
+    }
+
+    @Test func shardedBuildAndMerge() throws {
+        let dir = try CLI.tempDir("corpus-cli")
+        var shardDirs: [String] = []
+        for i in 0..<2 {
+            let d = dir.appendingPathComponent("s\(i)").path
+            shardDirs.append(d)
+            let r = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--seq-len", "128",
+                                 "--num-shards", "2", "--shard-index", "\(i)", "--output", d, fixture])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let single = dir.appendingPathComponent("single").path
+        #expect(try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--seq-len", "128", "--output", single, fixture]).status == 0)
+        let merged = dir.appendingPathComponent("merged").path
+        let m = try CLI.run(["corpus", "merge", "--output", merged] + shardDirs)
+        #expect(m.status == 0, "\(m.stderr)")
+        let a = try DatasetManifest.read(from: URL(fileURLWithPath: single + "/manifest.json"))
+        let b = try DatasetManifest.read(from: URL(fileURLWithPath: merged + "/manifest.json"))
+        #expect(a.files == b.files && a.dropped == b.dropped && a.recordsKept == b.recordsKept)
+        let incomplete = try CLI.run(["corpus", "merge", "--output", dir.appendingPathComponent("x").path, shardDirs[0]])
+        #expect(incomplete.status != 0)
+    }
+}
+
+@Suite struct CorpusResumeCLITests {
+    /// Kills a real build with SIGKILL once it has checkpointed, re-runs the same command, and compares every
+    /// output byte with an uninterrupted run.
+    @Test func resumeAfterSIGKILL() throws {
+        let dir = try CLI.tempDir("corpus-kill")
+        var lines: [String] = []
+        for i in 0..<1500 {
+            lines.append(#"{"messages":[{"role":"user","content":"question \#(i) about topic \#(i % 97) and detail \#(i * 7919 % 10007)"},{"role":"assistant","content":"answer \#(i): \#(String(repeating: "word\(i % 13) ", count: 20))"}]}"#)
+        }
+        let input = dir.appendingPathComponent("in.jsonl")
+        try Data(lines.joined(separator: "\n").utf8).write(to: input)
+        let args = ["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--seq-len", "512",
+                    "--rows-per-shard", "4", "--no-near-dedup", "--threads", "2"]
+        let full = dir.appendingPathComponent("full").path
+        #expect(try CLI.run(args + ["--output", full, input.path]).status == 0)
+
+        let cut = dir.appendingPathComponent("cut")
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = args + ["--output", cut.path, input.path]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let checkpoint = cut.appendingPathComponent(".checkpoint.json")
+        while p.isRunning && !FileManager.default.fileExists(atPath: checkpoint.path) { usleep(2000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        let r = try CLI.run(args + ["--output", cut.path, input.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let a = try FileManager.default.contentsOfDirectory(atPath: full).sorted()
+        let b = try FileManager.default.contentsOfDirectory(atPath: cut.path).sorted()
+        #expect(a == b)
+        for n in a {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: full + "/" + n)) == Data(contentsOf: cut.appendingPathComponent(n)), "\(n)")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// The dialogue pipeline end to end at a tiny size, exactly as a user runs it: `aigc corpus build` (chatml,
+/// pack) → `aigc pretrain --data-format safetensors` → `aigc finetune` → `aigc adversarial --rounds 3`.
+@Suite struct DialoguePipelineCLITests {
+    static func json(_ url: URL) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    @Test func corpusPretrainFinetuneAdversarial() throws {
+        let dir = try CLI.tempDir("dialogue-e2e")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func run(_ args: [String]) throws {
+            let r = try CLI.run(args)
+            #expect(r.status == 0, "aigc \(args.prefix(2).joined(separator: " ")): \(r.stderr)")
+            if r.status != 0 { throw CancellationError() }
+        }
+        let corpus = dir.appendingPathComponent("corpus").path
+        try run(["corpus", "build", "--input-format", "openai", "--template", "chatml", "--packing", "pack", "--tokenizer", "bytes",
+                 "--seq-len", "128", "--val-fraction", "0.3", "-o", corpus,
+                 CLI.repoRoot.appendingPathComponent("Fixtures/corpus/dialogues.jsonl").path])
+        let pre = dir.appendingPathComponent("pre").path
+        try run(["pretrain", "--train", corpus + "/train-00000.safetensors", "--val", corpus + "/val-00000.safetensors",
+                 "--data-format", "safetensors", "--vocab-size", "259", "--n-layer", "1", "--n-head", "2", "--n-embd", "16",
+                 "--block-size", "128", "--batch-size", "2", "--max-iters", "10", "--eval-interval", "10", "--eval-iters", "1",
+                 "--warmup-iters", "2", "--threads", "1", "--shards", "1", "--out", pre])
+        let ft = dir.appendingPathComponent("ft")
+        try run(["finetune", "--base", pre, "--train", corpus, "--out", ft.path, "--batch-size", "2", "--max-iters", "10",
+                 "--eval-interval", "5", "--eval-iters", "1", "--warmup-iters", "2", "--lr", "1e-3", "--threads", "1", "--shards", "1"])
+        let summary = try Self.json(ft.appendingPathComponent("finetune.json"))
+        let tunedPPL = try #require(summary["best_val_ppl"] as? Double)
+        #expect(try #require(summary["base_val_ppl"] as? Double) > tunedPPL)
+        let adv = dir.appendingPathComponent("adv")
+        try run(["adversarial", "--generator", ft.path, "--train", corpus, "--out", adv.path, "--rounds", "3", "--g-steps", "1",
+                 "--d-pretrain-steps", "1", "--batch-size", "2", "--mle-batch-size", "2", "--max-reply-tokens", "6",
+                 "--eval-pairs", "2", "--max-ppl-increase", "0.1", "--threads", "1", "--shards", "1"])
+        let rows = try String(contentsOf: adv.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+            .map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(rows.count >= 2 && rows.count <= 4)
+        for row in rows {
+            for k in ["round", "d_accuracy", "reward", "val_ppl", "distinct_1", "distinct_2", "mean_length"] { #expect(row[k] != nil, "\(k)") }
+        }
+        let last = try #require(rows.last?["val_ppl"] as? Double)
+        #expect(last <= 1.1 * tunedPPL * (1 + 1e-6), "final val_ppl \(last) vs fine-tuned \(tunedPPL)")
+        let base = try #require(rows.first?["base_val_ppl"] as? Double)
+        #expect(abs(base - tunedPPL) / tunedPPL < 1e-4)
+        for f in ["adversarial.svg", "samples.jsonl", "generator/model.safetensors", "discriminator/model.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: adv.appendingPathComponent(f).path), "\(f)")
+        }
+        // Samples are decoded with the corpus's tokenizer (bytes) including its special tokens.
+        let samples = try String(contentsOf: adv.appendingPathComponent("samples.jsonl"), encoding: .utf8)
+        #expect(samples.contains("\"context_text\":\"<|im_start|>"))
+    }
+
+    @Test func finetuneRejectsCorpusLongerThanTheModel() throws {
+        let dir = try CLI.tempDir("dialogue-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus").path
+        _ = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--seq-len", "128", "-o", corpus,
+                         CLI.repoRoot.appendingPathComponent("Fixtures/corpus/dialogues.jsonl").path])
+        let model = dir.appendingPathComponent("model")
+        try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
+        // A model with 32 positions (written by pretrain with --max-iters 0).
+        let p = try CLI.run(["pretrain", "--train", corpus + "/train-00000.safetensors", "--data-format", "safetensors",
+                             "--vocab-size", "259", "--n-layer", "1", "--n-head", "1", "--n-embd", "8", "--block-size", "32",
+                             "--max-iters", "0", "--eval-iters", "1", "--out", model.path])
+        #expect(p.status == 0, "\(p.stderr)")
+        let r = try CLI.run(["finetune", "--base", model.path, "--train", corpus, "--out", dir.appendingPathComponent("ft").path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("do not fit the model's block size 32"), "\(r.stderr)")
+        let missing = try CLI.run(["adversarial", "--generator", model.path, "--train", dir.appendingPathComponent("nope").path,
+                                   "--out", dir.appendingPathComponent("adv").path])
+        #expect(missing.status == 1 && missing.stderr.contains("nope"))
+    }
+}

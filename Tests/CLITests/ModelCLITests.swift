@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// End-to-end: `aigc pretrain` → `aigc generate` → `aigc export-hf` on a tiny model, and clean one-line errors.
+@Suite struct ModelCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = root.appendingPathComponent(".build/debug/aigc")
+
+    static func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func pretrainGenerateExport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-cli-model-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rng = SystemRandomNumberGenerator()
+        let tokens = (0..<3000).map { _ in UInt16.random(in: 0..<20, using: &rng) }
+        let bin = dir.appendingPathComponent("train.bin")
+        try tokens.withUnsafeBytes { try Data($0).write(to: bin) }
+        let out = dir.appendingPathComponent("run").path
+        let args = ["pretrain", "--train", bin.path, "--val", bin.path, "--vocab-size", "20", "--n-layer", "1", "--n-head", "2",
+                    "--n-embd", "8", "--block-size", "16", "--batch-size", "2", "--max-iters", "4", "--eval-interval", "2",
+                    "--eval-iters", "1", "--out", out]
+        let r = try Self.run(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 4)  // evals at 0, 2, 4 + summary
+        #expect(lines.last?.contains("\"summary\":true") == true)
+        for f in ["config.json", "model.safetensors", "optimizer.safetensors", "train_state.json", "metrics.jsonl", "loss.svg"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + f), "\(f)")
+        }
+        // Resume past the end continues from iteration 4.
+        let again = try Self.run(args.map { $0 == "4" ? "6" : $0 } + ["--resume"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("\"iter\":6"))
+        #expect(!again.stdout.contains("\"iter\":2,"))
+        let g = try Self.run(["generate", "--model", out, "--prompt-ids", "1,2,3", "--max-tokens", "5", "--temperature", "0"])
+        #expect(g.status == 0, "\(g.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(g.stdout.utf8)) as? [String: Any]
+        let choice = (obj?["choices"] as? [[String: Any]])?.first
+        #expect((choice?["tokens"] as? [Int])?.count == 5)
+        #expect(choice?["finish_reason"] as? String == "length")
+        let hf = dir.appendingPathComponent("hf").path
+        let e = try Self.run(["export-hf", out, "--output", hf])
+        #expect(e.status == 0, "\(e.stderr)")
+        #expect(FileManager.default.fileExists(atPath: hf + "/model.safetensors"))
+    }
+
+    @Test func badInputsGiveOneLineErrors() throws {
+        let missing = try Self.run(["pretrain", "--train", "/nonexistent/train.bin", "--vocab-size", "10", "--out", "/tmp/aigc-cli-never"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("/nonexistent/train.bin: cannot read"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-cli-bad-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bin = dir.appendingPathComponent("t.bin")
+        try Data([1, 0, 50, 0, 2, 0]).write(to: bin)
+        let big = try Self.run(["pretrain", "--train", bin.path, "--vocab-size", "10", "--out", dir.appendingPathComponent("o").path])
+        #expect(big.status != 0)
+        #expect(big.stderr.contains("token 1: id 50 is outside the vocabulary of 10"))
+        let heads = try Self.run(["pretrain", "--train", bin.path, "--vocab-size", "100", "--n-head", "3", "--out", dir.appendingPathComponent("o").path])
+        #expect(heads.stderr.contains("not divisible by n_head 3"))
+        let noModel = try Self.run(["generate", "--model", dir.path, "--prompt-ids", "1"])
+        #expect(noModel.status != 0 && noModel.stderr.contains("config.json"))
+    }
+}

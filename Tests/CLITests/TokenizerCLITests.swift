@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of `aigc encode`, `decode`, `count` and `convert-tokenizer` (the CLI contract of the issue).
+@Suite struct TokenizerCLITests {
+    static let golden = CLI.repoRoot.appendingPathComponent("Fixtures/tokenizer")
+
+    @Test func encodeMatchesGoldenWholeAndLines() throws {
+        for enc in ["cl100k_base", "o200k_base"] {
+            let whole = try CLI.run(["encode", "--encoding", enc, Self.golden.appendingPathComponent("golden.txt").path])
+            #expect(whole.status == 0, "\(whole.stderr)")
+            #expect(whole.stdout == (try Data(contentsOf: Self.golden.appendingPathComponent("\(enc).whole.txt"))))
+            let lines = try CLI.run(["encode", "--encoding", enc, "--lines", Self.golden.appendingPathComponent("golden.txt").path])
+            #expect(lines.stdout == (try Data(contentsOf: Self.golden.appendingPathComponent("\(enc).lines.txt"))))
+        }
+        let hf = try CLI.run(["encode", "--tokenizer", Self.golden.appendingPathComponent("hf-split.json").path, "--lines",
+                              "--allowed-special", "all", Self.golden.appendingPathComponent("golden.txt").path])
+        #expect(hf.stdout == (try Data(contentsOf: Self.golden.appendingPathComponent("hf-split.lines.txt"))))
+    }
+
+    @Test func outputFormatsAndLinesContract() throws {
+        let r = try CLI.run(["encode", "--encoding", "cl100k_base"], stdin: Data("hello world".utf8))
+        #expect(r.out == "15339 1917\n")
+        #expect(try CLI.run(["encode", "--encoding", "cl100k_base"], stdin: Data()).out == "\n")
+        // --lines: the \n is not encoded, no line after a final \n, an empty line for an empty input line.
+        let l = try CLI.run(["encode", "--encoding", "cl100k_base", "--lines"], stdin: Data("hello\n\nworld\n".utf8))
+        #expect(l.out == "15339\n\n14957\n")
+        let u32 = try CLI.run(["encode", "--encoding", "cl100k_base", "--format", "u32"], stdin: Data("hello world".utf8))
+        #expect(u32.stdout == Data([0xEB, 0x3B, 0, 0, 0x7D, 0x07, 0, 0]))
+        let npyDir = try CLI.tempDir()
+        let npy = npyDir.appendingPathComponent("ids.npy")
+        #expect(try CLI.run(["encode", "--encoding", "cl100k_base", "--format", "npy", "--output", npy.path], stdin: Data("hello world".utf8)).status == 0)
+        let nb = try Data(contentsOf: npy)
+        #expect(nb.prefix(6) == Data([0x93] + Array("NUMPY".utf8)))
+        let headerLen = Int(nb[8]) | Int(nb[9]) << 8
+        #expect((10 + headerLen) % 64 == 0)
+        #expect(String(decoding: nb[10..<(10 + headerLen)], as: UTF8.self).contains("'descr': '<u4'"))
+        #expect(String(decoding: nb[10..<(10 + headerLen)], as: UTF8.self).contains("'shape': (2,)"))
+        #expect(nb.suffix(8) == Data([0xEB, 0x3B, 0, 0, 0x7D, 0x07, 0, 0]))
+        // u16 is refused for vocabularies that do not fit.
+        let u16 = try CLI.run(["encode", "--encoding", "cl100k_base", "--format", "u16"], stdin: Data("x".utf8))
+        #expect(u16.status != 0 && u16.stderr.contains("u16"))
+    }
+
+    @Test func encodeDecodeRoundTripsBytesExactly() throws {
+        let text = try Data(contentsOf: Self.golden.appendingPathComponent("golden.txt"))
+        let dir = try CLI.tempDir()
+        for (fmt, enc) in [("text", "cl100k_base"), ("u32", "o200k_base")] {
+            let ids = dir.appendingPathComponent("ids.\(fmt)")
+            #expect(try CLI.run(["encode", "--encoding", enc, "--format", fmt, "--output", ids.path], stdin: text).status == 0)
+            let back = try CLI.run(["decode", "--encoding", enc, "--format", fmt, ids.path])
+            #expect(back.status == 0, "\(back.stderr)")
+            #expect(back.stdout == text)
+        }
+        // --lines round trip through u32 terminators.
+        let sample = Data("a b\n\nüñï 😀\n".utf8)
+        let enc = try CLI.run(["encode", "--encoding", "cl100k_base", "--lines", "--format", "u32"], stdin: sample)
+        let dec = try CLI.run(["decode", "--encoding", "cl100k_base", "--lines", "--format", "u32"], stdin: enc.stdout)
+        #expect(dec.stdout == sample)
+        let dect = try CLI.run(["decode", "--encoding", "cl100k_base", "--lines"], stdin: Data("64 293\n\n15339\n".utf8))
+        #expect(dect.out == "a b\n\nhello\n")
+    }
+
+    @Test func specialTokensInTheCLI() throws {
+        let text = Data("x<|endoftext|>".utf8)
+        let plain = try CLI.run(["encode", "--encoding", "cl100k_base"], stdin: text)
+        #expect(!plain.out.contains("100257"))
+        let all = try CLI.run(["encode", "--encoding", "cl100k_base", "--allowed-special", "all"], stdin: text)
+        #expect(all.out == "87 100257\n")
+        let some = try CLI.run(["encode", "--encoding", "cl100k_base", "--allowed-special", "<|endoftext|>"], stdin: text)
+        #expect(some.out == "87 100257\n")
+        let bad = try CLI.run(["encode", "--encoding", "cl100k_base", "--allowed-special", "<|nope|>"], stdin: text)
+        #expect(bad.status != 0 && bad.stderr.contains("<|nope|>"))
+    }
+
+    @Test func countAndErrors() throws {
+        let dir = try CLI.tempDir()
+        let a = dir.appendingPathComponent("a.txt"), b = dir.appendingPathComponent("b.txt")
+        try Data("hello world".utf8).write(to: a)
+        try Data("hello".utf8).write(to: b)
+        let c = try CLI.run(["count", "--encoding", "cl100k_base", a.path, b.path])
+        #expect(c.out == "2 \(a.path)\n1 \(b.path)\n3 total\n")
+        // Clear one-line errors, non-zero status.
+        let invalid = try CLI.run(["encode", "--encoding", "cl100k_base"], stdin: Data([0x61, 0xFF, 0x62]))
+        #expect(invalid.status != 0 && invalid.stderr.contains("invalid UTF-8 at byte 1"))
+        let unknown = try CLI.run(["encode", "--encoding", "nope"], stdin: Data("x".utf8))
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown encoding"))
+        let badId = try CLI.run(["decode", "--encoding", "cl100k_base"], stdin: Data("1 2 x".utf8))
+        #expect(badId.status != 0 && badId.stderr.contains("column 5"))
+        let bigId = try CLI.run(["decode", "--encoding", "cl100k_base"], stdin: Data("999999".utf8))
+        #expect(bigId.status != 0 && bigId.stderr.contains("unknown token id 999999"))
+        let both = try CLI.run(["encode", "--encoding", "cl100k_base", "--tokenizer", "x.json"], stdin: Data())
+        #expect(both.status != 0)
+    }
+
+    @Test func vocabDirectoryFromEnvironment() throws {
+        // AIGC_VOCAB_DIR wins over the built-in search; a directory without the file is a clear error.
+        let empty = try CLI.tempDir()
+        let r = try CLI.run(["encode", "--encoding", "cl100k_base"], stdin: Data("x".utf8), environment: ["AIGC_VOCAB_DIR": empty.path])
+        #expect(r.status == 0, "falls back to the other locations when the env dir lacks the file")
+        let dir = try CLI.tempDir()
+        try "IQ== 0\n".write(to: dir.appendingPathComponent("cl100k_base.tiktoken"), atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["encode", "--encoding", "cl100k_base"], stdin: Data("x".utf8), environment: ["AIGC_VOCAB_DIR": dir.path])
+        #expect(bad.status != 0 && bad.stderr.contains("SHA-256"))
+        // Found from another working directory (next to the executable / the checkout).
+        let elsewhere = try CLI.run(["count", "--encoding", "o200k_base"], stdin: Data("hi".utf8), cwd: empty)
+        #expect(elsewhere.out == "1 -\n")
+    }
+
+    @Test func convertTokenizerWritesLoadableFiles() throws {
+        let dir = try CLI.tempDir()
+        let out = dir.appendingPathComponent("t.json")
+        let src = Self.golden.appendingPathComponent("hf-bytelevel.json").path
+        #expect(try CLI.run(["convert-tokenizer", "--tokenizer", src, "-o", out.path]).status == 0)
+        let golden = Self.golden.appendingPathComponent("golden.txt").path
+        let a = try CLI.run(["encode", "--tokenizer", src, "--lines", "--allowed-special", "all", golden])
+        let b = try CLI.run(["encode", "--tokenizer", out.path, "--lines", "--allowed-special", "all", golden])
+        #expect(a.stdout == b.stdout && a.status == 0)
+    }
+}
