@@ -29,6 +29,7 @@ public final class TensorShardOutput: CorpusOutput {
             packers[s] = Packer(mode: packing, seqLen: seqLen, padID: padID)
             blocks[s] = RowBlock(seqLen: seqLen)
         }
+        for s in Split.allCases { blocks[s]!.reserve(rows: self.rowsPerShard + 2) }
         if let r = resume {
             for s in Split.allCases {
                 if let p = r.packers[s.rawValue] { packers[s] = p }

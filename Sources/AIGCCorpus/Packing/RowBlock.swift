@@ -10,6 +10,12 @@ public struct RowBlock: Sendable, Equatable, Codable {
 
     public var rows: Int { inputIDs.count / max(seqLen, 1) }
 
+    /// Reserves room for `rows` rows in each tensor (one allocation per shard instead of repeated doubling).
+    public mutating func reserve(rows: Int) {
+        let n = rows * seqLen
+        inputIDs.reserveCapacity(n); labels.reserveCapacity(n); positionIDs.reserveCapacity(n); segmentIDs.reserveCapacity(n)
+    }
+
     public mutating func removeAll() {
         inputIDs.removeAll(keepingCapacity: true); labels.removeAll(keepingCapacity: true)
         positionIDs.removeAll(keepingCapacity: true); segmentIDs.removeAll(keepingCapacity: true)

@@ -21,6 +21,17 @@ public enum ChatTemplate: String, Sendable, Codable, CaseIterable {
     }
 
     public static let endOfText = "<|endoftext|>"
+    static let roleName: [[UInt8]] = Role.allCases.map { Array($0.name.utf8) }
+    static let roleLine: [[UInt8]] = Role.allCases.map { Array(($0.name + "\n").utf8) }
+
+    /// Every fixed text the template emits (tokenized once by `DocumentRenderer`).
+    var fixedTexts: [[UInt8]] {
+        switch self {
+        case .chatml: return ChatTemplate.roleLine + [[0x0A]]
+        case .llama3: return ChatTemplate.roleName + [[0x0A, 0x0A]]
+        case .plain: return ["System: ", "User: ", "Assistant: "].map { Array($0.utf8) } + [[0x0A]]
+        }
+    }
 
     /// The template's pieces for a conversation, in order.
     /// With `trainOnPrompt`, every token is trained except those of `weight: 0` turns.
@@ -32,10 +43,10 @@ public enum ChatTemplate: String, Sendable, Codable, CaseIterable {
             for (k, t) in turns.enumerated() {
                 let train = (t.role == .assistant || trainOnPrompt) && t.trainable
                 out.append(.special("<|im_start|>", trained: trainOnPrompt && train, turn: k))
-                out.append(.text(Array((t.role.name + "\n").utf8), trained: trainOnPrompt && train, turn: k))
+                out.append(.fixed(ChatTemplate.roleLine[Int(t.role.rawValue)], trained: trainOnPrompt && train, turn: k))
                 out.append(.text(t.content, trained: train, turn: k))
                 out.append(.special("<|im_end|>", trained: train, turn: k))
-                out.append(.text([0x0A], trained: trainOnPrompt && train, turn: k))
+                out.append(.fixed([0x0A], trained: trainOnPrompt && train, turn: k))
             }
         case .llama3:
             out.append(.special("<|begin_of_text|>", trained: trainOnPrompt, turn: 0))
@@ -43,9 +54,9 @@ public enum ChatTemplate: String, Sendable, Codable, CaseIterable {
                 let train = (t.role == .assistant || trainOnPrompt) && t.trainable
                 let header = trainOnPrompt && train
                 out.append(.special("<|start_header_id|>", trained: header, turn: k))
-                out.append(.text(Array(t.role.name.utf8), trained: header, turn: k))
+                out.append(.fixed(ChatTemplate.roleName[Int(t.role.rawValue)], trained: header, turn: k))
                 out.append(.special("<|end_header_id|>", trained: header, turn: k))
-                out.append(.text([0x0A, 0x0A], trained: header, turn: k))
+                out.append(.fixed([0x0A, 0x0A], trained: header, turn: k))
                 out.append(.text(t.content, trained: train, turn: k))
                 out.append(.special("<|eot_id|>", trained: train, turn: k))
             }
@@ -59,9 +70,9 @@ public enum ChatTemplate: String, Sendable, Codable, CaseIterable {
                 case .user: label = "User: "
                 case .assistant: label = "Assistant: "
                 }
-                out.append(.text(Array(label.utf8), trained: trainOnPrompt && train, turn: k))
+                out.append(.fixed(Array(label.utf8), trained: trainOnPrompt && train, turn: k))
                 out.append(.text(t.content, trained: train, turn: k))
-                out.append(.text([0x0A], trained: train, turn: k))
+                out.append(.fixed([0x0A], trained: train, turn: k))
                 lastTrained = train
             }
             out.append(.special(ChatTemplate.endOfText, trained: lastTrained, turn: max(0, turns.count - 1)))

@@ -7,6 +7,8 @@ public struct DocumentRenderer<T: CorpusTokenizer>: Sendable {
     public let template: ChatTemplate
     public let specialIDs: [String: UInt32]
     public let endOfText: UInt32
+    /// Token ids of the template's fixed texts.
+    let fixedIDs: [[UInt8]: [UInt32]]
 
     /// Adds the template's special tokens to the tokenizer when missing.
     public init(tokenizer base: T, template: ChatTemplate) throws {
@@ -23,6 +25,9 @@ public struct DocumentRenderer<T: CorpusTokenizer>: Sendable {
         specialIDs = ids
         guard let eot = ids[ChatTemplate.endOfText] else { throw AIGCError.usage("no end-of-text token") }
         endOfText = eot
+        var fixed: [[UInt8]: [UInt32]] = [:]
+        for f in template.fixedTexts { fixed[f] = f.withUnsafeBufferPointer { t.encodeOrdinary(bytes: $0) } }
+        fixedIDs = fixed
     }
 
     /// Conversations go through the template; documents are encoded whole and end with end-of-text (trained).
@@ -43,6 +48,11 @@ public struct DocumentRenderer<T: CorpusTokenizer>: Sendable {
                     if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
                     if bytes.isEmpty { continue }
                     let ids = bytes.withUnsafeBufferPointer { tokenizer.encodeOrdinary(bytes: $0) }
+                    doc.ids.append(contentsOf: ids)
+                    doc.mask.append(contentsOf: repeatElement(trained ? 1 : 0, count: ids.count))
+                case .fixed(let bytes, let trained, let turn):
+                    if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
+                    let ids = fixedIDs[bytes] ?? bytes.withUnsafeBufferPointer { tokenizer.encodeOrdinary(bytes: $0) }
                     doc.ids.append(contentsOf: ids)
                     doc.mask.append(contentsOf: repeatElement(trained ? 1 : 0, count: ids.count))
                 case .special(let name, let trained, let turn):
