@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reusable raw buffers for merging one piece; one per encoding thread, so the inner loop neither allocates nor
 /// pays for array uniqueness checks.
 public final class BPEScratch {
@@ -17,7 +19,7 @@ public final class BPEScratch {
     // Per-thread piece cache, direct-mapped, one 64-byte cache line per entry: hash (8), length and id count (2),
     // up to 5 ids (20), the key bytes (up to 32). Real text repeats its words (Zipf), so most pieces cost one hash
     // and one cache line instead of a vocabulary probe (3–4 cache misses in a multi-MB table) or a BPE merge.
-    static let cacheSlots = 8192
+    static let cacheSlots = 32768
     static let cacheKeyMax = 32
     static let cacheIdMax = 5
     let cache: UnsafeMutableRawPointer
@@ -55,8 +57,8 @@ public final class BPEScratch {
     }
 
     public init() {
-        cache = .allocate(byteCount: BPEScratch.cacheSlots * 64, alignment: 64)
-        cache.initializeMemory(as: UInt8.self, repeating: 0, count: BPEScratch.cacheSlots * 64)
+        // calloc: the 2 MiB come from zero pages mapped on first touch, so a scratch for a short text is cheap.
+        cache = calloc(BPEScratch.cacheSlots, 64)!
         starts = .allocate(capacity: 1); ranks = .allocate(capacity: 1); ids = .allocate(capacity: 1)
         ends = .allocate(capacity: 1); next = .allocate(capacity: 1); prev = .allocate(capacity: 1)
         pairRank = .allocate(capacity: 1); pairResult = .allocate(capacity: 1); heap = .allocate(capacity: 1)
@@ -65,24 +67,34 @@ public final class BPEScratch {
 
     deinit {
         free()
-        cache.deallocate()
+        Foundation.free(cache)
+    }
+
+    /// The 2-way set of a hash (two adjacent 64-byte entries; the first is the most recently inserted).
+    @inline(__always) func cacheSet(_ h: UInt64) -> UnsafeMutableRawPointer {
+        cache + (Int(truncatingIfNeeded: h >> 7) & (BPEScratch.cacheSlots / 2 - 1)) * 128
     }
 
     /// Appends the cached ids of a piece; false on a miss.
     @inline(__always) func cached(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, into out: inout [UInt32]) -> Bool {
-        let e = cache + (Int(truncatingIfNeeded: h >> 7) & (BPEScratch.cacheSlots - 1)) * 64
-        guard e.load(as: UInt64.self) == h, Int(e.load(fromByteOffset: 8, as: UInt8.self)) == n,
-              ByteKeyTable.equal(UnsafeRawPointer(e + 32), UnsafeRawPointer(p), n) else { return false }
-        let c = Int(e.load(fromByteOffset: 9, as: UInt8.self))
-        for k in 0..<c { out.append(e.load(fromByteOffset: 12 + 4 * k, as: UInt32.self)) }
-        return true
+        let set = cacheSet(h)
+        for way in 0..<2 {
+            let e = set + way * 64
+            guard e.load(as: UInt64.self) == h, Int(e.load(fromByteOffset: 8, as: UInt8.self)) == n,
+                  ByteKeyTable.equal(UnsafeRawPointer(e + 32), UnsafeRawPointer(p), n) else { continue }
+            let c = Int(e.load(fromByteOffset: 9, as: UInt8.self))
+            for k in 0..<c { out.append(e.load(fromByteOffset: 12 + 4 * k, as: UInt32.self)) }
+            return true
+        }
+        return false
     }
 
     /// Remembers the ids `out[from...]` of a piece (if small enough).
     @inline(__always) func remember(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ids out: [UInt32], from: Int) {
         let c = out.count - from
         guard n <= BPEScratch.cacheKeyMax, c <= BPEScratch.cacheIdMax, c > 0 else { return }
-        let e = cache + (Int(truncatingIfNeeded: h >> 7) & (BPEScratch.cacheSlots - 1)) * 64
+        let e = cacheSet(h)
+        (e + 64).copyMemory(from: UnsafeRawPointer(e), byteCount: 64)
         e.storeBytes(of: h, as: UInt64.self)
         e.storeBytes(of: UInt8(n), toByteOffset: 8, as: UInt8.self)
         e.storeBytes(of: UInt8(c), toByteOffset: 9, as: UInt8.self)
