@@ -33,9 +33,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Worker threads (default: all cores). The report is identical for any value.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Records are read and analysed in batches of at most this many bytes (memory bound).")
-    var batchBytes = 4 << 20
+    var batchBytes = 2 << 20
     @Option(help: "Keys kept per n-gram/line frequency summary before pruning (memory vs. accuracy of rare counts).")
-    var summaryCapacity = 200_000
+    var summaryCapacity = 100_000
     @Option(help: "Write the JSON report here.")
     var json: String
     @Option(help: "Also write a self-contained HTML report here.")

@@ -25,7 +25,7 @@ public struct AuditOptions: Sendable {
     public var topK = 25
     /// Keys kept per frequency summary (n-grams of each order, lines) before lossy-counting pruning: memory vs.
     /// accuracy of the tail (about 50 bytes per key).
-    public var summaryCapacity = 200_000
+    public var summaryCapacity = 100_000
     public var clustersListed = 10
     public var shingleSize = 5
     public var bands = 14
@@ -34,7 +34,7 @@ public struct AuditOptions: Sendable {
     public var rareThreshold = 10
     /// Records per batch (memory bound: one batch of raw records and results in flight).
     public var batchRecords = 4096
-    public var batchBytes = 4 << 20
+    public var batchBytes = 2 << 20
 
     public init(inputs: [String], inputFormat: InputFormat) {
         self.inputs = inputs

@@ -249,7 +249,7 @@ public final class Auditor: Sendable {
                 share: totalChars == 0 ? 0 : Double(w.scanner.scriptChars[s]) / Double(totalChars),
                 documents: w.scriptDocuments[s], words: words, tokens: tokens, tokenBytes: w.scriptTokenBytes[s],
                 bytesPerToken: hasTokens && tokens > 0 ? Double(w.scriptTokenBytes[s]) / Double(tokens) : nil,
-                tokensPerWord: hasTokens && words > 0 ? Double(tokens) / Double(words) : nil))
+                tokensPerWord: hasTokens && words > 0 && !ScriptTable.isNeutral(Int32(s)) ? Double(tokens) / Double(words) : nil))
         }
         report.scripts = scripts.sorted { $0.chars != $1.chars ? $0.chars > $1.chars : $0.script < $1.script }
         // Tokenizer fit.

@@ -16,7 +16,8 @@ public struct ScriptShare: Codable, Sendable, Equatable {
     public var tokenBytes: UInt64
     /// Compression: `token_bytes / tokens` (null without a tokenizer).
     public var bytesPerToken: Double?
-    /// Fertility: `tokens / words` (null without a tokenizer or words).
+    /// Fertility: `tokens / words` (null without a tokenizer or words, and for `Zyyy`/`Zinh`, whose tokens are
+    /// mostly spaces and punctuation while their words are only digit runs).
     public var tokensPerWord: Double?
 
     enum CodingKeys: String, CodingKey {
