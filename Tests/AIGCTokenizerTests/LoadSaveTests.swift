@@ -53,6 +53,25 @@ import Testing
         #expect(throws: AIGCError.self) { try Tokenizer(contentsOf: dir.appendingPathComponent("encoder.json")) }
     }
 
+    /// The trainer's path: a model built in code, wrapped in a Tokenizer, saved as tokenizer.json, loaded back.
+    @Test func tokenizerFromModelInCode() throws {
+        let hf = try Tokenizer(contentsOf: TF.url("hf-split.json"))
+        let m = hf.model
+        let vocab: [ArraySlice<UInt8>?] = (0..<UInt32(m.idCount)).map { m.bytes(of: $0).map { $0[...] } }
+        let model = try BPEModel(vocabulary: vocab, merges: m.mergeList, ignoreMerges: false)
+        let t = try Tokenizer(model: model, pattern: .cl100k, specialTokens: ["<|endoftext|>": UInt32(m.idCount)])
+        #expect(t.sha256.count == 64)
+        let u = temp("trained.json")
+        try t.save(tokenizerJSON: u)
+        let back = try Tokenizer(contentsOf: u)
+        #expect(back.specialTokens == ["<|endoftext|>": UInt32(m.idCount)])
+        for line in TF.lines(TF.text("golden.txt")).prefix(150) {
+            let direct = t.encodeOrdinary(line)
+            #expect(back.encodeOrdinary(line) == direct)
+            #expect(t.decode(direct) == Array(line.utf8))
+        }
+    }
+
     @Test func malformedFilesAreClearErrors() throws {
         let cases: [(String, String, String)] = [
             ("IQ== 0\n!!!! 1\n", "bad.tiktoken", "invalid base64"),
