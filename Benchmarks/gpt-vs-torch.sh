@@ -26,7 +26,7 @@ timed() {
   echo "$name wall_s $wall cpu_s $(echo "$user + $sys" | bc) load $(cut -d' ' -f1 /proc/loadavg) $(tail -1 "$out")"
 }
 export OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=1
-echo "# machine: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# machine: $(getconf _NPROCESSORS_ONLN) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 common="--train $DATA/train.bin --val $DATA/val.bin --vocab-size 65 --n-layer 4 --n-head 4 --n-embd 128 --block-size 64
   --batch-size 12 --max-iters $ITERS --lr 1e-3 --min-lr 1e-4 --warmup-iters 100 --lr-decay-iters $ITERS --beta2 0.99

@@ -161,6 +161,9 @@ public final class Trainer {
                 lossCount += 1
             }
             let (grads, norm) = engine.reduceGradients()
+            guard norm.isFinite else {
+                throw AIGCError.input(location: "iteration \(it)", message: "the gradient norm is not finite (training diverged); lower --lr or check the data")
+            }
             if o.gradClip > 0 {
                 let coef = o.gradClip / (norm + 1e-6)
                 if coef < 1 { engine.scaleGradients(Float(coef)) }

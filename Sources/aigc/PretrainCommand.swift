@@ -95,6 +95,8 @@ struct PretrainCommand: AsyncParsableCommand {
                 summary["gflops_per_iter"] = trainer.sgemmFlops / Double(max(1, trainer.trainedIters)) / 1e9
                 summary["gflops_per_cpu_s"] = trainer.sgemmFlops / trainer.trainCPUSeconds / 1e9
             }
+            // JSON has no NaN/inf: drop non-finite figures (e.g. no evaluation ran after --resume at the end).
+            summary = summary.filter { !(($0.value as? Double).map { !$0.isFinite } ?? false) }
             let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
