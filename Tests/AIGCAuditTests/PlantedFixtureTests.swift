@@ -152,3 +152,27 @@ import Testing
         #expect(r.distributions.tokensPerDocument?.sum == t.tokens)
     }
 }
+
+@Suite struct EdgeCaseTests {
+    /// Conversations without turns, empty files and whitespace-only lines are counted, never a crash.
+    @Test func emptyConversationsAndFiles() throws {
+        let dir = try Fixture.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let f = dir.appendingPathComponent("e.jsonl")
+        try Data("{\"messages\":[]}\n   \n{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n".utf8).write(to: f)
+        let empty = dir.appendingPathComponent("empty.jsonl")
+        try Data().write(to: empty)
+        var o = AuditOptions(inputs: [f.path, empty.path], inputFormat: .openai)
+        o.tokenizer = try Fixture.cl100k.get()
+        let r = try Auditor(options: o).run()
+        #expect(r.volume.recordsIn == 2)
+        #expect(r.volume.documents == 2)
+        #expect(r.volume.turns == 2)
+        #expect(r.textHealth.emptyTurns == 1)
+        #expect(r.textHealth.roleOrderErrors == 1)
+        #expect(r.findings.first { $0.kind == "empty_turn" }?.examples.first?.location == f.path + ":1")
+        let none = try Auditor(options: AuditOptions(inputs: [empty.path], inputFormat: .openai)).run()
+        #expect(none.volume.documents == 0 && none.findings.isEmpty)
+        #expect(HTMLReport.render(none).contains("No problems found"))
+    }
+}

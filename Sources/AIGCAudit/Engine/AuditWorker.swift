@@ -94,7 +94,7 @@ final class AuditWorker: @unchecked Sendable {
         }
         if badUTF8 {
             // The parser already replaced invalid bytes with U+FFFD; point at the first one.
-            let t = turns.first { $0.content.contains(0xEF) }?.content ?? turns[0].content
+            let t = turns.first { $0.content.contains(0xEF) }?.content ?? turns.first?.content ?? []
             note(.invalidUTF8, t, Self.firstReplacement(t) ?? 0)
         }
         for (ti, turn) in turns.enumerated() {
@@ -158,6 +158,11 @@ final class AuditWorker: @unchecked Sendable {
             }
             normalizedTurns.append(normalized)
         }
+        if dialogue && turns.isEmpty {
+            // A conversation without turns (`"messages": []`): counted as one empty turn, as the builder drops it.
+            r.emptyTurns = 1
+            found[.emptyTurn] = FindingExample(location: location(r), excerpt: "conversation has no turns")
+        }
         if dialogue, let problem = RecordCleaner.roleOrderProblem(turns) {
             found[.roleOrder] = FindingExample(location: location(r), excerpt: problem)
         }
@@ -185,7 +190,7 @@ final class AuditWorker: @unchecked Sendable {
         r.hash = ContentHash(record: normRecord)
         if let sig = context.minhasher.signature(normalizedTurns) { r.bandKeys = context.minhasher.bandKeys(sig) }
         if let eval = context.evalIndex { r.contamination = eval.hits(normalizedTurns, scratch: &evalScratch) }
-        let first = normalizedTurns.first { !TextChecks.isBlank($0) } ?? normalizedTurns[0]
+        let first = normalizedTurns.first { !TextChecks.isBlank($0) } ?? normalizedTurns.first ?? []
         r.preview = Excerpt.around(first, offset: 0, before: 0, after: 100)
         for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } }
         return r
