@@ -75,6 +75,13 @@ struct PretrainCommand: AsyncParsableCommand {
             let trainStream = try TokenStream.load(path: train, format: format, vocabSize: config.vocabSize)
             let valStream = try val.map { try TokenStream.load(path: $0, format: format, vocabSize: config.vocabSize) }
             let source = try StreamBatchSource(train: trainStream, val: valStream, batchSize: batchSize, blockSize: blockSize)
+            // nanoGPT keeps its character vocabulary next to train.bin: bring it along so `generate` can use it.
+            let meta = URL(fileURLWithPath: train).deletingLastPathComponent().appendingPathComponent("meta.json")
+            let metaOut = outURL.appendingPathComponent("meta.json")
+            if format == .nanogpt, FileManager.default.fileExists(atPath: meta.path), !FileManager.default.fileExists(atPath: metaOut.path) {
+                _ = try CharacterCodec(metaJSON: meta)  // only a valid character vocabulary is copied
+                try AtomicFile.write(try Data(contentsOf: meta), to: metaOut)
+            }
             trainer.onRow = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
             try trainer.run(source: source)
             var summary: [String: Any] = [

@@ -27,6 +27,8 @@ import Testing
         let tokens = (0..<3000).map { _ in UInt16.random(in: 0..<20, using: &rng) }
         let bin = dir.appendingPathComponent("train.bin")
         try tokens.withUnsafeBytes { try Data($0).write(to: bin) }
+        let itos = (0..<20).map { String(UnicodeScalar(UInt8(97 + $0))) }  // a…t
+        try JSONSerialization.data(withJSONObject: ["vocab_size": 20, "itos": itos]).write(to: dir.appendingPathComponent("meta.json"))
         let out = dir.appendingPathComponent("run").path
         let args = ["pretrain", "--train", bin.path, "--val", bin.path, "--vocab-size", "20", "--n-layer", "1", "--n-head", "2",
                     "--n-embd", "8", "--block-size", "16", "--batch-size", "2", "--max-iters", "4", "--eval-interval", "2",
@@ -50,6 +52,14 @@ import Testing
         let choice = (obj?["choices"] as? [[String: Any]])?.first
         #expect((choice?["tokens"] as? [Int])?.count == 5)
         #expect(choice?["finish_reason"] as? String == "length")
+        // The character vocabulary came along from the data directory, so text prompts work.
+        let text = try Self.run(["generate", "--model", out, "--prompt", "abc", "--max-tokens", "4", "--seed", "1", "--stop", "zz"])
+        #expect(text.status == 0, "\(text.stderr)")
+        let t = try JSONSerialization.jsonObject(with: Data(text.stdout.utf8)) as? [String: Any]
+        let tc = (t?["choices"] as? [[String: Any]])?.first
+        #expect((tc?["text"] as? String)?.count == 4)
+        let unknown = try Self.run(["generate", "--model", out, "--prompt", "ab?"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("byte 2"))
         let hf = dir.appendingPathComponent("hf").path
         let e = try Self.run(["export-hf", out, "--output", hf])
         #expect(e.status == 0, "\(e.stderr)")
