@@ -11,7 +11,7 @@ extension Tokenizer {
         hf.addedTokens = specialTokens.map { AddedToken(id: $0.value, content: $0.key, special: true) }
         let core = try TokenizerCore(model: model, pattern: pattern, hf: hf)
         self.init(core: core, name: name, sha256: "", specialTokens: specialTokens)
-        sha256 = SHA256Fast.hex(tiktokenText())
+        sha256 = SHA256.hash(tiktokenText())
         for (t, id) in specialTokens where model.contains(id) && model.bytes(of: id) != Array(t.utf8) {
             throw AIGCError.usage("special token \(t.debugDescription) id \(id) is an ordinary token's id")
         }
