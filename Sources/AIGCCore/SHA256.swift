@@ -1,4 +1,7 @@
-/// SHA-256 (FIPS 180-4), streaming. Used for input/output hashes in manifests and for verifying shipped
+import CSHA256
+
+/// SHA-256 (FIPS 180-4), streaming; blocks are compressed in C (x86 SHA extensions when present, which the
+/// corpus builder needs: it hashes every input and output byte). Used for input/output hashes in manifests and for verifying shipped
 /// vocabularies; small enough that it is not worth a crypto dependency.
 public struct SHA256: Sendable {
     private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
@@ -6,16 +9,6 @@ public struct SHA256: Sendable {
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
 
     public init() { buffer.reserveCapacity(64) }
 
@@ -35,13 +28,14 @@ public struct SHA256: Sendable {
             buffer.append(contentsOf: input[0..<take])
             i = take
             if buffer.count == 64 {
-                buffer.withUnsafeBytes { compress($0.baseAddress!) }
+                buffer.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        while i + 64 <= input.count {
-            compress(input.baseAddress! + i)
-            i += 64
+        let blocks = (input.count - i) / 64
+        if blocks > 0 {
+            compress(input.baseAddress! + i, blocks: blocks)
+            i += blocks * 64
         }
         if i < input.count { buffer.append(contentsOf: input[i...]) }
     }
@@ -80,38 +74,15 @@ public struct SHA256: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-
-    /// One 64-byte block. The message schedule lives on the stack: a heap array per block made hashing
-    /// 100 MB of training input cost more than counting it.
-    /// One 64-byte block. The message schedule lives on the stack (no heap allocation per block): vocabularies are
-    /// hashed on every load, inside the tokenizer's load-time budget.
-    private mutating func compress(_ p: UnsafeRawPointer) {
-        var state = h
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            SHA256.k.withUnsafeBufferPointer { k in
-                for t in 0..<16 { w[t] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self)) }
-                for t in 16..<64 {
-                    let x = w[t - 15], y = w[t - 2]
-                    let s0 = SHA256.rotr(x, 7) ^ SHA256.rotr(x, 18) ^ (x >> 3)
-                    let s1 = SHA256.rotr(y, 17) ^ SHA256.rotr(y, 19) ^ (y >> 10)
-                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                }
-                var (a, b, c, d, e, f, g, hh) = state
-                for t in 0..<64 {
-                    let S1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = hh &+ S1 &+ ch &+ k[t] &+ w[t]
-                    let S0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ S0 &+ maj
-                }
-                state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f,
-                         state.6 &+ g, state.7 &+ hh)
-            }
+    private mutating func compress(_ p: UnsafeRawPointer, blocks: Int) {
+        withUnsafeMutableBytes(of: &h) { state in
+            aigc_sha256_blocks(state.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                               p.assumingMemoryBound(to: UInt8.self), blocks)
         }
-        h = state
     }
+
+    /// True when the x86 SHA extensions are in use.
+    public static var isAccelerated: Bool { aigc_sha256_accelerated() != 0 }
 
     /// SHA-256 of one contiguous buffer, as lowercase hex.
     public static func hash(buffer: UnsafeRawBufferPointer) -> String {
