@@ -64,13 +64,12 @@ public final class GPTEngine: @unchecked Sendable {
         Parallel.run(count: shardCount, threads: threads) { workspaces[$0].grads?.zero() }
     }
 
-    /// Forward and backward over `batch`, accumulating gradients of Σ(token losses)·`lossScale` into the shard
-    /// gradient buffers. Dropout masks come from `dropoutSeed` and the shard index. Returns the loss sum and count.
-    @discardableResult
-    public func accumulateGradients(_ batch: TokenBatch, lossScale: Float, dropoutSeed: UInt64) -> (sum: Double, count: Int) {
-        precondition(training)
+    /// Runs `body` on every non-empty shard of `batch` in parallel, after loading the shard's rows into its
+    /// workspace, and sums the (loss sum, count) pairs the shards return, in shard order.
+    func eachShard(_ batch: TokenBatch,
+                   _ body: @escaping (_ shard: Int, _ rows: Range<Int>, _ ws: GPTWorkspace) -> (sum: Double, count: Int))
+        -> (sum: Double, count: Int) {
         var results = [(sum: Double, count: Int)](repeating: (0, 0), count: shardCount)
-        let params = UnsafePointer(model.params.pointer)
         results.withUnsafeMutableBufferPointer { res in
             let r = UncheckedBox(res)
             Parallel.run(count: shardCount, threads: threads) { s in
@@ -78,30 +77,38 @@ public final class GPTEngine: @unchecked Sendable {
                 if rows.isEmpty { return }
                 let ws = workspaces[s]
                 ws.load(batch, rows: rows)
-                var rng = Xoshiro256(seed: dropoutSeed &+ UInt64(s) &* 0x9E37_79B9_7F4A_7C15)
-                r.value[s] = ws.forward(params: params, rng: &rng)
-                ws.backward(params: params, lossScale: lossScale)
+                r.value[s] = body(s, rows, ws)
             }
         }
         return results.reduce((0, 0)) { ($0.0 + $1.sum, $0.1 + $1.count) }
     }
 
+    /// The dropout RNG of shard `s` for a step: masks depend on the seed and the shard, not on the thread.
+    func dropoutRNG(_ seed: UInt64, shard s: Int) -> Xoshiro256 {
+        Xoshiro256(seed: seed &+ UInt64(s) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// Forward and backward over `batch`, accumulating gradients of Σ(token losses)·`lossScale` into the shard
+    /// gradient buffers. Dropout masks come from `dropoutSeed` and the shard index. Returns the loss sum and count.
+    @discardableResult
+    public func accumulateGradients(_ batch: TokenBatch, lossScale: Float, dropoutSeed: UInt64) -> (sum: Double, count: Int) {
+        precondition(training)
+        let params = UnsafePointer(model.params.pointer)
+        return eachShard(batch) { s, _, ws in
+            var rng = self.dropoutRNG(dropoutSeed, shard: s)
+            let result = ws.forward(params: params, rng: &rng)
+            ws.backward(params: params, lossScale: lossScale)
+            return result
+        }
+    }
+
     /// Forward only (no dropout): the loss sum and count of counted targets.
     public func loss(_ batch: TokenBatch) -> (sum: Double, count: Int) {
-        var results = [(sum: Double, count: Int)](repeating: (0, 0), count: shardCount)
         let params = UnsafePointer(model.params.pointer)
-        results.withUnsafeMutableBufferPointer { res in
-            let r = UncheckedBox(res)
-            Parallel.run(count: shardCount, threads: threads) { s in
-                let rows = self.rows(s, batch: batch.batch)
-                if rows.isEmpty { return }
-                let ws = workspaces[s]
-                ws.load(batch, rows: rows)
-                var rng = Xoshiro256(seed: 0)
-                r.value[s] = ws.forward(params: params, rng: &rng, dropout: false)
-            }
+        return eachShard(batch) { _, _, ws in
+            var rng = Xoshiro256(seed: 0)
+            return ws.forward(params: params, rng: &rng, dropout: false)
         }
-        return results.reduce((0, 0)) { ($0.0 + $1.sum, $0.1 + $1.count) }
     }
 
     /// Raw logits `[B·T, V]` for `batch` (forward only).

@@ -10,30 +10,22 @@ extension GPTEngine {
     @discardableResult
     public func accumulateWeightedGradients(_ batch: TokenBatch, weights: [Float], lossScale: Float, dropoutSeed: UInt64) -> (sum: Double, count: Int) {
         precondition(training && weights.count == batch.inputs.count && batch.targets != nil)
-        var results = [(sum: Double, count: Int)](repeating: (0, 0), count: shardCount)
         let params = UnsafePointer(model.params.pointer)
         let V = model.config.vocabSize, T = batch.time
-        results.withUnsafeMutableBufferPointer { res in
-            let r = UncheckedBox(res)
-            Parallel.run(count: shardCount, threads: threads) { s in
-                let rows = self.rows(s, batch: batch.batch)
-                if rows.isEmpty { return }
-                let ws = workspaces[s]
-                ws.load(batch, rows: rows)
-                var rng = Xoshiro256(seed: dropoutSeed &+ UInt64(s) &* 0x9E37_79B9_7F4A_7C15)
-                r.value[s] = ws.forward(params: params, rng: &rng)
-                let base = rows.lowerBound * T
-                for n in 0..<(rows.count * T) {
-                    let y = Int(ws.targets[n])
-                    guard y >= 0 && y < V else { continue }
-                    let w = weights[base + n]
-                    let row = ws.logits + n * V
-                    for j in 0..<V { row[j] *= w }
-                    row[y] += 1 - w
-                }
-                ws.backward(params: params, lossScale: lossScale)
+        return eachShard(batch) { s, rows, ws in
+            var rng = self.dropoutRNG(dropoutSeed, shard: s)
+            let result = ws.forward(params: params, rng: &rng)
+            let base = rows.lowerBound * T
+            for n in 0..<(rows.count * T) {
+                let y = Int(ws.targets[n])
+                guard y >= 0 && y < V else { continue }
+                let w = weights[base + n]
+                let row = ws.logits + n * V
+                for j in 0..<V { row[j] *= w }
+                row[y] += 1 - w
             }
+            ws.backward(params: params, lossScale: lossScale)
+            return result
         }
-        return results.reduce((0, 0)) { ($0.0 + $1.sum, $0.1 + $1.count) }
     }
 }
