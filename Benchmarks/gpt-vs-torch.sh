@@ -60,7 +60,10 @@ torch.set_num_threads(1)
 m = GPT2LMHeadModel.from_pretrained(sys.argv[1]).eval(); n = int(sys.argv[2])
 x = torch.zeros((1, 1), dtype=torch.long)
 with torch.no_grad():
-    t = time.perf_counter(); out = m.generate(x, max_new_tokens=n, min_new_tokens=n, do_sample=False, pad_token_id=0); dt = time.perf_counter() - t
+    # An explicit attention mask: with pad_token_id equal to the prompt token, generate() would mask the prompt out.
+    t = time.perf_counter()
+    out = m.generate(x, attention_mask=torch.ones_like(x), max_new_tokens=n, min_new_tokens=n, do_sample=False, pad_token_id=0)
+    dt = time.perf_counter() - t
 ours = json.load(open(sys.argv[3]))["choices"][0]["tokens"]
 same = ours == out[0, 1:].tolist()
 print(f"hf-generate tokens {out.shape[1] - 1} s {dt:.3f} tokens_per_s {(out.shape[1] - 1) / dt:.1f} (in-process, model loaded); greedy tokens identical to aigc: {same}")

@@ -21,6 +21,23 @@ enum BLAS {
         }
     }
 
+    /// Products with at most this many rows go through `sgemv` row by row (see `Kernels.matmulForward`).
+    @usableFromInline static let gemvRows = 4
+
+    /// y[m] = A[m, n] · x[n] + beta·y, A row-major: one row of a matrix product with a weight matrix.
+    @inline(__always) @usableFromInline
+    static func sgemv(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>, beta: Float,
+                      y: UnsafeMutablePointer<Float>, profile: BLASProfile? = nil) {
+        if m == 0 { return }
+        let start = profile != nil ? BLASProfile.threadCPU() : 0
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), 1, a, Int32(lda), x, 1, beta, y, 1)
+        if let profile {
+            profile.seconds += BLASProfile.threadCPU() - start
+            profile.flops += 2 * Double(m) * Double(n)
+            profile.calls += 1
+        }
+    }
+
     /// Sets OpenBLAS's own thread count. The trainer runs OpenBLAS single-threaded and parallelises over batch
     /// shards itself (see docs/model.md, "Threads"), so the two never oversubscribe the cores.
     static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }

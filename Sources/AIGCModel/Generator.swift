@@ -38,6 +38,9 @@ public final class Generator {
             throw AIGCError.usage("prompt of \(prompt.count) tokens exceeds the context of \(block)")
         }
         let n = parameters.n, V = model.config.vocabSize
+        if let k = prompt.firstIndex(where: { $0 < 0 || Int($0) >= V }) {
+            throw AIGCError.usage("prompt token \(k): id \(prompt[k]) is outside the model's vocabulary of \(V) (wrong --tokenizer?)")
+        }
         let inf = GPTInference(model: model, sequences: n, maxNew: prompt.count)
         var logits = try inf.feed(Array(repeating: prompt, count: n).flatMap { $0 }, tNew: prompt.count)
         let stops = parameters.stop.map { Array($0.utf8) }

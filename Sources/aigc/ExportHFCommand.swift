@@ -11,10 +11,24 @@ struct ExportHFCommand: AsyncParsableCommand {
 
     @Argument(help: "Model directory written by `aigc pretrain`.") var model: String
     @Option(name: .shortAndLong, help: "Output directory.") var output: String
+    @Option(help: """
+        Tokenizer to write as HFDIR/tokenizer.json (named encoding or tokenizer file; default: MODEL/tokenizer.json \
+        if present). Its ids must fit the model's vocabulary.
+        """) var tokenizer: String?
 
     func run() async throws {
         try await runCLI {
-            try HFExport.export(modelDirectory: URL(fileURLWithPath: model), to: URL(fileURLWithPath: output))
+            let out = URL(fileURLWithPath: output)
+            try HFExport.export(modelDirectory: URL(fileURLWithPath: model), to: out)
+            guard let tokenizer else { return }
+            guard let tok = try TokenCodecLoader.loadBPE(tokenizer) else {
+                throw ValidationError("--tokenizer \(tokenizer): a character meta.json has no tokenizer.json form; give a BPE tokenizer")
+            }
+            let config = try GPTConfig.load(URL(fileURLWithPath: model).appendingPathComponent("config.json"))
+            guard tok.vocabularySize <= config.vocabSize else {
+                throw AIGCError.usage("--tokenizer \(tokenizer) has \(tok.vocabularySize) ids but the model's vocabulary is \(config.vocabSize)")
+            }
+            try tok.save(tokenizerJSON: out.appendingPathComponent("tokenizer.json"))
         }
     }
 }

@@ -15,7 +15,10 @@ struct GenerateCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Model directory.") var model: String
-    @Option(help: "nanoGPT character meta.json (default: MODEL/meta.json if present).") var tokenizer: String?
+    @Option(help: """
+        Tokenizer: a named encoding (cl100k_base, o200k_base), an HF tokenizer.json, a .tiktoken file, or a nanoGPT \
+        character meta.json (default: MODEL/meta.json, then MODEL/tokenizer.json, if present).
+        """) var tokenizer: String?
     @Option(help: "Prompt text.") var prompt: String?
     @Option(help: "Prompt as comma-separated token ids (no tokenizer needed).") var promptIds: String?
     @Option var maxTokens: Int = 16
@@ -36,15 +39,12 @@ struct GenerateCommand: AsyncParsableCommand {
             let dir = URL(fileURLWithPath: model)
             let m = try GPTModel.load(directory: dir)
             openBLASThreads(threads)
-            var codec: CharacterCodec?
-            if let tokenizer { codec = try CharacterCodec(metaJSON: URL(fileURLWithPath: tokenizer)) } else {
-                let meta = dir.appendingPathComponent("meta.json")
-                if FileManager.default.fileExists(atPath: meta.path) { codec = try CharacterCodec(metaJSON: meta) }
-            }
+            let codec: (any TokenCodec)? = try tokenizer.map { try TokenCodecLoader.load($0) }
+                ?? TokenCodecLoader.load(modelDirectory: dir)
             let ids: [Int32]
             switch (prompt, promptIds) {
             case (let text?, nil):
-                guard let codec else { throw ValidationError("no tokenizer: pass --tokenizer meta.json or use --prompt-ids") }
+                guard let codec else { throw ValidationError("no tokenizer: pass --tokenizer NAME|FILE or use --prompt-ids") }
                 ids = try codec.encode(text)
             case (nil, let list?):
                 ids = try list.split(separator: ",").map {

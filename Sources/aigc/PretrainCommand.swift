@@ -42,6 +42,10 @@ struct PretrainCommand: AsyncParsableCommand {
     @Option(help: "Batch shards; fixes the arithmetic, so results are identical for any --threads.") var shards: Int = 2
     @Flag(help: "Time sgemm calls; the summary reports their share of training time and GFLOP/s.") var profile = false
     @Option(help: "Output directory.") var out: String
+    @Option(help: """
+        The tokenizer that made the ids (a named encoding or a tokenizer file): saved as DIR/tokenizer.json so \
+        `generate` and `export-hf` find it. Its ids must fit --vocab-size.
+        """) var tokenizer: String?
     @Flag(help: "Continue the run checkpointed in --out.") var resume = false
 
     func run() async throws {
@@ -81,6 +85,12 @@ struct PretrainCommand: AsyncParsableCommand {
             if format == .nanogpt, FileManager.default.fileExists(atPath: meta.path), !FileManager.default.fileExists(atPath: metaOut.path) {
                 _ = try CharacterCodec(metaJSON: meta)  // only a valid character vocabulary is copied
                 try AtomicFile.write(try Data(contentsOf: meta), to: metaOut)
+            }
+            if let tokenizer, let tok = try TokenCodecLoader.loadBPE(tokenizer) {
+                guard tok.vocabularySize <= config.vocabSize else {
+                    throw AIGCError.usage("--tokenizer \(tokenizer) has \(tok.vocabularySize) ids but the model's vocabulary is \(config.vocabSize)")
+                }
+                try tok.save(tokenizerJSON: outURL.appendingPathComponent("tokenizer.json"))
             }
             trainer.onRow = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
             try trainer.run(source: source)

@@ -66,6 +66,51 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: hf + "/model.safetensors"))
     }
 
+    /// A model trained on BPE ids: pretrain records the tokenizer, generate takes text prompts through it, export-hf
+    /// writes it for transformers.
+    @Test func bpeTokenizerThroughPretrainGenerateExport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-cli-bpe-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tok = Self.root.appendingPathComponent("Fixtures/tokenizer/hf-bytelevel.json").path
+        let textFile = dir.appendingPathComponent("text.txt")
+        try String(repeating: "the cat sat on the mat. hello world, said the dog.\n", count: 40).write(to: textFile, atomically: true, encoding: .utf8)
+        let bin = dir.appendingPathComponent("train.bin").path
+        let enc = try Self.run(["encode", "--tokenizer", tok, "--format", "u16", "--output", bin, textFile.path])
+        #expect(enc.status == 0, "\(enc.stderr)")
+        let out = dir.appendingPathComponent("run").path
+        let r = try Self.run(["pretrain", "--train", bin, "--vocab-size", "702", "--n-layer", "1", "--n-head", "2", "--n-embd", "8",
+                              "--block-size", "16", "--batch-size", "2", "--max-iters", "2", "--eval-interval", "2", "--eval-iters", "1",
+                              "--tokenizer", tok, "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/tokenizer.json"))
+        let g = try Self.run(["generate", "--model", out, "--prompt", "hello world", "--max-tokens", "6", "--temperature", "0"])
+        #expect(g.status == 0, "\(g.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(g.stdout.utf8)) as? [String: Any]
+        let choice = (obj?["choices"] as? [[String: Any]])?.first
+        let ids = choice?["tokens"] as? [Int] ?? []
+        let usage = obj?["usage"] as? [String: Any]
+        let promptFile = dir.appendingPathComponent("prompt.txt")
+        try "hello world".write(to: promptFile, atomically: true, encoding: .utf8)
+        let promptIds = try Self.run(["encode", "--tokenizer", tok, promptFile.path]).stdout.split(separator: " ")
+        #expect(promptIds.count > 1 && usage?["prompt_tokens"] as? Int == promptIds.count)
+        // The completion's text is exactly the decoding of its ids (up to a stop at <|endoftext|> = id 0).
+        let idsFile = dir.appendingPathComponent("ids.txt")
+        try (ids.map(String.init).joined(separator: " ") + "\n").write(to: idsFile, atomically: true, encoding: .utf8)
+        let dec = try Self.run(["decode", "--tokenizer", tok, idsFile.path])
+        #expect(dec.status == 0, "\(dec.stderr)")
+        #expect(choice?["text"] as? String == dec.stdout, "\(ids)")
+        let hf = dir.appendingPathComponent("hf").path
+        let e = try Self.run(["export-hf", out, "--output", hf])
+        #expect(e.status == 0, "\(e.stderr)")
+        #expect(FileManager.default.fileExists(atPath: hf + "/tokenizer.json"))
+        // A tokenizer with more ids than the model, or prompt ids outside the vocabulary, are clear errors.
+        let big = try Self.run(["export-hf", out, "--output", hf, "--tokenizer", "cl100k_base"])
+        #expect(big.status != 0 && big.stderr.contains("100277 ids but the model's vocabulary is 702"), "\(big.stderr)")
+        let badId = try Self.run(["generate", "--model", out, "--prompt-ids", "5,9999"])
+        #expect(badId.status != 0 && badId.stderr.contains("prompt token 1: id 9999 is outside"), "\(badId.stderr)")
+    }
+
     @Test func badInputsGiveOneLineErrors() throws {
         let missing = try Self.run(["pretrain", "--train", "/nonexistent/train.bin", "--vocab-size", "10", "--out", "/tmp/aigc-cli-never"])
         #expect(missing.status != 0)

@@ -7,6 +7,14 @@ extension Kernels {
         if let bias {
             for n in 0..<N { (out + n * OC).update(from: bias, count: OC) }
         }
+        if N <= BLAS.gemvRows {
+            // Decoding feeds one row per sequence: sgemm would pack (copy) the whole weight matrix on every call,
+            // which costs more than the product itself; sgemv streams the weights once per row.
+            for n in 0..<N {
+                BLAS.sgemv(m: OC, n: C, a: weight, lda: C, x: inp + n * C, beta: bias == nil ? 0 : 1, y: out + n * OC, profile: profile)
+            }
+            return
+        }
         BLAS.sgemm(transA: false, transB: true, m: N, n: OC, k: C, alpha: 1, a: inp, lda: C, b: weight, ldb: C,
                    beta: bias == nil ? 0 : 1, c: out, ldc: OC, profile: profile)
     }
