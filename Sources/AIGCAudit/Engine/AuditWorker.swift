@@ -22,11 +22,12 @@ final class AuditWorker: @unchecked Sendable {
     var scriptTokenBytes = [UInt64](repeating: 0, count: ScriptTable.size)
     var tokenCounts: [UInt64]
     var singleByteTokens: UInt64 = 0
-    // This batch.
-    var unigrams = CountTable(capacity: 1 << 15)
-    var bigrams = CountTable(capacity: 1 << 16)
-    var trigrams = CountTable(capacity: 1 << 16)
-    var lines = CountTable(capacity: 1 << 14)
+    // This batch: exact n-gram and line counts, their texts in `arena` (the batch's normalized turns, appended).
+    var unigrams = BatchCountTable(capacity: 1 << 14)
+    var bigrams = BatchCountTable(capacity: 1 << 16)
+    var trigrams = BatchCountTable(capacity: 1 << 17)
+    var lines = BatchCountTable(capacity: 1 << 13)
+    var arena: [UInt8] = []
     var results: [DocResult] = []
     private var evalScratch: [UInt64] = []
 
@@ -38,6 +39,7 @@ final class AuditWorker: @unchecked Sendable {
 
     func resetBatch() {
         unigrams.removeAll(); bigrams.removeAll(); trigrams.removeAll(); lines.removeAll()
+        arena.removeAll(keepingCapacity: true)
         results.removeAll(keepingCapacity: true)
     }
 
@@ -133,7 +135,9 @@ final class AuditWorker: @unchecked Sendable {
                 }
             }
             // N-grams and lines (normalized text).
-            normalized.withUnsafeBufferPointer { p in countNGrams(p); countLines(p) }
+            let base = arena.count
+            arena.append(contentsOf: normalized)
+            normalized.withUnsafeBufferPointer { p in countNGrams(base); countLines(p, base: base) }
             // PII.
             let matches = normalized.withUnsafeBufferPointer { context.scrubber.matches(in: $0) }
             for m in matches {
@@ -204,25 +208,27 @@ final class AuditWorker: @unchecked Sendable {
 
     static func firstNonASCII(_ t: [UInt8]) -> Int { t.firstIndex { $0 >= 0x80 } ?? 0 }
 
-    /// Word 1-, 2- and 3-grams of the last scanned text (words as the scanner cut them).
-    private func countNGrams(_ p: UnsafeBufferPointer<UInt8>) {
+    /// Word 1-, 2- and 3-grams of the last scanned text (words as the scanner cut them), whose bytes start at
+    /// `base` in `arena`.
+    private func countNGrams(_ base: Int) {
         let h = scanner.wordHashes, s = scanner.wordStarts, e = scanner.wordEnds
         let n = h.count
         for i in 0..<n {
-            unigrams.add(h[i]) { UnsafeBufferPointer(rebasing: p[Int(s[i])..<Int(e[i])]) }
+            let end = Int(e[i])
+            unigrams.add(h[i], start: base + Int(s[i]), length: end - Int(s[i]))
             if i >= 1 {
                 let k2 = StableHash.mix(h[i - 1] ^ 0x2B2B, h[i] | 1)
-                bigrams.add(k2) { UnsafeBufferPointer(rebasing: p[Int(s[i - 1])..<Int(e[i])]) }
+                bigrams.add(k2, start: base + Int(s[i - 1]), length: end - Int(s[i - 1]))
                 if i >= 2 {
                     let k3 = StableHash.mix(k2 ^ 0x3C3C, h[i - 2] | 1)
-                    trigrams.add(k3) { UnsafeBufferPointer(rebasing: p[Int(s[i - 2])..<Int(e[i])]) }
+                    trigrams.add(k3, start: base + Int(s[i - 2]), length: end - Int(s[i - 2]))
                 }
             }
         }
     }
 
     /// Non-empty lines (trimmed of ASCII spaces and tabs).
-    private func countLines(_ p: UnsafeBufferPointer<UInt8>) {
+    private func countLines(_ p: UnsafeBufferPointer<UInt8>, base: Int) {
         var start = 0
         let n = p.count
         while start < n {
@@ -233,7 +239,7 @@ final class AuditWorker: @unchecked Sendable {
             while hi > lo && (p[hi - 1] == 0x20 || p[hi - 1] == 0x09 || p[hi - 1] == 0x0D) { hi -= 1 }
             if hi > lo {
                 let line = UnsafeBufferPointer(rebasing: p[lo..<hi])
-                lines.add(StableHash.hash(UnsafeRawBufferPointer(line), seed: 0x4C49_4E45)) { line }
+                lines.add(StableHash.hash(UnsafeRawBufferPointer(line), seed: 0x4C49_4E45), start: base + lo, length: hi - lo)
             }
             start = end + 1
         }

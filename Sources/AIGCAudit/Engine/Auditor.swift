@@ -5,9 +5,9 @@ import AIGCTokenizer
 import Dispatch
 import Foundation
 
-/// `aigc audit FILE…`: streams the inputs in batches through the corpus builder's readers and parser; each batch
-/// is cut into one contiguous range per thread for the per-record analysis (`AuditWorker`), then folded in record
-/// order for everything order-dependent (duplicates, examples, contamination tallies, top-k summaries). Memory:
+/// `aigc audit FILE…`: streams the inputs in batches through the corpus builder's readers and parser; each worker
+/// thread analyses whole batches (`AuditWorker`), which are then folded in batch order for everything
+/// order-dependent (duplicates, examples, contamination tallies, top-k summaries). Memory:
 /// one batch, fixed-size summaries, and the duplicate index (about 350 bytes per distinct document). The report
 /// is identical for any thread count.
 public final class Auditor: Sendable {
@@ -74,43 +74,69 @@ public final class Auditor: Sendable {
         var excerpt = ""
     }
 
+    /// Shared between the workers of one run: the reader (one batch at a time, under `lock`), the turn of the next
+    /// batch to fold, and the first error.
+    final class Pipeline: @unchecked Sendable {
+        let lock = NSCondition()
+        let reader: InputReader
+        var nextSeq = 0
+        var folded = 0
+        var done = false
+        var failure: Error?
+        var lastBytes = 0
+        init(reader: InputReader) { self.reader = reader }
+    }
+
     public func run(progress: ProgressReporter? = nil) throws -> AuditReport {
         let threads = options.threads
         let workers = (0..<threads).map { _ in AuditWorker(context: context) }
-        let reader = InputReader(paths: options.inputs, format: options.inputFormat)
+        let pipe = Pipeline(reader: InputReader(paths: options.inputs, format: options.inputFormat))
         let state = OrderedState(capacity: options.summaryCapacity)
-        var lastBytes = 0
-        while let batch = try reader.nextBatch(maxRecords: options.batchRecords, maxBytes: options.batchBytes) {
-            let n = batch.records.count
-            let used = min(threads, n)
-            for w in workers { w.resetBatch() }
-            if used <= 1 {
-                workers[0].process(batch, range: 0..<n)
-            } else {
-                let ws = workers
-                DispatchQueue.concurrentPerform(iterations: used) { t in
-                    ws[t].process(batch, range: (n * t / used)..<(n * (t + 1) / used))
+        // Every worker loops: take the next batch from the reader, analyse all of it, then wait for its turn and
+        // fold it (summaries, duplicates, examples) in batch order while the other workers go on analysing. Batches
+        // are cut by the reader alone and folded whole in reader order, so the report never depends on the thread
+        // count; the serial fold overlaps the parallel analysis instead of stopping it.
+        let loop: @Sendable (Int) -> Void = { t in
+            let w = workers[t]
+            while true {
+                pipe.lock.lock()
+                if pipe.done || pipe.failure != nil { pipe.lock.unlock(); return }
+                let batch: RawBatch?
+                do {
+                    batch = try pipe.reader.nextBatch(maxRecords: self.options.batchRecords, maxBytes: self.options.batchBytes)
+                } catch {
+                    pipe.failure = error; pipe.lock.broadcast(); pipe.lock.unlock(); return
                 }
-            }
-            // In record order (worker ranges are contiguous and taken in order). The four summaries and the
-            // document fold are independent, so they run concurrently with each other.
-            let ws = Array(workers[0..<max(used, 1)])
-            let run: @Sendable (Int) -> Void = { part in
-                switch part {
-                case 0: for w in ws { state.unigrams.add(w.unigrams) }
-                case 1: for w in ws { state.bigrams.add(w.bigrams) }
-                case 2: for w in ws { state.trigrams.add(w.trigrams) }
-                case 3: for w in ws { state.lines.add(w.lines) }
-                default: for w in ws { for r in w.results { self.foldOne(r, &state.fold) } }
+                guard let batch else { pipe.done = true; pipe.lock.unlock(); return }
+                let seq = pipe.nextSeq
+                pipe.nextSeq += 1
+                pipe.lock.unlock()
+                w.resetBatch()
+                w.process(batch, range: 0..<batch.records.count)
+                pipe.lock.lock()
+                while pipe.folded != seq { pipe.lock.wait() }
+                pipe.lock.unlock()
+                w.arena.withUnsafeBufferPointer { arena in
+                    state.unigrams.add(w.unigrams, arena: arena)
+                    state.bigrams.add(w.bigrams, arena: arena)
+                    state.trigrams.add(w.trigrams, arena: arena)
+                    state.lines.add(w.lines, arena: arena)
                 }
+                for r in w.results { self.foldOne(r, &state.fold) }
+                pipe.lock.lock()
+                pipe.folded += 1
+                let bytes = pipe.reader.fileBytesRead
+                progress?.advance(by: Double(bytes - pipe.lastBytes), note: "\(state.fold.documents) documents")
+                pipe.lastBytes = bytes
+                pipe.lock.broadcast()
+                pipe.lock.unlock()
             }
-            if threads > 1 { DispatchQueue.concurrentPerform(iterations: 5, execute: run) } else { for part in 0..<5 { run(part) } }
-            progress?.advance(by: Double(reader.fileBytesRead - lastBytes), note: "\(state.fold.documents) documents")
-            lastBytes = reader.fileBytesRead
         }
+        if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: loop) } else { loop(0) }
+        if let failure = pipe.failure { throw failure }
         progress?.finish()
         for t in 1..<threads { workers[t].mergeTotals(into: workers[0]) }
-        return buildReport(workers[0], state.fold, reader: reader,
+        return buildReport(workers[0], state.fold, reader: pipe.reader,
                            summaries: (state.unigrams, state.bigrams, state.trigrams, state.lines))
     }
 

@@ -46,31 +46,41 @@ public struct CountTable: Sendable {
     @inline(__always)
     public mutating func add(_ rawKey: UInt64, by: UInt64 = 1, text: () -> UnsafeBufferPointer<UInt8>) {
         let key = rawKey == 0 ? 1 : rawKey
-        let found: Bool = slots.withUnsafeMutableBufferPointer { s in
-            var i = Self.slot(key, mask)
+        let m = mask
+        let emptySlot: Int = slots.withUnsafeMutableBufferPointer { s in
+            var i = Self.slot(key, m)
             while true {
                 let k = s[i].key
-                if k == key { s[i].count &+= by; return true }
-                if k == 0 {
-                    s[i].key = key
-                    s[i].count = by
-                    s[i].textStart = UInt32(truncatingIfNeeded: arena.count)
-                    return false
-                }
-                i = (i + 1) & mask
+                if k == key { s[i].count &+= by; return -1 }
+                if k == 0 { return i }
+                i = (i + 1) & m
             }
         }
-        if found { return }
+        if emptySlot < 0 { return }
         let t = text()
         var len = min(t.count, Self.maxTextBytes)
         while len < t.count && len > 0 && t[len] & 0xC0 == 0x80 { len -= 1 }
+        let start = arena.count
         arena.append(contentsOf: UnsafeBufferPointer(rebasing: t[0..<len]))
-        // The slot just filled holds textStart; record the length by finding it again (rare path: new keys only).
-        var i = Self.slot(key, mask)
-        while slots[i].key != key { i = (i + 1) & mask }
-        slots[i].textLength = UInt32(len)
+        slots[emptySlot] = Slot(key: key, count: by, textStart: UInt32(truncatingIfNeeded: start), textLength: UInt32(len))
         count += 1
         if count * 2 > slots.count { grow() }
+    }
+
+    /// Adds `by` to `key` if it is present; false (and nothing changed) when it is not.
+    @inline(__always)
+    public mutating func increment(_ rawKey: UInt64, by: UInt64) -> Bool {
+        let key = rawKey == 0 ? 1 : rawKey
+        let m = mask
+        return slots.withUnsafeMutableBufferPointer { s in
+            var i = Self.slot(key, m)
+            while true {
+                let k = s[i].key
+                if k == key { s[i].count &+= by; return true }
+                if k == 0 { return false }
+                i = (i + 1) & m
+            }
+        }
     }
 
     private mutating func grow() {

@@ -16,13 +16,47 @@ public struct FrequencySummary: Sendable {
         if table.count > capacity { prune() }
     }
 
+    /// Adds one whole batch's exact counts (texts in `arena`). When the batch would overflow the summary, its keys
+    /// seen only once in the batch and not already in the summary are dropped up front (they are the bulk of
+    /// a batch's distinct n-grams, and would be the first pruned): each such key loses at most one occurrence, so
+    /// `errorBound` grows by 1 for that batch and both guarantees above still hold. Batches are cut by the reader,
+    /// never by thread, so this depends only on the data.
+    package mutating func add(_ batch: BatchCountTable, arena: UnsafeBufferPointer<UInt8>) {
+        let filter = table.count + batch.count > capacity
+        var dropped = false
+        batch.slots.withUnsafeBufferPointer { slots in
+            for s in slots where s.key != 0 {
+                if table.increment(s.key, by: UInt64(s.count)) { continue }
+                if filter && s.count == 1 { dropped = true; continue }
+                let r = batch.textRange(s.ref)
+                table.add(s.key, by: UInt64(s.count)) { UnsafeBufferPointer(rebasing: arena[r]) }
+            }
+        }
+        if dropped { errorBound += 1 }
+        if table.count > capacity { prune() }
+    }
+
     private mutating func prune() {
-        var counts = table.allCounts()
-        counts.sort()
-        // Keep at most half the capacity: drop everything counted <= t.
-        let t = counts[max(0, counts.count - capacity / 2 - 1)]
+        // Keep at most half the capacity: drop everything counted <= t, t the count at this rank (ascending).
+        let t = Self.countAt(rank: max(0, table.count - capacity / 2 - 1), table.allCounts())
         table = table.keeping(above: t)
         errorBound += t
+    }
+
+    /// The value at `rank` of `counts` sorted ascending: a histogram for small counts (nearly all of them), a sort
+    /// only of the large ones.
+    static func countAt(rank: Int, _ counts: [UInt64]) -> UInt64 {
+        let buckets = 1024
+        var hist = [Int](repeating: 0, count: buckets)
+        var large: [UInt64] = []
+        for c in counts { if c < UInt64(buckets) { hist[Int(c)] += 1 } else { large.append(c) } }
+        var seen = 0
+        for v in 0..<buckets {
+            seen += hist[v]
+            if seen > rank { return UInt64(v) }
+        }
+        large.sort()
+        return large[rank - seen]
     }
 
     /// The `k` most frequent keys with a reported count of at least `minimumCount`.

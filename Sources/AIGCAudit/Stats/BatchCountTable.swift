@@ -1,0 +1,99 @@
+/// Exact counts of 64-bit keys (hashes of n-grams or lines) within one batch, for one worker: an open-addressing
+/// table of 16-byte slots (key, count, index of the key's first text) — four slots per cache line, so the hot
+/// probe touches one line — with the text of each key kept as a byte range of the worker's batch text arena
+/// (`AuditWorker.arena`) rather than a copy. Texts are resolved only when a key enters a `FrequencySummary`.
+/// Key 0 marks an empty slot (a real 0 is stored as 1). Reused across batches (`removeAll` keeps the memory).
+package struct BatchCountTable {
+    package struct Slot {
+        package var key: UInt64
+        package var count: UInt32
+        package var ref: UInt32
+    }
+
+    package private(set) var slots: [Slot]
+    /// Per key, in order of first sight: arena offset << 16 | byte length (capped at 65535).
+    package private(set) var refs: [UInt64] = []
+    private var mask: Int
+    package var count: Int { refs.count }
+
+    package init(capacity: Int) {
+        var c = 16
+        while c < capacity * 2 { c <<= 1 }
+        slots = [Slot](repeating: Slot(key: 0, count: 0, ref: 0), count: c)
+        mask = c - 1
+        refs.reserveCapacity(capacity)
+    }
+
+    /// Empties the table, keeping its memory. Clears only the slots in use when few are (a sparse table).
+    package mutating func removeAll() {
+        if refs.isEmpty { return }
+        slots.withUnsafeMutableBufferPointer { s in
+            for i in s.indices { s[i].key = 0 }
+        }
+        refs.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always) static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+
+    /// Counts one occurrence of `rawKey`, whose text is `arena[start..<(start + length)]`.
+    @inline(__always)
+    package mutating func add(_ rawKey: UInt64, start: Int, length: Int) {
+        let key = rawKey == 0 ? 1 : rawKey
+        let m = mask
+        let isNew: Bool = slots.withUnsafeMutableBufferPointer { s in
+            var i = Self.slot(key, m)
+            while true {
+                let k = s[i].key
+                if k == key { s[i].count &+= 1; return false }
+                if k == 0 {
+                    s[i] = Slot(key: key, count: 1, ref: UInt32(truncatingIfNeeded: refs.count))
+                    return true
+                }
+                i = (i + 1) & m
+            }
+        }
+        if isNew {
+            refs.append(UInt64(start) << 16 | UInt64(min(length, 0xFFFF)))
+            if refs.count * 2 > slots.count { grow() }
+        }
+    }
+
+    /// The count of `key` (0 when absent).
+    @inline(__always)
+    package func count(of rawKey: UInt64) -> UInt32 {
+        let key = rawKey == 0 ? 1 : rawKey
+        return slots.withUnsafeBufferPointer { s in
+            var i = Self.slot(key, mask)
+            while true {
+                let k = s[i].key
+                if k == key { return s[i].count }
+                if k == 0 { return 0 }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
+    private mutating func grow() {
+        let c = slots.count * 2
+        var bigger = [Slot](repeating: Slot(key: 0, count: 0, ref: 0), count: c)
+        let m = c - 1
+        bigger.withUnsafeMutableBufferPointer { b in
+            for s in slots where s.key != 0 {
+                var t = Self.slot(s.key, m)
+                while b[t].key != 0 { t = (t + 1) & m }
+                b[t] = s
+            }
+        }
+        slots = bigger
+        mask = m
+    }
+
+    /// The text range of the entry whose `ref` is given.
+    @inline(__always) package func textRange(_ ref: UInt32) -> Range<Int> {
+        let r = refs[Int(ref)]
+        let start = Int(r >> 16)
+        return start..<(start + Int(r & 0xFFFF))
+    }
+}
