@@ -30,6 +30,9 @@ final class AuditWorker: @unchecked Sendable {
     var arena: [UInt8] = []
     var results: [DocResult] = []
     private var evalScratch: [UInt64] = []
+    private var keys1: [UInt64] = [], refs1: [UInt64] = []
+    private var keys2: [UInt64] = [], refs2: [UInt64] = []
+    private var keys3: [UInt64] = [], refs3: [UInt64] = []
 
     init(context: AuditContext) {
         self.context = context
@@ -50,6 +53,7 @@ final class AuditWorker: @unchecked Sendable {
                 results.append(analyze(UnsafeBufferPointer(rebasing: storage[rec.range]), fileIndex: rec.fileIndex, line: rec.line))
             }
         }
+        flushNGrams()
     }
 
     private func location(_ r: DocResult, text: [UInt8]? = nil, offset: Int = 0) -> String {
@@ -209,22 +213,42 @@ final class AuditWorker: @unchecked Sendable {
     static func firstNonASCII(_ t: [UInt8]) -> Int { t.firstIndex { $0 >= 0x80 } ?? 0 }
 
     /// Word 1-, 2- and 3-grams of the last scanned text (words as the scanner cut them), whose bytes start at
-    /// `base` in `arena`.
+    /// `base` in `arena`: keys and text ranges are queued, and each table takes a few thousand at a time in one
+    /// prefetching pass (`flushNGrams`).
     private func countNGrams(_ base: Int) {
-        let h = scanner.wordHashes, s = scanner.wordStarts, e = scanner.wordEnds
-        let n = h.count
-        for i in 0..<n {
-            let end = Int(e[i])
-            unigrams.add(h[i], start: base + Int(s[i]), length: end - Int(s[i]))
-            if i >= 1 {
-                let k2 = StableHash.mix(h[i - 1] ^ 0x2B2B, h[i] | 1)
-                bigrams.add(k2, start: base + Int(s[i - 1]), length: end - Int(s[i - 1]))
-                if i >= 2 {
-                    let k3 = StableHash.mix(k2 ^ 0x3C3C, h[i - 2] | 1)
-                    trigrams.add(k3, start: base + Int(s[i - 2]), length: end - Int(s[i - 2]))
+        let n = scanner.wordHashes.count
+        if n == 0 { return }
+        scanner.wordHashes.withUnsafeBufferPointer { h in
+            scanner.wordStarts.withUnsafeBufferPointer { s in
+                scanner.wordEnds.withUnsafeBufferPointer { e in
+                    for i in 0..<n {
+                        let end = Int(e[i])
+                        keys1.append(h[i])
+                        refs1.append(BatchCountTable.ref(start: base + Int(s[i]), length: end - Int(s[i])))
+                        if i >= 1 {
+                            let k2 = StableHash.mix(h[i - 1] ^ 0x2B2B, h[i] | 1)
+                            keys2.append(k2)
+                            refs2.append(BatchCountTable.ref(start: base + Int(s[i - 1]), length: end - Int(s[i - 1])))
+                            if i >= 2 {
+                                keys3.append(StableHash.mix(k2 ^ 0x3C3C, h[i - 2] | 1))
+                                refs3.append(BatchCountTable.ref(start: base + Int(s[i - 2]), length: end - Int(s[i - 2])))
+                            }
+                        }
+                    }
                 }
             }
         }
+        if keys1.count >= 8192 { flushNGrams() }
+    }
+
+    /// Counts the queued n-grams into the batch tables.
+    func flushNGrams() {
+        keys1.withUnsafeBufferPointer { k in refs1.withUnsafeBufferPointer { unigrams.addAll(k, refs: $0) } }
+        keys2.withUnsafeBufferPointer { k in refs2.withUnsafeBufferPointer { bigrams.addAll(k, refs: $0) } }
+        keys3.withUnsafeBufferPointer { k in refs3.withUnsafeBufferPointer { trigrams.addAll(k, refs: $0) } }
+        keys1.removeAll(keepingCapacity: true); refs1.removeAll(keepingCapacity: true)
+        keys2.removeAll(keepingCapacity: true); refs2.removeAll(keepingCapacity: true)
+        keys3.removeAll(keepingCapacity: true); refs3.removeAll(keepingCapacity: true)
     }
 
     /// Non-empty lines (trimmed of ASCII spaces and tabs).

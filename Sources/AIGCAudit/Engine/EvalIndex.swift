@@ -14,6 +14,9 @@ public struct EvalIndex: Sendable {
     private var keys = [UInt64](repeating: 0, count: 64)
     private var values = [UInt32](repeating: 0, count: 64)
     private var used = 0
+    /// Bloom filter over the keys (two bits per key, about 16 bits per key): nearly every window of a training
+    /// document is absent from the evaluation set, and this answers that from cache without touching `keys`.
+    private var bloom = [UInt64](repeating: 0, count: 64)
     /// Lengths of the short items (fewer than n words), ascending.
     private var shortLengths: [Int] = []
     /// `file:line` and an excerpt of each item.
@@ -96,6 +99,12 @@ public struct EvalIndex: Sendable {
 
     @inline(__always) private func find(_ rawKey: UInt64) -> UInt32? {
         let key = rawKey == 0 ? 1 : rawKey
+        let bits = bloom.count &* 64 &- 1
+        let b1 = Int(truncatingIfNeeded: key) & bits, b2 = Int(truncatingIfNeeded: key >> 24) & bits
+        let present = bloom.withUnsafeBufferPointer { f in
+            (f[b1 >> 6] >> UInt64(b1 & 63)) & (f[b2 >> 6] >> UInt64(b2 & 63)) & 1 != 0
+        }
+        if !present { return nil }
         let mask = keys.count - 1
         return keys.withUnsafeBufferPointer { k in
             var i = Int(truncatingIfNeeded: key >> 40) & mask
@@ -106,6 +115,13 @@ public struct EvalIndex: Sendable {
                 i = (i + 1) & mask
             }
         }
+    }
+
+    private mutating func setBloom(_ key: UInt64) {
+        let bits = bloom.count * 64 - 1
+        let b1 = Int(truncatingIfNeeded: key) & bits, b2 = Int(truncatingIfNeeded: key >> 24) & bits
+        bloom[b1 >> 6] |= 1 << UInt64(b1 & 63)
+        bloom[b2 >> 6] |= 1 << UInt64(b2 & 63)
     }
 
     /// Maps `key` to `item` unless it is already present.
@@ -120,6 +136,12 @@ public struct EvalIndex: Sendable {
         keys[i] = key
         values[i] = item
         used += 1
+        if used * 16 > bloom.count * 64 {
+            bloom = [UInt64](repeating: 0, count: bloom.count * 2)
+            for k in keys where k != 0 { setBloom(k) }
+        } else {
+            setBloom(key)
+        }
         if used * 2 > keys.count {
             let (oldKeys, oldValues) = (keys, values)
             keys = [UInt64](repeating: 0, count: oldKeys.count * 2)

@@ -25,7 +25,21 @@ public struct FrequencySummary: Sendable {
         let filter = table.count + batch.count > capacity
         var dropped = false
         batch.slots.withUnsafeBufferPointer { slots in
-            for s in slots where s.key != 0 {
+            // The occupied batch slots, so the summary slot of the key a few entries ahead can be prefetched.
+            var pending = [Int](repeating: 0, count: 8)
+            var head = 0, filled = 0
+            var idx = 0
+            func next() -> Int? {
+                while idx < slots.count {
+                    defer { idx += 1 }
+                    if slots[idx].key != 0 { table.prefetch(slots[idx].key); return idx }
+                }
+                return nil
+            }
+            while filled < 8, let i = next() { pending[(head + filled) & 7] = i; filled += 1 }
+            while filled > 0 {
+                let s = slots[pending[head]]
+                if let i = next() { pending[head] = i; head = (head + 1) & 7 } else { head = (head + 1) & 7; filled -= 1 }
                 if table.increment(s.key, by: UInt64(s.count)) { continue }
                 if filter && s.count == 1 { dropped = true; continue }
                 let r = batch.textRange(s.ref)
