@@ -30,6 +30,7 @@ final class AuditWorker: @unchecked Sendable {
     var arena: [UInt8] = []
     var results: [DocResult] = []
     private var evalScratch: [UInt64] = []
+    private var shingleScratch: [UInt64] = []
     private var keys1: [UInt64] = [], refs1: [UInt64] = []
     private var keys2: [UInt64] = [], refs2: [UInt64] = []
     private var keys3: [UInt64] = [], refs3: [UInt64] = []
@@ -196,8 +197,15 @@ final class AuditWorker: @unchecked Sendable {
             normRecord = .document(normalizedTurns[0])
         }
         r.hash = ContentHash(record: normRecord)
-        if let sig = context.minhasher.signature(normalizedTurns) { r.bandKeys = context.minhasher.bandKeys(sig) }
-        if let eval = context.evalIndex { r.contamination = eval.hits(normalizedTurns, scratch: &evalScratch) }
+        // One word stream (WordHasher words) for both the MinHash signature and the contamination n-grams.
+        evalScratch.removeAll(keepingCapacity: true)
+        for t in normalizedTurns { t.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { evalScratch.append($0) } } }
+        evalScratch.withUnsafeBufferPointer { words in
+            if let sig = context.minhasher.signature(words: words, scratch: &shingleScratch) {
+                r.bandKeys = context.minhasher.bandKeys(sig)
+            }
+            if let eval = context.evalIndex { r.contamination = eval.hits(words: words) }
+        }
         let first = normalizedTurns.first { !TextChecks.isBlank($0) } ?? normalizedTurns.first ?? []
         r.preview = Excerpt.around(first, offset: 0, before: 0, after: 100)
         for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } }

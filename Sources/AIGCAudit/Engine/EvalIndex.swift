@@ -173,8 +173,14 @@ public struct EvalIndex: Sendable {
         if used == 0 { return [] }
         words.removeAll(keepingCapacity: true)
         for t in texts { t.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { words.append($0) } } }
+        return words.withUnsafeBufferPointer { hits(words: $0) }
+    }
+
+    /// Items hit by a word stream already hashed by `WordHasher`.
+    public func hits(words w: UnsafeBufferPointer<UInt64>) -> [UInt32] {
+        if used == 0 { return [] }
         var out: [UInt32] = []
-        words.withUnsafeBufferPointer { w in
+        do {
             Self.forEachGram(w, n) { g in if let item = find(g), !out.contains(item) { out.append(item) } }
             for len in shortLengths {
                 Self.forEachGram(w, len) { g in if let item = find(g), !out.contains(item) { out.append(item) } }
