@@ -132,7 +132,16 @@ public final class Auditor: Sendable {
                 pipe.lock.unlock()
             }
         }
-        if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: loop) } else { loop(0) }
+        // Dedicated threads (not `concurrentPerform`, which may run the loops one after another when it judges the
+        // machine busy: then one loop would take every batch).
+        let finished = DispatchSemaphore(value: 0)
+        for t in 1..<max(threads, 1) {
+            let thread = Thread { loop(t); finished.signal() }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        loop(0)
+        for _ in 1..<max(threads, 1) { finished.wait() }
         if let failure = pipe.failure { throw failure }
         progress?.finish()
         for t in 1..<threads { workers[t].mergeTotals(into: workers[0]) }
