@@ -31,9 +31,9 @@ final class AuditWorker: @unchecked Sendable {
     var results: [DocResult] = []
     private var evalScratch: [UInt64] = []
     private var shingleScratch: [UInt64] = []
-    private var keys1: [UInt64] = [], refs1: [UInt64] = []
-    private var keys2: [UInt64] = [], refs2: [UInt64] = []
-    private var keys3: [UInt64] = [], refs3: [UInt64] = []
+    /// Queued n-grams of this batch, not yet counted: (key, text ref) pairs, `queued…` pairs in use.
+    private var queue1: [UInt64] = [], queue2: [UInt64] = [], queue3: [UInt64] = []
+    private var queued = 0, queued2 = 0, queued3 = 0
 
     init(context: AuditContext) {
         self.context = context
@@ -122,7 +122,7 @@ final class AuditWorker: @unchecked Sendable {
             roles[roleIndex].chars += UInt64(scan.chars)
             volume.bytes += UInt64(content.count)
             volume.chars += UInt64(scan.chars)
-            volume.words += UInt64(scanner.wordHashes.count)
+            volume.words += UInt64(scanner.wordCount)
             // Health (raw text).
             if scan.bidi > 0 { note(.bidi, content, scan.firstBidi) }
             if scan.zeroWidth > 0 { note(.zeroWidth, content, scan.firstZeroWidth) }
@@ -221,42 +221,52 @@ final class AuditWorker: @unchecked Sendable {
     static func firstNonASCII(_ t: [UInt8]) -> Int { t.firstIndex { $0 >= 0x80 } ?? 0 }
 
     /// Word 1-, 2- and 3-grams of the last scanned text (words as the scanner cut them), whose bytes start at
-    /// `base` in `arena`: keys and text ranges are queued, and each table takes a few thousand at a time in one
-    /// prefetching pass (`flushNGrams`).
+    /// `base` in `arena`: (key, text ref) pairs are queued through pointers, and each table takes a few thousand
+    /// at a time in one prefetching pass (`flushNGrams`).
     private func countNGrams(_ base: Int) {
-        let n = scanner.wordHashes.count
+        let n = scanner.wordCount
         if n == 0 { return }
+        if queue1.count < 2 * (queued + n) {
+            let c = 2 * max(queued + n, 16384)
+            queue1 += [UInt64](repeating: 0, count: c - queue1.count)
+            queue2 += [UInt64](repeating: 0, count: c - queue2.count)
+            queue3 += [UInt64](repeating: 0, count: c - queue3.count)
+        }
+        var q1 = queued, q2 = queued2, q3 = queued3
         scanner.wordHashes.withUnsafeBufferPointer { h in
-            scanner.wordStarts.withUnsafeBufferPointer { s in
-                scanner.wordEnds.withUnsafeBufferPointer { e in
-                    for i in 0..<n {
-                        let end = Int(e[i])
-                        keys1.append(h[i])
-                        refs1.append(BatchCountTable.ref(start: base + Int(s[i]), length: end - Int(s[i])))
-                        if i >= 1 {
-                            let k2 = StableHash.mix(h[i - 1] ^ 0x2B2B, h[i] | 1)
-                            keys2.append(k2)
-                            refs2.append(BatchCountTable.ref(start: base + Int(s[i - 1]), length: end - Int(s[i - 1])))
-                            if i >= 2 {
-                                keys3.append(StableHash.mix(k2 ^ 0x3C3C, h[i - 2] | 1))
-                                refs3.append(BatchCountTable.ref(start: base + Int(s[i - 2]), length: end - Int(s[i - 2])))
-                            }
-                        }
+        scanner.wordStarts.withUnsafeBufferPointer { s in
+        scanner.wordEnds.withUnsafeBufferPointer { e in
+        queue1.withUnsafeMutableBufferPointer { u in
+        queue2.withUnsafeMutableBufferPointer { b in
+        queue3.withUnsafeMutableBufferPointer { t in
+            for i in 0..<n {
+                let end = Int(e[i])
+                u[2 * q1] = h[i]
+                u[2 * q1 + 1] = BatchCountTable.ref(start: base + Int(s[i]), length: end - Int(s[i]))
+                q1 += 1
+                if i >= 1 {
+                    let k2 = StableHash.mix(h[i - 1] ^ 0x2B2B, h[i] | 1)
+                    b[2 * q2] = k2
+                    b[2 * q2 + 1] = BatchCountTable.ref(start: base + Int(s[i - 1]), length: end - Int(s[i - 1]))
+                    q2 += 1
+                    if i >= 2 {
+                        t[2 * q3] = StableHash.mix(k2 ^ 0x3C3C, h[i - 2] | 1)
+                        t[2 * q3 + 1] = BatchCountTable.ref(start: base + Int(s[i - 2]), length: end - Int(s[i - 2]))
+                        q3 += 1
                     }
                 }
             }
-        }
-        if keys1.count >= 8192 { flushNGrams() }
+        }}}}}}
+        queued = q1; queued2 = q2; queued3 = q3
+        if queued >= 8192 { flushNGrams() }
     }
 
     /// Counts the queued n-grams into the batch tables.
     func flushNGrams() {
-        keys1.withUnsafeBufferPointer { k in refs1.withUnsafeBufferPointer { unigrams.addAll(k, refs: $0) } }
-        keys2.withUnsafeBufferPointer { k in refs2.withUnsafeBufferPointer { bigrams.addAll(k, refs: $0) } }
-        keys3.withUnsafeBufferPointer { k in refs3.withUnsafeBufferPointer { trigrams.addAll(k, refs: $0) } }
-        keys1.removeAll(keepingCapacity: true); refs1.removeAll(keepingCapacity: true)
-        keys2.removeAll(keepingCapacity: true); refs2.removeAll(keepingCapacity: true)
-        keys3.removeAll(keepingCapacity: true); refs3.removeAll(keepingCapacity: true)
+        queue1.withUnsafeBufferPointer { unigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued)])) }
+        queue2.withUnsafeBufferPointer { bigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued2)])) }
+        queue3.withUnsafeBufferPointer { trigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued3)])) }
+        queued = 0; queued2 = 0; queued3 = 0
     }
 
     /// Non-empty lines (trimmed of ASCII spaces and tabs).

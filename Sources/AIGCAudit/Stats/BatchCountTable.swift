@@ -67,28 +67,28 @@ package struct BatchCountTable {
         UInt64(start) << 16 | UInt64(min(length, 0xFFFF))
     }
 
-    /// Counts one occurrence of each `keys[j]`, whose text is the arena range packed in `refs[j]` (`ref`). Same
-    /// result as `add` one by one, but the slot of the key a few places ahead is prefetched, so the cache misses
-    /// of a table larger than the caches overlap instead of stalling one after the other.
-    package mutating func addAll(_ keys: UnsafeBufferPointer<UInt64>, refs textRefs: UnsafeBufferPointer<UInt64>) {
-        let n = keys.count
+    /// Counts one occurrence of each key of `pairs` (key, text ref as packed by `ref`, interleaved). Same result
+    /// as `add` one by one, but the slot of the key a few places ahead is prefetched, so the cache misses of a
+    /// table larger than the caches overlap instead of stalling one after the other.
+    package mutating func addAll(pairs: UnsafeBufferPointer<UInt64>) {
+        let n = pairs.count / 2
         if n == 0 { return }
         while (refs.count + n) * 2 > slots.count { grow() }
         let m = mask
         let ahead = 16
         slots.withUnsafeMutableBufferPointer { s in
             guard let sb = s.baseAddress else { return }
-            for j in 0..<min(ahead, n) { cicu_prefetch(sb + Self.slot(keys[j] == 0 ? 1 : keys[j], m)) }
+            for j in 0..<min(ahead, n) { let k = pairs[2 * j]; cicu_prefetch(sb + Self.slot(k == 0 ? 1 : k, m)) }
             for j in 0..<n {
-                if j + ahead < n { let k = keys[j + ahead]; cicu_prefetch(sb + Self.slot(k == 0 ? 1 : k, m)) }
-                let key = keys[j] == 0 ? 1 : keys[j]
+                if j + ahead < n { let k = pairs[2 * (j + ahead)]; cicu_prefetch(sb + Self.slot(k == 0 ? 1 : k, m)) }
+                let key = pairs[2 * j] == 0 ? 1 : pairs[2 * j]
                 var i = Self.slot(key, m)
                 while true {
                     let k = s[i].key
                     if k == key { s[i].count &+= 1; break }
                     if k == 0 {
                         s[i] = Slot(key: key, count: 1, ref: UInt32(truncatingIfNeeded: refs.count))
-                        refs.append(textRefs[j])
+                        refs.append(pairs[2 * j + 1])
                         break
                     }
                     i = (i + 1) & m
