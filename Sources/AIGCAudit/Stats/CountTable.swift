@@ -133,6 +133,11 @@ public struct CountTable: Sendable {
         return out
     }
 
+    /// Calls `body` with every key (unordered).
+    func forEachKey(_ body: (UInt64) -> Void) {
+        slots.withUnsafeBufferPointer { s in for x in s where x.key != 0 { body(x.key) } }
+    }
+
     /// All counts (unordered), for choosing a pruning threshold.
     public func allCounts() -> [UInt64] {
         var out: [UInt64] = []

@@ -9,11 +9,42 @@ public struct FrequencySummary: Sendable {
     public private(set) var table = CountTable()
     public private(set) var errorBound: UInt64 = 0
 
-    public init(capacity: Int) { self.capacity = max(16, capacity) }
+    /// Bloom filter of the keys in `table` (two bits per key, at least 16 bits per key of capacity; a superset
+    /// after pruning until rebuilt): most keys of a batch are absent from the summary, and this says so from
+    /// cache instead of probing the table.
+    private var bloom: [UInt64]
+    private let bloomMask: Int
+
+    public init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        var bits = 1 << 12
+        while bits < self.capacity * 2 * 16 { bits <<= 1 }
+        bloom = [UInt64](repeating: 0, count: bits / 64)
+        bloomMask = bits - 1
+    }
 
     public mutating func add(_ batch: CountTable) {
         table.merge(batch)
-        if table.count > capacity { prune() }
+        if table.count > capacity { prune() } else { rebuildBloom() }
+    }
+
+    @inline(__always) private static func bloomBits(_ rawKey: UInt64, _ mask: Int) -> (Int, Int) {
+        let key = rawKey == 0 ? 1 : rawKey
+        return (Int(truncatingIfNeeded: key) & mask, Int(truncatingIfNeeded: key >> 32) & mask)
+    }
+
+    private mutating func setBloom(_ key: UInt64) {
+        let (b1, b2) = Self.bloomBits(key, bloomMask)
+        bloom[b1 >> 6] |= 1 << UInt64(b1 & 63)
+        bloom[b2 >> 6] |= 1 << UInt64(b2 & 63)
+    }
+
+    private mutating func rebuildBloom() {
+        for i in bloom.indices { bloom[i] = 0 }
+        var keys: [UInt64] = []
+        keys.reserveCapacity(table.count)
+        table.forEachKey { keys.append($0) }
+        for k in keys { setBloom(k) }
     }
 
     /// Adds one whole batch's exact counts (texts in `arena`). When the batch would overflow the summary, its keys
@@ -32,7 +63,13 @@ public struct FrequencySummary: Sendable {
             func next() -> Int? {
                 while idx < slots.count {
                     defer { idx += 1 }
-                    if slots[idx].key != 0 { table.prefetch(slots[idx].key); return idx }
+                    if slots[idx].key != 0 {
+                        let (b1, b2) = Self.bloomBits(slots[idx].key, bloomMask)
+                        if (bloom[b1 >> 6] >> UInt64(b1 & 63)) & (bloom[b2 >> 6] >> UInt64(b2 & 63)) & 1 != 0 {
+                            table.prefetch(slots[idx].key)
+                        }
+                        return idx
+                    }
                 }
                 return nil
             }
@@ -40,10 +77,13 @@ public struct FrequencySummary: Sendable {
             while filled > 0 {
                 let s = slots[pending[head]]
                 if let i = next() { pending[head] = i; head = (head + 1) & 7 } else { head = (head + 1) & 7; filled -= 1 }
-                if table.increment(s.key, by: UInt64(s.count)) { continue }
+                let (b1, b2) = Self.bloomBits(s.key, bloomMask)
+                let maybePresent = (bloom[b1 >> 6] >> UInt64(b1 & 63)) & (bloom[b2 >> 6] >> UInt64(b2 & 63)) & 1 != 0
+                if maybePresent && table.increment(s.key, by: UInt64(s.count)) { continue }
                 if filter && s.count == 1 { dropped = true; continue }
                 let r = batch.textRange(s.ref)
                 table.add(s.key, by: UInt64(s.count)) { UnsafeBufferPointer(rebasing: arena[r]) }
+                setBloom(s.key)
             }
         }
         if dropped { errorBound += 1 }
@@ -55,6 +95,7 @@ public struct FrequencySummary: Sendable {
         let t = Self.countAt(rank: max(0, table.count - capacity / 2 - 1), table.allCounts())
         table = table.keeping(above: t)
         errorBound += t
+        rebuildBloom()
     }
 
     /// The value at `rank` of `counts` sorted ascending: a histogram for small counts (nearly all of them), a sort
