@@ -207,7 +207,7 @@ final class AuditWorker: @unchecked Sendable {
             if let eval = context.evalIndex { r.contamination = eval.hits(words: words) }
         }
         let first = normalizedTurns.first { !TextChecks.isBlank($0) } ?? normalizedTurns.first ?? []
-        r.preview = Excerpt.around(first, offset: 0, before: 0, after: 100)
+        r.previewBytes = Array(first.prefix(DocResult.previewLength))
         for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } }
         return r
     }

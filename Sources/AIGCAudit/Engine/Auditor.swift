@@ -151,9 +151,10 @@ public final class Auditor: Sendable {
 
     private func location(_ file: Int, _ line: Int) -> String { "\(context.paths[file]):\(line)" }
 
-    private func addExample(_ kind: ProblemKind, _ e: FindingExample, _ fold: inout Fold) {
+    /// Counts one finding; the example is built only while the kind still needs examples.
+    private func addExample(_ kind: ProblemKind, _ e: @autoclosure () -> FindingExample, _ fold: inout Fold) {
         fold.problemCounts[kind, default: 0] += 1
-        if fold.examples[kind, default: []].count < options.examplesPerFinding { fold.examples[kind, default: []].append(e) }
+        if fold.examples[kind, default: []].count < options.examplesPerFinding { fold.examples[kind, default: []].append(e()) }
     }
 
     private func foldOne(_ r: DocResult, _ fold: inout Fold) {
@@ -162,7 +163,7 @@ public final class Auditor: Sendable {
             return
         }
         fold.documents += 1
-        let here = location(r.fileIndex, r.line)
+        let here = { self.location(r.fileIndex, r.line) }
         for (kind, example) in r.problems { addExample(kind, example, &fold) }
         if r.emptyTurns > 1 { fold.problemCounts[.emptyTurn, default: 0] += UInt64(r.emptyTurns - 1) }
         if r.has(.overSeqLen), let seq = options.seqLen {
@@ -186,10 +187,10 @@ public final class Auditor: Sendable {
         // Contamination.
         if !r.contamination.isEmpty {
             fold.contaminated += 1
-            addExample(.contaminated, FindingExample(location: here, excerpt: r.preview), &fold)
+            addExample(.contaminated, FindingExample(location: here(), excerpt: r.preview), &fold)
             for item in r.contamination {
                 if var h = fold.itemHits[item] { h.documents += 1; fold.itemHits[item] = h } else {
-                    fold.itemHits[item] = (1, here)
+                    fold.itemHits[item] = (1, here())
                     fold.itemOrder.append(item)
                 }
             }
@@ -197,16 +198,16 @@ public final class Auditor: Sendable {
         // Exact duplicates, then near duplicates (an exact duplicate is not also counted as near).
         if let cluster = fold.exact[r.hash] {
             fold.exactDuplicates += 1
-            addExample(.exactDuplicate, FindingExample(location: here, excerpt: r.preview), &fold)
-            noteMember(cluster, here, r.preview, exact: true, &fold)
+            addExample(.exactDuplicate, FindingExample(location: here(), excerpt: r.preview), &fold)
+            noteMember(cluster, here(), r.preview, exact: true, &fold)
             return
         }
         var cluster: UInt32? = nil
         for key in r.bandKeys { if let c = fold.bands[key] { cluster = c; break } }
         if let c = cluster {
             fold.nearDuplicates += 1
-            addExample(.nearDuplicate, FindingExample(location: here, excerpt: r.preview), &fold)
-            noteMember(c, here, r.preview, exact: false, &fold)
+            addExample(.nearDuplicate, FindingExample(location: here(), excerpt: r.preview), &fold)
+            noteMember(c, here(), r.preview, exact: false, &fold)
         } else {
             cluster = UInt32(fold.founders.count)
             fold.founders.append((Int32(truncatingIfNeeded: r.fileIndex), Int32(truncatingIfNeeded: r.line)))
@@ -215,10 +216,11 @@ public final class Auditor: Sendable {
         for key in r.bandKeys where fold.bands[key] == nil { fold.bands[key] = cluster! }
     }
 
-    private func noteMember(_ cluster: UInt32, _ here: String, _ preview: String, exact: Bool, _ fold: inout Fold) {
-        var info = fold.clusters[cluster] ?? ClusterInfo(excerpt: preview)
+    private func noteMember(_ cluster: UInt32, _ here: @autoclosure () -> String, _ preview: @autoclosure () -> String,
+                            exact: Bool, _ fold: inout Fold) {
+        var info = fold.clusters[cluster] ?? ClusterInfo(excerpt: preview())
         if exact { info.exact += 1 } else { info.near += 1 }
-        if info.members.count < 5 { info.members.append(here) }
+        if info.members.count < 5 { info.members.append(here()) }
         fold.clusters[cluster] = info
     }
 

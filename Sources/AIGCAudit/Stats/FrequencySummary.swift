@@ -9,16 +9,16 @@ public struct FrequencySummary: Sendable {
     public private(set) var table = CountTable()
     public private(set) var errorBound: UInt64 = 0
 
-    /// Bloom filter of the keys in `table` (two bits per key, at least 16 bits per key of capacity; a superset
-    /// after pruning until rebuilt): most keys of a batch are absent from the summary, and this says so from
-    /// cache instead of probing the table.
+    /// Bloom filter of the keys in `table` (two bits per key, at least 8 bits per key of capacity, so it stays in
+    /// the L2 cache): most keys of a batch are absent from the summary, and this says so from cache instead of
+    /// probing the table.
     private var bloom: [UInt64]
     private let bloomMask: Int
 
     public init(capacity: Int) {
         self.capacity = max(16, capacity)
         var bits = 1 << 12
-        while bits < self.capacity * 2 * 16 { bits <<= 1 }
+        while bits < self.capacity * 8 { bits <<= 1 }
         bloom = [UInt64](repeating: 0, count: bits / 64)
         bloomMask = bits - 1
     }
