@@ -34,6 +34,8 @@ final class AuditWorker: @unchecked Sendable {
     /// Queued n-grams of this batch, not yet counted: (key, text ref) pairs, `queued…` pairs in use.
     private var queue1: [UInt64] = [], queue2: [UInt64] = [], queue3: [UInt64] = []
     private var queued = 0, queued2 = 0, queued3 = 0
+    /// Queued (key, text ref) pairs of lines.
+    private var queueL: [UInt64] = []
 
     init(context: AuditContext) {
         self.context = context
@@ -267,6 +269,8 @@ final class AuditWorker: @unchecked Sendable {
         queue2.withUnsafeBufferPointer { bigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued2)])) }
         queue3.withUnsafeBufferPointer { trigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued3)])) }
         queued = 0; queued2 = 0; queued3 = 0
+        queueL.withUnsafeBufferPointer { lines.addAll(pairs: $0) }
+        queueL.removeAll(keepingCapacity: true)
     }
 
     /// Non-empty lines (trimmed of ASCII spaces and tabs).
@@ -281,7 +285,8 @@ final class AuditWorker: @unchecked Sendable {
             while hi > lo && (p[hi - 1] == 0x20 || p[hi - 1] == 0x09 || p[hi - 1] == 0x0D) { hi -= 1 }
             if hi > lo {
                 let line = UnsafeBufferPointer(rebasing: p[lo..<hi])
-                lines.add(StableHash.hash(UnsafeRawBufferPointer(line), seed: 0x4C49_4E45), start: base + lo, length: hi - lo)
+                queueL.append(StableHash.hash(UnsafeRawBufferPointer(line), seed: 0x4C49_4E45))
+                queueL.append(BatchCountTable.ref(start: base + lo, length: hi - lo))
             }
             start = end + 1
         }

@@ -38,8 +38,8 @@ public final class Auditor: Sendable {
     struct Fold {
         var problemCounts: [ProblemKind: UInt64] = [:]
         var examples: [ProblemKind: [FindingExample]] = [:]
-        var exact: [ContentHash: UInt32] = [:]
-        var bands: [UInt64: UInt32] = [:]
+        var exact = HashIndex()
+        var bands = HashIndex64()
         var founders: [(file: Int32, line: Int32)] = []
         var clusters: [UInt32: ClusterInfo] = [:]
         var exactDuplicates: UInt64 = 0
@@ -196,14 +196,14 @@ public final class Auditor: Sendable {
             }
         }
         // Exact duplicates, then near duplicates (an exact duplicate is not also counted as near).
-        if let cluster = fold.exact[r.hash] {
+        if let cluster = fold.exact.get(r.hash.high, r.hash.low) {
             fold.exactDuplicates += 1
             addExample(.exactDuplicate, FindingExample(location: here(), excerpt: r.preview), &fold)
             noteMember(cluster, here(), r.preview, exact: true, &fold)
             return
         }
         var cluster: UInt32? = nil
-        for key in r.bandKeys { if let c = fold.bands[key] { cluster = c; break } }
+        for key in r.bandKeys { if let c = fold.bands.get(key) { cluster = c; break } }
         if let c = cluster {
             fold.nearDuplicates += 1
             addExample(.nearDuplicate, FindingExample(location: here(), excerpt: r.preview), &fold)
@@ -212,8 +212,8 @@ public final class Auditor: Sendable {
             cluster = UInt32(fold.founders.count)
             fold.founders.append((Int32(truncatingIfNeeded: r.fileIndex), Int32(truncatingIfNeeded: r.line)))
         }
-        fold.exact[r.hash] = cluster!
-        for key in r.bandKeys where fold.bands[key] == nil { fold.bands[key] = cluster! }
+        fold.exact.insertIfAbsent(r.hash.high, r.hash.low, cluster!)
+        for key in r.bandKeys { fold.bands.insertIfAbsent(key, cluster!) }
     }
 
     private func noteMember(_ cluster: UInt32, _ here: @autoclosure () -> String, _ preview: @autoclosure () -> String,
