@@ -76,6 +76,11 @@ package struct BatchCountTable {
         while (refs.count + n) * 2 > slots.count { grow() }
         let m = mask
         let ahead = 16
+        // New keys' refs are written through a pointer into `refs`, grown up front (no per-key append checks).
+        var used = refs.count
+        refs.append(contentsOf: repeatElement(0, count: n))
+        defer { refs.removeLast(refs.count - used) }
+        refs.withUnsafeMutableBufferPointer { rp in
         slots.withUnsafeMutableBufferPointer { s in
             guard let sb = s.baseAddress else { return }
             for j in 0..<min(ahead, n) { let k = pairs[2 * j]; cicu_prefetch(sb + Self.slot(k == 0 ? 1 : k, m)) }
@@ -87,14 +92,15 @@ package struct BatchCountTable {
                     let k = s[i].key
                     if k == key { s[i].count &+= 1; break }
                     if k == 0 {
-                        s[i] = Slot(key: key, count: 1, ref: UInt32(truncatingIfNeeded: refs.count))
-                        refs.append(pairs[2 * j + 1])
+                        s[i] = Slot(key: key, count: 1, ref: UInt32(truncatingIfNeeded: used))
+                        rp[used] = pairs[2 * j + 1]
+                        used += 1
                         break
                     }
                     i = (i + 1) & m
                 }
             }
-        }
+        }}
     }
 
     /// The count of `key` (0 when absent).
