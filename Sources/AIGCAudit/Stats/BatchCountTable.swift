@@ -5,6 +5,8 @@ import CICU
 /// probe touches one line — with the text of each key kept as a byte range of the worker's batch text arena
 /// (`AuditWorker.arena`) rather than a copy. Texts are resolved only when a key enters a `FrequencySummary`.
 /// Key 0 marks an empty slot (a real 0 is stored as 1). Reused across batches (`removeAll` keeps the memory).
+/// The slots live in a `HugePageBuffer` (reference semantics: a copy of the table shares them, so each table has
+/// one owner, its worker).
 package struct BatchCountTable {
     package struct Slot {
         package var key: UInt64
@@ -12,7 +14,11 @@ package struct BatchCountTable {
         package var ref: UInt32
     }
 
-    package private(set) var slots: [Slot]
+    private var storage: HugePageBuffer
+    private var slotCount: Int
+    @inline(__always) private var sp: UnsafeMutablePointer<Slot> { storage.raw.assumingMemoryBound(to: Slot.self) }
+    /// All slots (empty ones have key 0).
+    package var slots: UnsafeBufferPointer<Slot> { UnsafeBufferPointer(start: sp, count: slotCount) }
     /// Per key, in order of first sight: arena offset << 16 | byte length (capped at 65535).
     package private(set) var refs: [UInt64] = []
     private var mask: Int
@@ -21,17 +27,16 @@ package struct BatchCountTable {
     package init(capacity: Int) {
         var c = 16
         while c < capacity * 2 { c <<= 1 }
-        slots = [Slot](repeating: Slot(key: 0, count: 0, ref: 0), count: c)
+        storage = HugePageBuffer(bytes: c * MemoryLayout<Slot>.stride)
+        slotCount = c
         mask = c - 1
         refs.reserveCapacity(capacity)
     }
 
-    /// Empties the table, keeping its memory. Clears only the slots in use when few are (a sparse table).
+    /// Empties the table, keeping its memory.
     package mutating func removeAll() {
         if refs.isEmpty { return }
-        slots.withUnsafeMutableBufferPointer { s in
-            for i in s.indices { s[i].key = 0 }
-        }
+        storage.zero()
         refs.removeAll(keepingCapacity: true)
     }
 
@@ -43,23 +48,17 @@ package struct BatchCountTable {
     @inline(__always)
     package mutating func add(_ rawKey: UInt64, start: Int, length: Int) {
         let key = rawKey == 0 ? 1 : rawKey
-        let m = mask
-        let isNew: Bool = slots.withUnsafeMutableBufferPointer { s in
-            var i = Self.slot(key, m)
-            while true {
-                let k = s[i].key
-                if k == key { s[i].count &+= 1; return false }
-                if k == 0 {
-                    s[i] = Slot(key: key, count: 1, ref: UInt32(truncatingIfNeeded: refs.count))
-                    return true
-                }
-                i = (i + 1) & m
-            }
+        let s = sp
+        var i = Self.slot(key, mask)
+        while true {
+            let k = s[i].key
+            if k == key { s[i].count &+= 1; return }
+            if k == 0 { break }
+            i = (i + 1) & mask
         }
-        if isNew {
-            refs.append(UInt64(start) << 16 | UInt64(min(length, 0xFFFF)))
-            if refs.count * 2 > slots.count { grow() }
-        }
+        s[i] = Slot(key: key, count: 1, ref: UInt32(truncatingIfNeeded: refs.count))
+        refs.append(Self.ref(start: start, length: length))
+        if refs.count * 2 > slotCount { grow() }
     }
 
     /// Packs a text range of the arena for `addAll`.
@@ -73,19 +72,18 @@ package struct BatchCountTable {
     package mutating func addAll(pairs: UnsafeBufferPointer<UInt64>) {
         let n = pairs.count / 2
         if n == 0 { return }
-        while (refs.count + n) * 2 > slots.count { grow() }
+        while (refs.count + n) * 2 > slotCount { grow() }
         let m = mask
         let ahead = 16
+        let s = sp
         // New keys' refs are written through a pointer into `refs`, grown up front (no per-key append checks).
         var used = refs.count
         refs.append(contentsOf: repeatElement(0, count: n))
         defer { refs.removeLast(refs.count - used) }
         refs.withUnsafeMutableBufferPointer { rp in
-        slots.withUnsafeMutableBufferPointer { s in
-            guard let sb = s.baseAddress else { return }
-            for j in 0..<min(ahead, n) { let k = pairs[2 * j]; cicu_prefetch(sb + Self.slot(k == 0 ? 1 : k, m)) }
+            for j in 0..<min(ahead, n) { let k = pairs[2 * j]; cicu_prefetch(s + Self.slot(k == 0 ? 1 : k, m)) }
             for j in 0..<n {
-                if j + ahead < n { let k = pairs[2 * (j + ahead)]; cicu_prefetch(sb + Self.slot(k == 0 ? 1 : k, m)) }
+                if j + ahead < n { let k = pairs[2 * (j + ahead)]; cicu_prefetch(s + Self.slot(k == 0 ? 1 : k, m)) }
                 let key = pairs[2 * j] == 0 ? 1 : pairs[2 * j]
                 var i = Self.slot(key, m)
                 while true {
@@ -100,36 +98,35 @@ package struct BatchCountTable {
                     i = (i + 1) & m
                 }
             }
-        }}
+        }
     }
 
     /// The count of `key` (0 when absent).
     @inline(__always)
     package func count(of rawKey: UInt64) -> UInt32 {
         let key = rawKey == 0 ? 1 : rawKey
-        return slots.withUnsafeBufferPointer { s in
-            var i = Self.slot(key, mask)
-            while true {
-                let k = s[i].key
-                if k == key { return s[i].count }
-                if k == 0 { return 0 }
-                i = (i + 1) & mask
-            }
+        let s = sp
+        var i = Self.slot(key, mask)
+        while true {
+            let k = s[i].key
+            if k == key { return s[i].count }
+            if k == 0 { return 0 }
+            i = (i + 1) & mask
         }
     }
 
     private mutating func grow() {
-        let c = slots.count * 2
-        var bigger = [Slot](repeating: Slot(key: 0, count: 0, ref: 0), count: c)
+        let c = slotCount * 2
+        let bigger = HugePageBuffer(bytes: c * MemoryLayout<Slot>.stride)
+        let b = bigger.raw.assumingMemoryBound(to: Slot.self)
         let m = c - 1
-        bigger.withUnsafeMutableBufferPointer { b in
-            for s in slots where s.key != 0 {
-                var t = Self.slot(s.key, m)
-                while b[t].key != 0 { t = (t + 1) & m }
-                b[t] = s
-            }
+        for s in slots where s.key != 0 {
+            var t = Self.slot(s.key, m)
+            while b[t].key != 0 { t = (t + 1) & m }
+            b[t] = s
         }
-        slots = bigger
+        storage = bigger
+        slotCount = c
         mask = m
     }
 

@@ -55,7 +55,8 @@ public struct FrequencySummary: Sendable {
     package mutating func add(_ batch: BatchCountTable, arena: UnsafeBufferPointer<UInt8>) {
         let filter = table.count + batch.count > capacity
         var dropped = false
-        batch.slots.withUnsafeBufferPointer { slots in
+        do {
+            let slots = batch.slots
             // The occupied batch slots, so the summary slot of the key a few entries ahead can be prefetched.
             var pending = [Int](repeating: 0, count: 8)
             var head = 0, filled = 0
