@@ -20,7 +20,10 @@ final class AuditWorker: @unchecked Sendable {
     var scriptDocuments = [UInt64](repeating: 0, count: ScriptTable.size)
     var scriptTokens = [UInt64](repeating: 0, count: ScriptTable.size)
     var scriptTokenBytes = [UInt64](repeating: 0, count: ScriptTable.size)
-    var tokenCounts: [UInt64]
+    /// Per token id: count << 16 | byte length of the token (0 for unused ids).
+    var idStats: [UInt64]
+    /// Per token id: how often it occurred.
+    var tokenCounts: [UInt64] { idStats.map { $0 >> 16 } }
     var singleByteTokens: UInt64 = 0
     // This batch: exact n-gram and line counts, their texts in `arena` (the batch's normalized turns, appended).
     var unigrams = BatchCountTable(capacity: 1 << 14)
@@ -39,7 +42,7 @@ final class AuditWorker: @unchecked Sendable {
 
     init(context: AuditContext) {
         self.context = context
-        tokenCounts = [UInt64](repeating: 0, count: context.tokenizer?.vocabularySize ?? 0)
+        idStats = context.tokenLengths.map { UInt64($0) }
         scanner.trackByteScripts = context.tokenizer != nil
     }
 
@@ -294,24 +297,28 @@ final class AuditWorker: @unchecked Sendable {
 
     /// Per-id counts, single-byte tokens, and per-script attribution through the scanner's byte scripts.
     private func countTokens(_ ids: [UInt32], textLength: Int) {
-        let lengths = context.tokenLengths
         let scripts = scanner.byteScripts
-        var total = 0
-        for id in ids { total += Int(id) < lengths.count ? Int(lengths[Int(id)]) : 0 }
-        let aligned = total == textLength && scripts.count == textLength
         let fallback = Int(scanner.dominantScript()) & 0xFF
         let common = UInt8(truncatingIfNeeded: ScriptTable.common), inherited = UInt8(truncatingIfNeeded: ScriptTable.inherited)
-        var pos = 0
         var single: UInt64 = 0
-        tokenCounts.withUnsafeMutableBufferPointer { counts in
+        idStats.withUnsafeMutableBufferPointer { stats in
         scriptTokens.withUnsafeMutableBufferPointer { sTokens in
         scriptTokenBytes.withUnsafeMutableBufferPointer { sBytes in
-        lengths.withUnsafeBufferPointer { lens in
         scripts.withUnsafeBufferPointer { bs in
+            // One cache line per id for both its byte length and its count (the vocabulary table is larger than
+            // the L2 cache); the second pass finds the line loaded by the first.
+            var total = 0
+            for id in ids where Int(id) < stats.count { total += Int(stats[Int(id)] & 0xFFFF) }
+            let aligned = total == textLength && bs.count == textLength
+            var pos = 0
             for id in ids {
                 let i = Int(id)
-                if i < counts.count { counts[i] &+= 1 }
-                let len = i < lens.count ? Int(lens[i]) : 0
+                var len = 0
+                if i < stats.count {
+                    let v = stats[i]
+                    stats[i] = v &+ (1 << 16)
+                    len = Int(v & 0xFFFF)
+                }
                 if len == 1 { single &+= 1 }
                 var script = fallback
                 if aligned {
@@ -327,7 +334,7 @@ final class AuditWorker: @unchecked Sendable {
                 sBytes[script] &+= UInt64(len)
                 pos += len
             }
-        }}}}}
+        }}}}
         singleByteTokens += single
     }
 
@@ -344,7 +351,7 @@ final class AuditWorker: @unchecked Sendable {
             w.scriptTokenBytes[s] += scriptTokenBytes[s]
             w.scanner.scriptChars[s] += scanner.scriptChars[s]; w.scanner.scriptWords[s] += scanner.scriptWords[s]
         }
-        for i in 0..<tokenCounts.count where tokenCounts[i] != 0 { w.tokenCounts[i] += tokenCounts[i] }
+        for i in 0..<idStats.count where idStats[i] >> 16 != 0 { w.idStats[i] &+= idStats[i] & ~0xFFFF }
         w.singleByteTokens += singleByteTokens
     }
 }
