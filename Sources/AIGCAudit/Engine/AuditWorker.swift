@@ -99,6 +99,7 @@ final class AuditWorker: @unchecked Sendable {
         var docChars = 0
         var docTokens = 0
         var normalizedTurns: [[UInt8]] = []
+        var anyChanged = false
         normalizedTurns.reserveCapacity(turns.count)
         var found: [ProblemKind: FindingExample] = [:]
         func note(_ kind: ProblemKind, _ text: [UInt8], _ offset: Int) {
@@ -112,6 +113,7 @@ final class AuditWorker: @unchecked Sendable {
         for (ti, turn) in turns.enumerated() {
             let content = turn.content
             let (normalized, changed) = context.normalize(content)
+            if changed { anyChanged = true }
             let scan: TextScan
             if !changed {
                 scan = scanner.scan(normalized)
@@ -195,9 +197,13 @@ final class AuditWorker: @unchecked Sendable {
         // Identity, near-duplicate signature, contamination (normalized text).
         let normRecord: Record
         if dialogue {
-            var t = turns
-            for k in t.indices { t[k].content = normalizedTurns[k] }
-            normRecord = .conversation(t)
+            if anyChanged {
+                var t = turns
+                for k in t.indices { t[k].content = normalizedTurns[k] }
+                normRecord = .conversation(t)
+            } else {
+                normRecord = .conversation(turns) // normalization left every turn as it was: no copy
+            }
         } else {
             normRecord = .document(normalizedTurns[0])
         }

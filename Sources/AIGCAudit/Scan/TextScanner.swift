@@ -103,6 +103,37 @@ public struct TextScanner {
 
             while i < n {
                 let b = p[i]
+                // Fast path: a run of ASCII letters and digits (most of most texts), with exactly the effects of
+                // the general path below (one character at a time: run, word hash, script counts, byte scripts).
+                if (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 {
+                    if !inWord { inWord = true; wordStart = i; wordHash = 0xCBF2_9CE4_8422_2325; wordScript = common }
+                    var j = i
+                    while j < n {
+                        let c = p[j]
+                        let isLetter = (c | 0x20) &- 0x61 < 26
+                        guard isLetter || c &- 0x30 < 10 else { break }
+                        let sc = UInt32(c)
+                        if sc == runScalar {
+                            runLength += 1
+                        } else {
+                            if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+                            runScalar = sc; runLength = 1; runStart = j
+                        }
+                        wordHash = (wordHash ^ UInt64(c &- 0x41 < 26 ? c | 0x20 : c)) &* 0x100_0000_01B3
+                        if isLetter {
+                            latinChars += 1
+                            wordScript = wordScript == common ? latin : wordScript
+                            if track { bs[j] = latinByte }
+                        } else {
+                            commonChars += 1
+                            if track { bs[j] = commonByte }
+                        }
+                        j += 1
+                    }
+                    r.chars += j - i
+                    i = j
+                    continue
+                }
                 var scalar: UInt32
                 var len = 1
                 var code: Int32
