@@ -209,9 +209,18 @@ final class AuditWorker: @unchecked Sendable {
         }
         r.hash = ContentHash(record: normRecord)
         // One word stream (WordHasher words) for both the MinHash signature and the contamination n-grams.
-        evalScratch.removeAll(keepingCapacity: true)
-        for t in normalizedTurns { t.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { evalScratch.append($0) } } }
-        evalScratch.withUnsafeBufferPointer { words in
+        // A text of b bytes has at most (b + 1) / 2 words, so the buffer is sized once and written through a pointer.
+        var bound = 0
+        for t in normalizedTurns { bound += (t.count + 1) / 2 }
+        if evalScratch.count < bound { evalScratch = [UInt64](repeating: 0, count: max(bound, 2 * evalScratch.count)) }
+        var wordCount = 0
+        evalScratch.withUnsafeMutableBufferPointer { w in
+            for t in normalizedTurns {
+                t.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { w[wordCount] = $0; wordCount += 1 } }
+            }
+        }
+        evalScratch.withUnsafeBufferPointer { all in
+            let words = UnsafeBufferPointer(rebasing: all[0..<wordCount])
             if let sig = context.minhasher.signature(words: words, scratch: &shingleScratch) {
                 r.bandKeys = context.minhasher.bandKeys(sig)
             }
