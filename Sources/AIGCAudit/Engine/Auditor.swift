@@ -122,7 +122,17 @@ public final class Auditor: Sendable {
                     state.trigrams.add(w.trigrams, arena: arena)
                     state.lines.add(w.lines, arena: arena)
                 }
-                for r in w.results { self.foldOne(r, &state.fold) }
+                // The duplicate indexes are far larger than the caches: load the next document's slots while
+                // this one is folded.
+                let results = w.results
+                for i in results.indices {
+                    if i + 1 < results.count {
+                        let next = results[i + 1]
+                        state.fold.exact.prefetch(next.hash.high, next.hash.low)
+                        for key in next.bandKeys { state.fold.bands.prefetch(key) }
+                    }
+                    self.foldOne(results[i], &state.fold)
+                }
                 pipe.lock.lock()
                 pipe.folded += 1
                 let bytes = pipe.reader.fileBytesRead

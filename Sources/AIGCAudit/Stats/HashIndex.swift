@@ -1,3 +1,5 @@
+import CICU
+
 /// Already-hashed keys (one or two 64-bit words) → UInt32, in an open-addressing table (linear probing, 20-byte
 /// entries in three arrays, load ≤ 1/2): the duplicate index of the fold, which probes it once per document and
 /// 14 times per document for LSH bands, far cheaper than `Dictionary` (no SipHash, no per-entry boxing) and
@@ -25,6 +27,14 @@ struct HashIndex {
 
     @inline(__always) private static func slot(_ h: UInt64, _ l: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: ((h ^ (l &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 32) & mask
+    }
+
+    /// Hints the cache to load the key's first slot (for a lookup a little later).
+    func prefetch(_ rawHigh: UInt64, _ rawLow: UInt64 = 0) {
+        let (h, l) = Self.normalized(rawHigh, rawLow)
+        let i = Self.slot(h, l, mask)
+        high.withUnsafeBufferPointer { if let b = $0.baseAddress { cicu_prefetch(b + i) } }
+        low.withUnsafeBufferPointer { if let b = $0.baseAddress { cicu_prefetch(b + i) } }
     }
 
     /// The value stored for the key, or nil.

@@ -1,3 +1,5 @@
+import CICU
+
 /// `HashIndex` for one-word keys (LSH band keys → cluster): 12 bytes per slot, load ≤ 3/4. Key 0 is stored as 1
 /// (keys are hashes: a merge with probability 2⁻⁶⁴ per key).
 struct HashIndex64 {
@@ -16,6 +18,14 @@ struct HashIndex64 {
 
     @inline(__always) private static func slot(_ k: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: (k &* 0xBF58_476D_1CE4_E5B9) >> 32) & mask
+    }
+
+    /// Hints the cache to load the key's first slot (for a lookup a little later).
+    func prefetch(_ rawKey: UInt64) {
+        let k = rawKey == 0 ? 1 : rawKey
+        let i = Self.slot(k, mask)
+        keys.withUnsafeBufferPointer { if let b = $0.baseAddress { cicu_prefetch(b + i) } }
+        values.withUnsafeBufferPointer { if let b = $0.baseAddress { cicu_prefetch(b + i) } }
     }
 
     /// The value stored for the key, or nil.
