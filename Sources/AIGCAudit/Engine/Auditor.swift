@@ -7,9 +7,9 @@ import Foundation
 
 /// `aigc audit FILE…`: streams the inputs in batches through the corpus builder's readers and parser; each worker
 /// thread analyses whole batches (`AuditWorker`), which are then folded in batch order for everything
-/// order-dependent (duplicates, examples, contamination tallies, top-k summaries). Memory:
-/// one batch, fixed-size summaries, and the duplicate index (about 350 bytes per distinct document). The report
-/// is identical for any thread count.
+/// order-dependent (duplicates, examples, contamination tallies, top-k summaries). Memory: one batch and its
+/// n-gram tables per worker, fixed-size summaries, and the duplicate index (about 350 bytes per distinct
+/// document). The report is identical for any thread count.
 public final class Auditor: Sendable {
     public let options: AuditOptions
     let context: AuditContext
