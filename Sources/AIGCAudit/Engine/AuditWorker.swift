@@ -34,6 +34,8 @@ final class AuditWorker: @unchecked Sendable {
     var results: [DocResult] = []
     private var evalScratch: [UInt64] = []
     private var shingleScratch: [UInt64] = []
+    /// Token ids of the current turn (storage reused across turns).
+    private var ids: [UInt32] = []
     /// Queued n-grams of this batch, not yet counted: (key, text ref) pairs, `queued…` pairs in use.
     private var queue1: [UInt64] = [], queue2: [UInt64] = [], queue3: [UInt64] = []
     private var queued = 0, queued2 = 0, queued3 = 0
@@ -166,7 +168,7 @@ final class AuditWorker: @unchecked Sendable {
             }
             // Tokens.
             if let tok = context.tokenizer {
-                let ids = normalized.withUnsafeBufferPointer { tok.encodeOrdinary(bytes: $0) }
+                normalized.withUnsafeBufferPointer { tok.encodeOrdinary(bytes: $0, into: &ids) }
                 countTokens(ids, textLength: normalized.count)
                 tokensPerTurn.add(ids.count)
                 roles[roleIndex].tokens += UInt64(ids.count)
