@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "AIGCText", dependencies: ["CICU", "AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGCFormats", dependencies: ["AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "CICU"], swiftSettings: optimize),
-        .target(name: "AIGCCorpus", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CZlib"], swiftSettings: optimize),
+        .target(name: "AIGCCorpus", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU", "CZlib"], swiftSettings: optimize),
         .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU"], swiftSettings: optimize),
         .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),

@@ -111,6 +111,28 @@ import Testing
         #expect(ja == jb)
     }
 
+    /// Same JSON bytes for any thread count also once the frequency summaries overflow (tiny capacity: batch
+    /// singletons dropped, pruning), which depends only on the batches the reader cuts.
+    @Test func deterministicAcrossThreadsWhenSummariesOverflow() throws {
+        var a = try Fixture.plantedOptions(threads: 1)
+        a.batchRecords = 3
+        a.summaryCapacity = 16
+        var b = a
+        b.threads = 3
+        let ra = try Auditor(options: a).run()
+        #expect(try ra.jsonData() == Auditor(options: b).run().jsonData())
+        // The summaries did overflow, and every reported bound is honest against the exact counts.
+        let exact = try Auditor(options: try Fixture.plantedOptions(threads: 2)).run()
+        #expect(ra.topNgrams.unigrams.contains { $0.error > 0 })
+        for (lossy, truths) in [(ra.topNgrams.unigrams, exact.topNgrams.unigrams), (ra.topNgrams.bigrams, exact.topNgrams.bigrams)] {
+            for item in lossy {
+                if let truth = truths.first(where: { $0.text == item.text }) {
+                    #expect(item.count <= truth.count && truth.count <= item.count + item.error)
+                }
+            }
+        }
+    }
+
     /// `text` inputs: the location is the line of the problem within the file.
     @Test func textInputsLocateTheLine() throws {
         let r = try Auditor(options: AuditOptions(inputs: [Fixture.path("notes.txt")], inputFormat: .text)).run()

@@ -99,4 +99,38 @@ import Testing
         let e = a.sortedEntries()
         #expect(e.count == 1 && e[0].count == 3 && e[0].text == the)
     }
+
+    /// Whole-batch tables (texts in an arena): exact under capacity; over it, singletons new to the summary are
+    /// dropped up front (error bound +1 per such batch) and the bounds still hold for every listed key.
+    @Test func frequencySummaryFromBatchTables() {
+        let arena = Array("abcdefxyz".utf8)
+        var exact = FrequencySummary(capacity: 100)
+        var t = BatchCountTable(capacity: 4)
+        for k in [1, 2, 1, 3, 1, 5] { t.add(UInt64(k), start: k, length: 2) }
+        #expect(t.count == 4 && t.count(of: 1) == 3 && t.count(of: 5) == 1 && t.count(of: 9) == 0)
+        arena.withUnsafeBufferPointer { exact.add(t, arena: $0) }
+        let first = exact.top(2)
+        #expect(first.map(\.count) == [3, 1] && first[0].text == Array("bc".utf8) && exact.errorBound == 0)
+
+        var s = FrequencySummary(capacity: 64)
+        var truth: [UInt64: UInt64] = [1: 0, 2: 0, 3: 0]
+        for b in 0..<20 {
+            var batch = BatchCountTable(capacity: 16)
+            for i in 0..<500 {
+                batch.add(UInt64(1_000 + b * 500 + i), start: 0, length: 1)
+                if i % 10 == 0 { batch.add(1, start: 6, length: 1); truth[1]! += 1 }
+                if i % 20 == 0 { batch.add(2, start: 7, length: 1); truth[2]! += 1 }
+                // Key 3: once per batch, so it is dropped as a singleton whenever it is not yet in the summary.
+                if i == 499 { batch.add(3, start: 8, length: 1); truth[3]! += 1 }
+            }
+            arena.withUnsafeBufferPointer { s.add(batch, arena: $0) }
+            #expect(s.table.count <= 64)
+        }
+        #expect(s.errorBound >= 20)
+        let top = s.top(2)
+        #expect(top.map(\.key) == [1, 2])
+        #expect(top.map(\.text) == [Array("x".utf8), Array("y".utf8)])
+        for e in top { #expect(e.count <= truth[e.key]! && truth[e.key]! <= e.count + e.error) }
+        #expect(truth[3]! <= s.errorBound)
+    }
 }

@@ -86,6 +86,35 @@ import Testing
         #expect(m.signature([Array("Hello, World! How are you".utf8)]) == m.signature([Array("hello world how are you".utf8)]))
     }
 
+    /// The C lane loop (SSE4.1 or portable) gives exactly the documented formula: min over shingles of
+    /// (a·x + b) >> 32 with wrapping 64-bit arithmetic, for lane counts with and without a partial group of four.
+    @Test func minHashLanesMatchTheScalarFormula() {
+        func reference(_ text: String, k: Int, lanes: Int) -> [UInt32]? {
+            var s: UInt64 = 0x6a09e667f3bcc908
+            var a: [UInt64] = [], b: [UInt64] = []
+            for _ in 0..<lanes {
+                s = StableHash.scramble(s); a.append(s | 1)
+                s = StableHash.scramble(s); b.append(s)
+            }
+            var words: [UInt64] = []
+            Array(text.utf8).withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { words.append($0) } }
+            if words.isEmpty { return nil }
+            func shingle(_ w: ArraySlice<UInt64>) -> UInt64 {
+                var h: UInt64 = 0x2545f4914f6cdd1d ^ UInt64(w.count)
+                for x in w { h = StableHash.mix(h ^ x, 0x9e3779b97f4a7c15) }
+                return h
+            }
+            let xs = words.count < k ? [shingle(words[...])] : (0...(words.count - k)).map { shingle(words[$0..<($0 + k)]) }
+            return (0..<lanes).map { j in xs.map { UInt32(truncatingIfNeeded: (a[j] &* $0 &+ b[j]) >> 32) }.min()! }
+        }
+        let texts = ["one two", "the quick brown fox jumps over the lazy dog and keeps running far away",
+                     (0..<300).map { "t\($0 * 7919 % 1000)" }.joined(separator: " "), "über straße café naïve résumé coöperate"]
+        for (bands, rows) in [(14, 8), (3, 3), (1, 1), (5, 2)] {
+            let m = MinHasher(shingleSize: 5, bands: bands, rows: rows)
+            for t in texts { #expect(m.signature([Array(t.utf8)]) == reference(t, k: 5, lanes: bands * rows)) }
+        }
+    }
+
     @Test func decontamination13Grams() {
         var d = Decontaminator()
         d.add(Array("Question: what is the boiling point of water at sea level in degrees celsius exactly? Answer: 100".utf8))

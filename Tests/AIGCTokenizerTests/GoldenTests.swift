@@ -18,6 +18,20 @@ import Testing
         #expect(diffs == 0)
     }
 
+    /// The reusing-buffer path gives the golden ids line by line, whatever the buffer held before.
+    @Test func encodeIntoReusedBuffer() throws {
+        let tok = TF.named("cl100k_base")
+        let text = TF.lines(TF.text("golden.txt"))
+        let want = TF.lines(TF.text("cl100k_base.lines.txt"))
+        var ids: [UInt32] = [1, 2, 3]
+        var diffs = 0
+        for (t, w) in zip(text, want) {
+            Array(t.utf8).withUnsafeBufferPointer { tok.encodeOrdinary(bytes: $0, into: &ids) }
+            if ids != TF.ids(w) { diffs += 1 }
+        }
+        #expect(diffs == 0 && text.count > 100)
+    }
+
     @Test(arguments: ["cl100k_base", "o200k_base"])
     func tiktokenWhole(encoding: String) throws {
         let tok = TF.named(encoding)

@@ -20,24 +20,37 @@ final class AuditWorker: @unchecked Sendable {
     var scriptDocuments = [UInt64](repeating: 0, count: ScriptTable.size)
     var scriptTokens = [UInt64](repeating: 0, count: ScriptTable.size)
     var scriptTokenBytes = [UInt64](repeating: 0, count: ScriptTable.size)
-    var tokenCounts: [UInt64]
+    /// Per token id: count << 16 | byte length of the token (0 for unused ids).
+    var idStats: [UInt64]
+    /// Per token id: how often it occurred.
+    var tokenCounts: [UInt64] { idStats.map { $0 >> 16 } }
     var singleByteTokens: UInt64 = 0
-    // This batch.
-    var unigrams = CountTable(capacity: 1 << 15)
-    var bigrams = CountTable(capacity: 1 << 16)
-    var trigrams = CountTable(capacity: 1 << 16)
-    var lines = CountTable(capacity: 1 << 14)
+    // This batch: exact n-gram and line counts, their texts in `arena` (the batch's normalized turns, appended).
+    var unigrams = BatchCountTable(capacity: 1 << 14)
+    var bigrams = BatchCountTable(capacity: 1 << 16)
+    var trigrams = BatchCountTable(capacity: 1 << 17)
+    var lines = BatchCountTable(capacity: 1 << 13)
+    var arena: [UInt8] = []
     var results: [DocResult] = []
     private var evalScratch: [UInt64] = []
+    private var shingleScratch: [UInt64] = []
+    /// Token ids of the current turn (storage reused across turns).
+    private var ids: [UInt32] = []
+    /// Queued n-grams of this batch, not yet counted: (key, text ref) pairs, `queued…` pairs in use.
+    private var queue1: [UInt64] = [], queue2: [UInt64] = [], queue3: [UInt64] = []
+    private var queued = 0, queued2 = 0, queued3 = 0
+    /// Queued (key, text ref) pairs of lines.
+    private var queueL: [UInt64] = []
 
     init(context: AuditContext) {
         self.context = context
-        tokenCounts = [UInt64](repeating: 0, count: context.tokenizer?.vocabularySize ?? 0)
+        idStats = context.tokenLengths.map { UInt64($0) }
         scanner.trackByteScripts = context.tokenizer != nil
     }
 
     func resetBatch() {
         unigrams.removeAll(); bigrams.removeAll(); trigrams.removeAll(); lines.removeAll()
+        arena.removeAll(keepingCapacity: true)
         results.removeAll(keepingCapacity: true)
     }
 
@@ -48,6 +61,7 @@ final class AuditWorker: @unchecked Sendable {
                 results.append(analyze(UnsafeBufferPointer(rebasing: storage[rec.range]), fileIndex: rec.fileIndex, line: rec.line))
             }
         }
+        flushNGrams()
     }
 
     private func location(_ r: DocResult, text: [UInt8]? = nil, offset: Int = 0) -> String {
@@ -87,6 +101,7 @@ final class AuditWorker: @unchecked Sendable {
         var docChars = 0
         var docTokens = 0
         var normalizedTurns: [[UInt8]] = []
+        var anyChanged = false
         normalizedTurns.reserveCapacity(turns.count)
         var found: [ProblemKind: FindingExample] = [:]
         func note(_ kind: ProblemKind, _ text: [UInt8], _ offset: Int) {
@@ -100,6 +115,7 @@ final class AuditWorker: @unchecked Sendable {
         for (ti, turn) in turns.enumerated() {
             let content = turn.content
             let (normalized, changed) = context.normalize(content)
+            if changed { anyChanged = true }
             let scan: TextScan
             if !changed {
                 scan = scanner.scan(normalized)
@@ -115,7 +131,7 @@ final class AuditWorker: @unchecked Sendable {
             roles[roleIndex].chars += UInt64(scan.chars)
             volume.bytes += UInt64(content.count)
             volume.chars += UInt64(scan.chars)
-            volume.words += UInt64(scanner.wordHashes.count)
+            volume.words += UInt64(scanner.wordCount)
             // Health (raw text).
             if scan.bidi > 0 { note(.bidi, content, scan.firstBidi) }
             if scan.zeroWidth > 0 { note(.zeroWidth, content, scan.firstZeroWidth) }
@@ -133,7 +149,9 @@ final class AuditWorker: @unchecked Sendable {
                 }
             }
             // N-grams and lines (normalized text).
-            normalized.withUnsafeBufferPointer { p in countNGrams(p); countLines(p) }
+            let base = arena.count
+            arena.append(contentsOf: normalized)
+            normalized.withUnsafeBufferPointer { p in countNGrams(base); countLines(p, base: base) }
             // PII.
             let matches = normalized.withUnsafeBufferPointer { context.scrubber.matches(in: $0) }
             for m in matches {
@@ -150,7 +168,7 @@ final class AuditWorker: @unchecked Sendable {
             }
             // Tokens.
             if let tok = context.tokenizer {
-                let ids = normalized.withUnsafeBufferPointer { tok.encodeOrdinary(bytes: $0) }
+                normalized.withUnsafeBufferPointer { tok.encodeOrdinary(bytes: $0, into: &ids) }
                 countTokens(ids, textLength: normalized.count)
                 tokensPerTurn.add(ids.count)
                 roles[roleIndex].tokens += UInt64(ids.count)
@@ -181,17 +199,37 @@ final class AuditWorker: @unchecked Sendable {
         // Identity, near-duplicate signature, contamination (normalized text).
         let normRecord: Record
         if dialogue {
-            var t = turns
-            for k in t.indices { t[k].content = normalizedTurns[k] }
-            normRecord = .conversation(t)
+            if anyChanged {
+                var t = turns
+                for k in t.indices { t[k].content = normalizedTurns[k] }
+                normRecord = .conversation(t)
+            } else {
+                normRecord = .conversation(turns) // normalization left every turn as it was: no copy
+            }
         } else {
             normRecord = .document(normalizedTurns[0])
         }
         r.hash = ContentHash(record: normRecord)
-        if let sig = context.minhasher.signature(normalizedTurns) { r.bandKeys = context.minhasher.bandKeys(sig) }
-        if let eval = context.evalIndex { r.contamination = eval.hits(normalizedTurns, scratch: &evalScratch) }
+        // One word stream (WordHasher words) for both the MinHash signature and the contamination n-grams.
+        // A text of b bytes has at most (b + 1) / 2 words, so the buffer is sized once and written through a pointer.
+        var bound = 0
+        for t in normalizedTurns { bound += (t.count + 1) / 2 }
+        if evalScratch.count < bound { evalScratch = [UInt64](repeating: 0, count: max(bound, 2 * evalScratch.count)) }
+        var wordCount = 0
+        evalScratch.withUnsafeMutableBufferPointer { w in
+            for t in normalizedTurns {
+                t.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { w[wordCount] = $0; wordCount += 1 } }
+            }
+        }
+        evalScratch.withUnsafeBufferPointer { all in
+            let words = UnsafeBufferPointer(rebasing: all[0..<wordCount])
+            if let sig = context.minhasher.signature(words: words, scratch: &shingleScratch) {
+                r.bandKeys = context.minhasher.bandKeys(sig)
+            }
+            if let eval = context.evalIndex { r.contamination = eval.hits(words: words) }
+        }
         let first = normalizedTurns.first { !TextChecks.isBlank($0) } ?? normalizedTurns.first ?? []
-        r.preview = Excerpt.around(first, offset: 0, before: 0, after: 100)
+        r.previewBytes = Array(first.prefix(DocResult.previewLength))
         for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } }
         return r
     }
@@ -204,25 +242,59 @@ final class AuditWorker: @unchecked Sendable {
 
     static func firstNonASCII(_ t: [UInt8]) -> Int { t.firstIndex { $0 >= 0x80 } ?? 0 }
 
-    /// Word 1-, 2- and 3-grams of the last scanned text (words as the scanner cut them).
-    private func countNGrams(_ p: UnsafeBufferPointer<UInt8>) {
-        let h = scanner.wordHashes, s = scanner.wordStarts, e = scanner.wordEnds
-        let n = h.count
-        for i in 0..<n {
-            unigrams.add(h[i]) { UnsafeBufferPointer(rebasing: p[Int(s[i])..<Int(e[i])]) }
-            if i >= 1 {
-                let k2 = StableHash.mix(h[i - 1] ^ 0x2B2B, h[i] | 1)
-                bigrams.add(k2) { UnsafeBufferPointer(rebasing: p[Int(s[i - 1])..<Int(e[i])]) }
-                if i >= 2 {
-                    let k3 = StableHash.mix(k2 ^ 0x3C3C, h[i - 2] | 1)
-                    trigrams.add(k3) { UnsafeBufferPointer(rebasing: p[Int(s[i - 2])..<Int(e[i])]) }
+    /// Word 1-, 2- and 3-grams of the last scanned text (words as the scanner cut them), whose bytes start at
+    /// `base` in `arena`: (key, text ref) pairs are queued through pointers, and each table takes a few thousand
+    /// at a time in one prefetching pass (`flushNGrams`).
+    private func countNGrams(_ base: Int) {
+        let n = scanner.wordCount
+        if n == 0 { return }
+        if queue1.count < 2 * (queued + n) {
+            let c = 2 * max(queued + n, 16384)
+            queue1 += [UInt64](repeating: 0, count: c - queue1.count)
+            queue2 += [UInt64](repeating: 0, count: c - queue2.count)
+            queue3 += [UInt64](repeating: 0, count: c - queue3.count)
+        }
+        var q1 = queued, q2 = queued2, q3 = queued3
+        scanner.wordHashes.withUnsafeBufferPointer { h in
+        scanner.wordStarts.withUnsafeBufferPointer { s in
+        scanner.wordEnds.withUnsafeBufferPointer { e in
+        queue1.withUnsafeMutableBufferPointer { u in
+        queue2.withUnsafeMutableBufferPointer { b in
+        queue3.withUnsafeMutableBufferPointer { t in
+            for i in 0..<n {
+                let end = Int(e[i])
+                u[2 * q1] = h[i]
+                u[2 * q1 + 1] = BatchCountTable.ref(start: base + Int(s[i]), length: end - Int(s[i]))
+                q1 += 1
+                if i >= 1 {
+                    let k2 = StableHash.mix(h[i - 1] ^ 0x2B2B, h[i] | 1)
+                    b[2 * q2] = k2
+                    b[2 * q2 + 1] = BatchCountTable.ref(start: base + Int(s[i - 1]), length: end - Int(s[i - 1]))
+                    q2 += 1
+                    if i >= 2 {
+                        t[2 * q3] = StableHash.mix(k2 ^ 0x3C3C, h[i - 2] | 1)
+                        t[2 * q3 + 1] = BatchCountTable.ref(start: base + Int(s[i - 2]), length: end - Int(s[i - 2]))
+                        q3 += 1
+                    }
                 }
             }
-        }
+        }}}}}}
+        queued = q1; queued2 = q2; queued3 = q3
+        if queued >= 8192 { flushNGrams() }
+    }
+
+    /// Counts the queued n-grams into the batch tables.
+    func flushNGrams() {
+        queue1.withUnsafeBufferPointer { unigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued)])) }
+        queue2.withUnsafeBufferPointer { bigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued2)])) }
+        queue3.withUnsafeBufferPointer { trigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued3)])) }
+        queued = 0; queued2 = 0; queued3 = 0
+        queueL.withUnsafeBufferPointer { lines.addAll(pairs: $0) }
+        queueL.removeAll(keepingCapacity: true)
     }
 
     /// Non-empty lines (trimmed of ASCII spaces and tabs).
-    private func countLines(_ p: UnsafeBufferPointer<UInt8>) {
+    private func countLines(_ p: UnsafeBufferPointer<UInt8>, base: Int) {
         var start = 0
         let n = p.count
         while start < n {
@@ -233,7 +305,8 @@ final class AuditWorker: @unchecked Sendable {
             while hi > lo && (p[hi - 1] == 0x20 || p[hi - 1] == 0x09 || p[hi - 1] == 0x0D) { hi -= 1 }
             if hi > lo {
                 let line = UnsafeBufferPointer(rebasing: p[lo..<hi])
-                lines.add(StableHash.hash(UnsafeRawBufferPointer(line), seed: 0x4C49_4E45)) { line }
+                queueL.append(StableHash.hash(UnsafeRawBufferPointer(line), seed: 0x4C49_4E45))
+                queueL.append(BatchCountTable.ref(start: base + lo, length: hi - lo))
             }
             start = end + 1
         }
@@ -241,24 +314,28 @@ final class AuditWorker: @unchecked Sendable {
 
     /// Per-id counts, single-byte tokens, and per-script attribution through the scanner's byte scripts.
     private func countTokens(_ ids: [UInt32], textLength: Int) {
-        let lengths = context.tokenLengths
         let scripts = scanner.byteScripts
-        var total = 0
-        for id in ids { total += Int(id) < lengths.count ? Int(lengths[Int(id)]) : 0 }
-        let aligned = total == textLength && scripts.count == textLength
         let fallback = Int(scanner.dominantScript()) & 0xFF
         let common = UInt8(truncatingIfNeeded: ScriptTable.common), inherited = UInt8(truncatingIfNeeded: ScriptTable.inherited)
-        var pos = 0
         var single: UInt64 = 0
-        tokenCounts.withUnsafeMutableBufferPointer { counts in
+        idStats.withUnsafeMutableBufferPointer { stats in
         scriptTokens.withUnsafeMutableBufferPointer { sTokens in
         scriptTokenBytes.withUnsafeMutableBufferPointer { sBytes in
-        lengths.withUnsafeBufferPointer { lens in
         scripts.withUnsafeBufferPointer { bs in
+            // One cache line per id for both its byte length and its count (the vocabulary table is larger than
+            // the L2 cache); the second pass finds the line loaded by the first.
+            var total = 0
+            for id in ids where Int(id) < stats.count { total += Int(stats[Int(id)] & 0xFFFF) }
+            let aligned = total == textLength && bs.count == textLength
+            var pos = 0
             for id in ids {
                 let i = Int(id)
-                if i < counts.count { counts[i] &+= 1 }
-                let len = i < lens.count ? Int(lens[i]) : 0
+                var len = 0
+                if i < stats.count {
+                    let v = stats[i]
+                    stats[i] = v &+ (1 << 16)
+                    len = Int(v & 0xFFFF)
+                }
                 if len == 1 { single &+= 1 }
                 var script = fallback
                 if aligned {
@@ -274,7 +351,7 @@ final class AuditWorker: @unchecked Sendable {
                 sBytes[script] &+= UInt64(len)
                 pos += len
             }
-        }}}}}
+        }}}}
         singleByteTokens += single
     }
 
@@ -291,7 +368,7 @@ final class AuditWorker: @unchecked Sendable {
             w.scriptTokenBytes[s] += scriptTokenBytes[s]
             w.scanner.scriptChars[s] += scanner.scriptChars[s]; w.scanner.scriptWords[s] += scanner.scriptWords[s]
         }
-        for i in 0..<tokenCounts.count where tokenCounts[i] != 0 { w.tokenCounts[i] += tokenCounts[i] }
+        for i in 0..<idStats.count where idStats[i] >> 16 != 0 { w.idStats[i] &+= idStats[i] & ~0xFFFF }
         w.singleByteTokens += singleByteTokens
     }
 }

@@ -5,11 +5,11 @@ import AIGCTokenizer
 import Dispatch
 import Foundation
 
-/// `aigc audit FILE…`: streams the inputs in batches through the corpus builder's readers and parser; each batch
-/// is cut into one contiguous range per thread for the per-record analysis (`AuditWorker`), then folded in record
-/// order for everything order-dependent (duplicates, examples, contamination tallies, top-k summaries). Memory:
-/// one batch, fixed-size summaries, and the duplicate index (about 350 bytes per distinct document). The report
-/// is identical for any thread count.
+/// `aigc audit FILE…`: streams the inputs in batches through the corpus builder's readers and parser; each worker
+/// thread analyses whole batches (`AuditWorker`), which are then folded in batch order for everything
+/// order-dependent (duplicates, examples, contamination tallies, top-k summaries). Memory: one batch and its
+/// n-gram tables per worker, fixed-size summaries, and the duplicate index (about 350 bytes per distinct
+/// document). The report is identical for any thread count.
 public final class Auditor: Sendable {
     public let options: AuditOptions
     let context: AuditContext
@@ -38,8 +38,8 @@ public final class Auditor: Sendable {
     struct Fold {
         var problemCounts: [ProblemKind: UInt64] = [:]
         var examples: [ProblemKind: [FindingExample]] = [:]
-        var exact: [ContentHash: UInt32] = [:]
-        var bands: [UInt64: UInt32] = [:]
+        var exact = HashIndex()
+        var bands = HashIndex64()
         var founders: [(file: Int32, line: Int32)] = []
         var clusters: [UInt32: ClusterInfo] = [:]
         var exactDuplicates: UInt64 = 0
@@ -74,51 +74,97 @@ public final class Auditor: Sendable {
         var excerpt = ""
     }
 
+    /// Shared between the workers of one run: the reader (one batch at a time, under `lock`), the turn of the next
+    /// batch to fold, and the first error.
+    final class Pipeline: @unchecked Sendable {
+        let lock = NSCondition()
+        let reader: InputReader
+        var nextSeq = 0
+        var folded = 0
+        var done = false
+        var failure: Error?
+        var lastBytes = 0
+        init(reader: InputReader) { self.reader = reader }
+    }
+
     public func run(progress: ProgressReporter? = nil) throws -> AuditReport {
         let threads = options.threads
         let workers = (0..<threads).map { _ in AuditWorker(context: context) }
-        let reader = InputReader(paths: options.inputs, format: options.inputFormat)
+        let pipe = Pipeline(reader: InputReader(paths: options.inputs, format: options.inputFormat))
         let state = OrderedState(capacity: options.summaryCapacity)
-        var lastBytes = 0
-        while let batch = try reader.nextBatch(maxRecords: options.batchRecords, maxBytes: options.batchBytes) {
-            let n = batch.records.count
-            let used = min(threads, n)
-            for w in workers { w.resetBatch() }
-            if used <= 1 {
-                workers[0].process(batch, range: 0..<n)
-            } else {
-                let ws = workers
-                DispatchQueue.concurrentPerform(iterations: used) { t in
-                    ws[t].process(batch, range: (n * t / used)..<(n * (t + 1) / used))
+        // Every worker loops: take the next batch from the reader, analyse all of it, then wait for its turn and
+        // fold it (summaries, duplicates, examples) in batch order while the other workers go on analysing. Batches
+        // are cut by the reader alone and folded whole in reader order, so the report never depends on the thread
+        // count; the serial fold overlaps the parallel analysis instead of stopping it.
+        let loop: @Sendable (Int) -> Void = { t in
+            let w = workers[t]
+            while true {
+                pipe.lock.lock()
+                if pipe.done || pipe.failure != nil { pipe.lock.unlock(); return }
+                let batch: RawBatch?
+                do {
+                    batch = try pipe.reader.nextBatch(maxRecords: self.options.batchRecords, maxBytes: self.options.batchBytes)
+                } catch {
+                    pipe.failure = error; pipe.lock.broadcast(); pipe.lock.unlock(); return
                 }
-            }
-            // In record order (worker ranges are contiguous and taken in order). The four summaries and the
-            // document fold are independent, so they run concurrently with each other.
-            let ws = Array(workers[0..<max(used, 1)])
-            let run: @Sendable (Int) -> Void = { part in
-                switch part {
-                case 0: for w in ws { state.unigrams.add(w.unigrams) }
-                case 1: for w in ws { state.bigrams.add(w.bigrams) }
-                case 2: for w in ws { state.trigrams.add(w.trigrams) }
-                case 3: for w in ws { state.lines.add(w.lines) }
-                default: for w in ws { for r in w.results { self.foldOne(r, &state.fold) } }
+                guard let batch else { pipe.done = true; pipe.lock.unlock(); return }
+                let seq = pipe.nextSeq
+                pipe.nextSeq += 1
+                pipe.lock.unlock()
+                w.resetBatch()
+                w.process(batch, range: 0..<batch.records.count)
+                pipe.lock.lock()
+                while pipe.folded != seq { pipe.lock.wait() }
+                pipe.lock.unlock()
+                w.arena.withUnsafeBufferPointer { arena in
+                    state.unigrams.add(w.unigrams, arena: arena)
+                    state.bigrams.add(w.bigrams, arena: arena)
+                    state.trigrams.add(w.trigrams, arena: arena)
+                    state.lines.add(w.lines, arena: arena)
                 }
+                // The duplicate indexes are far larger than the caches: load the next document's slots while
+                // this one is folded.
+                let results = w.results
+                for i in results.indices {
+                    if i + 1 < results.count {
+                        let next = results[i + 1]
+                        state.fold.exact.prefetch(next.hash.high, next.hash.low)
+                        for key in next.bandKeys { state.fold.bands.prefetch(key) }
+                    }
+                    self.foldOne(results[i], &state.fold)
+                }
+                pipe.lock.lock()
+                pipe.folded += 1
+                let bytes = pipe.reader.fileBytesRead
+                progress?.advance(by: Double(bytes - pipe.lastBytes), note: "\(state.fold.documents) documents")
+                pipe.lastBytes = bytes
+                pipe.lock.broadcast()
+                pipe.lock.unlock()
             }
-            if threads > 1 { DispatchQueue.concurrentPerform(iterations: 5, execute: run) } else { for part in 0..<5 { run(part) } }
-            progress?.advance(by: Double(reader.fileBytesRead - lastBytes), note: "\(state.fold.documents) documents")
-            lastBytes = reader.fileBytesRead
         }
+        // Dedicated threads (not `concurrentPerform`, which may run the loops one after another when it judges the
+        // machine busy: then one loop would take every batch).
+        let finished = DispatchSemaphore(value: 0)
+        for t in 1..<max(threads, 1) {
+            let thread = Thread { loop(t); finished.signal() }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        loop(0)
+        for _ in 1..<max(threads, 1) { finished.wait() }
+        if let failure = pipe.failure { throw failure }
         progress?.finish()
         for t in 1..<threads { workers[t].mergeTotals(into: workers[0]) }
-        return buildReport(workers[0], state.fold, reader: reader,
+        return buildReport(workers[0], state.fold, reader: pipe.reader,
                            summaries: (state.unigrams, state.bigrams, state.trigrams, state.lines))
     }
 
     private func location(_ file: Int, _ line: Int) -> String { "\(context.paths[file]):\(line)" }
 
-    private func addExample(_ kind: ProblemKind, _ e: FindingExample, _ fold: inout Fold) {
+    /// Counts one finding; the example is built only while the kind still needs examples.
+    private func addExample(_ kind: ProblemKind, _ e: @autoclosure () -> FindingExample, _ fold: inout Fold) {
         fold.problemCounts[kind, default: 0] += 1
-        if fold.examples[kind, default: []].count < options.examplesPerFinding { fold.examples[kind, default: []].append(e) }
+        if fold.examples[kind, default: []].count < options.examplesPerFinding { fold.examples[kind, default: []].append(e()) }
     }
 
     private func foldOne(_ r: DocResult, _ fold: inout Fold) {
@@ -127,7 +173,7 @@ public final class Auditor: Sendable {
             return
         }
         fold.documents += 1
-        let here = location(r.fileIndex, r.line)
+        let here = { self.location(r.fileIndex, r.line) }
         for (kind, example) in r.problems { addExample(kind, example, &fold) }
         if r.emptyTurns > 1 { fold.problemCounts[.emptyTurn, default: 0] += UInt64(r.emptyTurns - 1) }
         if r.has(.overSeqLen), let seq = options.seqLen {
@@ -151,39 +197,40 @@ public final class Auditor: Sendable {
         // Contamination.
         if !r.contamination.isEmpty {
             fold.contaminated += 1
-            addExample(.contaminated, FindingExample(location: here, excerpt: r.preview), &fold)
+            addExample(.contaminated, FindingExample(location: here(), excerpt: r.preview), &fold)
             for item in r.contamination {
                 if var h = fold.itemHits[item] { h.documents += 1; fold.itemHits[item] = h } else {
-                    fold.itemHits[item] = (1, here)
+                    fold.itemHits[item] = (1, here())
                     fold.itemOrder.append(item)
                 }
             }
         }
         // Exact duplicates, then near duplicates (an exact duplicate is not also counted as near).
-        if let cluster = fold.exact[r.hash] {
+        if let cluster = fold.exact.get(r.hash.high, r.hash.low) {
             fold.exactDuplicates += 1
-            addExample(.exactDuplicate, FindingExample(location: here, excerpt: r.preview), &fold)
-            noteMember(cluster, here, r.preview, exact: true, &fold)
+            addExample(.exactDuplicate, FindingExample(location: here(), excerpt: r.preview), &fold)
+            noteMember(cluster, here(), r.preview, exact: true, &fold)
             return
         }
         var cluster: UInt32? = nil
-        for key in r.bandKeys { if let c = fold.bands[key] { cluster = c; break } }
+        for key in r.bandKeys { if let c = fold.bands.get(key) { cluster = c; break } }
         if let c = cluster {
             fold.nearDuplicates += 1
-            addExample(.nearDuplicate, FindingExample(location: here, excerpt: r.preview), &fold)
-            noteMember(c, here, r.preview, exact: false, &fold)
+            addExample(.nearDuplicate, FindingExample(location: here(), excerpt: r.preview), &fold)
+            noteMember(c, here(), r.preview, exact: false, &fold)
         } else {
             cluster = UInt32(fold.founders.count)
             fold.founders.append((Int32(truncatingIfNeeded: r.fileIndex), Int32(truncatingIfNeeded: r.line)))
         }
-        fold.exact[r.hash] = cluster!
-        for key in r.bandKeys where fold.bands[key] == nil { fold.bands[key] = cluster! }
+        fold.exact.insertIfAbsent(r.hash.high, r.hash.low, cluster!)
+        for key in r.bandKeys { fold.bands.insertIfAbsent(key, cluster!) }
     }
 
-    private func noteMember(_ cluster: UInt32, _ here: String, _ preview: String, exact: Bool, _ fold: inout Fold) {
-        var info = fold.clusters[cluster] ?? ClusterInfo(excerpt: preview)
+    private func noteMember(_ cluster: UInt32, _ here: @autoclosure () -> String, _ preview: @autoclosure () -> String,
+                            exact: Bool, _ fold: inout Fold) {
+        var info = fold.clusters[cluster] ?? ClusterInfo(excerpt: preview())
         if exact { info.exact += 1 } else { info.near += 1 }
-        if info.members.count < 5 { info.members.append(here) }
+        if info.members.count < 5 { info.members.append(here()) }
         fold.clusters[cluster] = info
     }
 

@@ -17,8 +17,15 @@ struct DocResult: Sendable {
     var piiExamples: [PIIExample] = []
     var contamination: [UInt32] = []
     var tokens = 0
-    /// The start of the document (normalized, made visible, redacted).
-    var preview = ""
+    /// The first bytes of the document's first non-blank turn (normalized): enough for `preview`, which is built
+    /// only when a report needs it (few documents are examples).
+    var previewBytes: [UInt8] = []
+
+    /// The start of the document (normalized, made visible, redacted): the first 100 bytes, as
+    /// `Excerpt.around(turn, offset: 0, before: 0, after: 100)` of the whole turn would give (it never looks past
+    /// byte 103, and `previewBytes` holds 104 when the turn is longer).
+    var preview: String { Excerpt.around(previewBytes, offset: 0, before: 0, after: 100) }
+    static let previewLength = 104
 
     init(fileIndex: Int, line: Int) { self.fileIndex = fileIndex; self.line = line }
 

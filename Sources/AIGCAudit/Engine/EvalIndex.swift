@@ -9,15 +9,22 @@ import AIGCText
 /// An item is one line of an evaluation file.
 public struct EvalIndex: Sendable {
     public let n: Int
-    /// n-gram hash → first item holding it.
-    private var grams: [UInt64: UInt32] = [:]
-    private var shortLengths: Set<Int> = []
+    /// n-gram hash → first item holding it (open addressing, linear probing; key 0 = empty, a real 0 is stored
+    /// as 1). Small (evaluation sets are), so lookups stay in cache; no per-lookup SipHash as with `Dictionary`.
+    private var keys = [UInt64](repeating: 0, count: 64)
+    private var values = [UInt32](repeating: 0, count: 64)
+    private var used = 0
+    /// Bloom filter over the keys (two bits per key, about 16 bits per key): nearly every window of a training
+    /// document is absent from the evaluation set, and this answers that from cache without touching `keys`.
+    private var bloom = [UInt64](repeating: 0, count: 64)
+    /// Lengths of the short items (fewer than n words), ascending.
+    private var shortLengths: [Int] = []
     /// `file:line` and an excerpt of each item.
     public private(set) var items: [(location: String, excerpt: String)] = []
 
     public init(n: Int = 13) { self.n = max(1, n) }
 
-    public var isEmpty: Bool { grams.isEmpty }
+    public var isEmpty: Bool { used == 0 }
 
     public mutating func addFile(_ path: String, normalizer: TextNormalizer) throws {
         let data = try ChunkReader(path: path).readAll()
@@ -60,10 +67,88 @@ public struct EvalIndex: Sendable {
         }
     }
 
-    @inline(__always) static func gram(_ w: ArraySlice<UInt64>) -> UInt64 {
-        var h: UInt64 = 0x3c6e_f372_fe94_f82b ^ UInt64(w.count)
-        for x in w { h = StableHash.mix(h ^ x, 0x9e37_79b9_7f4a_7c15) }
-        return h
+    /// Base of the polynomial n-gram hash: Σ wᵢ·Pⁿ⁻¹⁻ⁱ (mod 2⁶⁴) over the word hashes wᵢ, so the hash of the
+    /// next window costs one multiply-add (`roll`) whatever n is. Word hashes are already well mixed 64-bit
+    /// values, and the sum is scrambled with the length before use.
+    static let base: UInt64 = 0x9e37_79b9_7f4a_7c15
+
+    @inline(__always) static func finish(_ h: UInt64, _ len: Int) -> UInt64 {
+        StableHash.scramble(h ^ UInt64(len) &* 0x3c6e_f372_fe94_f82b)
+    }
+
+    static func power(_ len: Int) -> UInt64 {
+        var p: UInt64 = 1
+        for _ in 0..<max(0, len - 1) { p = p &* base }
+        return p
+    }
+
+    /// Calls `body` with the hash of every window of `len` consecutive words.
+    @inline(__always) static func forEachGram(_ w: UnsafeBufferPointer<UInt64>, _ len: Int, _ body: (UInt64) -> Void) {
+        guard len > 0, w.count >= len else { return }
+        let top = power(len)
+        var h: UInt64 = 0
+        for i in 0..<len { h = h &* base &+ w[i] }
+        body(finish(h, len))
+        var s = 0
+        while s + len < w.count {
+            h = (h &- w[s] &* top) &* base &+ w[s + len]
+            s += 1
+            body(finish(h, len))
+        }
+    }
+
+    @inline(__always) private func find(_ rawKey: UInt64) -> UInt32? {
+        let key = rawKey == 0 ? 1 : rawKey
+        let bits = bloom.count &* 64 &- 1
+        let b1 = Int(truncatingIfNeeded: key) & bits, b2 = Int(truncatingIfNeeded: key >> 24) & bits
+        let present = bloom.withUnsafeBufferPointer { f in
+            (f[b1 >> 6] >> UInt64(b1 & 63)) & (f[b2 >> 6] >> UInt64(b2 & 63)) & 1 != 0
+        }
+        if !present { return nil }
+        let mask = keys.count - 1
+        return keys.withUnsafeBufferPointer { k in
+            var i = Int(truncatingIfNeeded: key >> 40) & mask
+            while true {
+                let x = k[i]
+                if x == key { return values[i] }
+                if x == 0 { return nil }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
+    private mutating func setBloom(_ key: UInt64) {
+        let bits = bloom.count * 64 - 1
+        let b1 = Int(truncatingIfNeeded: key) & bits, b2 = Int(truncatingIfNeeded: key >> 24) & bits
+        bloom[b1 >> 6] |= 1 << UInt64(b1 & 63)
+        bloom[b2 >> 6] |= 1 << UInt64(b2 & 63)
+    }
+
+    /// Maps `key` to `item` unless it is already present.
+    private mutating func insert(_ rawKey: UInt64, _ item: UInt32) {
+        let key = rawKey == 0 ? 1 : rawKey
+        let mask = keys.count - 1
+        var i = Int(truncatingIfNeeded: key >> 40) & mask
+        while keys[i] != 0 {
+            if keys[i] == key { return }
+            i = (i + 1) & mask
+        }
+        keys[i] = key
+        values[i] = item
+        used += 1
+        if used * 16 > bloom.count * 64 {
+            bloom = [UInt64](repeating: 0, count: bloom.count * 2)
+            for k in keys where k != 0 { setBloom(k) }
+        } else {
+            setBloom(key)
+        }
+        if used * 2 > keys.count {
+            let (oldKeys, oldValues) = (keys, values)
+            keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+            values = [UInt32](repeating: 0, count: oldKeys.count * 2)
+            used = 0
+            for j in oldKeys.indices where oldKeys[j] != 0 { insert(oldKeys[j], oldValues[j]) }
+        }
     }
 
     /// Adds one text of `item`; false when it is too short to be matched.
@@ -72,33 +157,35 @@ public struct EvalIndex: Sendable {
         var words: [UInt64] = []
         text.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { words.append($0) } }
         if words.count < min(n, Decontaminator.minimumShortItemWords) { return false }
-        if words.count < n {
-            let g = Self.gram(words[...])
-            if grams[g] == nil { grams[g] = item }
-            shortLengths.insert(words.count)
-            return true
-        }
-        for s in 0...(words.count - n) {
-            let g = Self.gram(words[s..<(s + n)])
-            if grams[g] == nil { grams[g] = item }
+        let len = min(words.count, n)
+        var grams: [UInt64] = []
+        words.withUnsafeBufferPointer { w in Self.forEachGram(w, len) { grams.append($0) } }
+        for g in grams { insert(g, item) }
+        if len < n && !shortLengths.contains(len) {
+            shortLengths.append(len)
+            shortLengths.sort()
         }
         return true
     }
 
     /// Items hit by the texts taken as one word stream (each item once, in order of first hit).
     public func hits(_ texts: [[UInt8]], scratch words: inout [UInt64]) -> [UInt32] {
-        if grams.isEmpty { return [] }
+        if used == 0 { return [] }
         words.removeAll(keepingCapacity: true)
         for t in texts { t.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { words.append($0) } } }
+        return words.withUnsafeBufferPointer { hits(words: $0) }
+    }
+
+    /// Items hit by a word stream already hashed by `WordHasher`.
+    public func hits(words w: UnsafeBufferPointer<UInt64>) -> [UInt32] {
+        if used == 0 { return [] }
         var out: [UInt32] = []
-        func check(_ len: Int) {
-            guard words.count >= len else { return }
-            for s in 0...(words.count - len) {
-                if let item = grams[Self.gram(words[s..<(s + len)])], !out.contains(item) { out.append(item) }
+        do {
+            Self.forEachGram(w, n) { g in if let item = find(g), !out.contains(item) { out.append(item) } }
+            for len in shortLengths {
+                Self.forEachGram(w, len) { g in if let item = find(g), !out.contains(item) { out.append(item) } }
             }
         }
-        check(n)
-        for len in shortLengths.sorted() { check(len) }
         return out
     }
 }

@@ -12,7 +12,7 @@ public struct TextScanner {
     /// Per ICU script code: characters (whitespace excluded) and words.
     public var scriptChars = [UInt64](repeating: 0, count: ScriptTable.size)
     public var scriptWords = [UInt64](repeating: 0, count: ScriptTable.size)
-    /// Words of the last scanned text: hash (ASCII case-folded) and byte range.
+    /// Words of the last scanned text: hash (ASCII case-folded) and byte range (the first `wordCount` entries).
     public private(set) var wordHashes: [UInt64] = []
     public private(set) var wordStarts: [Int32] = []
     public private(set) var wordEnds: [Int32] = []
@@ -50,118 +50,186 @@ public struct TextScanner {
         docScriptChars[s] &+= 1
     }
 
+    /// Words of the last scanned text (`wordHashes`, `wordStarts` and `wordEnds` may be longer: they are reused).
+    public private(set) var wordCount = 0
+
     /// Scans one text. Per-text results come back; script counters accumulate across calls.
     public mutating func scan(_ p: UnsafeBufferPointer<UInt8>, collect: Bool = true) -> TextScan {
         var r = TextScan()
         r.bytes = p.count
         if !collect { return scanHealth(p, into: &r) }
-        wordHashes.removeAll(keepingCapacity: true)
-        wordStarts.removeAll(keepingCapacity: true)
-        wordEnds.removeAll(keepingCapacity: true)
-        if trackByteScripts {
-            byteScripts.removeAll(keepingCapacity: true)
-            byteScripts.reserveCapacity(p.count)
-        }
-        let common = ScriptTable.common, latin = ScriptTable.latin
         let n = p.count
-        var i = 0
-        // Word state.
-        var inWord = false
-        var wordStart = 0
-        var wordHash: UInt64 = 0
-        var wordScript: Int32 = common
-        // Run state.
-        var runScalar: UInt32 = 0xFFFF_FFFF
-        var runLength = 0
-        var runStart = 0
-
-        @inline(__always) func endWord(at end: Int, _ me: inout TextScanner, _ r: inout TextScan) {
-            me.wordHashes.append(wordHash ^ UInt64(end - wordStart) &* 0x9E37_79B9_7F4A_7C15)
-            me.wordStarts.append(Int32(truncatingIfNeeded: wordStart))
-            me.wordEnds.append(Int32(truncatingIfNeeded: end))
-            me.scriptWords[Int(wordScript) & 0xFF] &+= 1
-            r.words += 1
+        // Hot outputs are written through pointers into buffers taken out of `self` for the scan (no per-append
+        // uniqueness checks); ASCII script and word tallies go to local counters, added once at the end.
+        if wordHashes.count < n + 1 {
+            let c = max(n + 1, wordHashes.count * 2, 64)
+            wordHashes = [UInt64](repeating: 0, count: c)
+            wordStarts = [Int32](repeating: 0, count: c)
+            wordEnds = [Int32](repeating: 0, count: c)
         }
+        var hashes = wordHashes, starts = wordStarts, ends = wordEnds, scripts = byteScripts
+        wordHashes = []; wordStarts = []; wordEnds = []; byteScripts = []
+        scripts.removeAll(keepingCapacity: true)
+        let track = trackByteScripts
+        if track { scripts.append(contentsOf: repeatElement(0, count: n)) }
+        var words = 0
+        var latinChars = 0, commonChars = 0, latinWords = 0, commonWords = 0
+        let common = ScriptTable.common, latin = ScriptTable.latin
+        let latinByte = UInt8(truncatingIfNeeded: latin), commonByte = UInt8(truncatingIfNeeded: common)
+        hashes.withUnsafeMutableBufferPointer { hp in
+        starts.withUnsafeMutableBufferPointer { sp in
+        ends.withUnsafeMutableBufferPointer { ep in
+        scripts.withUnsafeMutableBufferPointer { bs in
+            var i = 0
+            // Word state.
+            var inWord = false
+            var wordStart = 0
+            var wordHash: UInt64 = 0
+            var wordScript: Int32 = common
+            // Run state.
+            var runScalar: UInt32 = 0xFFFF_FFFF
+            var runLength = 0
+            var runStart = 0
 
-        while i < n {
-            let b = p[i]
-            var scalar: UInt32
-            var len = 1
-            var code: Int32
-            var isWordChar: Bool
-            var isSpace = false
-            if b < 0x80 {
-                scalar = UInt32(b)
-                let lower = b | 0x20
-                if lower >= 0x61 && lower <= 0x7A {
-                    code = latin; isWordChar = true
+            @inline(__always) func endWord(at end: Int, _ me: inout TextScanner) {
+                hp[words] = wordHash ^ UInt64(end - wordStart) &* 0x9E37_79B9_7F4A_7C15
+                sp[words] = Int32(truncatingIfNeeded: wordStart)
+                ep[words] = Int32(truncatingIfNeeded: end)
+                words += 1
+                if wordScript == latin { latinWords += 1 } else if wordScript == common { commonWords += 1 } else {
+                    me.scriptWords[Int(wordScript) & 0xFF] &+= 1
+                }
+            }
+
+            while i < n {
+                let b = p[i]
+                // Fast path: a run of ASCII letters and digits (most of most texts), with exactly the effects of
+                // the general path below (one character at a time: run, word hash, script counts, byte scripts).
+                if (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 {
+                    if !inWord { inWord = true; wordStart = i; wordHash = 0xCBF2_9CE4_8422_2325; wordScript = common }
+                    var j = i
+                    while j < n {
+                        let c = p[j]
+                        let isLetter = (c | 0x20) &- 0x61 < 26
+                        guard isLetter || c &- 0x30 < 10 else { break }
+                        let sc = UInt32(c)
+                        if sc == runScalar {
+                            runLength += 1
+                        } else {
+                            if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+                            runScalar = sc; runLength = 1; runStart = j
+                        }
+                        wordHash = (wordHash ^ UInt64(c &- 0x41 < 26 ? c | 0x20 : c)) &* 0x100_0000_01B3
+                        if isLetter {
+                            latinChars += 1
+                            wordScript = wordScript == common ? latin : wordScript
+                            if track { bs[j] = latinByte }
+                        } else {
+                            commonChars += 1
+                            if track { bs[j] = commonByte }
+                        }
+                        j += 1
+                    }
+                    r.chars += j - i
+                    i = j
+                    continue
+                }
+                var scalar: UInt32
+                var len = 1
+                var code: Int32
+                var isWordChar: Bool
+                var isSpace = false
+                if b < 0x80 {
+                    scalar = UInt32(b)
+                    let lower = b | 0x20
+                    if lower >= 0x61 && lower <= 0x7A {
+                        code = latin; isWordChar = true
+                        latinChars += 1
+                        if track { bs[i] = latinByte }
+                    } else {
+                        code = common
+                        isWordChar = b >= 0x30 && b <= 0x39
+                        isSpace = b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D
+                        if b < 0x20 && !isSpace || b == 0x7F {
+                            r.otherControl += 1
+                            if r.firstOtherControl < 0 { r.firstOtherControl = i }
+                        }
+                        if !isSpace { commonChars += 1 }
+                        if track { bs[i] = commonByte }
+                    }
                 } else {
-                    code = common
-                    isWordChar = b >= 0x30 && b <= 0x39
-                    isSpace = b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D
-                    if b < 0x20 && !isSpace || b == 0x7F {
-                        r.otherControl += 1
-                        if r.firstOtherControl < 0 { r.firstOtherControl = i }
+                    r.nonASCII = true
+                    let (ok, l) = UTF8Bytes.validSequenceLength(p, at: i)
+                    len = l
+                    if !ok {
+                        r.invalidUTF8 += 1
+                        if r.firstInvalidUTF8 < 0 { r.firstInvalidUTF8 = i }
+                        scalar = 0xFFFF_FFFE // never equal to a real scalar: breaks runs
+                        code = common
+                        isWordChar = false
+                    } else {
+                        scalar = UTF8Bytes.decode(p, at: i).scalar
+                        code = UnicodeInfo.scriptCode(scalar)
+                        let cat = UnicodeInfo.category(scalar).rawValue
+                        // L* = 1...5, M* = 6...8, N* = 9...11; Zs/Zl/Zp = 12...14.
+                        isWordChar = cat >= 1 && cat <= 11
+                        isSpace = cat >= 12 && cat <= 14 || scalar == 0x85
+                        Self.classify(scalar, at: i, &r)
+                    }
+                    countScript(code, whitespace: isSpace)
+                    if track {
+                        let s = UInt8(truncatingIfNeeded: code)
+                        for k in i..<(i + len) { bs[k] = s }
                     }
                 }
-            } else {
-                r.nonASCII = true
-                let (ok, l) = UTF8Bytes.validSequenceLength(p, at: i)
-                len = l
-                if !ok {
-                    r.invalidUTF8 += 1
-                    if r.firstInvalidUTF8 < 0 { r.firstInvalidUTF8 = i }
-                    scalar = 0xFFFF_FFFE // never equal to a real scalar: breaks runs
-                    code = common
-                    isWordChar = false
+                r.chars += 1
+                // Runs of one scalar.
+                if scalar == runScalar {
+                    runLength += 1
                 } else {
-                    scalar = UTF8Bytes.decode(p, at: i).scalar
-                    code = UnicodeInfo.scriptCode(scalar)
-                    let cat = UnicodeInfo.category(scalar).rawValue
-                    // L* = 1...5, M* = 6...8, N* = 9...11; Zs/Zl/Zp = 12...14.
-                    isWordChar = cat >= 1 && cat <= 11
-                    isSpace = cat >= 12 && cat <= 14 || scalar == 0x85
-                    Self.classify(scalar, at: i, &r)
+                    if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+                    runScalar = scalar; runLength = 1; runStart = i
                 }
-            }
-            r.chars += 1
-            countScript(code, whitespace: isSpace)
-            if trackByteScripts {
-                let s = UInt8(truncatingIfNeeded: code)
-                for _ in 0..<len { byteScripts.append(s) }
-            }
-            // Runs of one scalar.
-            if scalar == runScalar {
-                runLength += 1
-            } else {
-                if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
-                runScalar = scalar; runLength = 1; runStart = i
-            }
-            // Words.
-            if isWordChar {
-                let unspaced = code != common && code != latin && ScriptTable.unspaced.contains(code)
-                if unspaced {
-                    if inWord { endWord(at: i, &self, &r); inWord = false }
-                    wordStart = i; wordHash = UInt64(scalar) &* 0x100_0000_01B3 &+ 0xCBF2_9CE4_8422_2325
-                    wordScript = code
-                    endWord(at: i + len, &self, &r)
-                } else {
-                    if !inWord {
-                        inWord = true; wordStart = i; wordHash = 0xCBF2_9CE4_8422_2325; wordScript = common
+                // Words.
+                if isWordChar {
+                    let unspaced = code != common && code != latin && ScriptTable.unspaced.contains(code)
+                    if unspaced {
+                        if inWord { endWord(at: i, &self); inWord = false }
+                        wordStart = i; wordHash = UInt64(scalar) &* 0x100_0000_01B3 &+ 0xCBF2_9CE4_8422_2325
+                        wordScript = code
+                        endWord(at: i + len, &self)
+                    } else {
+                        if !inWord {
+                            inWord = true; wordStart = i; wordHash = 0xCBF2_9CE4_8422_2325; wordScript = common
+                        }
+                        let unit = b < 0x80 && b >= 0x41 && b <= 0x5A ? UInt64(b | 0x20) : UInt64(scalar)
+                        wordHash = (wordHash ^ unit) &* 0x100_0000_01B3
+                        if wordScript == common && !ScriptTable.isNeutral(code) { wordScript = code }
                     }
-                    let unit = b < 0x80 && b >= 0x41 && b <= 0x5A ? UInt64(b | 0x20) : UInt64(scalar)
-                    wordHash = (wordHash ^ unit) &* 0x100_0000_01B3
-                    if wordScript == common && !ScriptTable.isNeutral(code) { wordScript = code }
+                } else if inWord {
+                    endWord(at: i, &self)
+                    inWord = false
                 }
-            } else if inWord {
-                endWord(at: i, &self, &r)
-                inWord = false
+                i += len
             }
-            i += len
-        }
-        if inWord { endWord(at: n, &self, &r) }
-        if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+            if inWord { endWord(at: n, &self) }
+            if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+        }}}}
+        wordHashes = hashes; wordStarts = starts; wordEnds = ends; byteScripts = scripts
+        wordCount = words
+        r.words = words
+        if latinChars > 0 { countScript(latin, chars: latinChars) }
+        if commonChars > 0 { countScript(common, chars: commonChars) }
+        scriptWords[Int(latin) & 0xFF] &+= UInt64(latinWords)
+        scriptWords[Int(common) & 0xFF] &+= UInt64(commonWords)
         return r
+    }
+
+    @inline(__always) private mutating func countScript(_ code: Int32, chars: Int) {
+        let s = Int(code) & 0xFF
+        scriptChars[s] &+= UInt64(chars)
+        if docScriptChars[s] == 0 { touchedScripts.append(s) }
+        docScriptChars[s] &+= UInt32(truncatingIfNeeded: chars)
     }
 
     /// Health only (no scripts, words, byte scripts): for the raw text when normalization changed it.

@@ -1,3 +1,5 @@
+import CICU
+
 /// Exact counts of 64-bit keys (hashes of n-grams or lines) with the text of each key's first occurrence, in an
 /// open-addressing table (linear probing, power-of-two capacity, one 24-byte slot per key so a probe touches one
 /// cache line): far cheaper per insert than `Dictionary`, and the texts live in one byte arena rather than one
@@ -46,31 +48,48 @@ public struct CountTable: Sendable {
     @inline(__always)
     public mutating func add(_ rawKey: UInt64, by: UInt64 = 1, text: () -> UnsafeBufferPointer<UInt8>) {
         let key = rawKey == 0 ? 1 : rawKey
-        let found: Bool = slots.withUnsafeMutableBufferPointer { s in
-            var i = Self.slot(key, mask)
+        let m = mask
+        let emptySlot: Int = slots.withUnsafeMutableBufferPointer { s in
+            var i = Self.slot(key, m)
             while true {
                 let k = s[i].key
-                if k == key { s[i].count &+= by; return true }
-                if k == 0 {
-                    s[i].key = key
-                    s[i].count = by
-                    s[i].textStart = UInt32(truncatingIfNeeded: arena.count)
-                    return false
-                }
-                i = (i + 1) & mask
+                if k == key { s[i].count &+= by; return -1 }
+                if k == 0 { return i }
+                i = (i + 1) & m
             }
         }
-        if found { return }
+        if emptySlot < 0 { return }
         let t = text()
         var len = min(t.count, Self.maxTextBytes)
         while len < t.count && len > 0 && t[len] & 0xC0 == 0x80 { len -= 1 }
+        let start = arena.count
         arena.append(contentsOf: UnsafeBufferPointer(rebasing: t[0..<len]))
-        // The slot just filled holds textStart; record the length by finding it again (rare path: new keys only).
-        var i = Self.slot(key, mask)
-        while slots[i].key != key { i = (i + 1) & mask }
-        slots[i].textLength = UInt32(len)
+        slots[emptySlot] = Slot(key: key, count: by, textStart: UInt32(truncatingIfNeeded: start), textLength: UInt32(len))
         count += 1
         if count * 2 > slots.count { grow() }
+    }
+
+    /// Hints the cache to load `key`'s first slot (for a probe a few steps later).
+    @inline(__always)
+    func prefetch(_ rawKey: UInt64) {
+        let key = rawKey == 0 ? 1 : rawKey
+        slots.withUnsafeBufferPointer { s in if let b = s.baseAddress { cicu_prefetch(b + Self.slot(key, mask)) } }
+    }
+
+    /// Adds `by` to `key` if it is present; false (and nothing changed) when it is not.
+    @inline(__always)
+    public mutating func increment(_ rawKey: UInt64, by: UInt64) -> Bool {
+        let key = rawKey == 0 ? 1 : rawKey
+        let m = mask
+        return slots.withUnsafeMutableBufferPointer { s in
+            var i = Self.slot(key, m)
+            while true {
+                let k = s[i].key
+                if k == key { s[i].count &+= by; return true }
+                if k == 0 { return false }
+                i = (i + 1) & m
+            }
+        }
     }
 
     private mutating func grow() {
@@ -112,6 +131,11 @@ public struct CountTable: Sendable {
             }
         }
         return out
+    }
+
+    /// Calls `body` with every key (unordered).
+    func forEachKey(_ body: (UInt64) -> Void) {
+        slots.withUnsafeBufferPointer { s in for x in s where x.key != 0 { body(x.key) } }
     }
 
     /// All counts (unordered), for choosing a pruning threshold.

@@ -1,13 +1,19 @@
+import CICU
+
 /// MinHash signatures over word n-gram shingles, cut into LSH bands (datatrove's defaults: 5-grams, 14 bands ×
 /// 8 rows, so two documents with Jaccard similarity 0.8 share a band with probability ≈ 0.92, at 0.5 ≈ 0.04).
 /// Each of the bands × rows permutations is a multiply-shift hash `(a·x + b) >> 32` of the 64-bit shingle hash
-/// (odd `a`): universal, branch-free, and fixed by a constant seed so signatures are stable forever.
+/// (odd `a`): universal, branch-free, and fixed by a constant seed so signatures are stable forever. The lanes are
+/// computed in C (`cicu_minhash_lanes`, SSE4.1 four lanes at a time), with exactly these values.
 public struct MinHasher: Sendable {
     public let shingleSize: Int
     public let bands: Int
     public let rows: Int
     @usableFromInline let a: [UInt64]
     @usableFromInline let b: [UInt64]
+    /// `a` split into 32-bit halves, for the C lane loop (`cicu_minhash_lanes`).
+    let aLow: [UInt32]
+    let aHigh: [UInt32]
 
     public init(shingleSize: Int = 5, bands: Int = 14, rows: Int = 8) {
         self.shingleSize = max(1, shingleSize)
@@ -21,45 +27,51 @@ public struct MinHasher: Sendable {
         }
         self.a = a
         self.b = b
+        aLow = a.map { UInt32(truncatingIfNeeded: $0) }
+        aHigh = a.map { UInt32(truncatingIfNeeded: $0 >> 32) }
     }
 
     /// The signature (bands × rows minimum values) of the texts taken as one word stream; nil when there are
     /// no words at all (such records are never near duplicates).
     public func signature(_ texts: [[UInt8]]) -> [UInt32]? {
+        var words: [UInt64] = []
+        for text in texts { text.withUnsafeBufferPointer { tp in WordHasher.forEachWord(tp) { words.append($0) } } }
+        var shingles: [UInt64] = []
+        return words.withUnsafeBufferPointer { signature(words: $0, scratch: &shingles) }
+    }
+
+    /// The signature of a word stream already hashed by `WordHasher` (`scratch` holds the shingle hashes).
+    public func signature(words: UnsafeBufferPointer<UInt64>, scratch shingles: inout [UInt64]) -> [UInt32]? {
+        let count = words.count
+        if count == 0 { return nil }
         let k = shingleSize
-        var ring = [UInt64](repeating: 0, count: k)
-        var count = 0
+        @inline(__always) func shingle(_ start: Int, _ n: Int) -> UInt64 {
+            var h: UInt64 = 0x2545f4914f6cdd1d ^ UInt64(n)
+            for t in start..<(start + n) { h = StableHash.mix(h ^ words[t], 0x9e3779b97f4a7c15) }
+            return h
+        }
+        shingles.removeAll(keepingCapacity: true)
+        if count < k {
+            // Fewer words than one shingle: the whole (short) word sequence is the only shingle.
+            shingles.append(shingle(0, count))
+        } else {
+            for s in 0...(count - k) { shingles.append(shingle(s, k)) }
+        }
         let lanes = bands * rows
         var mins = [UInt32](repeating: .max, count: lanes)
         mins.withUnsafeMutableBufferPointer { m in
-            a.withUnsafeBufferPointer { ap in
-                b.withUnsafeBufferPointer { bp in
-                    @inline(__always) func add(_ x: UInt64) {
-                        for j in 0..<lanes {
-                            let v = UInt32(truncatingIfNeeded: (ap[j] &* x &+ bp[j]) >> 32)
-                            if v < m[j] { m[j] = v }
+            aLow.withUnsafeBufferPointer { al in
+                aHigh.withUnsafeBufferPointer { ah in
+                    b.withUnsafeBufferPointer { bp in
+                        shingles.withUnsafeBufferPointer { x in
+                            cicu_minhash_lanes(m.baseAddress, al.baseAddress, ah.baseAddress, bp.baseAddress,
+                                               Int32(lanes), x.baseAddress, Int32(x.count))
                         }
                     }
-                    func shingle(upTo n: Int) -> UInt64 {
-                        var h: UInt64 = 0x2545f4914f6cdd1d ^ UInt64(n)
-                        for t in 0..<n { h = StableHash.mix(h ^ ring[(count - n + t) % k], 0x9e3779b97f4a7c15) }
-                        return h
-                    }
-                    for text in texts {
-                        text.withUnsafeBufferPointer { tp in
-                            WordHasher.forEachWord(tp) { w in
-                                ring[count % k] = w
-                                count += 1
-                                if count >= k { add(shingle(upTo: k)) }
-                            }
-                        }
-                    }
-                    // Fewer words than one shingle: the whole (short) word sequence is the only shingle.
-                    if count > 0 && count < k { add(shingle(upTo: count)) }
                 }
             }
         }
-        return count == 0 ? nil : mins
+        return mins
     }
 
     /// One 64-bit key per band (the band index is mixed in, so equal rows in different bands never collide).

@@ -21,6 +21,20 @@ extension Tokenizer {
         return encodeNormalized(bytes)
     }
 
+    /// `encodeOrdinary(bytes:)` into `out` (emptied first), reusing its storage: for callers that encode many short
+    /// texts one after another (the audit encodes every turn), one allocation per thread instead of one per text.
+    package func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt32]) {
+        if core.normalizer != nil || (threads > 1 && bytes.count >= Tokenizer.parallelThreshold && core.chunkable) {
+            out = encodeOrdinary(bytes: bytes)
+            return
+        }
+        out.removeAll(keepingCapacity: true)
+        let pool = core.model.scratchPool
+        let scratch = pool.take()
+        encodeSegment(bytes, into: &out, scratch: scratch)
+        pool.give(scratch)
+    }
+
     /// Encodes text that has already been through the normalizer.
     func encodeNormalized(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt32] {
         if threads > 1 && bytes.count >= Tokenizer.parallelThreshold && core.chunkable {

@@ -1,0 +1,67 @@
+#include "cicu_minhash.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+__attribute__((target("sse4.1")))
+static void lanes_sse41(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
+                        const uint64_t *xs, int count) {
+    int j = 0;
+    for (; j + 4 <= lanes; j += 4) {
+        __m128i vmin = _mm_loadu_si128((const __m128i *)(mins + j));
+        __m128i val = _mm_loadu_si128((const __m128i *)(al + j));       /* al0 al1 al2 al3 */
+        __m128i vah = _mm_loadu_si128((const __m128i *)(ah + j));
+        __m128i val13 = _mm_srli_epi64(val, 32);                            /* al1 _ al3 _ */
+        __m128i b02 = _mm_loadu_si128((const __m128i *)(b + j));           /* b0 b1 (64-bit) */
+        __m128i b13 = _mm_loadu_si128((const __m128i *)(b + j + 2));       /* b2 b3 */
+        /* Reorder b to lanes (0,2) and (1,3) to match pmuludq's even-lane products. */
+        __m128i bEven = _mm_unpacklo_epi64(b02, b13);                      /* b0 b2 */
+        __m128i bOdd = _mm_unpackhi_epi64(b02, b13);                       /* b1 b3 */
+        for (int i = 0; i < count; i++) {
+            uint64_t x = xs[i];
+            __m128i xl = _mm_set1_epi32((int)(uint32_t)x);
+            __m128i xh = _mm_set1_epi32((int)(uint32_t)(x >> 32));
+            __m128i pe = _mm_add_epi64(_mm_mul_epu32(val, xl), bEven);    /* lanes 0,2: al*xl + b */
+            __m128i po = _mm_add_epi64(_mm_mul_epu32(val13, xl), bOdd);   /* lanes 1,3 */
+            /* hi32 of each 64-bit product, back into lane order 0 1 2 3. */
+            __m128i hiE = _mm_srli_epi64(pe, 32);                           /* h0 _ h2 _ */
+            __m128i hiO = _mm_and_si128(po, _mm_set1_epi64x((long long)0xFFFFFFFF00000000ULL)); /* _ h1 _ h3 */
+            __m128i hi = _mm_or_si128(hiE, hiO);
+            __m128i cross = _mm_add_epi32(_mm_mullo_epi32(vah, xl), _mm_mullo_epi32(val, xh));
+            __m128i v = _mm_add_epi32(hi, cross);
+            vmin = _mm_min_epu32(vmin, v);
+        }
+        _mm_storeu_si128((__m128i *)(mins + j), vmin);
+    }
+    for (; j < lanes; j++) {
+        uint64_t a = (uint64_t)ah[j] << 32 | al[j];
+        uint32_t m = mins[j];
+        for (int i = 0; i < count; i++) {
+            uint32_t v = (uint32_t)((a * xs[i] + b[j]) >> 32);
+            if (v < m) m = v;
+        }
+        mins[j] = m;
+    }
+}
+#endif
+
+static void lanes_portable(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
+                           const uint64_t *xs, int count) {
+    for (int j = 0; j < lanes; j++) {
+        uint64_t a = (uint64_t)ah[j] << 32 | al[j];
+        uint32_t m = mins[j];
+        for (int i = 0; i < count; i++) {
+            uint32_t v = (uint32_t)((a * xs[i] + b[j]) >> 32);
+            if (v < m) m = v;
+        }
+        mins[j] = m;
+    }
+}
+
+void cicu_minhash_lanes(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
+                        const uint64_t *xs, int count) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (__builtin_cpu_supports("sse4.1")) { lanes_sse41(mins, al, ah, b, lanes, xs, count); return; }
+#endif
+    lanes_portable(mins, al, ah, b, lanes, xs, count);
+}
