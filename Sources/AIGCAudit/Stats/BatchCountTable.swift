@@ -1,4 +1,4 @@
-import CICU
+import CKernels
 
 /// Exact counts of 64-bit keys (hashes of n-grams or lines) within one batch, for one worker: an open-addressing
 /// table of 16-byte slots (key, count, index of the key's first text) — four slots per cache line, so the hot
@@ -81,9 +81,9 @@ package struct BatchCountTable {
         refs.append(contentsOf: repeatElement(0, count: n))
         defer { refs.removeLast(refs.count - used) }
         refs.withUnsafeMutableBufferPointer { rp in
-            for j in 0..<min(ahead, n) { let k = pairs[2 * j]; cicu_prefetch(s + Self.slot(k == 0 ? 1 : k, m)) }
+            for j in 0..<min(ahead, n) { let k = pairs[2 * j]; ck_prefetch(s + Self.slot(k == 0 ? 1 : k, m)) }
             for j in 0..<n {
-                if j + ahead < n { let k = pairs[2 * (j + ahead)]; cicu_prefetch(s + Self.slot(k == 0 ? 1 : k, m)) }
+                if j + ahead < n { let k = pairs[2 * (j + ahead)]; ck_prefetch(s + Self.slot(k == 0 ? 1 : k, m)) }
                 let key = pairs[2 * j] == 0 ? 1 : pairs[2 * j]
                 var i = Self.slot(key, m)
                 while true {

@@ -1,4 +1,4 @@
-import CICU
+import CKernels
 
 /// Exact counts of 64-bit keys (hashes of n-grams or lines) with the text of each key's first occurrence, in an
 /// open-addressing table (linear probing, power-of-two capacity, one 24-byte slot per key so a probe touches one
@@ -73,7 +73,7 @@ public struct CountTable: Sendable {
     @inline(__always)
     func prefetch(_ rawKey: UInt64) {
         let key = rawKey == 0 ? 1 : rawKey
-        slots.withUnsafeBufferPointer { s in if let b = s.baseAddress { cicu_prefetch(b + Self.slot(key, mask)) } }
+        slots.withUnsafeBufferPointer { s in if let b = s.baseAddress { ck_prefetch(b + Self.slot(key, mask)) } }
     }
 
     /// Adds `by` to `key` if it is present; false (and nothing changed) when it is not.

@@ -1,4 +1,4 @@
-import CICU
+import CKernels
 
 /// Already-hashed keys (one or two 64-bit words) → UInt32, in an open-addressing table (linear probing, 20-byte
 /// entries in three arrays, load ≤ 1/2): the duplicate index of the fold, which probes it once per document and
@@ -33,8 +33,8 @@ struct HashIndex {
     func prefetch(_ rawHigh: UInt64, _ rawLow: UInt64 = 0) {
         let (h, l) = Self.normalized(rawHigh, rawLow)
         let i = Self.slot(h, l, mask)
-        high.withUnsafeBufferPointer { if let b = $0.baseAddress { cicu_prefetch(b + i) } }
-        low.withUnsafeBufferPointer { if let b = $0.baseAddress { cicu_prefetch(b + i) } }
+        high.withUnsafeBufferPointer { if let b = $0.baseAddress { ck_prefetch(b + i) } }
+        low.withUnsafeBufferPointer { if let b = $0.baseAddress { ck_prefetch(b + i) } }
     }
 
     /// The value stored for the key, or nil.

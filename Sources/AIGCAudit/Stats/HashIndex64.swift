@@ -1,4 +1,4 @@
-import CICU
+import CKernels
 
 /// `HashIndex` for one-word keys (LSH band keys → cluster): 12 bytes per slot, load ≤ 3/4. Key 0 is stored as 1
 /// (keys are hashes: a merge with probability 2⁻⁶⁴ per key).
@@ -24,8 +24,8 @@ struct HashIndex64 {
     func prefetch(_ rawKey: UInt64) {
         let k = rawKey == 0 ? 1 : rawKey
         let i = Self.slot(k, mask)
-        keys.withUnsafeBufferPointer { if let b = $0.baseAddress { cicu_prefetch(b + i) } }
-        values.withUnsafeBufferPointer { if let b = $0.baseAddress { cicu_prefetch(b + i) } }
+        keys.withUnsafeBufferPointer { if let b = $0.baseAddress { ck_prefetch(b + i) } }
+        values.withUnsafeBufferPointer { if let b = $0.baseAddress { ck_prefetch(b + i) } }
     }
 
     /// The value stored for the key, or nil.

@@ -1,17 +1,17 @@
-import CICU
+import CKernels
 
 /// MinHash signatures over word n-gram shingles, cut into LSH bands (datatrove's defaults: 5-grams, 14 bands ×
 /// 8 rows, so two documents with Jaccard similarity 0.8 share a band with probability ≈ 0.92, at 0.5 ≈ 0.04).
 /// Each of the bands × rows permutations is a multiply-shift hash `(a·x + b) >> 32` of the 64-bit shingle hash
 /// (odd `a`): universal, branch-free, and fixed by a constant seed so signatures are stable forever. The lanes are
-/// computed in C (`cicu_minhash_lanes`, SSE4.1 four lanes at a time), with exactly these values.
+/// computed in C (`ck_minhash_lanes`, SSE4.1 four lanes at a time), with exactly these values.
 public struct MinHasher: Sendable {
     public let shingleSize: Int
     public let bands: Int
     public let rows: Int
     @usableFromInline let a: [UInt64]
     @usableFromInline let b: [UInt64]
-    /// `a` split into 32-bit halves, for the C lane loop (`cicu_minhash_lanes`).
+    /// `a` split into 32-bit halves, for the C lane loop (`ck_minhash_lanes`).
     let aLow: [UInt32]
     let aHigh: [UInt32]
 
@@ -64,7 +64,7 @@ public struct MinHasher: Sendable {
                 aHigh.withUnsafeBufferPointer { ah in
                     b.withUnsafeBufferPointer { bp in
                         shingles.withUnsafeBufferPointer { x in
-                            cicu_minhash_lanes(m.baseAddress, al.baseAddress, ah.baseAddress, bp.baseAddress,
+                            ck_minhash_lanes(m.baseAddress, al.baseAddress, ah.baseAddress, bp.baseAddress,
                                                Int32(lanes), x.baseAddress, Int32(x.count))
                         }
                     }

@@ -1,4 +1,4 @@
-#include "cicu_minhash.h"
+#include "ckernels_minhash.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -58,7 +58,7 @@ static void lanes_portable(uint32_t *mins, const uint32_t *al, const uint32_t *a
     }
 }
 
-void cicu_minhash_lanes(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
+void ck_minhash_lanes(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
                         const uint64_t *xs, int count) {
 #if defined(__x86_64__) || defined(__i386__)
     if (__builtin_cpu_supports("sse4.1")) { lanes_sse41(mins, al, ah, b, lanes, xs, count); return; }

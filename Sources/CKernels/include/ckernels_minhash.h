@@ -1,5 +1,5 @@
-#ifndef CICU_MINHASH_H
-#define CICU_MINHASH_H
+#ifndef CKERNELS_MINHASH_H
+#define CKERNELS_MINHASH_H
 
 #include <stdint.h>
 
@@ -8,7 +8,7 @@
 /// a[j] = ah[j] << 32 | al[j]. Exactly the scalar formula, computed as
 /// hi32(al*xl + b) + ah*xl + al*xh (mod 2^32), so only 32x32-bit multiplies are needed and SSE4.1 does four lanes
 /// at a time (chosen at run time; a portable loop otherwise).
-void cicu_minhash_lanes(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
+void ck_minhash_lanes(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
                         const uint64_t *xs, int count);
 
 #endif
