@@ -24,8 +24,17 @@ public final class BPEScratch {
     static let cacheIdMax = 5
     let cache: UnsafeMutableRawPointer
 
+    /// Memo of ranks-rule merges, direct-mapped: slot 2k holds (left id << 32 | right id) + 1 (0 = empty), slot
+    /// 2k + 1 the merged id or UInt32.max (see `BPEModel.mergedId`). 2^14 entries, 256 KiB: stays in L2.
+    static let memoBits = 14
+    let memo: UnsafeMutablePointer<UInt64>
+
+    @inline(__always) static func memoSlot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - memoBits)) << 1
+    }
+
     /// Second-level cache for longer pieces (33…4096 bytes: separator runs, long words), direct-mapped.
-    static let longSlots = 2048
+    static let longSlots = 4096
     var longHash = [UInt64](repeating: 0, count: BPEScratch.longSlots)
     var longKeys = [[UInt8]](repeating: [], count: BPEScratch.longSlots)
     var longIds = [[UInt32]](repeating: [], count: BPEScratch.longSlots)
@@ -59,6 +68,7 @@ public final class BPEScratch {
     public init() {
         // calloc: the 2 MiB come from zero pages mapped on first touch, so a scratch for a short text is cheap.
         cache = calloc(BPEScratch.cacheSlots, 64)!
+        memo = calloc(2 << BPEScratch.memoBits, 8)!.bindMemory(to: UInt64.self, capacity: 2 << BPEScratch.memoBits)
         starts = .allocate(capacity: 1); ranks = .allocate(capacity: 1); ids = .allocate(capacity: 1)
         ends = .allocate(capacity: 1); next = .allocate(capacity: 1); prev = .allocate(capacity: 1)
         pairRank = .allocate(capacity: 1); pairResult = .allocate(capacity: 1); heap = .allocate(capacity: 1)
@@ -68,6 +78,7 @@ public final class BPEScratch {
     deinit {
         free()
         Foundation.free(cache)
+        Foundation.free(memo)
     }
 
     /// The 2-way set of a hash (two adjacent 64-byte entries; the first is the most recently inserted).

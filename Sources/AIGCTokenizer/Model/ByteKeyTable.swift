@@ -19,6 +19,8 @@ final class ByteKeyTable: @unchecked Sendable {
     /// that are not tokens) end here without touching the 2–4 MiB slot array.
     let filter: UnsafeMutablePointer<UInt64>
     static let filterBits = 21
+    /// Length of the longest key: longer strings are never looked up (BPE of long runs probes many of them).
+    let maxKeyLength: Int
 
     /// Builds from keys given by id (nil = hole). Throws on a duplicate key, naming both ids.
     convenience init(keys: [ArraySlice<UInt8>?]) throws(ByteKeyTableError) {
@@ -48,17 +50,20 @@ final class ByteKeyTable: @unchecked Sendable {
         filter.initialize(repeating: 0, count: 1 << (ByteKeyTable.filterBits - 6))
         var pres = [Bool](repeating: false, count: idCount)
         var o = 0
+        var longest = 0
         list.bytes.withUnsafeBufferPointer { src in
             for id in 0..<idCount {
                 offsetsP[id] = UInt32(o)
                 let l = Int(list.length[id])
                 if l < 0 { continue }
                 pres[id] = true
+                if l > longest { longest = l }
                 if l > 0 { (bytesP + o).update(from: src.baseAddress! + Int(list.start[id]), count: l) }
                 o += l
             }
         }
         offsetsP[idCount] = UInt32(o)
+        maxKeyLength = longest
         bytes = bytesP
         offsets = offsetsP
         present = pres

@@ -14,6 +14,8 @@ final class SplitIndex: @unchecked Sendable {
     let quad: UnsafeMutablePointer<UInt64>
     let pre3: UnsafeMutablePointer<UInt64>
     let suf3: UnsafeMutablePointer<UInt64>
+    /// The two-byte tokens as a 65536-bit set (8 KiB, stays in L1 unlike the 256 KiB rank table).
+    let pair: UnsafeMutablePointer<UInt64>
 
     @inline(__always) static func h(_ x: UInt32, _ bits: Int) -> Int { Int((x &* 0x9E37_79B1) >> UInt32(32 - bits)) }
     @inline(__always) static func test(_ p: UnsafeMutablePointer<UInt64>, _ i: Int) -> Bool { p[i >> 6] & (1 << UInt64(i & 63)) != 0 }
@@ -26,9 +28,12 @@ final class SplitIndex: @unchecked Sendable {
         pre3.initialize(repeating: 0, count: 1 << (SplitIndex.triBits - 6))
         suf3 = .allocate(capacity: 1 << (SplitIndex.triBits - 6))
         suf3.initialize(repeating: 0, count: 1 << (SplitIndex.triBits - 6))
+        pair = .allocate(capacity: 1024)
+        pair.initialize(repeating: 0, count: 1024)
         for id in 0..<t.idCount where t.present[id] {
             let k = t.key(id)
             let n = k.count
+            if n == 2 { SplitIndex.set(pair, Int(k[0]) << 8 | Int(k[1])) }
             if n < 3 { continue }
             SplitIndex.set(pre3, SplitIndex.h(SplitIndex.tri(k[0], k[1], k[2]), SplitIndex.triBits))
             SplitIndex.set(suf3, SplitIndex.h(SplitIndex.tri(k[n - 3], k[n - 2], k[n - 1]), SplitIndex.triBits))
@@ -39,7 +44,7 @@ final class SplitIndex: @unchecked Sendable {
         }
     }
 
-    deinit { quad.deallocate(); pre3.deallocate(); suf3.deallocate() }
+    deinit { quad.deallocate(); pre3.deallocate(); suf3.deallocate(); pair.deallocate() }
 
     @inline(__always) static func tri(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 {
         UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | 0x0100_0000
@@ -49,9 +54,9 @@ final class SplitIndex: @unchecked Sendable {
         UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | UInt32(d) << 24
     }
 
-    /// Whether no token can span offset k of p[0..<n] (0 < k < n), given the 2-byte pair table.
-    @inline(__always) func canCut(_ p: UnsafePointer<UInt8>, _ n: Int, _ k: Int, pair2: UnsafeMutablePointer<UInt32>) -> Bool {
-        if pair2[Int(p[k - 1]) << 8 | Int(p[k])] != UInt32.max { return false }
+    /// Whether no token can span offset k of p[0..<n] (0 < k < n).
+    @inline(__always) func canCut(_ p: UnsafePointer<UInt8>, _ n: Int, _ k: Int) -> Bool {
+        if SplitIndex.test(pair, Int(p[k - 1]) << 8 | Int(p[k])) { return false }
         if k + 2 <= n && SplitIndex.test(pre3, SplitIndex.h(SplitIndex.tri(p[k - 1], p[k], p[k + 1]), SplitIndex.triBits)) { return false }
         if k >= 2 && SplitIndex.test(suf3, SplitIndex.h(SplitIndex.tri(p[k - 2], p[k - 1], p[k]), SplitIndex.triBits)) { return false }
         if k >= 2 && k + 2 <= n
