@@ -24,14 +24,15 @@ extension BPEModel {
         if rule == .ranks && n > BPEScratch.cacheKeyMax {
             // Long piece: cut where no token can span (see SplitIndex), BPE each part through the cache.
             let idx = scratch.splitIndex(self)
+            // Parts are at most n bytes, so merging them never reallocates the scratch (and `cuts`).
+            scratch.reserve(n)
+            let cuts = scratch.cuts
+            let m = idx.cuts(p, n, into: cuts, flags: scratch.ranks)
             var a = 0
-            var k = 1
-            while k < n {
-                if p[k] & 0xC0 != 0x80 && idx.canCut(p, n, k) {
-                    mergePure(p + a, k - a, into: &out, scratch: scratch)
-                    a = k
-                }
-                k += 1
+            for j in 0..<m {
+                let k = Int(cuts[j])
+                mergePure(p + a, k - a, into: &out, scratch: scratch)
+                a = k
             }
             mergePure(p + a, n - a, into: &out, scratch: scratch)
             // A piece that was cut is cheap again from its cached parts; keep the long cache for uncut ones

@@ -52,10 +52,10 @@ public final class BPEModel: @unchecked Sendable {
         splitIndex = LazySplitIndex(table)
     }
 
-    deinit { pair2.deallocate() }
+    deinit { HugePages.free(pair2, count: 65536) }
 
     static func pair2Of(_ t: ByteKeyTable) -> UnsafeMutablePointer<UInt32> {
-        let p = UnsafeMutablePointer<UInt32>.allocate(capacity: 65536)
+        let p = HugePages.allocate(UInt32.self, count: 65536)
         p.initialize(repeating: UInt32.max, count: 65536)
         for id in 0..<t.idCount where t.present[id] {
             let k = t.key(id)

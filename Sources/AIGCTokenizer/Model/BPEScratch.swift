@@ -12,6 +12,8 @@ public final class BPEScratch {
     var prev: UnsafeMutablePointer<Int32>
     var pairRank: UnsafeMutablePointer<UInt32>
     var pairResult: UnsafeMutablePointer<UInt32>
+    /// Cut offsets of a long piece (`SplitIndex.cuts`).
+    var cuts: UnsafeMutablePointer<Int32>
     /// Binary min-heap of (rank << 32 | position); up to 3 entries per byte are ever pushed.
     var heap: UnsafeMutablePointer<UInt64>
     var heapCount = 0
@@ -66,19 +68,20 @@ public final class BPEScratch {
     }
 
     public init() {
-        // calloc: the 2 MiB come from zero pages mapped on first touch, so a scratch for a short text is cheap.
-        cache = calloc(BPEScratch.cacheSlots, 64)!
-        memo = calloc(2 << BPEScratch.memoBits, 8)!.bindMemory(to: UInt64.self, capacity: 2 << BPEScratch.memoBits)
+        // Zero pages mapped on first touch, so a scratch for a short text is cheap.
+        cache = HugePages.allocate(BPEScratch.cacheSlots * 64)
+        memo = HugePages.allocate(UInt64.self, count: 2 << BPEScratch.memoBits)
         starts = .allocate(capacity: 1); ranks = .allocate(capacity: 1); ids = .allocate(capacity: 1)
         ends = .allocate(capacity: 1); next = .allocate(capacity: 1); prev = .allocate(capacity: 1)
         pairRank = .allocate(capacity: 1); pairResult = .allocate(capacity: 1); heap = .allocate(capacity: 1)
+        cuts = .allocate(capacity: 1)
         reserve(256)
     }
 
     deinit {
         free()
-        Foundation.free(cache)
-        Foundation.free(memo)
+        HugePages.free(cache, bytes: BPEScratch.cacheSlots * 64)
+        HugePages.free(memo, count: 2 << BPEScratch.memoBits)
     }
 
     /// The 2-way set of a hash (two adjacent 64-byte entries; the first is the most recently inserted).
@@ -115,7 +118,7 @@ public final class BPEScratch {
 
     private func free() {
         starts.deallocate(); ranks.deallocate(); ids.deallocate(); ends.deallocate(); next.deallocate()
-        prev.deallocate(); pairRank.deallocate(); pairResult.deallocate(); heap.deallocate()
+        prev.deallocate(); pairRank.deallocate(); pairResult.deallocate(); heap.deallocate(); cuts.deallocate()
     }
 
     /// Makes room for a piece of `n` bytes.
@@ -126,6 +129,7 @@ public final class BPEScratch {
         starts = .allocate(capacity: c); ranks = .allocate(capacity: c); ids = .allocate(capacity: c)
         ends = .allocate(capacity: c); next = .allocate(capacity: c); prev = .allocate(capacity: c)
         pairRank = .allocate(capacity: c); pairResult = .allocate(capacity: c); heap = .allocate(capacity: 3 * c + 8)
+        cuts = .allocate(capacity: c)
         capacity = c
     }
 

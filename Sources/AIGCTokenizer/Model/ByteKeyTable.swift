@@ -44,10 +44,8 @@ final class ByteKeyTable: @unchecked Sendable {
         for l in list.length where l >= 0 { live += 1 }
         while cap < live * 2 { cap <<= 1 }
         mask = cap - 1
-        slots = .allocate(capacity: cap)
-        slots.initialize(repeating: 0, count: cap)
-        filter = .allocate(capacity: 1 << (ByteKeyTable.filterBits - 6))
-        filter.initialize(repeating: 0, count: 1 << (ByteKeyTable.filterBits - 6))
+        slots = HugePages.allocate(UInt64.self, count: cap)
+        filter = HugePages.allocate(UInt64.self, count: 1 << (ByteKeyTable.filterBits - 6))
         var pres = [Bool](repeating: false, count: idCount)
         var o = 0
         var longest = 0
@@ -86,7 +84,9 @@ final class ByteKeyTable: @unchecked Sendable {
     }
 
     deinit {
-        bytes.deallocate(); offsets.deallocate(); slots.deallocate(); filter.deallocate()
+        bytes.deallocate(); offsets.deallocate()
+        HugePages.free(slots, count: mask + 1)
+        HugePages.free(filter, count: 1 << (ByteKeyTable.filterBits - 6))
     }
 
     @inline(__always) func keyEquals(_ id: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
