@@ -11,6 +11,21 @@ extension BPEModel {
             if id != UInt32.max { out.append(id) }
             return
         }
+        if n <= BPEScratch.shortKeyMax {
+            // Most pieces of real text are short and frequent: the small first-level cache answers them.
+            let key = BPEScratch.shortKey(p, n)
+            if scratch.cachedShort(key, n, into: &out) { return }
+            let from = out.count
+            encodePieceCached(p, n, into: &out, scratch: scratch)
+            scratch.rememberShort(key, n, ids: out, from: from)
+            return
+        }
+        encodePieceCached(p, n, into: &out, scratch: scratch)
+    }
+
+    /// `encodePiece` of a piece of 2 or more bytes through the main per-thread caches.
+    @inline(__always)
+    func encodePieceCached(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
         let h = ByteKeyTable.hash(p, n)
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }
@@ -28,6 +43,18 @@ extension BPEModel {
             scratch.reserve(n)
             let cuts = scratch.cuts
             let m = idx.cuts(p, n, into: cuts, flags: scratch.ranks)
+            if m == 0 {
+                // No cut: one whole merge, shared across threads.
+                let key = SharedPieceCache.Key(bytes: Array(UnsafeBufferPointer(start: p, count: n)), hash: h)
+                if let ids = sharedLong.get(key) {
+                    out.append(contentsOf: ids)
+                } else {
+                    mergePure(p, n, into: &out, scratch: scratch)
+                    sharedLong.put(key, Array(out[from...]))
+                }
+                scratch.rememberLong(p, n, hash: h, ids: out, from: from)
+                return
+            }
             var a = 0
             for j in 0..<m {
                 let k = Int(cuts[j])
@@ -35,9 +62,7 @@ extension BPEModel {
                 a = k
             }
             mergePure(p + a, n - a, into: &out, scratch: scratch)
-            // A piece that was cut is cheap again from its cached parts; keep the long cache for uncut ones
-            // (runs of one character), which cost a whole merge.
-            if a == 0 { scratch.rememberLong(p, n, hash: h, ids: out, from: from) }
+            // A piece that was cut is cheap again from its cached parts: the long caches keep uncut ones.
             return
         }
         if rule == .ranks && n <= BPEModel.linearLimit {

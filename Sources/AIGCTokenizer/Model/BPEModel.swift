@@ -14,6 +14,8 @@ public final class BPEModel: @unchecked Sendable {
     let byteIds: [UInt32]
     /// Scratch buffers and caches reused across encode calls.
     let scratchPool = ScratchPool()
+    /// Long uncut pieces, shared by all threads (ranks rule).
+    let sharedLong = SharedPieceCache()
     /// n-gram filters for cutting long pieces (ranks rule), built on first use.
     let splitIndex: LazySplitIndex
     /// Rank of each two-byte token, indexed by (first << 8 | second); UInt32.max when none (ranks rule).
@@ -52,10 +54,10 @@ public final class BPEModel: @unchecked Sendable {
         splitIndex = LazySplitIndex(table)
     }
 
-    deinit { HugePages.free(pair2, count: 65536) }
+    deinit { pair2.deallocate() }
 
     static func pair2Of(_ t: ByteKeyTable) -> UnsafeMutablePointer<UInt32> {
-        let p = HugePages.allocate(UInt32.self, count: 65536)
+        let p = UnsafeMutablePointer<UInt32>.allocate(capacity: 65536)
         p.initialize(repeating: UInt32.max, count: 65536)
         for id in 0..<t.idCount where t.present[id] {
             let k = t.key(id)

@@ -45,7 +45,8 @@ final class ByteKeyTable: @unchecked Sendable {
         while cap < live * 2 { cap <<= 1 }
         mask = cap - 1
         slots = HugePages.allocate(UInt64.self, count: cap)
-        filter = HugePages.allocate(UInt64.self, count: 1 << (ByteKeyTable.filterBits - 6))
+        filter = .allocate(capacity: 1 << (ByteKeyTable.filterBits - 6))
+        filter.initialize(repeating: 0, count: 1 << (ByteKeyTable.filterBits - 6))
         var pres = [Bool](repeating: false, count: idCount)
         var o = 0
         var longest = 0
@@ -86,7 +87,7 @@ final class ByteKeyTable: @unchecked Sendable {
     deinit {
         bytes.deallocate(); offsets.deallocate()
         HugePages.free(slots, count: mask + 1)
-        HugePages.free(filter, count: 1 << (ByteKeyTable.filterBits - 6))
+        filter.deallocate()
     }
 
     @inline(__always) func keyEquals(_ id: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
