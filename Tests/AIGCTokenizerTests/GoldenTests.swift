@@ -34,6 +34,14 @@ import Testing
         let (streamed, emitted) = try two.encodeStreamingForTesting(TF.text("golden.txt"), target: 512)
         #expect(emitted > 20)
         #expect(streamed == want)
+        // An error thrown by the consumer stops the run: the chunks before it were emitted in order, none after.
+        do {
+            _ = try two.encodeStreamingForTesting(TF.text("golden.txt"), target: 512, failAt: 5)
+            Issue.record("the consumer's error was not rethrown")
+        } catch let stop as Tokenizer.StreamingTestStop {
+            #expect(stop.chunks == 5)
+            #expect(stop.ids == Array(want.prefix(stop.ids.count)) && !stop.ids.isEmpty)
+        }
     }
 
     /// Chunk cuts never change the pieces: random text dense in newlines, slashes, symbols and letter-space-letter

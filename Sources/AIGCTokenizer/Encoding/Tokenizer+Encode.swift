@@ -92,14 +92,30 @@ extension Tokenizer {
     }
 
     /// Test hook: the streaming path with a given chunk size; the concatenated ids and the number of chunks emitted.
-    package func encodeStreamingForTesting(_ text: String, target: Int) throws -> (ids: [UInt32], chunks: Int) {
+    /// With `failAt`, emitting chunk number `failAt` (0-based) throws `StreamingTestStop` instead; the ids and
+    /// count emitted before it are returned in the error.
+    package func encodeStreamingForTesting(_ text: String, target: Int, failAt: Int? = nil) throws -> (ids: [UInt32], chunks: Int) {
         var ids: [UInt32] = []
         var chunks = 0
         let b = Array(text.utf8)
-        try b.withUnsafeBufferPointer { p in
-            try encodeStreaming(p, target: target) { ids.append(contentsOf: $0); chunks += 1 }
+        do {
+            try b.withUnsafeBufferPointer { p in
+                try encodeStreaming(p, target: target) { chunk in
+                    if chunks == failAt { throw StreamingTestStop(ids: ids, chunks: chunks) }
+                    ids.append(contentsOf: chunk)
+                    chunks += 1
+                }
+            }
+        } catch let stop as StreamingTestStop {
+            // Nothing may be emitted after the failing chunk.
+            throw StreamingTestStop(ids: stop.ids, chunks: chunks)
         }
         return (ids, chunks)
+    }
+
+    package struct StreamingTestStop: Error {
+        package let ids: [UInt32]
+        package let chunks: Int
     }
 
     /// Test hook: the chunked parallel path with a given chunk size (any size gives the same ids).
