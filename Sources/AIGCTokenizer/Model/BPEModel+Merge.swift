@@ -82,6 +82,21 @@ extension BPEModel {
             if id != UInt32.max { out.append(id) }
             return
         }
+        if n <= BPEScratch.shortKeyMax {
+            // Short parts (a CJK character or two) through the first-level cache, in their own key space: the
+            // stored length is n + 16, never equal to a whole piece's.
+            let key = BPEScratch.shortKey(p, n)
+            if scratch.cachedShort(key, n + 16, into: &out) { return }
+            let from = out.count
+            mergePureCached(p, n, into: &out, scratch: scratch)
+            scratch.rememberShort(key, n + 16, ids: out, from: from)
+            return
+        }
+        mergePureCached(p, n, into: &out, scratch: scratch)
+    }
+
+    @inline(__always)
+    func mergePureCached(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
         let h = ByteKeyTable.hash(p, n) ^ 0x5DEE_CE66_D1CE_4E5B
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }

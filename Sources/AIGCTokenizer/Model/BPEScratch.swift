@@ -26,9 +26,10 @@ public final class BPEScratch {
     static let cacheIdMax = 5
     let cache: UnsafeMutableRawPointer
 
-    /// First-level cache of whole pieces of 2…8 bytes (most pieces of real text): 4096 direct-mapped 32-byte
-    /// entries, 128 KiB, so the frequent pieces hit L1/L2 instead of the 2 MiB main cache. Entry: key (8 bytes,
-    /// `shortKey`), length (1), id count (1), up to 5 ids at offset 12; length 0 = empty.
+    /// First-level cache of whole pieces of 2…8 bytes (most pieces of real text) and of 2…8-byte parts of long
+    /// pieces (stored length n + 16: merged without the whole-token shortcut): 4096 direct-mapped 32-byte entries,
+    /// 128 KiB, so the frequent ones hit L1/L2 instead of the 2 MiB main cache. Entry: key (8 bytes, `shortKey`),
+    /// length (1), id count (1), up to 5 ids at offset 12; length 0 = empty.
     static let shortSlots = 4096
     static let shortKeyMax = 8
     let short: UnsafeMutableRawPointer
