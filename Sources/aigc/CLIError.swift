@@ -48,21 +48,29 @@ final class OutputSink {
 
     func write(raw: UnsafeRawBufferPointer) throws {
         if let writer { try writer.write(bytes: raw); return }
+        if raw.count >= 1 << 16 {
+            // Large blocks go straight to stdout (no copy through the buffer).
+            flush()
+            OutputSink.writeAll(raw)
+            return
+        }
         buffer.append(contentsOf: raw)
         if buffer.count >= 1 << 20 { flush() }
     }
 
     private func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { p in
-            var off = 0
-            while off < p.count {
-                let n = Foundation.write(1, p.baseAddress! + off, p.count - off)
-                if n <= 0 { break }
-                off += n
-            }
-        }
+        buffer.withUnsafeBytes { OutputSink.writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeAll(_ p: UnsafeRawBufferPointer) {
+        var off = 0
+        while off < p.count {
+            let n = Foundation.write(1, p.baseAddress! + off, p.count - off)
+            if n <= 0 { break }
+            off += n
+        }
     }
 
     func finish() throws {

@@ -32,7 +32,11 @@ struct EncodeCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCLI {
             if lines && format == .npy { throw ValidationError("--format npy holds one array; it cannot be used with --lines") }
+            BLASWorkers.stopIdle()
             let t0 = DispatchTime.now().uptimeNanoseconds
+            // The input is read (and, for one whole text, checked for valid UTF-8) on a second thread while this one
+            // loads the vocabulary.
+            let reader = InputReader(path: file, validate: !lines)
             let t = try tok.load()
             let t1 = DispatchTime.now().uptimeNanoseconds
             var tokens = 0
@@ -54,9 +58,29 @@ struct EncodeCommand: AsyncParsableCommand {
                 }
                 policy = .some(Set(names))
             }
-            let input = try readInput(file)
-            let sink = try OutputSink(path: output)
+            if format == .u16 && t.vocabularySize > 65535 {
+                throw AIGCError.usage("--format u16 needs a vocabulary below 65535 ids (this one has \(t.vocabularySize)); use u32")
+            }
+            let input = try reader.bytes()
             let location = file ?? "stdin"
+            if !lines, let bad = reader.firstInvalid {
+                throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(bad)")
+            }
+            let sink = try OutputSink(path: output)
+            if !lines && policy == .none && format != .npy {
+                // Ids are written chunk by chunk while later chunks are still being encoded.
+                var first = true
+                try input.withUnsafeBufferPointer { all in
+                    try t.encodeOrdinary(bytes: all) { ids in
+                        tokens += ids.count
+                        try writeChunk(ids, first: first, sink: sink)
+                        if !ids.isEmpty { first = false }
+                    }
+                }
+                if format == .text { try sink.write([0x0A]) }
+                try sink.finish()
+                return
+            }
             func encodeText(_ p: UnsafeBufferPointer<UInt8>, line: Int?) throws -> [UInt32] {
                 if let bad = firstInvalidUTF8(p) {
                     let where_ = line.map { "\(location):\($0)" } ?? location
@@ -97,6 +121,28 @@ struct EncodeCommand: AsyncParsableCommand {
         }
     }
 
+    /// One chunk of the ids of a whole text (text, u16 or u32; the text format's final newline is written after
+    /// the last chunk).
+    func writeChunk(_ ids: [UInt32], first: Bool, sink: OutputSink) throws {
+        switch format {
+        case .text:
+            var out: [UInt8] = []
+            out.reserveCapacity(ids.count * 7 + 1)
+            for (k, id) in ids.enumerated() {
+                if k > 0 || !first { out.append(0x20) }
+                IdText.append(id, to: &out)
+            }
+            try sink.write(out)
+        case .u32:
+            try ids.withUnsafeBytes { try sink.write(raw: $0) }
+        case .u16:
+            let v = ids.map { UInt16(truncatingIfNeeded: $0) }
+            try v.withUnsafeBytes { try sink.write(raw: $0) }
+        case .npy:
+            preconditionFailure("npy is written whole")
+        }
+    }
+
     func writeIds(_ ids: [UInt32], terminator: Bool, sink: OutputSink, maxId: Int) throws {
         switch format {
         case .text:
@@ -129,11 +175,15 @@ struct EncodeCommand: AsyncParsableCommand {
     }
 }
 
-/// Offset of the first invalid UTF-8 byte, or nil.
+/// Offset of the first invalid UTF-8 byte, or nil. ASCII is skipped eight bytes at a time.
 func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
     var i = 0
     let n = p.count
+    guard let base = p.baseAddress else { return nil }
+    let raw = UnsafeRawPointer(base)
     while i < n {
+        while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+        if i >= n { break }
         if p[i] < 0x80 { i += 1; continue }
         let (ok, l) = UTF8Bytes.validSequenceLength(p, at: i)
         if !ok { return i }

@@ -42,6 +42,37 @@ import Testing
         #expect(chunks > 20)
         #expect(ids == want)
         #expect(tok.count(TF.text("golden.txt")) == want.count)
+        // The streaming path emits the chunks in order on two threads: the concatenation is the same ids.
+        var two = tok
+        two.threads = 2
+        let (streamed, emitted) = try two.encodeStreamingForTesting(TF.text("golden.txt"), target: 512)
+        #expect(emitted > 20)
+        #expect(streamed == want)
+        // An error thrown by the consumer stops the run: the chunks before it were emitted in order, none after.
+        do {
+            _ = try two.encodeStreamingForTesting(TF.text("golden.txt"), target: 512, failAt: 5)
+            Issue.record("the consumer's error was not rethrown")
+        } catch let stop as Tokenizer.StreamingTestStop {
+            #expect(stop.chunks == 5)
+            #expect(stop.ids == Array(want.prefix(stop.ids.count)) && !stop.ids.isEmpty)
+        }
+    }
+
+    /// Chunk cuts never change the pieces: random text dense in newlines, slashes, symbols and letter-space-letter
+    /// (o200k's symbol branch runs on through `\n/`, so no cut may fall before a `/`), encoded with tiny chunks.
+    @Test(arguments: ["cl100k_base", "o200k_base"])
+    func chunkCutsKeepPieces(encoding: String) throws {
+        let tok = TF.named(encoding)
+        var rng = TF.RNG(s: 29)
+        let glue = ["\n", "\n/", "\n//x", "«\n/", "=\n/a", " ", "a b", "\r\n", "\n\n", "x\n-", "'s\n"]
+        var text = "«««\n//ﬁ a b\n/"
+        while text.utf8.count < 40_000 { text += TF.randomText(&rng, maxLen: 12) + glue[rng.int(glue.count)] }
+        let want = tok.encodeOrdinary(text)
+        for target in [7, 64, 1000] {
+            let (ids, chunks) = tok.encodeChunkedForTesting(text, target: target)
+            #expect(chunks > 20)
+            #expect(ids == want, "target \(target)")
+        }
     }
 
     @Test(arguments: ["hf-bytelevel", "hf-split"])

@@ -18,6 +18,30 @@ import Testing
         #expect(hf.stdout == (try Data(contentsOf: Self.golden.appendingPathComponent("hf-split.lines.txt"))))
     }
 
+    /// A text above the parallel threshold (256 KiB) is encoded in chunks and written chunk by chunk: text, u32 and
+    /// a file output equal the single-thread output (one id list, single spaces, one final newline).
+    @Test func largeInputStreamsChunksInOrder() throws {
+        let text = try Data(contentsOf: Self.golden.appendingPathComponent("golden.txt"))
+        var big = Data()
+        while big.count < 300_000 { big.append(text); big.append(Data("\n".utf8)) }
+        let dir = try CLI.tempDir()
+        let input = dir.appendingPathComponent("big.txt")
+        try big.write(to: input)
+        for fmt in ["text", "u32"] {
+            let one = try CLI.run(["encode", "--encoding", "o200k_base", "--format", fmt, "--threads", "1", input.path])
+            let two = try CLI.run(["encode", "--encoding", "o200k_base", "--format", fmt, "--threads", "2", input.path])
+            #expect(one.status == 0 && two.status == 0, "\(two.stderr)")
+            #expect(!one.stdout.isEmpty && one.stdout == two.stdout, "\(fmt)")
+            if fmt == "text" {
+                #expect(two.out.hasSuffix("\n") && !two.out.contains("  ") && !two.out.dropLast().contains("\n"))
+            }
+        }
+        let out = dir.appendingPathComponent("ids.txt")
+        #expect(try CLI.run(["encode", "--encoding", "o200k_base", "--threads", "2", "--output", out.path, input.path]).status == 0)
+        let one = try CLI.run(["encode", "--encoding", "o200k_base", "--threads", "1", input.path])
+        #expect(try Data(contentsOf: out) == one.stdout)
+    }
+
     @Test func outputFormatsAndLinesContract() throws {
         let r = try CLI.run(["encode", "--encoding", "cl100k_base"], stdin: Data("hello world".utf8))
         #expect(r.out == "15339 1917\n")

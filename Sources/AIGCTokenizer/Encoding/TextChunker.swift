@@ -3,7 +3,8 @@
 /// (a regex's `$` and `(?!\S)` see the chunk end): so encoding chunks independently and concatenating is identical
 /// to encoding the whole text. Safe cuts (proof in docs/tokenizer.md, "Parallel encoding"):
 /// 1. before `p` when `text[p-1] == '\n'`, the code point before it is not whitespace and `text[p]` is a
-///    printable ASCII non-space byte;
+///    printable ASCII non-space byte other than `/` (o200k's symbol branch `[^\s\p{L}\p{N}]+[\r\n/]*` goes on
+///    through `\n/`);
 /// 2. before the space in `letter ' ' letter` (all ASCII).
 enum TextChunker {
     /// Chunk end offsets (the last one is `p.count`), each chunk about `target` bytes or longer.
@@ -31,7 +32,7 @@ enum TextChunker {
         var spaceCut: Int? = nil
         while i < limit - 1 {
             let b = p[i]
-            if p[i - 1] == 0x0A && b > 0x20 && b < 0x7F && !isWhitespaceBefore(p, i - 1) { return i }
+            if p[i - 1] == 0x0A && b > 0x20 && b < 0x7F && b != 0x2F && !isWhitespaceBefore(p, i - 1) { return i }
             if spaceCut == nil && b == 0x20 && isASCIILetter(p[i - 1]) && isASCIILetter(p[i + 1]) { spaceCut = i }
             i += 1
         }

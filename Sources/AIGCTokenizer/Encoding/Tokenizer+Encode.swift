@@ -78,6 +78,60 @@ extension Tokenizer {
         }
     }
 
+    /// `encodeOrdinary(bytes:)` handed to `emit` in pieces, in text order: a large text is cut at safe boundaries
+    /// (see `TextChunker`) and its chunks encoded on `threads` threads; each chunk's ids are emitted as soon as it
+    /// and all chunks before it are done, so a caller writes ids while later chunks are still being encoded. The
+    /// concatenation of the emitted arrays equals `encodeOrdinary(bytes:)` for any thread count. `emit` runs on one
+    /// thread at a time; its first error stops the run and is rethrown.
+    public func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>, emit: ([UInt32]) throws -> Void) throws {
+        guard threads > 1 && bytes.count >= Tokenizer.parallelThreshold && core.chunkable else {
+            try emit(encodeOrdinary(bytes: bytes))
+            return
+        }
+        try encodeStreaming(bytes, target: max(1 << 16, min(1 << 18, bytes.count / (threads * 8))), emit: emit)
+    }
+
+    /// The chunked streaming path. Chunks of 64–256 KiB by default, at least 8 per thread: small enough that the
+    /// threads finish together and the first ids are ready early, large enough that cutting and scheduling cost
+    /// nothing.
+    func encodeStreaming(_ bytes: UnsafeBufferPointer<UInt8>, target: Int, emit: ([UInt32]) throws -> Void) throws {
+        let cuts = TextChunker.cuts(bytes, target: target)
+        try OrderedParallelRun.run(count: cuts.count, threads: threads, pool: core.model.scratchPool, { k, scratch -> [UInt32] in
+            let a = k == 0 ? 0 : cuts[k - 1]
+            var out: [UInt32] = []
+            out.reserveCapacity((cuts[k] - a) / 3 + 16)
+            self.encodeSegment(UnsafeBufferPointer(rebasing: bytes[a..<cuts[k]]), into: &out, scratch: scratch)
+            return out
+        }, emit: emit)
+    }
+
+    /// Test hook: the streaming path with a given chunk size; the concatenated ids and the number of chunks emitted.
+    /// With `failAt`, emitting chunk number `failAt` (0-based) throws `StreamingTestStop` instead; the ids and
+    /// count emitted before it are returned in the error.
+    package func encodeStreamingForTesting(_ text: String, target: Int, failAt: Int? = nil) throws -> (ids: [UInt32], chunks: Int) {
+        var ids: [UInt32] = []
+        var chunks = 0
+        let b = Array(text.utf8)
+        do {
+            try b.withUnsafeBufferPointer { p in
+                try encodeStreaming(p, target: target) { chunk in
+                    if chunks == failAt { throw StreamingTestStop(ids: ids, chunks: chunks) }
+                    ids.append(contentsOf: chunk)
+                    chunks += 1
+                }
+            }
+        } catch let stop as StreamingTestStop {
+            // Nothing may be emitted after the failing chunk.
+            throw StreamingTestStop(ids: stop.ids, chunks: chunks)
+        }
+        return (ids, chunks)
+    }
+
+    package struct StreamingTestStop: Error {
+        package let ids: [UInt32]
+        package let chunks: Int
+    }
+
     /// Test hook: the chunked parallel path with a given chunk size (any size gives the same ids).
     package func encodeChunkedForTesting(_ text: String, target: Int) -> (ids: [UInt32], chunks: Int) {
         let b = Array(text.utf8)

@@ -11,6 +11,21 @@ extension BPEModel {
             if id != UInt32.max { out.append(id) }
             return
         }
+        if n <= BPEScratch.shortKeyMax {
+            // Most pieces of real text are short and frequent: the small first-level cache answers them.
+            let key = BPEScratch.shortKey(p, n)
+            if scratch.cachedShort(key, n, into: &out) { return }
+            let from = out.count
+            encodePieceCached(p, n, into: &out, scratch: scratch)
+            scratch.rememberShort(key, n, ids: out, from: from)
+            return
+        }
+        encodePieceCached(p, n, into: &out, scratch: scratch)
+    }
+
+    /// `encodePiece` of a piece of 2 or more bytes through the main per-thread caches.
+    @inline(__always)
+    func encodePieceCached(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
         let h = ByteKeyTable.hash(p, n)
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }
@@ -24,17 +39,30 @@ extension BPEModel {
         if rule == .ranks && n > BPEScratch.cacheKeyMax {
             // Long piece: cut where no token can span (see SplitIndex), BPE each part through the cache.
             let idx = scratch.splitIndex(self)
-            var a = 0
-            var k = 1
-            while k < n {
-                if p[k] & 0xC0 != 0x80 && idx.canCut(p, n, k, pair2: pair2) {
-                    mergePure(p + a, k - a, into: &out, scratch: scratch)
-                    a = k
+            // Parts are at most n bytes, so merging them never reallocates the scratch (and `cuts`).
+            scratch.reserve(n)
+            let cuts = scratch.cuts
+            let m = idx.cuts(p, n, into: cuts, flags: scratch.ranks)
+            if m == 0 {
+                // No cut: one whole merge, shared across threads.
+                let key = SharedPieceCache.Key(bytes: Array(UnsafeBufferPointer(start: p, count: n)), hash: h)
+                if let ids = sharedLong.get(key) {
+                    out.append(contentsOf: ids)
+                } else {
+                    mergePure(p, n, into: &out, scratch: scratch)
+                    sharedLong.put(key, Array(out[from...]))
                 }
-                k += 1
+                scratch.rememberLong(p, n, hash: h, ids: out, from: from)
+                return
+            }
+            var a = 0
+            for j in 0..<m {
+                let k = Int(cuts[j])
+                mergePure(p + a, k - a, into: &out, scratch: scratch)
+                a = k
             }
             mergePure(p + a, n - a, into: &out, scratch: scratch)
-            scratch.rememberLong(p, n, hash: h, ids: out, from: from)
+            // A piece that was cut is cheap again from its cached parts: the long caches keep uncut ones.
             return
         }
         if rule == .ranks && n <= BPEModel.linearLimit {
@@ -54,6 +82,21 @@ extension BPEModel {
             if id != UInt32.max { out.append(id) }
             return
         }
+        if n <= BPEScratch.shortKeyMax {
+            // Short parts (a CJK character or two) through the first-level cache, in their own key space: the
+            // stored length is n + 16, never equal to a whole piece's.
+            let key = BPEScratch.shortKey(p, n)
+            if scratch.cachedShort(key, n + 16, into: &out) { return }
+            let from = out.count
+            mergePureCached(p, n, into: &out, scratch: scratch)
+            scratch.rememberShort(key, n + 16, ids: out, from: from)
+            return
+        }
+        mergePureCached(p, n, into: &out, scratch: scratch)
+    }
+
+    @inline(__always)
+    func mergePureCached(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
         let h = ByteKeyTable.hash(p, n) ^ 0x5DEE_CE66_D1CE_4E5B
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }
@@ -76,24 +119,33 @@ extension BPEModel {
         return out
     }
 
+    /// The id of the concatenation of two adjacent parts (ids `a`, `b`; bytes `p[0..<len]`), or UInt32.max when
+    /// it is not a token (ranks rule). Every part is a token, so the id pair identifies the bytes: the per-thread
+    /// memo answers repeated pairs (runs, the common pairs of a script) without hashing the bytes or probing the
+    /// multi-MB vocabulary table; strings longer than the longest token are never looked up.
+    @inline(__always)
+    func mergedId(_ a: UInt32, _ b: UInt32, _ p: UnsafePointer<UInt8>, _ len: Int, memo: UnsafeMutablePointer<UInt64>) -> UInt32 {
+        if len > table.maxKeyLength { return UInt32.max }
+        if a == UInt32.max || b == UInt32.max { return table.lookup(p, len) ?? UInt32.max }
+        let key = (UInt64(a) << 32 | UInt64(b)) &+ 1
+        let slot = BPEScratch.memoSlot(key)
+        if memo[slot] == key { return UInt32(truncatingIfNeeded: memo[slot + 1]) }
+        let r = table.lookup(p, len) ?? UInt32.max
+        memo[slot] = key
+        memo[slot + 1] = UInt64(r)
+        return r
+    }
+
     /// tiktoken's `byte_pair_merge`, ported exactly (ranks rule).
     @inline(__always)
     func mergeLinear(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
         scratch.reserve(n)
-        let starts = scratch.starts, ranks = scratch.ranks, ids = scratch.ids
-        let t = table
+        let starts = scratch.starts, ranks = scratch.ranks, ids = scratch.ids, memo = scratch.memo
         let pairs2 = pair2
         for i in 0...n { starts[i] = Int32(i); ranks[i] = UInt32.max }
         for i in 0..<n { ids[i] = byteIds[Int(p[i])] }
         for i in 0..<(n - 1) { ranks[i] = pairs2[Int(p[i]) << 8 | Int(p[i + 1])] }
         var count = n + 1
-        @inline(__always) func rankAt(_ i: Int) -> UInt32 {
-            if i + 3 < count {
-                let a = Int(starts[i])
-                return t.lookup(p + a, Int(starts[i + 3]) - a) ?? UInt32.max
-            }
-            return UInt32.max
-        }
         while true {
             var minRank = UInt32.max, mi = -1
             var i = 0
@@ -104,8 +156,16 @@ extension BPEModel {
             if mi < 0 { break }
             // The merged part's id is the rank of its bytes (rank = id in this rule).
             ids[mi] = minRank
-            if mi > 0 { ranks[mi - 1] = rankAt(mi - 1) }
-            ranks[mi] = rankAt(mi)
+            if mi > 0 {
+                let a = Int(starts[mi - 1])
+                ranks[mi - 1] = mergedId(ids[mi - 1], minRank, p + a, Int(starts[mi + 2]) - a, memo: memo)
+            }
+            if mi + 3 < count {
+                let a = Int(starts[mi])
+                ranks[mi] = mergedId(minRank, ids[mi + 2], p + a, Int(starts[mi + 3]) - a, memo: memo)
+            } else {
+                ranks[mi] = UInt32.max
+            }
             // remove part mi + 1
             var j = mi + 1
             while j < count - 1 { starts[j] = starts[j + 1]; ranks[j] = ranks[j + 1]; ids[j] = ids[j + 1]; j += 1 }
@@ -133,7 +193,7 @@ extension BPEModel {
             last = Int32(i)
         }
         if first < 0 { return }
-        let t = table
+        let memo = s.memo
         let ranksRule = rule == .ranks
         let pairs = self.pairs
         let pairs2 = pair2
@@ -143,8 +203,8 @@ extension BPEModel {
             if j >= 0 {
                 if ranksRule {
                     let len = Int(ends[j]) - i
-                    if let id = len == 2 ? (pairs2[Int(p[i]) << 8 | Int(p[i + 1])] == UInt32.max ? nil : pairs2[Int(p[i]) << 8 | Int(p[i + 1])])
-                        : t.lookup(p + i, len) { r = id; res = id }
+                    let id = len == 2 ? pairs2[Int(p[i]) << 8 | Int(p[i + 1])] : mergedId(ids[i], ids[j], p + i, len, memo: memo)
+                    if id != UInt32.max { r = id; res = id }
                 } else if let v = pairs?.get(UInt64(ids[i]) << 32 | UInt64(ids[j])) {
                     r = UInt32(truncatingIfNeeded: v >> 32); res = UInt32(truncatingIfNeeded: v)
                 }

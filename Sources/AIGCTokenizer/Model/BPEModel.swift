@@ -14,6 +14,8 @@ public final class BPEModel: @unchecked Sendable {
     let byteIds: [UInt32]
     /// Scratch buffers and caches reused across encode calls.
     let scratchPool = ScratchPool()
+    /// Long uncut pieces, shared by all threads (ranks rule).
+    let sharedLong = SharedPieceCache()
     /// n-gram filters for cutting long pieces (ranks rule), built on first use.
     let splitIndex: LazySplitIndex
     /// Rank of each two-byte token, indexed by (first << 8 | second); UInt32.max when none (ranks rule).

@@ -12,6 +12,8 @@ public final class BPEScratch {
     var prev: UnsafeMutablePointer<Int32>
     var pairRank: UnsafeMutablePointer<UInt32>
     var pairResult: UnsafeMutablePointer<UInt32>
+    /// Cut offsets of a long piece (`SplitIndex.cuts`).
+    var cuts: UnsafeMutablePointer<Int32>
     /// Binary min-heap of (rank << 32 | position); up to 3 entries per byte are ever pushed.
     var heap: UnsafeMutablePointer<UInt64>
     var heapCount = 0
@@ -24,8 +26,61 @@ public final class BPEScratch {
     static let cacheIdMax = 5
     let cache: UnsafeMutableRawPointer
 
+    /// First-level cache of whole pieces of 2…8 bytes (most pieces of real text) and of 2…8-byte parts of long
+    /// pieces (stored length n + 16: merged without the whole-token shortcut): 4096 direct-mapped 32-byte entries,
+    /// 128 KiB, so the frequent ones hit L1/L2 instead of the 2 MiB main cache. Entry: key (8 bytes, `shortKey`),
+    /// length (1), id count (1), up to 5 ids at offset 12; length 0 = empty.
+    static let shortSlots = 4096
+    static let shortKeyMax = 8
+    let short: UnsafeMutableRawPointer
+
+    /// The bytes of a 2…8-byte piece packed in a UInt64 (with the length, unique): two overlapping 4-byte loads
+    /// inside the piece, or the first, middle and last bytes.
+    @inline(__always) static func shortKey(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        let raw = UnsafeRawPointer(p)
+        if n >= 4 {
+            return UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+        }
+        return UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
+    }
+
+    @inline(__always) func shortEntry(_ key: UInt64, _ n: Int) -> UnsafeMutableRawPointer {
+        let h = (key ^ UInt64(n) << 58) &* 0x9E37_79B9_7F4A_7C15
+        return short + Int(truncatingIfNeeded: h >> 52) * 32
+    }
+
+    @inline(__always) func cachedShort(_ key: UInt64, _ n: Int, into out: inout [UInt32]) -> Bool {
+        let e = shortEntry(key, n)
+        guard e.load(as: UInt64.self) == key, e.load(fromByteOffset: 8, as: UInt8.self) == UInt8(truncatingIfNeeded: n) else {
+            return false
+        }
+        let c = Int(e.load(fromByteOffset: 9, as: UInt8.self))
+        for k in 0..<c { out.append(e.load(fromByteOffset: 12 + 4 * k, as: UInt32.self)) }
+        return true
+    }
+
+    @inline(__always) func rememberShort(_ key: UInt64, _ n: Int, ids out: [UInt32], from: Int) {
+        let c = out.count - from
+        guard c <= BPEScratch.cacheIdMax else { return }
+        let e = shortEntry(key, n)
+        e.storeBytes(of: key, as: UInt64.self)
+        e.storeBytes(of: UInt8(truncatingIfNeeded: n), toByteOffset: 8, as: UInt8.self)
+        e.storeBytes(of: UInt8(truncatingIfNeeded: c), toByteOffset: 9, as: UInt8.self)
+        for k in 0..<c { e.storeBytes(of: out[from + k], toByteOffset: 12 + 4 * k, as: UInt32.self) }
+    }
+
+    /// Memo of ranks-rule merges, direct-mapped: slot 2k holds (left id << 32 | right id) + 1 (0 = empty), slot
+    /// 2k + 1 the merged id or UInt32.max (see `BPEModel.mergedId`). 2^16 entries, 1 MiB on a huge page: a miss
+    /// costs three cache misses in the vocabulary table (filter, slot, key), a hit at most one.
+    static let memoBits = 16
+    let memo: UnsafeMutablePointer<UInt64>
+
+    @inline(__always) static func memoSlot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - memoBits)) << 1
+    }
+
     /// Second-level cache for longer pieces (33…4096 bytes: separator runs, long words), direct-mapped.
-    static let longSlots = 2048
+    static let longSlots = 8192
     var longHash = [UInt64](repeating: 0, count: BPEScratch.longSlots)
     var longKeys = [[UInt8]](repeating: [], count: BPEScratch.longSlots)
     var longIds = [[UInt32]](repeating: [], count: BPEScratch.longSlots)
@@ -57,17 +112,22 @@ public final class BPEScratch {
     }
 
     public init() {
-        // calloc: the 2 MiB come from zero pages mapped on first touch, so a scratch for a short text is cheap.
-        cache = calloc(BPEScratch.cacheSlots, 64)!
+        // Zero pages mapped on first touch, so a scratch for a short text is cheap.
+        cache = HugePages.allocate(BPEScratch.cacheSlots * 64)
+        short = calloc(BPEScratch.shortSlots, 32)!
+        memo = HugePages.allocate(UInt64.self, count: 2 << BPEScratch.memoBits)
         starts = .allocate(capacity: 1); ranks = .allocate(capacity: 1); ids = .allocate(capacity: 1)
         ends = .allocate(capacity: 1); next = .allocate(capacity: 1); prev = .allocate(capacity: 1)
         pairRank = .allocate(capacity: 1); pairResult = .allocate(capacity: 1); heap = .allocate(capacity: 1)
+        cuts = .allocate(capacity: 1)
         reserve(256)
     }
 
     deinit {
         free()
-        Foundation.free(cache)
+        HugePages.free(cache, bytes: BPEScratch.cacheSlots * 64)
+        Foundation.free(short)
+        HugePages.free(memo, count: 2 << BPEScratch.memoBits)
     }
 
     /// The 2-way set of a hash (two adjacent 64-byte entries; the first is the most recently inserted).
@@ -104,7 +164,7 @@ public final class BPEScratch {
 
     private func free() {
         starts.deallocate(); ranks.deallocate(); ids.deallocate(); ends.deallocate(); next.deallocate()
-        prev.deallocate(); pairRank.deallocate(); pairResult.deallocate(); heap.deallocate()
+        prev.deallocate(); pairRank.deallocate(); pairResult.deallocate(); heap.deallocate(); cuts.deallocate()
     }
 
     /// Makes room for a piece of `n` bytes.
@@ -115,6 +175,7 @@ public final class BPEScratch {
         starts = .allocate(capacity: c); ranks = .allocate(capacity: c); ids = .allocate(capacity: c)
         ends = .allocate(capacity: c); next = .allocate(capacity: c); prev = .allocate(capacity: c)
         pairRank = .allocate(capacity: c); pairResult = .allocate(capacity: c); heap = .allocate(capacity: 3 * c + 8)
+        cuts = .allocate(capacity: c)
         capacity = c
     }
 
@@ -130,6 +191,9 @@ public final class BPEScratch {
         heap[i] = v
     }
 
+    /// Pops the minimum. The sift-down picks the smaller child with a select rather than a branch (two `UInt64.max`
+    /// sentinels past the end stand in for missing children), so long pieces do not pay a mispredicted branch per
+    /// level.
     @inline(__always) func heapPop() -> UInt64? {
         if heapCount == 0 { return nil }
         let top = heap[0]
@@ -137,14 +201,18 @@ public final class BPEScratch {
         let n = heapCount
         if n == 0 { return top }
         let last = heap[n]
+        heap[n] = UInt64.max
+        heap[n + 1] = UInt64.max
         var i = 0
         while true {
-            var c = 2 * i + 1
+            let c = 2 * i + 1
             if c >= n { break }
-            if c + 1 < n && heap[c + 1] < heap[c] { c += 1 }
-            if heap[c] >= last { break }
-            heap[i] = heap[c]
-            i = c
+            let a = heap[c], b = heap[c + 1]
+            let right = b < a
+            let m = right ? b : a
+            if m >= last { break }
+            heap[i] = m
+            i = right ? c + 1 : c
         }
         heap[i] = last
         return top
