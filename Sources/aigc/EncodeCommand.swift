@@ -32,7 +32,6 @@ struct EncodeCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCLI {
             if lines && format == .npy { throw ValidationError("--format npy holds one array; it cannot be used with --lines") }
-            BLASWorkers.stopIdle()
             let t0 = DispatchTime.now().uptimeNanoseconds
             // The input is read (and, for one whole text, checked for valid UTF-8) on a second thread while this one
             // loads the vocabulary.
