@@ -266,7 +266,7 @@ final class AuditWorker: @unchecked Sendable {
         }
         let first = normalizedTurns.first { !TextChecks.isBlank($0) } ?? normalizedTurns.first ?? []
         r.previewBytes = Array(first.prefix(DocResult.previewLength))
-        for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } }
+        if !found.isEmpty { for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } } }
         return r
     }
 
