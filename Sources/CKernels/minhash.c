@@ -7,6 +7,42 @@ __attribute__((target("sse4.1")))
 static void lanes_sse41(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
                         const uint64_t *xs, int count) {
     int j = 0;
+    /* Eight lanes per pass over the shingles: the broadcasts of each x serve two groups of four, and the two
+       groups' products are independent (more work in flight per shingle). */
+    for (; j + 8 <= lanes; j += 8) {
+        __m128i vmin0 = _mm_loadu_si128((const __m128i *)(mins + j));
+        __m128i vmin1 = _mm_loadu_si128((const __m128i *)(mins + j + 4));
+        __m128i val0 = _mm_loadu_si128((const __m128i *)(al + j));
+        __m128i val1 = _mm_loadu_si128((const __m128i *)(al + j + 4));
+        __m128i vah0 = _mm_loadu_si128((const __m128i *)(ah + j));
+        __m128i vah1 = _mm_loadu_si128((const __m128i *)(ah + j + 4));
+        __m128i val13_0 = _mm_srli_epi64(val0, 32);
+        __m128i val13_1 = _mm_srli_epi64(val1, 32);
+        __m128i b02_0 = _mm_loadu_si128((const __m128i *)(b + j));
+        __m128i b13_0 = _mm_loadu_si128((const __m128i *)(b + j + 2));
+        __m128i b02_1 = _mm_loadu_si128((const __m128i *)(b + j + 4));
+        __m128i b13_1 = _mm_loadu_si128((const __m128i *)(b + j + 6));
+        __m128i bEven0 = _mm_unpacklo_epi64(b02_0, b13_0), bOdd0 = _mm_unpackhi_epi64(b02_0, b13_0);
+        __m128i bEven1 = _mm_unpacklo_epi64(b02_1, b13_1), bOdd1 = _mm_unpackhi_epi64(b02_1, b13_1);
+        for (int i = 0; i < count; i++) {
+            uint64_t x = xs[i];
+            __m128i xl = _mm_set1_epi32((int)(uint32_t)x);
+            __m128i xh = _mm_set1_epi32((int)(uint32_t)(x >> 32));
+            __m128i pe0 = _mm_add_epi64(_mm_mul_epu32(val0, xl), bEven0);
+            __m128i po0 = _mm_add_epi64(_mm_mul_epu32(val13_0, xl), bOdd0);
+            __m128i pe1 = _mm_add_epi64(_mm_mul_epu32(val1, xl), bEven1);
+            __m128i po1 = _mm_add_epi64(_mm_mul_epu32(val13_1, xl), bOdd1);
+            /* hi32 of each 64-bit product back in lane order: even lanes shifted down, odd lanes blended in. */
+            __m128i hi0 = _mm_blend_epi16(_mm_srli_epi64(pe0, 32), po0, 0xCC);
+            __m128i hi1 = _mm_blend_epi16(_mm_srli_epi64(pe1, 32), po1, 0xCC);
+            __m128i c0 = _mm_add_epi32(_mm_mullo_epi32(vah0, xl), _mm_mullo_epi32(val0, xh));
+            __m128i c1 = _mm_add_epi32(_mm_mullo_epi32(vah1, xl), _mm_mullo_epi32(val1, xh));
+            vmin0 = _mm_min_epu32(vmin0, _mm_add_epi32(hi0, c0));
+            vmin1 = _mm_min_epu32(vmin1, _mm_add_epi32(hi1, c1));
+        }
+        _mm_storeu_si128((__m128i *)(mins + j), vmin0);
+        _mm_storeu_si128((__m128i *)(mins + j + 4), vmin1);
+    }
     for (; j + 4 <= lanes; j += 4) {
         __m128i vmin = _mm_loadu_si128((const __m128i *)(mins + j));
         __m128i val = _mm_loadu_si128((const __m128i *)(al + j));       /* al0 al1 al2 al3 */

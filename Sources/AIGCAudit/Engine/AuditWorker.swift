@@ -42,8 +42,25 @@ final class AuditWorker: @unchecked Sendable {
     /// Queued (key, text ref) pairs of lines.
     private var queueL: [UInt64] = []
 
+    // Copies of the context's read-only parts used per turn or per document, held by the worker so the hot path
+    // does not copy (and retain/release every reference of) `AuditOptions` or `Tokenizer` values each time.
+    private let tokenizer: Tokenizer?
+    private let minhasher: MinHasher
+    private let evalIndex: EvalIndex?
+    private let scrubber: PIIScrubber
+    private let parser: RecordParser
+    private let longRunThreshold: Int
+    private let seqLen: Int?
+
     init(context: AuditContext) {
         self.context = context
+        tokenizer = context.tokenizer
+        minhasher = context.minhasher
+        evalIndex = context.evalIndex
+        scrubber = context.scrubber
+        parser = context.parser
+        longRunThreshold = context.options.longRunThreshold
+        seqLen = context.options.seqLen
         idStats = context.tokenLengths.map { UInt64($0) }
         scanner.trackByteScripts = context.tokenizer != nil
     }
@@ -77,7 +94,13 @@ final class AuditWorker: @unchecked Sendable {
     private func analyze(_ raw: UnsafeBufferPointer<UInt8>, fileIndex: Int, line: Int) -> DocResult {
         var r = DocResult(fileIndex: fileIndex, line: line)
         volume.recordsIn += 1
-        let (parsed, badUTF8, failure) = context.parser.parse(raw)
+        let parsed: Record?, badUTF8: Bool, failure: RecordParser.Failure?
+        // The common OpenAI shape straight from the bytes; anything unusual goes through the full parser.
+        if parser.format == .openai, let fast = OpenAIRecordScanner.parse(raw) {
+            (parsed, badUTF8, failure) = (fast, false, nil)
+        } else {
+            (parsed, badUTF8, failure) = parser.parse(raw)
+        }
         if let failure {
             r.malformed = "\(failure.reason.rawValue): \(failure.message)"
             volume.malformedRecords += 1
@@ -88,7 +111,6 @@ final class AuditWorker: @unchecked Sendable {
             volume.malformedRecords += 1
             return r
         }
-        let opts = context.options
         var turns: [Turn]
         var dialogue = true
         switch record {
@@ -102,6 +124,7 @@ final class AuditWorker: @unchecked Sendable {
         var docTokens = 0
         var normalizedTurns: [[UInt8]] = []
         var anyChanged = false
+        var wordCount = 0
         normalizedTurns.reserveCapacity(turns.count)
         var found: [ProblemKind: FindingExample] = [:]
         func note(_ kind: ProblemKind, _ text: [UInt8], _ offset: Int) {
@@ -117,12 +140,34 @@ final class AuditWorker: @unchecked Sendable {
             let (normalized, changed) = context.normalize(content)
             if changed { anyChanged = true }
             let scan: TextScan
+            let normalizedASCII: Bool
             if !changed {
                 scan = scanner.scan(normalized)
+                normalizedASCII = !scan.nonASCII
             } else {
                 scan = scanner.scan(content, collect: false)
-                let collected = scanner.scan(normalized)
-                _ = collected
+                normalizedASCII = !scanner.scan(normalized).nonASCII
+            }
+            // The corpus words (MinHash, contamination) of this turn, appended to the document's word stream: from
+            // the scanner's word ranges for ASCII text, else by `WordHasher` (b bytes hold at most (b + 1) / 2 words).
+            let need = wordCount + (normalized.count + 1) / 2
+            if evalScratch.count < need { evalScratch.append(contentsOf: repeatElement(0, count: max(need, 2 * evalScratch.count) - evalScratch.count)) }
+            evalScratch.withUnsafeMutableBufferPointer { w in
+                normalized.withUnsafeBufferPointer { p in
+                    if normalizedASCII {
+                        let n = scanner.wordCount
+                        if n > 0, let base = w.baseAddress {
+                            scanner.wordStarts.withUnsafeBufferPointer { st in
+                                scanner.wordEnds.withUnsafeBufferPointer { en in
+                                    CorpusWordHashes.ascii(p, starts: st, ends: en, count: n, into: base + wordCount)
+                                }
+                            }
+                            wordCount += n
+                        }
+                    } else {
+                        WordHasher.forEachWord(p) { w[wordCount] = $0; wordCount += 1 }
+                    }
+                }
             }
             docChars += scan.chars
             let roleIndex = dialogue ? Int(turn.role.rawValue) : 3
@@ -137,7 +182,7 @@ final class AuditWorker: @unchecked Sendable {
             if scan.zeroWidth > 0 { note(.zeroWidth, content, scan.firstZeroWidth) }
             if scan.otherControl > 0 { note(.otherControl, content, scan.firstOtherControl) }
             if scan.replacement > 0 && !badUTF8 { note(.replacementCharacter, content, scan.firstReplacement) }
-            if scan.longestRun >= opts.longRunThreshold { note(.longRun, content, scan.longestRunOffset) }
+            if scan.longestRun >= longRunThreshold { note(.longRun, content, scan.longestRunOffset) }
             if scan.nonASCII && found[.nfkcWouldChange] == nil {
                 let changes = content.withUnsafeBufferPointer { NFKCCheck.wouldChange($0) }
                 if changes { note(.nfkcWouldChange, content, Self.firstNonASCII(content)) }
@@ -153,7 +198,7 @@ final class AuditWorker: @unchecked Sendable {
             arena.append(contentsOf: normalized)
             normalized.withUnsafeBufferPointer { p in countNGrams(base); countLines(p, base: base) }
             // PII.
-            let matches = normalized.withUnsafeBufferPointer { context.scrubber.matches(in: $0) }
+            let matches = normalized.withUnsafeBufferPointer { scrubber.matches(in: $0) }
             for m in matches {
                 switch m.kind {
                 case .email: r.pii.0 += 1
@@ -167,8 +212,8 @@ final class AuditWorker: @unchecked Sendable {
                 }
             }
             // Tokens.
-            if let tok = context.tokenizer {
-                normalized.withUnsafeBufferPointer { tok.encodeOrdinary(bytes: $0, into: &ids) }
+            if tokenizer != nil {
+                normalized.withUnsafeBufferPointer { tokenizer?.encodeOrdinary(bytes: $0, into: &ids) }
                 countTokens(ids, textLength: normalized.count)
                 tokensPerTurn.add(ids.count)
                 roles[roleIndex].tokens += UInt64(ids.count)
@@ -188,10 +233,10 @@ final class AuditWorker: @unchecked Sendable {
         scriptDocuments[Int(scanner.dominantScript()) & 0xFF] += 1
         charsPerDocument.add(docChars)
         turnsPerDocument.add(turns.count)
-        if context.tokenizer != nil {
+        if tokenizer != nil {
             tokensPerDocument.add(docTokens)
             volume.tokens += UInt64(docTokens)
-            if let seq = opts.seqLen, docTokens > seq {
+            if let seq = seqLen, docTokens > seq {
                 found[.overSeqLen] = FindingExample(location: location(r), excerpt: "\(docTokens) tokens > \(seq)")
             }
         }
@@ -210,27 +255,18 @@ final class AuditWorker: @unchecked Sendable {
             normRecord = .document(normalizedTurns[0])
         }
         r.hash = ContentHash(record: normRecord)
-        // One word stream (WordHasher words) for both the MinHash signature and the contamination n-grams.
-        // A text of b bytes has at most (b + 1) / 2 words, so the buffer is sized once and written through a pointer.
-        var bound = 0
-        for t in normalizedTurns { bound += (t.count + 1) / 2 }
-        if evalScratch.count < bound { evalScratch = [UInt64](repeating: 0, count: max(bound, 2 * evalScratch.count)) }
-        var wordCount = 0
-        evalScratch.withUnsafeMutableBufferPointer { w in
-            for t in normalizedTurns {
-                t.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { w[wordCount] = $0; wordCount += 1 } }
-            }
-        }
+        // One word stream (WordHasher words, gathered turn by turn above) for both the MinHash signature and the
+        // contamination n-grams.
         evalScratch.withUnsafeBufferPointer { all in
             let words = UnsafeBufferPointer(rebasing: all[0..<wordCount])
-            if let sig = context.minhasher.signature(words: words, scratch: &shingleScratch) {
-                r.bandKeys = context.minhasher.bandKeys(sig)
+            if let sig = minhasher.signature(words: words, scratch: &shingleScratch) {
+                r.bandKeys = minhasher.bandKeys(sig)
             }
-            if let eval = context.evalIndex { r.contamination = eval.hits(words: words) }
+            if evalIndex != nil, let hits = evalIndex?.hits(words: words) { r.contamination = hits }
         }
         let first = normalizedTurns.first { !TextChecks.isBlank($0) } ?? normalizedTurns.first ?? []
         r.previewBytes = Array(first.prefix(DocResult.previewLength))
-        for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } }
+        if !found.isEmpty { for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } } }
         return r
     }
 

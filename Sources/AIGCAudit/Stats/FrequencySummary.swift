@@ -1,3 +1,5 @@
+import CKernels
+
 /// Frequent keys (n-grams, lines) in bounded memory, by lossy counting (Manku & Motwani 2002) over exact batch
 /// counts: batch tables are merged into one `CountTable`; when it holds more than `capacity` keys, every key counted
 /// at most `t` times is dropped, with `t` the smallest threshold that halves the table, and `t` is added to
@@ -9,18 +11,23 @@ public struct FrequencySummary: Sendable {
     public private(set) var table = CountTable()
     public private(set) var errorBound: UInt64 = 0
 
-    /// Bloom filter of the keys in `table` (two bits per key, at least 8 bits per key of capacity, so it stays in
-    /// the L2 cache): most keys of a batch are absent from the summary, and this says so from cache instead of
-    /// probing the table.
+    /// Bloom filter of the keys in `table` (two bits per key, both in one 64-bit word so a check is one load that
+    /// can be prefetched; at least 8 bits per key of capacity): most keys of a batch are absent from the summary,
+    /// and this says so without probing the table.
     private var bloom: [UInt64]
+    /// Number of words in `bloom` minus one.
     private let bloomMask: Int
+    /// Per batch: copies of the batch slots whose key may be in the summary, and of those whose key is not and
+    /// is kept (reused; copied because the batch table is far larger than the caches and read once, in order).
+    private var maybe: [BatchCountTable.Slot] = []
+    private var fresh: [BatchCountTable.Slot] = []
 
     public init(capacity: Int) {
         self.capacity = max(16, capacity)
         var bits = 1 << 12
         while bits < self.capacity * 8 { bits <<= 1 }
         bloom = [UInt64](repeating: 0, count: bits / 64)
-        bloomMask = bits - 1
+        bloomMask = bits / 64 - 1
     }
 
     public mutating func add(_ batch: CountTable) {
@@ -28,15 +35,15 @@ public struct FrequencySummary: Sendable {
         if table.count > capacity { prune() } else { rebuildBloom() }
     }
 
-    @inline(__always) private static func bloomBits(_ rawKey: UInt64, _ mask: Int) -> (Int, Int) {
+    /// The key's bloom word and its two bits in it.
+    @inline(__always) private static func bloomBits(_ rawKey: UInt64, _ mask: Int) -> (word: Int, bits: UInt64) {
         let key = rawKey == 0 ? 1 : rawKey
-        return (Int(truncatingIfNeeded: key) & mask, Int(truncatingIfNeeded: key >> 32) & mask)
+        return (Int(truncatingIfNeeded: key >> 40) & mask, 1 << (key & 63) | 1 << ((key >> 6) & 63))
     }
 
     private mutating func setBloom(_ key: UInt64) {
-        let (b1, b2) = Self.bloomBits(key, bloomMask)
-        bloom[b1 >> 6] |= 1 << UInt64(b1 & 63)
-        bloom[b2 >> 6] |= 1 << UInt64(b2 & 63)
+        let (w, bits) = Self.bloomBits(key, bloomMask)
+        bloom[w] |= bits
     }
 
     private mutating func rebuildBloom() {
@@ -55,37 +62,49 @@ public struct FrequencySummary: Sendable {
     package mutating func add(_ batch: BatchCountTable, arena: UnsafeBufferPointer<UInt8>) {
         let filter = table.count + batch.count > capacity
         var dropped = false
-        do {
-            let slots = batch.slots
-            // The occupied batch slots, so the summary slot of the key a few entries ahead can be prefetched.
-            var pending = [Int](repeating: 0, count: 8)
-            var head = 0, filled = 0
-            var idx = 0
-            func next() -> Int? {
-                while idx < slots.count {
-                    defer { idx += 1 }
-                    if slots[idx].key != 0 {
-                        let (b1, b2) = Self.bloomBits(slots[idx].key, bloomMask)
-                        if (bloom[b1 >> 6] >> UInt64(b1 & 63)) & (bloom[b2 >> 6] >> UInt64(b2 & 63)) & 1 != 0 {
-                            table.prefetch(slots[idx].key)
-                        }
-                        return idx
-                    }
+        let slots = batch.slots
+        let mask = bloomMask
+        // Keys are distinct within a batch, so the order they are added in changes nothing (the table's results do
+        // not depend on insertion order). Pass 1 sorts the batch's keys by the Bloom filter, its words prefetched
+        // a few slots ahead; pass 2 probes the maybe-present keys, their summary slots prefetched; pass 3 adds the
+        // new keys with their texts.
+        maybe.removeAll(keepingCapacity: true)
+        fresh.removeAll(keepingCapacity: true)
+        bloom.withUnsafeBufferPointer { bp in
+            guard let bloomBase = bp.baseAddress else { return }
+            let ahead = 16
+            for i in 0..<min(ahead, slots.count) where slots[i].key != 0 { ck_prefetch(bloomBase + Self.bloomBits(slots[i].key, mask).word) }
+            let far = 64
+            for i in 0..<slots.count {
+                if i & 3 == 0 && i + far < slots.count, let b = slots.baseAddress { ck_prefetch(b + i + far) }
+                if i + ahead < slots.count, slots[i + ahead].key != 0 {
+                    ck_prefetch(bloomBase + Self.bloomBits(slots[i + ahead].key, mask).word)
                 }
-                return nil
+                let s = slots[i]
+                if s.key == 0 { continue }
+                let (w, bits) = Self.bloomBits(s.key, mask)
+                if bp[w] & bits == bits {
+                    maybe.append(s)
+                } else if filter && s.count == 1 {
+                    dropped = true
+                } else {
+                    fresh.append(s)
+                }
             }
-            while filled < 8, let i = next() { pending[(head + filled) & 7] = i; filled += 1 }
-            while filled > 0 {
-                let s = slots[pending[head]]
-                if let i = next() { pending[head] = i; head = (head + 1) & 7 } else { head = (head + 1) & 7; filled -= 1 }
-                let (b1, b2) = Self.bloomBits(s.key, bloomMask)
-                let maybePresent = (bloom[b1 >> 6] >> UInt64(b1 & 63)) & (bloom[b2 >> 6] >> UInt64(b2 & 63)) & 1 != 0
-                if maybePresent && table.increment(s.key, by: UInt64(s.count)) { continue }
-                if filter && s.count == 1 { dropped = true; continue }
-                let r = batch.textRange(s.ref)
-                table.add(s.key, by: UInt64(s.count)) { UnsafeBufferPointer(rebasing: arena[r]) }
-                setBloom(s.key)
-            }
+        }
+        let ahead = 8
+        for j in 0..<min(ahead, maybe.count) { table.prefetch(maybe[j].key) }
+        for j in 0..<maybe.count {
+            if j + ahead < maybe.count { table.prefetch(maybe[j + ahead].key) }
+            let s = maybe[j]
+            if table.increment(s.key, by: UInt64(s.count)) { continue }
+            if filter && s.count == 1 { dropped = true } else { fresh.append(s) }
+        }
+        for j in 0..<fresh.count {
+            let s = fresh[j]
+            let r = batch.textRange(s.ref)
+            table.add(s.key, by: UInt64(s.count)) { UnsafeBufferPointer(rebasing: arena[r]) }
+            setBloom(s.key)
         }
         if dropped { errorBound += 1 }
         if table.count > capacity { prune() }

@@ -1,0 +1,29 @@
+import AIGCAudit
+import AIGCCorpus
+import Testing
+
+/// Word hashes of ASCII text from the scanner's word ranges must be the corpus builder's `WordHasher` hashes.
+@Suite struct CorpusWordHashesTests {
+    @Test func matchWordHasherOnASCII() {
+        let texts = ["Hello, World! 42 times-x_y\tTAB\nnew line ... 3.14 A", "", "   ", "x", "MiXeD CaSe123abc ZZ9 @#$ end.",
+                     "ctrl\u{7F}del \u{01}soh"]
+        var scanner = TextScanner()
+        for t in texts {
+            let bytes = Array(t.utf8)
+            _ = scanner.scan(bytes)
+            var expected: [UInt64] = []
+            bytes.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { expected.append($0) } }
+            var got = [UInt64](repeating: 0, count: scanner.wordCount + 1)
+            bytes.withUnsafeBufferPointer { p in
+                scanner.wordStarts.withUnsafeBufferPointer { st in
+                    scanner.wordEnds.withUnsafeBufferPointer { en in
+                        got.withUnsafeMutableBufferPointer { g in
+                            CorpusWordHashes.ascii(p, starts: st, ends: en, count: scanner.wordCount, into: g.baseAddress!)
+                        }
+                    }
+                }
+            }
+            #expect(Array(got.prefix(scanner.wordCount)) == expected, "\(t)")
+        }
+    }
+}
