@@ -131,6 +131,33 @@ import Testing
         #expect(elsewhere.out == "1 -\n")
     }
 
+    @Test func largeInputInvalidUTF8OffsetsAreExact() throws {
+        // Inputs ≥ 1 MiB are checked in two halves split next to the middle: the first invalid byte is still
+        // reported exactly, wherever it is, and sequences across the middle are valid.
+        let unit = Array("ab 日本語 ж€ 𝟙\n".utf8)
+        var text: [UInt8] = []
+        while text.count < 1 << 21 { text.append(contentsOf: unit) }
+        let dir = try CLI.tempDir()
+        let f = dir.appendingPathComponent("big.txt")
+        for shift in 0..<unit.count {
+            var t = Array(text.prefix(text.count - shift))
+            if shift == 0 {
+                try Data(t).write(to: f)
+                let ok = try CLI.run(["count", "--encoding", "cl100k_base", f.path])
+                #expect(ok.status == 0)
+                continue
+            }
+            let mid = t.count / 2
+            var bad = shift % 3 == 0 ? mid + shift : (shift % 3 == 1 ? mid - shift : t.count - 1 - shift)
+            while t[bad] >= 0x80 { bad -= 1 }  // on an ASCII byte (a sequence boundary): the error is exactly there
+            t[bad] = 0xFF
+            if shift % 4 == 0 { t[t.count - 2] = 0xC0 }  // a later invalid byte never wins
+            try Data(t).write(to: f)
+            let r = try CLI.run(["encode", "--encoding", "cl100k_base", "--format", "u32", f.path])
+            #expect(r.status != 0 && r.stderr.contains("invalid UTF-8 at byte \(bad)"), "shift \(shift): \(r.stderr)")
+        }
+    }
+
     @Test func vocabularyTableCache() throws {
         // The first run writes the built table to the cache directory, later runs read it: same ids; a damaged
         // cache file is ignored and rewritten; AIGC_VOCAB_CACHE=off neither reads nor writes one.
