@@ -20,19 +20,25 @@ package enum UTF8Validation {
             }
             if i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & high == 0 { i += 8; continue }
             if i >= n { break }
-            let b0 = base[i]
-            if b0 < 0x80 { i += 1; continue }
-            if (b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE && b0 <= 0xEF {
-                if i + 2 < n && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 { i += 3; continue }
-                return i
+            // Non-ASCII: stay in this loop while sequences follow each other (CJK text), back to the word-wise
+            // ASCII scan at the next ASCII byte.
+            while i < n {
+                let b0 = base[i]
+                if b0 < 0x80 { break }
+                if (b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE && b0 <= 0xEF {
+                    if i + 2 < n && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 { i += 3; continue }
+                    return i
+                }
+                if b0 >= 0xC2 && b0 <= 0xDF {
+                    if i + 1 < n && base[i + 1] & 0xC0 == 0x80 { i += 2; continue }
+                    return i
+                }
+                let (ok, l) = UTF8Bytes.validSequenceLength(p, at: i)
+                if !ok { return i }
+                i += l
             }
-            if b0 >= 0xC2 && b0 <= 0xDF {
-                if i + 1 < n && base[i + 1] & 0xC0 == 0x80 { i += 2; continue }
-                return i
-            }
-            let (ok, l) = UTF8Bytes.validSequenceLength(p, at: i)
-            if !ok { return i }
-            i += l
+            // One ASCII byte (or the end) here; the scan above resumes after it.
+            if i < n { i += 1 }
         }
         return nil
     }
