@@ -174,19 +174,5 @@ struct EncodeCommand: AsyncParsableCommand {
     }
 }
 
-/// Offset of the first invalid UTF-8 byte, or nil. ASCII is skipped eight bytes at a time.
-func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
-    var i = 0
-    let n = p.count
-    guard let base = p.baseAddress else { return nil }
-    let raw = UnsafeRawPointer(base)
-    while i < n {
-        while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-        if i >= n { break }
-        if p[i] < 0x80 { i += 1; continue }
-        let (ok, l) = UTF8Bytes.validSequenceLength(p, at: i)
-        if !ok { return i }
-        i += l
-    }
-    return nil
-}
+/// Offset of the first invalid UTF-8 byte, or nil (ASCII 16 bytes at a time, common sequences inline).
+func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>) -> Int? { UTF8Validation.firstInvalid(p) }

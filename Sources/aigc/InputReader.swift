@@ -12,11 +12,36 @@ final class InputReader: @unchecked Sendable {
     init(path: String?, validate: Bool) {
         let thread = Thread { [self] in
             result = Result { try InputReader.read(path) }
-            if validate, case .success(let b) = result { firstInvalid = b.withUnsafeBufferPointer { firstInvalidUTF8($0) } }
+            if validate, case .success(let b) = result { firstInvalid = b.withUnsafeBufferPointer { InputReader.firstInvalidInHalves($0) } }
             done.signal()
         }
         thread.stackSize = 1 << 20
         thread.start()
+    }
+
+    /// `firstInvalidUTF8` with the second half on another thread (the check is on the encoder's critical path
+    /// once the vocabulary loads from its cache). Exact: the split offset s is a byte that is not a continuation
+    /// byte, so no valid sequence crosses s, a sequence before s that would need byte s is invalid in both views,
+    /// and when the first half is valid the sequence walk reaches s exactly — the answer is the first half's, else
+    /// s + the second half's. Without such a byte within 4 of the middle the input is invalid there: one walk.
+    static func firstInvalidInHalves(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = p.count
+        guard n >= 1 << 20 else { return firstInvalidUTF8(p) }
+        var s = n / 2
+        while s > n / 2 - 4 && p[s] & 0xC0 == 0x80 { s -= 1 }
+        if p[s] & 0xC0 == 0x80 { return firstInvalidUTF8(p) }
+        let box = HalfResult()
+        let done = DispatchSemaphore(value: 0)
+        let tail = UnsafeBufferPointer(rebasing: p[s...])
+        nonisolated(unsafe) let tailPtr = tail
+        DispatchQueue.global().async {
+            box.value = firstInvalidUTF8(tailPtr)
+            done.signal()
+        }
+        let head = firstInvalidUTF8(UnsafeBufferPointer(rebasing: p[..<s]))
+        done.wait()
+        if let head { return head }
+        return box.value.map { s + $0 }
     }
 
     func bytes() throws -> [UInt8] {
@@ -52,3 +77,6 @@ final class InputReader: @unchecked Sendable {
         return bytes
     }
 }
+
+/// The second half's answer (written before the semaphore is signalled).
+private final class HalfResult: @unchecked Sendable { var value: Int? }

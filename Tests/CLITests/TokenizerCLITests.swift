@@ -131,6 +131,63 @@ import Testing
         #expect(elsewhere.out == "1 -\n")
     }
 
+    @Test func largeInputInvalidUTF8OffsetsAreExact() throws {
+        // Inputs ≥ 1 MiB are checked in two halves split next to the middle: the first invalid byte is still
+        // reported exactly, wherever it is, and sequences across the middle are valid.
+        let unit = Array("ab 日本語 ж€ 𝟙\n".utf8)
+        var text: [UInt8] = []
+        while text.count < 1 << 21 { text.append(contentsOf: unit) }
+        let dir = try CLI.tempDir()
+        let f = dir.appendingPathComponent("big.txt")
+        for shift in 0..<unit.count {
+            var t = Array(text.prefix(text.count - shift))
+            if shift == 0 {
+                try Data(t).write(to: f)
+                let ok = try CLI.run(["count", "--encoding", "cl100k_base", f.path])
+                #expect(ok.status == 0)
+                continue
+            }
+            let mid = t.count / 2
+            var bad = shift % 3 == 0 ? mid + shift : (shift % 3 == 1 ? mid - shift : t.count - 1 - shift)
+            while t[bad] >= 0x80 { bad -= 1 }  // on an ASCII byte (a sequence boundary): the error is exactly there
+            t[bad] = 0xFF
+            if shift % 4 == 0 { t[t.count - 2] = 0xC0 }  // a later invalid byte never wins
+            try Data(t).write(to: f)
+            let r = try CLI.run(["encode", "--encoding", "cl100k_base", "--format", "u32", f.path])
+            #expect(r.status != 0 && r.stderr.contains("invalid UTF-8 at byte \(bad)"), "shift \(shift): \(r.stderr)")
+        }
+    }
+
+    @Test func vocabularyTableCache() throws {
+        // The first run writes the built table to the cache directory, later runs read it: same ids; a damaged
+        // cache file is ignored and rewritten; AIGC_VOCAB_CACHE=off neither reads nor writes one.
+        let cache = try CLI.tempDir()
+        let env = ["AIGC_VOCAB_CACHE_DIR": cache.path]
+        let text = Data("Hello wörld 日本語 ====================================== 12345\n".utf8)
+        let plain = try CLI.run(["encode", "--encoding", "o200k_base"], stdin: text, environment: ["AIGC_VOCAB_CACHE": "off"])
+        #expect(plain.status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).isEmpty)
+        let first = try CLI.run(["encode", "--encoding", "o200k_base"], stdin: text, environment: env)
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".vocabtable") }
+        #expect(first.out == plain.out && files.count == 1)
+        let file = cache.appendingPathComponent(try #require(files.first))
+        let good = try Data(contentsOf: file)
+        let second = try CLI.run(["encode", "--encoding", "o200k_base"], stdin: text, environment: env)
+        #expect(second.status == 0 && second.out == plain.out)
+        var bad = good
+        bad[bad.count / 2] ^= 1
+        try bad.write(to: file)
+        let third = try CLI.run(["encode", "--encoding", "o200k_base"], stdin: text, environment: env)
+        #expect(third.status == 0 && third.out == plain.out)
+        #expect(try Data(contentsOf: file) == good, "rewritten after the damaged copy was rejected")
+        // A valid cache never hides a wrong vocabulary file: its SHA-256 is still checked.
+        let dir = try CLI.tempDir()
+        try "IQ== 0\n".write(to: dir.appendingPathComponent("o200k_base.tiktoken"), atomically: true, encoding: .utf8)
+        let wrong = try CLI.run(["encode", "--encoding", "o200k_base"], stdin: text,
+                                environment: ["AIGC_VOCAB_DIR": dir.path, "AIGC_VOCAB_CACHE_DIR": cache.path])
+        #expect(wrong.status != 0 && wrong.stderr.contains("SHA-256"))
+    }
+
     @Test func convertTokenizerWritesLoadableFiles() throws {
         let dir = try CLI.tempDir()
         let out = dir.appendingPathComponent("t.json")

@@ -11,9 +11,16 @@ extension Tokenizer {
                                   + NamedEncoding.all.map(\.name).joined(separator: ", "))
         }
         let url = try VocabLocator.find(enc.fileName)
-        let data = try readFile(url)
-        // The hash runs on a second core while the file is parsed and the table built.
-        let (sha, model) = try withHashInParallel(data) {
+        let cacheDir = VocabTableCache.defaultDirectory
+        // The file is read and hashed on a second core while the table is read from the cache (or, without a
+        // valid cache file, parsed and built).
+        var fromCache = false
+        let (sha, model) = try withFileHashInParallel(url) { data in
+            if let cacheDir, let t = VocabTableCache.load(sha256: enc.sha256, directory: cacheDir) {
+                fromCache = true
+                return BPEModel(rankTable: t)
+            }
+            let data = try data()
             let ranks = try data.withUnsafeBytes { raw in
                 try TiktokenFile.parse(raw.bindMemory(to: UInt8.self), source: url.lastPathComponent)
             }
@@ -22,6 +29,8 @@ extension Tokenizer {
         guard sha == enc.sha256 else {
             throw AIGCError.input(location: url.path, message: "SHA-256 \(sha) differs from \(enc.name)'s \(enc.sha256)")
         }
+        // Cached only once the vocabulary file's hash is verified.
+        if !fromCache, let cacheDir { VocabTableCache.store(model.table, sha256: sha, directory: cacheDir) }
         return Tokenizer(core: try TokenizerCore(model: model, pattern: enc.pattern), name: enc.name, sha256: sha,
                          specialTokens: enc.specialTokens)
     }
@@ -59,18 +68,36 @@ extension Tokenizer {
                   specialTokens: specials)
     }
 
-    /// Computes the SHA-256 of `data` on another thread while `body` runs.
-    static func withHashInParallel<T>(_ data: Data, _ body: () throws -> T) throws -> (String, T) {
-        let box = HashBox()
-        let done = DispatchSemaphore(value: 0)
-        let copy = data
+    /// Reads `url` and computes its SHA-256 on another thread while `body` runs; `body` gets the file's data on
+    /// demand (waiting for the read).
+    static func withFileHashInParallel<T>(_ url: URL, _ body: (() throws -> Data) throws -> T) throws -> (String, T) {
+        let box = FileHashBox()
+        let read = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            box.hex = copy.withUnsafeBytes { SHA256.hash(buffer: $0) }
+            do {
+                // Mapped, not copied: reading the 2–4 MB file through Foundation took longer than the cached
+                // table's whole load (the vocabulary files are read-only data shipped with the tool).
+                let data: Data
+                do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch { data = try readFile(url) }
+                box.data = data
+                read.signal()
+                box.hex = data.withUnsafeBytes { SHA256.hash(buffer: $0) }
+            } catch {
+                box.error = error
+                read.signal()
+            }
             done.signal()
         }
+        var waitedRead = false
+        let getData: () throws -> Data = {
+            if !waitedRead { read.wait(); waitedRead = true }
+            if let e = box.error { throw e }
+            return box.data ?? Data()
+        }
         let result: T
-        do { result = try body() } catch { done.wait(); throw error }
+        do { result = try body(getData) } catch { done.wait(); throw error }
         done.wait()
+        if let e = box.error { throw e }
         return (box.hex, result)
     }
 
@@ -88,5 +115,9 @@ extension Tokenizer {
     }
 }
 
-/// The result slot of the background hash.
-private final class HashBox: @unchecked Sendable { var hex = "" }
+/// The results of the background read and hash (written before the semaphores are signalled).
+private final class FileHashBox: @unchecked Sendable {
+    var data: Data?
+    var hex = ""
+    var error: Error?
+}

@@ -38,13 +38,20 @@ public final class BPEModel: @unchecked Sendable {
     }
 
     /// tiktoken-style model from a flat token list indexed by rank.
-    init(rankList: TokenList) throws {
-        do { table = try ByteKeyTable(rankList) } catch {
+    convenience init(rankList: TokenList) throws {
+        let t: ByteKeyTable
+        do { t = try ByteKeyTable(rankList) } catch {
             if case .duplicate(let a, let b) = error {
                 throw AIGCError.input(location: "", message: "duplicate token bytes at ranks \(a) and \(b)")
             }
             throw error
         }
+        self.init(rankTable: t)
+    }
+
+    /// tiktoken-style model over a built table (rank = id).
+    init(rankTable: ByteKeyTable) {
+        table = rankTable
         rule = .ranks
         pairs = nil
         ignoreMerges = true

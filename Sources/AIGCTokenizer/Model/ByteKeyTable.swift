@@ -22,6 +22,14 @@ final class ByteKeyTable: @unchecked Sendable {
     /// Length of the longest key: longer strings are never looked up (BPE of long runs probes many of them).
     let maxKeyLength: Int
 
+    /// Takes ownership of parts read back from `VocabTableCache` (already checked there).
+    init(bytes: UnsafeMutablePointer<UInt8>, offsets: UnsafeMutablePointer<UInt32>, idCount: Int,
+         slots: UnsafeMutablePointer<UInt64>, mask: Int, present: [Bool], filter: UnsafeMutablePointer<UInt64>,
+         maxKeyLength: Int) {
+        self.bytes = bytes; self.offsets = offsets; self.idCount = idCount; self.slots = slots; self.mask = mask
+        self.present = present; self.filter = filter; self.maxKeyLength = maxKeyLength
+    }
+
     /// Builds from keys given by id (nil = hole). Throws on a duplicate key, naming both ids.
     convenience init(keys: [ArraySlice<UInt8>?]) throws(ByteKeyTableError) {
         var list = TokenList()
