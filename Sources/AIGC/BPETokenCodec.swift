@@ -43,6 +43,13 @@ public enum TokenCodecLoader {
         return try Tokenizer(contentsOf: url)
     }
 
+    /// Throws unless the ids of `tok` (named `spec` on the command line) fit a model of `vocabularySize` ids.
+    public static func ensureFits(_ tok: Tokenizer, spec: String, vocabularySize: Int) throws {
+        guard tok.vocabularySize <= vocabularySize else {
+            throw AIGCError.usage("--tokenizer \(spec) has \(tok.vocabularySize) ids but the model's vocabulary is \(vocabularySize)")
+        }
+    }
+
     /// True for nanoGPT's `meta.json`: a small JSON object with an `itos` array.
     static func isCharacterMeta(_ url: URL) -> Bool {
         guard url.pathExtension == "json", let data = try? Data(contentsOf: url), data.count < 64 << 20,

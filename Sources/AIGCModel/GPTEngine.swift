@@ -118,14 +118,11 @@ public final class GPTEngine: @unchecked Sendable {
         let params = UnsafePointer(model.params.pointer)
         out.withUnsafeMutableBufferPointer { o in
             let ob = UncheckedBox(o)
-            Parallel.run(count: shardCount, threads: threads) { s in
-                let rows = self.rows(s, batch: batch.batch)
-                if rows.isEmpty { return }
-                let ws = workspaces[s]
-                ws.load(batch, rows: rows)
+            _ = eachShard(batch) { _, rows, ws in
                 ws.forwardLogits(params: params)
                 let n = rows.count * batch.time * V
                 (ob.value.baseAddress! + rows.lowerBound * batch.time * V).update(from: ws.logits, count: n)
+                return (0, 0)
             }
         }
         return out

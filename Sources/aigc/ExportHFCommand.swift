@@ -19,15 +19,19 @@ struct ExportHFCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCLI {
             let out = URL(fileURLWithPath: output)
-            try HFExport.export(modelDirectory: URL(fileURLWithPath: model), to: out)
-            guard let tokenizer else { return }
-            guard let tok = try TokenCodecLoader.loadBPE(tokenizer) else {
-                throw ValidationError("--tokenizer \(tokenizer): a character meta.json has no tokenizer.json form; give a BPE tokenizer")
+            let modelURL = URL(fileURLWithPath: model)
+            // Check the tokenizer before writing anything, so a mismatch leaves no half-made export behind.
+            var tok: Tokenizer?
+            if let tokenizer {
+                guard let t = try TokenCodecLoader.loadBPE(tokenizer) else {
+                    throw ValidationError("--tokenizer \(tokenizer): a character meta.json has no tokenizer.json form; give a BPE tokenizer")
+                }
+                let config = try GPTConfig.load(modelURL.appendingPathComponent("config.json"))
+                try TokenCodecLoader.ensureFits(t, spec: tokenizer, vocabularySize: config.vocabSize)
+                tok = t
             }
-            let config = try GPTConfig.load(URL(fileURLWithPath: model).appendingPathComponent("config.json"))
-            guard tok.vocabularySize <= config.vocabSize else {
-                throw AIGCError.usage("--tokenizer \(tokenizer) has \(tok.vocabularySize) ids but the model's vocabulary is \(config.vocabSize)")
-            }
+            try HFExport.export(modelDirectory: modelURL, to: out)
+            guard let tok else { return }
             try tok.save(tokenizerJSON: out.appendingPathComponent("tokenizer.json"))
         }
     }

@@ -87,9 +87,7 @@ struct PretrainCommand: AsyncParsableCommand {
                 try AtomicFile.write(try Data(contentsOf: meta), to: metaOut)
             }
             if let tokenizer, let tok = try TokenCodecLoader.loadBPE(tokenizer) {
-                guard tok.vocabularySize <= config.vocabSize else {
-                    throw AIGCError.usage("--tokenizer \(tokenizer) has \(tok.vocabularySize) ids but the model's vocabulary is \(config.vocabSize)")
-                }
+                try TokenCodecLoader.ensureFits(tok, spec: tokenizer, vocabularySize: config.vocabSize)
                 try tok.save(tokenizerJSON: outURL.appendingPathComponent("tokenizer.json"))
             }
             trainer.onRow = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }

@@ -216,17 +216,7 @@ final class ByteKeyTable: @unchecked Sendable {
     @inline(__always) func lookup(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> UInt32? {
         let f = ByteKeyTable.filterIndex(h)
         if filter[f >> 6] & (1 << UInt64(f & 63)) == 0 { return nil }
-        let tag = UInt64(UInt32(truncatingIfNeeded: h >> 32))
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = slots[i]
-            if s == 0 { return nil }
-            if s >> 32 == tag {
-                let id = Int(s & 0xFFFF_FFFF) - 1
-                if keyEquals(id, p, n) { return UInt32(id) }
-            }
-            i = (i + 1) & mask
-        }
+        return lookupUnfiltered(p, n, hash: h)
     }
 }
 
