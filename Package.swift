@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "AIGCCore", dependencies: ["CSHA256"], swiftSettings: optimize),
         .target(name: "AIGCText", dependencies: ["CICU", "AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGCFormats", dependencies: ["AIGCCore"], swiftSettings: optimize),
-        .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "CICU"], swiftSettings: optimize),
+        .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "CICU", "CKernels"], swiftSettings: optimize),
         .target(name: "AIGCCorpus", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CKernels", "CZlib"], swiftSettings: optimize),
         .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU", "CKernels"], swiftSettings: optimize),
         .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),

@@ -39,7 +39,7 @@ head -n 200 ../shared/data/dailydialog/validation.txt | python3 -c '
 import json, sys
 for l in sys.stdin: print(json.dumps({"text": l.replace("__eou__", " ").strip()}))' > "$EVAL"
 BYTES=$(stat -c %s "$DATA")
-[[ -x .build/release/aigc ]] || swift build -c release --product aigc >/dev/null
+[[ -x .build/release/aigc ]] || swift build -c release --static-swift-stdlib --product aigc >/dev/null
 echo "input: $DATA ($BYTES bytes), threads $THREADS, $(nproc) cores"
 /usr/bin/time -v .build/release/aigc audit --input-format openai --tokenizer cl100k_base --seq-len 512 \
   --against "$EVAL" --threads "$THREADS" --json "$WORK/report.json" --html "$WORK/report.html" "$DATA" 2> "$WORK/time.txt" || { cat "$WORK/time.txt"; exit 1; }

@@ -13,7 +13,7 @@ REF=${AIGC_SHARED:-$(cd .. && pwd)/shared}
 ITERS=${ITERS:-2000}; EVAL_ITERS=${EVAL_ITERS:-100}; THREADS=${THREADS:-2}; WIDE_ITERS=${WIDE_ITERS:-30}
 GEN_TOKENS=${GEN_TOKENS:-500}; OUT=${OUT:-/tmp/aigc-bench}
 AIGC=${AIGC:-.build/release/aigc}
-[ -n "${NO_BUILD:-}" ] || swift build -c release --product aigc >/dev/null
+[ -n "${NO_BUILD:-}" ] || swift build -c release --static-swift-stdlib --product aigc >/dev/null
 DATA=/tmp/aigc-shakespeare-char
 [ -f "$DATA/train.bin" ] || python3 "$REF/reference/make_char_dataset.py" "$REF/data/tinyshakespeare.txt" "$DATA"
 mkdir -p "$OUT"

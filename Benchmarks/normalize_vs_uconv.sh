@@ -9,7 +9,7 @@ FORM=$(echo "$form" | tr a-z A-Z)
 work=${TMPDIR:-/tmp}/aigc-bench-normalize; mkdir -p "$work"
 corpus=$work/mixed-${size}mb.txt
 [[ -f $corpus ]] || python3 Benchmarks/make_mixed_corpus.py "$corpus" "$size" >&2
-swift build -c release --product aigc >&2
+swift build -c release --static-swift-stdlib --product aigc >&2
 bin=$(swift build -c release --show-bin-path)/aigc
 t() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); echo "$e - $s" | bc; }
 # warm the page cache

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tokenizer benchmark: `aigc encode` vs tiktoken, whole process, side by side in one run.
 
-Usage (from the repository root, after `swift build -c release`):
+Usage (from the repository root, after `swift build -c release --static-swift-stdlib`):
   source /tmp/aigc-reference/activate-reference      # tiktoken (see ../shared/reference/setup-reference-env.sh)
   python3 Benchmarks/tokenizer_bench.py [--mb 30] [--runs 3] [--workdir /tmp/aigc-tokbench]
 

@@ -17,7 +17,7 @@ mkdir -p "$WORK"
 # shellcheck disable=SC1091
 source "$REF/activate-reference"
 
-swift build -c release --product aigc >/dev/null
+swift build -c release --static-swift-stdlib --product aigc >/dev/null
 AIGC="$ROOT/.build/release/aigc"
 
 # ~8 MB: everything in ../shared/data. ~100 MB: 13 copies, copy k with ASCII letters rotated by k (rot-k), so the

@@ -6,7 +6,7 @@
 #   Scripts/bench-corpus.sh [SIZE_MB=100] [--unique] [--big-mb N]
 #     --unique   tag every repetition so copies are not exact duplicates (every record is tokenized)
 #     --big-mb N also run aigc alone on an N MB input (bounded-memory check; e.g. 1000)
-# Needs: a release build (swift build -c release --product aigc), python3 with tiktoken + numpy
+# Needs: a release build (swift build -c release --static-swift-stdlib --product aigc), python3 with tiktoken + numpy
 # (/tmp/aigc-reference/activate-reference when present), ../shared/data/dailydialog/train.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ DD=${DAILYDIALOG:-../shared/data/dailydialog/train.txt}
 [[ -f $DD ]] || DD=/work/shared/data/dailydialog/train.txt
 [[ -f /tmp/aigc-reference/activate-reference ]] && source /tmp/aigc-reference/activate-reference
 AIGC=.build/release/aigc
-[[ -x $AIGC ]] || swift build -c release --product aigc
+[[ -x $AIGC ]] || swift build -c release --static-swift-stdlib --product aigc
 IN="$WORK/dd-${SIZE}mb${UNIQUE}.jsonl"
 [[ -f $IN ]] || python3 Scripts/dailydialog_to_openai.py "$DD" "$IN" --mb "$SIZE" $UNIQUE
 BYTES=$(stat -c %s "$IN")

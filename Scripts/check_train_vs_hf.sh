@@ -25,7 +25,7 @@ if [ $# -eq 0 ]; then
 fi
 # shellcheck disable=SC1091
 source "${AIGC_REFERENCE:-/tmp/aigc-reference}/activate-reference"
-swift build -c release --product aigc >/dev/null
+swift build -c release --static-swift-stdlib --product aigc >/dev/null
 AIGC="$ROOT/.build/release/aigc"
 WORK=$(mktemp -d /tmp/aigc-train-check.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DAILYDIALOG:-../shared/data/dailydialog/train.txt}
 W=${1:-/tmp/aigc-dd-eval}
-swift build -c release --product aigc
+swift build -c release --static-swift-stdlib --product aigc
 A=$PWD/.build/release/aigc
 mkdir -p "$W" && cd "$W"
 $A corpus build --input-format dailydialog --tokenizer bytes --seq-len 256 --val-fraction 0.05 -o corpus "$OLDPWD/$DATA"

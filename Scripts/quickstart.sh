@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/install-deps.sh
-swift build -c release --product aigc 2>&1 | tail -1
+swift build -c release --static-swift-stdlib --product aigc 2>&1 | tail -1
 bin=$(swift build -c release --show-bin-path)/aigc
 out=${AIGC_QUICKSTART_OUT:-/tmp/aigc-quickstart}
 rm -rf "$out"; mkdir -p "$out"

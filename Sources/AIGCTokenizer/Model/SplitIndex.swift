@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Which byte n-grams occur inside vocabulary tokens, to cut long pieces where no token can span the cut.
@@ -66,6 +67,14 @@ final class SplitIndex: @unchecked Sendable {
         for k in 1..<n {
             out[m] = Int32(k)
             m += p[k] & 0xC0 != 0x80 ? 1 : 0
+        }
+        // The 1 MiB quad filter misses L2 at almost every offset of a CJK run: ask for all its lines first, so the
+        // misses overlap instead of stalling the test loop one after another.
+        for j in 0..<m {
+            let k = Int(out[j])
+            if k >= 2 && k + 2 <= n {
+                ck_prefetch_read(quad + (SplitIndex.h(SplitIndex.tetra(p[k - 2], p[k - 1], p[k], p[k + 1]), SplitIndex.quadBits) >> 6))
+            }
         }
         for j in 0..<m {
             let k = Int(out[j])

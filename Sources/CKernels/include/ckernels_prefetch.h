@@ -5,4 +5,8 @@
 /// than the caches). Never faults, whatever `p` is.
 static inline void ck_prefetch(const void *p) { __builtin_prefetch(p, 1, 3); }
 
+/// The same for data that will only be read, such as tables shared by several threads: a write-intent prefetch
+/// would take the line exclusive and invalidate the other cores' copies.
+static inline void ck_prefetch_read(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 #endif
