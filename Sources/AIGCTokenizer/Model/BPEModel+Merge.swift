@@ -178,7 +178,7 @@ extension BPEModel {
     /// leftmost position, as in tiktoken and HF. Serves both rules.
     func mergeHeap(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch s: BPEScratch) {
         s.reserve(n)
-        s.heapCount = 0
+        s.heapReset()
         let ids = s.ids, ends = s.ends, next = s.next, prev = s.prev, pairRank = s.pairRank, pairResult = s.pairResult
         // Initial symbols: one per byte that has a token (HF drops bytes without one when there is no unk token).
         var first: Int32 = -1, last: Int32 = -1
