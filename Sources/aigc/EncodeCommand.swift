@@ -37,6 +37,7 @@ struct EncodeCommand: AsyncParsableCommand {
             // loads the vocabulary.
             let reader = InputReader(path: file, validate: !lines)
             let t = try tok.load()
+            if reader.expectedSize >= 1 << 20 { t.prepareForLongText() }  // while the input is still being read
             let t1 = DispatchTime.now().uptimeNanoseconds
             var tokens = 0
             defer {

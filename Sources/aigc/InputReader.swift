@@ -9,7 +9,12 @@ final class InputReader: @unchecked Sendable {
     /// Offset of the first invalid UTF-8 byte (when asked to validate); valid after `bytes()`.
     private(set) var firstInvalid: Int?
 
+    /// The input's size when it is a regular file (known before reading), else 0.
+    let expectedSize: Int
+
     init(path: String?, validate: Bool) {
+        var st = stat()
+        if let path, path != "-", stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG { expectedSize = Int(st.st_size) } else { expectedSize = 0 }
         let thread = Thread { [self] in
             result = Result { try InputReader.read(path) }
             if validate, case .success(let b) = result { firstInvalid = b.withUnsafeBufferPointer { InputReader.firstInvalidInHalves($0) } }
