@@ -24,6 +24,18 @@ import Testing
                 }
             }
             #expect(Array(got.prefix(scanner.wordCount)) == expected, "\(t)")
+            // The states the scanner computed in its own pass finish to the same hashes.
+            var fused = [UInt64](repeating: 0, count: scanner.wordCount + 1)
+            scanner.corpusWordStates.withUnsafeBufferPointer { cs in
+                scanner.wordStarts.withUnsafeBufferPointer { st in
+                    scanner.wordEnds.withUnsafeBufferPointer { en in
+                        fused.withUnsafeMutableBufferPointer { g in
+                            CorpusWordHashes.finish(states: cs, starts: st, ends: en, count: scanner.wordCount, into: g.baseAddress!)
+                        }
+                    }
+                }
+            }
+            #expect(Array(fused.prefix(scanner.wordCount)) == expected, "\(t)")
         }
     }
 }

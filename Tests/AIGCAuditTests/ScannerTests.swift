@@ -63,4 +63,30 @@ import Testing
         #expect(Excerpt.visible(Array("a\nb\tc".utf8)) == "a⏎b⇥c")
         #expect(Excerpt.tokenText([0xE4, 0xBD]) == "\\xE4\\xBD")
     }
+
+    /// The full scan (ASCII letters and digits on a fast path that records runs as they grow) and the health-only
+    /// scan (one character at a time, runs recorded at their end) agree on every run, character and health count,
+    /// on random mixes of repeated letters, digits, spaces, punctuation, non-ASCII letters, controls and invalid bytes.
+    @Test func fastPathRunsAgreeWithHealthScan() {
+        let pieces: [[UInt8]] = ["a", "aa", "B", "zzzz", "9", "00", " ", "  ", ".", "\n", "é", "éé", "ж", "你", "\u{202E}",
+                                 "\u{200B}", "\u{7}", "=", "==="].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xFF, 0xFF]]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var s = TextScanner()
+        s.trackByteScripts = true
+        for _ in 0..<400 {
+            var text: [UInt8] = []
+            for _ in 0..<next(40) { text += pieces[next(pieces.count)] }
+            let full = s.scan(text)
+            let health = s.scan(text, collect: false)
+            #expect(full.longestRun == health.longestRun && full.longestRunOffset == health.longestRunOffset
+                    && full.longestRunScalar == health.longestRunScalar, "\(text)")
+            #expect(full.chars == health.chars && full.invalidUTF8 == health.invalidUTF8 && full.bidi == health.bidi
+                    && full.zeroWidth == health.zeroWidth && full.otherControl == health.otherControl)
+            #expect(s.byteScripts.count == text.count)
+        }
+    }
 }

@@ -153,18 +153,20 @@ final class AuditWorker: @unchecked Sendable {
             let need = wordCount + (normalized.count + 1) / 2
             if evalScratch.count < need { evalScratch.append(contentsOf: repeatElement(0, count: max(need, 2 * evalScratch.count) - evalScratch.count)) }
             evalScratch.withUnsafeMutableBufferPointer { w in
-                normalized.withUnsafeBufferPointer { p in
-                    if normalizedASCII {
-                        let n = scanner.wordCount
-                        if n > 0, let base = w.baseAddress {
+                if normalizedASCII {
+                    let n = scanner.wordCount
+                    if n > 0, let base = w.baseAddress {
+                        scanner.corpusWordStates.withUnsafeBufferPointer { cs in
                             scanner.wordStarts.withUnsafeBufferPointer { st in
                                 scanner.wordEnds.withUnsafeBufferPointer { en in
-                                    CorpusWordHashes.ascii(p, starts: st, ends: en, count: n, into: base + wordCount)
+                                    CorpusWordHashes.finish(states: cs, starts: st, ends: en, count: n, into: base + wordCount)
                                 }
                             }
-                            wordCount += n
                         }
-                    } else {
+                        wordCount += n
+                    }
+                } else {
+                    normalized.withUnsafeBufferPointer { p in
                         WordHasher.forEachWord(p) { w[wordCount] = $0; wordCount += 1 }
                     }
                 }
@@ -230,7 +232,7 @@ final class AuditWorker: @unchecked Sendable {
             found[.roleOrder] = FindingExample(location: location(r), excerpt: problem)
         }
         if r.emptyTurns > 0 && found[.emptyTurn] == nil { found[.emptyTurn] = FindingExample(location: location(r), excerpt: "") }
-        scriptDocuments[Int(scanner.dominantScript()) & 0xFF] += 1
+        scriptDocuments[Int(scanner.dominantScriptInPlace()) & 0xFF] += 1
         charsPerDocument.add(docChars)
         turnsPerDocument.add(turns.count)
         if tokenizer != nil {
@@ -351,19 +353,39 @@ final class AuditWorker: @unchecked Sendable {
     /// Per-id counts, single-byte tokens, and per-script attribution through the scanner's byte scripts.
     private func countTokens(_ ids: [UInt32], textLength: Int) {
         let scripts = scanner.byteScripts
-        let fallback = Int(scanner.dominantScript()) & 0xFF
         let common = UInt8(truncatingIfNeeded: ScriptTable.common), inherited = UInt8(truncatingIfNeeded: ScriptTable.inherited)
         var single: UInt64 = 0
         idStats.withUnsafeMutableBufferPointer { stats in
         scriptTokens.withUnsafeMutableBufferPointer { sTokens in
         scriptTokenBytes.withUnsafeMutableBufferPointer { sBytes in
         scripts.withUnsafeBufferPointer { bs in
-            // One cache line per id for both its byte length and its count (the vocabulary table is larger than
-            // the L2 cache); the second pass finds the line loaded by the first.
-            var total = 0
-            for id in ids where Int(id) < stats.count { total += Int(stats[Int(id)] & 0xFFFF) }
-            let aligned = total == textLength && bs.count == textLength
+            // One pass: per id its count and byte length share one cache line (the vocabulary table is larger than
+            // the L2 cache), and each token is attributed to the script of its bytes on the assumption that the
+            // tokens line up with the text — true for byte-level BPE, whose tokens spell the text exactly. Should
+            // they not (their lengths do not add up to the text's), that attribution is taken back and every token
+            // goes to the document's dominant script instead.
+            func unattribute() {
+                var pos = 0
+                let limit = bs.count
+                for id in ids {
+                    let i = Int(id)
+                    var len = 0
+                    if i < stats.count { len = Int(stats[i] & 0xFFFF) }
+                    var script = Int(common)
+                    var k = pos
+                    let end = min(pos + len, limit)
+                    while k < end {
+                        let s = bs[k]
+                        if s != common && s != inherited { script = Int(s); break }
+                        k += 1
+                    }
+                    sTokens[script] &-= 1
+                    sBytes[script] &-= UInt64(len)
+                    pos += len
+                }
+            }
             var pos = 0
+            let limit = bs.count
             for id in ids {
                 let i = Int(id)
                 var len = 0
@@ -373,23 +395,32 @@ final class AuditWorker: @unchecked Sendable {
                     len = Int(v & 0xFFFF)
                 }
                 if len == 1 { single &+= 1 }
-                var script = fallback
-                if aligned {
-                    script = Int(common)
-                    var k = pos
-                    while k < pos + len {
-                        let s = bs[k]
-                        if s != common && s != inherited { script = Int(s); break }
-                        k += 1
-                    }
+                var script = Int(common)
+                var k = pos
+                let end = min(pos + len, limit)
+                while k < end {
+                    let s = bs[k]
+                    if s != common && s != inherited { script = Int(s); break }
+                    k += 1
                 }
                 sTokens[script] &+= 1
                 sBytes[script] &+= UInt64(len)
                 pos += len
             }
+            if pos != textLength || limit != textLength {
+                // Not aligned (rare): undo the attribution above (same tokens, same scripts, subtracted) and give
+                // every token to the document's dominant script, as asked only now (the scanner is a large value;
+                // reading it from here would copy it).
+                unattribute()
+                let fallback = dominantScriptSoFar()
+                sTokens[fallback] &+= UInt64(ids.count)
+                sBytes[fallback] &+= UInt64(pos)
+            }
         }}}}
         singleByteTokens += single
     }
+
+    @inline(never) private func dominantScriptSoFar() -> Int { Int(scanner.dominantScriptInPlace()) & 0xFF }
 
     /// Adds another worker's totals.
     func mergeTotals(into w: AuditWorker) {

@@ -124,14 +124,18 @@ public final class Auditor: Sendable {
                 }
                 // The duplicate indexes are far larger than the caches: load the next document's slots while
                 // this one is folded.
-                let results = w.results
-                for i in results.indices {
-                    if i + 1 < results.count {
-                        let next = results[i + 1]
-                        state.fold.exact.prefetch(next.hash.high, next.hash.low)
-                        for key in next.bandKeys { state.fold.bands.prefetch(key) }
+                // Results are read in place (a copy of a `DocResult` retains and releases each of its arrays).
+                w.results.withUnsafeBufferPointer { results in
+                    for i in results.indices {
+                        if i + 1 < results.count {
+                            let hash = results[i + 1].hash
+                            state.fold.exact.prefetch(hash.high, hash.low)
+                            results[i + 1].bandKeys.withUnsafeBufferPointer { keys in
+                                for key in keys { state.fold.bands.prefetch(key) }
+                            }
+                        }
+                        self.foldOne(results[i], &state.fold)
                     }
-                    self.foldOne(results[i], &state.fold)
                 }
                 pipe.lock.lock()
                 pipe.folded += 1
