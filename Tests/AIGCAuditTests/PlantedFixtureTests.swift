@@ -176,6 +176,34 @@ import Testing
 }
 
 @Suite struct EdgeCaseTests {
+    /// Tokens that do not spell the text byte for byte (here a tokenizer whose own NFC normalization shortens
+    /// "e" + U+0301 to "é", on text the audit left unnormalized) cannot be lined up with the text's scripts: they
+    /// all go to the document's dominant script. Where they do line up, digits and spaces go to Common.
+    @Test func tokensNotLiningUpGoToTheDominantScript() throws {
+        let dir = try Fixture.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let f = dir.appendingPathComponent("t.jsonl")
+        try Data("{\"text\":\"Cafe\\u0301 123 ok\"}\n{\"text\":\"Tea 456 ok\"}\n".utf8).write(to: f)
+        var o = AuditOptions(inputs: [f.path], inputFormat: .jsonl)
+        o.tokenizer = try Tokenizer(contentsOf: Fixture.root.appendingPathComponent("Fixtures/tokenizer/hf-split.json"))
+        o.normalizer = TextNormalizer(steps: [])
+        o.threads = 1
+        let r = try Auditor(options: o).run()
+        let t = try #require(r.tokenizer)
+        let latin = try #require(r.scripts.first { $0.script == "Latn" })
+        let common = try #require(r.scripts.first { $0.script == "Zyyy" })
+        #expect(latin.tokens + common.tokens == t.tokens)
+        // Only the second document's "456" (and spaces) is Common: the first document's tokens, which do not add up
+        // to its text ("Café" is one byte shorter after the tokenizer's NFC), are all Latin.
+        var second = o
+        try Data("{\"text\":\"Tea 456 ok\"}\n".utf8).write(to: dir.appendingPathComponent("s.jsonl"))
+        second.inputs = [dir.appendingPathComponent("s.jsonl").path]
+        let r2 = try Auditor(options: second).run()
+        let common2 = try #require(r2.scripts.first { $0.script == "Zyyy" })
+        #expect(common2.tokens > 0 && common.tokens == common2.tokens && common.tokenBytes == common2.tokenBytes)
+        #expect(latin.tokenBytes + common.tokenBytes == UInt64(Array("Café 123 okTea 456 ok".utf8).count))
+    }
+
     /// Conversations without turns, empty files and whitespace-only lines are counted, never a crash.
     @Test func emptyConversationsAndFiles() throws {
         let dir = try Fixture.tempDir()
