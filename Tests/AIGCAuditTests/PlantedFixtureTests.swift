@@ -111,6 +111,40 @@ import Testing
         #expect(ja == jb)
     }
 
+    /// With one example per kind and tiny batches, kinds saturate early and later batches skip building their
+    /// examples: counts and the examples kept are still those of a run that built every example, for any thread
+    /// count.
+    @Test func saturatedExamplesKeepCountsAndFirstExamples() throws {
+        var a = try Fixture.plantedOptions(threads: 1)
+        a.batchRecords = 2
+        a.examplesPerFinding = 1
+        var b = a
+        b.threads = 3
+        let ra = try Auditor(options: a).run()
+        #expect(try ra.jsonData() == Auditor(options: b).run().jsonData())
+        let full = try Auditor(options: try Fixture.plantedOptions(threads: 1)).run()
+        #expect(ra.findings.map(\.kind) == full.findings.map(\.kind))
+        #expect(ra.findings.map(\.count) == full.findings.map(\.count))
+        #expect(ra.findings.contains { $0.count > 1 })
+        for (x, y) in zip(ra.findings, full.findings) {
+            #expect(x.examples.count == min(1, y.examples.count))
+            #expect(x.examples.first?.location == y.examples.first?.location && x.examples.first?.excerpt == y.examples.first?.excerpt)
+        }
+        #expect(ra.duplicates.largestClusters.map(\.first.excerpt) == full.duplicates.largestClusters.map(\.first.excerpt))
+    }
+
+    /// The audit's message-free role-order check agrees with the corpus builder's on every role sequence up to 5.
+    @Test func roleOrderCheckAgreesWithRecordCleaner() {
+        var sequences: [[Role]] = [[]]
+        for _ in 0..<5 { sequences += sequences.filter { $0.count == sequences.last!.count }.flatMap { s in Role.allCases.map { s + [$0] } } }
+        #expect(sequences.count == 1 + 3 + 9 + 27 + 81 + 243)
+        for roles in sequences {
+            let turns = roles.map { Turn(role: $0, content: Array("x".utf8)) }
+            #expect(RoleOrder.hasProblem(turns) == (RecordCleaner.roleOrderProblem(turns) != nil), "\(roles)")
+        }
+        #expect(ProblemKind.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal })
+    }
+
     /// Same JSON bytes for any thread count also once the frequency summaries overflow (tiny capacity: batch
     /// singletons dropped, pruning), which depends only on the batches the reader cuts.
     @Test func deterministicAcrossThreadsWhenSummariesOverflow() throws {

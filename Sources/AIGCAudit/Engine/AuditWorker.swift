@@ -41,6 +41,13 @@ final class AuditWorker: @unchecked Sendable {
     private var queued = 0, queued2 = 0, queued3 = 0
     /// Queued (key, text ref) pairs of lines.
     private var queueL: [UInt64] = []
+    /// Problem kinds (bits by `ProblemKind.ordinal`) whose examples were all taken when this batch was handed out:
+    /// batches are folded in order, so no document of this batch can become one of their examples, and building
+    /// its example (location string, excerpt) would be wasted. Counts are unaffected.
+    var saturated: UInt32 = 0
+    /// Problems of the current document: kinds present (bits) and their first examples.
+    private var foundPresent: UInt32 = 0
+    private var foundExamples = [FindingExample?](repeating: nil, count: ProblemKind.allCases.count)
 
     // Copies of the context's read-only parts used per turn or per document, held by the worker so the hot path
     // does not copy (and retain/release every reference of) `AuditOptions` or `Tokenizer` values each time.
@@ -126,9 +133,8 @@ final class AuditWorker: @unchecked Sendable {
         var anyChanged = false
         var wordCount = 0
         normalizedTurns.reserveCapacity(turns.count)
-        var found: [ProblemKind: FindingExample] = [:]
         func note(_ kind: ProblemKind, _ text: [UInt8], _ offset: Int) {
-            if found[kind] == nil { found[kind] = FindingExample(location: location(r, text: text, offset: offset), excerpt: Excerpt.around(text, offset: offset)) }
+            mark(kind, FindingExample(location: location(r, text: text, offset: offset), excerpt: Excerpt.around(text, offset: offset)))
         }
         if badUTF8 {
             // The parser already replaced invalid bytes with U+FFFD; point at the first one.
@@ -185,15 +191,13 @@ final class AuditWorker: @unchecked Sendable {
             if scan.otherControl > 0 { note(.otherControl, content, scan.firstOtherControl) }
             if scan.replacement > 0 && !badUTF8 { note(.replacementCharacter, content, scan.firstReplacement) }
             if scan.longestRun >= longRunThreshold { note(.longRun, content, scan.longestRunOffset) }
-            if scan.nonASCII && found[.nfkcWouldChange] == nil {
+            if scan.nonASCII && !found(.nfkcWouldChange) {
                 let changes = content.withUnsafeBufferPointer { NFKCCheck.wouldChange($0) }
                 if changes { note(.nfkcWouldChange, content, Self.firstNonASCII(content)) }
             }
             if TextChecks.isBlank(normalized) {
                 r.emptyTurns += 1
-                if found[.emptyTurn] == nil {
-                    found[.emptyTurn] = FindingExample(location: location(r), excerpt: dialogue ? "turn \(ti) (\(turn.role.name)): \"\(Excerpt.visible(content))\"" : "\"\(Excerpt.visible(content))\"")
-                }
+                mark(.emptyTurn, FindingExample(location: location(r), excerpt: dialogue ? "turn \(ti) (\(turn.role.name)): \"\(Excerpt.visible(content))\"" : "\"\(Excerpt.visible(content))\""))
             }
             // N-grams and lines (normalized text).
             let base = arena.count
@@ -226,12 +230,16 @@ final class AuditWorker: @unchecked Sendable {
         if dialogue && turns.isEmpty {
             // A conversation without turns (`"messages": []`): counted as one empty turn, as the builder drops it.
             r.emptyTurns = 1
-            found[.emptyTurn] = FindingExample(location: location(r), excerpt: "conversation has no turns")
+            mark(.emptyTurn, FindingExample(location: location(r), excerpt: "conversation has no turns"))
         }
-        if dialogue, let problem = RecordCleaner.roleOrderProblem(turns) {
-            found[.roleOrder] = FindingExample(location: location(r), excerpt: problem)
+        if dialogue {
+            if saturated & (1 << UInt32(ProblemKind.roleOrder.ordinal)) != 0 {
+                if RoleOrder.hasProblem(turns) { mark(.roleOrder, FindingExample(location: "", excerpt: "")) }
+            } else if let problem = RecordCleaner.roleOrderProblem(turns) {
+                mark(.roleOrder, FindingExample(location: location(r), excerpt: problem))
+            }
         }
-        if r.emptyTurns > 0 && found[.emptyTurn] == nil { found[.emptyTurn] = FindingExample(location: location(r), excerpt: "") }
+        if r.emptyTurns > 0 { mark(.emptyTurn, FindingExample(location: location(r), excerpt: "")) }
         scriptDocuments[Int(scanner.dominantScriptInPlace()) & 0xFF] += 1
         charsPerDocument.add(docChars)
         turnsPerDocument.add(turns.count)
@@ -239,7 +247,7 @@ final class AuditWorker: @unchecked Sendable {
             tokensPerDocument.add(docTokens)
             volume.tokens += UInt64(docTokens)
             if let seq = seqLen, docTokens > seq {
-                found[.overSeqLen] = FindingExample(location: location(r), excerpt: "\(docTokens) tokens > \(seq)")
+                mark(.overSeqLen, FindingExample(location: location(r), excerpt: "\(docTokens) tokens > \(seq)"))
             }
         }
         r.tokens = docTokens
@@ -268,8 +276,26 @@ final class AuditWorker: @unchecked Sendable {
         }
         let first = normalizedTurns.first { !TextChecks.isBlank($0) } ?? normalizedTurns.first ?? []
         r.previewBytes = Array(first.prefix(DocResult.previewLength))
-        if !found.isEmpty { for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } } }
+        if foundPresent != 0 {
+            for (i, k) in ProblemKind.allCases.enumerated() where foundPresent & (1 << UInt32(i)) != 0 {
+                r.problems.append((k, foundExamples[i]))
+                foundExamples[i] = nil
+            }
+            foundPresent = 0
+        }
         return r
+    }
+
+    /// Whether the document already has a problem of `kind`.
+    @inline(__always) private func found(_ kind: ProblemKind) -> Bool { foundPresent & (1 << UInt32(kind.ordinal)) != 0 }
+
+    /// Notes a problem of `kind` in the current document; its example (built only if needed) is the first one,
+    /// and none is built when the kind is saturated.
+    @inline(__always) private func mark(_ kind: ProblemKind, _ example: @autoclosure () -> FindingExample) {
+        let bit: UInt32 = 1 << UInt32(kind.ordinal)
+        if foundPresent & bit != 0 { return }
+        foundPresent |= bit
+        if saturated & bit == 0 { foundExamples[kind.ordinal] = example() }
     }
 
     static func firstReplacement(_ t: [UInt8]) -> Int? {
