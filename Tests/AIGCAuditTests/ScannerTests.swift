@@ -54,6 +54,26 @@ import Testing
         #expect(check("cafe\u{301}"))
     }
 
+    /// The per-code-point shortcut gives the same answers as the full check, also where a scalar is stable on its
+    /// own but not next to its neighbour (a combining mark after a stable letter, Hangul jamo, a stable letter before
+    /// a mark), and it answers from its cache the second time.
+    @Test func nfkcScalarCacheAgreesWithCheck() {
+        let texts = ["plain ascii", "I ’ m fine — thanks…", "café déjà vu", "ＡＢＣ", "ﬁsh", "cafe\u{301}", "e\u{301}\u{327}",
+                     "\u{1100}\u{1161}\u{11A8}", "한국어", "жж\u{306}", "привет", "你好世界", "emoji 😀👍🏽", "\u{00A0}nbsp", "x²",
+                     "مرحبا\u{064B}", "\u{2126}ohm", "Å", "A\u{30A}", "\u{1D400}bold", "\u{FB01}", "ā", "\u{0301}lead"]
+        var cache = NFKCScalarCache()
+        for _ in 0..<2 {
+            for t in texts {
+                let b = Array(t.utf8)
+                let full = b.withUnsafeBufferPointer { NFKCCheck.wouldChange($0) }
+                #expect(b.withUnsafeBufferPointer { cache.wouldChange($0) } == full, "\(t)")
+            }
+        }
+        var invalid: [UInt8] = Array("ok ".utf8) + [0xFF, 0xC3]
+        #expect(invalid.withUnsafeMutableBufferPointer { NFKCCheck.wouldChange(UnsafeBufferPointer($0)) } ==
+                invalid.withUnsafeMutableBufferPointer { cache.wouldChange(UnsafeBufferPointer($0)) })
+    }
+
     @Test func excerptsRedactAndReveal() {
         let t = Array("mail bob.smith@example.com now \u{202E}x".utf8)
         let e = Excerpt.around(t, offset: 0)

@@ -10,6 +10,7 @@ import AIGCTokenizer
 final class AuditWorker: @unchecked Sendable {
     let context: AuditContext
     var scanner = TextScanner()
+    private var nfkc = NFKCScalarCache()
     // Totals.
     var volume = VolumeReport()
     var roles = [RoleVolume](repeating: RoleVolume(), count: 4)
@@ -192,7 +193,7 @@ final class AuditWorker: @unchecked Sendable {
             if scan.replacement > 0 && !badUTF8 { note(.replacementCharacter, content, scan.firstReplacement) }
             if scan.longestRun >= longRunThreshold { note(.longRun, content, scan.longestRunOffset) }
             if scan.nonASCII && !found(.nfkcWouldChange) {
-                let changes = content.withUnsafeBufferPointer { NFKCCheck.wouldChange($0) }
+                let changes = content.withUnsafeBufferPointer { nfkc.wouldChange($0) }
                 if changes { note(.nfkcWouldChange, content, Self.firstNonASCII(content)) }
             }
             if TextChecks.isBlank(normalized) {
