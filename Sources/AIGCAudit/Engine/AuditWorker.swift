@@ -147,20 +147,21 @@ final class AuditWorker: @unchecked Sendable {
             let (normalized, changed) = context.normalize(content)
             if changed { anyChanged = true }
             let scan: TextScan
-            let normalizedASCII: Bool
+            let wordsMatch: Bool
             if !changed {
                 scan = scanner.scan(normalized)
-                normalizedASCII = !scan.nonASCII
+                wordsMatch = scan.corpusWordsMatch
             } else {
                 scan = scanner.scan(content, collect: false)
-                normalizedASCII = !scanner.scan(normalized).nonASCII
+                wordsMatch = scanner.scan(normalized).corpusWordsMatch
             }
             // The corpus words (MinHash, contamination) of this turn, appended to the document's word stream: from
-            // the scanner's word ranges for ASCII text, else by `WordHasher` (b bytes hold at most (b + 1) / 2 words).
+            // the scanner's word states where both cut the same words (ASCII words between ASCII or separator
+            // characters), else by `WordHasher` (b bytes hold at most (b + 1) / 2 words).
             let need = wordCount + (normalized.count + 1) / 2
             if evalScratch.count < need { evalScratch.append(contentsOf: repeatElement(0, count: max(need, 2 * evalScratch.count) - evalScratch.count)) }
             evalScratch.withUnsafeMutableBufferPointer { w in
-                if normalizedASCII {
+                if wordsMatch {
                     let n = scanner.wordCount
                     if n > 0, let base = w.baseAddress {
                         scanner.corpusWordStates.withUnsafeBufferPointer { cs in

@@ -1,3 +1,4 @@
+import AIGCCorpus
 import AIGCText
 
 /// One pass over a text's UTF-8 bytes for the audit: characters, words (with their hashes and ranges, for n-grams
@@ -17,8 +18,8 @@ public struct TextScanner {
     public private(set) var wordStarts: [Int32] = []
     public private(set) var wordEnds: [Int32] = []
     /// Per word of the last scanned text, the corpus builder's `WordHasher` state before its final mix, computed in
-    /// the same pass (`CorpusWordHashes.finish` completes it). Meaningful only when the text is all ASCII: there
-    /// both cut words at the same places (maximal runs of ASCII letters and digits).
+    /// the same pass (`CorpusWordHashes.finish` completes it). Meaningful only when the scan's `corpusWordsMatch`:
+    /// then both cut words at the same places (maximal runs of ASCII letters and digits).
     public private(set) var corpusWordStates: [UInt64] = []
     /// Per byte of the last scanned text, its character's script code (filled only when `trackByteScripts`).
     public private(set) var byteScripts: [UInt8] = []
@@ -183,6 +184,7 @@ public struct TextScanner {
                         scalar = 0xFFFF_FFFE // never equal to a real scalar: breaks runs
                         code = common
                         isWordChar = false
+                        r.corpusWordsMatch = false
                     } else {
                         scalar = UTF8Bytes.decode(p, at: i).scalar
                         code = UnicodeInfo.scriptCode(scalar)
@@ -191,6 +193,7 @@ public struct TextScanner {
                         isWordChar = cat >= 1 && cat <= 11
                         isSpace = cat >= 12 && cat <= 14 || scalar == 0x85
                         Self.classify(scalar, at: i, &r)
+                        if isWordChar || !WordHasher.isSeparatorScalar(scalar) { r.corpusWordsMatch = false }
                     }
                     countScript(code, whitespace: isSpace)
                     if track {
