@@ -89,7 +89,7 @@ import Testing
     /// on random mixes of repeated letters, digits, spaces, punctuation, non-ASCII letters, controls and invalid bytes.
     @Test func fastPathRunsAgreeWithHealthScan() {
         let pieces: [[UInt8]] = ["a", "aa", "B", "zzzz", "9", "00", " ", "  ", ".", "\n", "é", "éé", "ж", "你", "\u{202E}",
-                                 "\u{200B}", "\u{7}", "=", "==="].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xFF, 0xFF]]
+                                 "\u{200B}", "\u{7}", "=", "===", "@", ":"].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xFF, 0xFF]]
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next(_ bound: Int) -> Int {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -107,6 +107,7 @@ import Testing
             #expect(full.chars == health.chars && full.invalidUTF8 == health.invalidUTF8 && full.bidi == health.bidi
                     && full.zeroWidth == health.zeroWidth && full.otherControl == health.otherControl)
             #expect(s.byteScripts.count == text.count)
+            #expect(full.piiCandidate == text.contains { $0 == 0x40 || $0 == 0x3A || ($0 >= 0x30 && $0 <= 0x39) })
         }
     }
 }

@@ -147,14 +147,15 @@ final class AuditWorker: @unchecked Sendable {
             let (normalized, changed) = context.normalize(content)
             if changed { anyChanged = true }
             let scan: TextScan
-            let wordsMatch: Bool
+            let normalizedScan: TextScan
             if !changed {
                 scan = scanner.scan(normalized)
-                wordsMatch = scan.corpusWordsMatch
+                normalizedScan = scan
             } else {
                 scan = scanner.scan(content, collect: false)
-                wordsMatch = scanner.scan(normalized).corpusWordsMatch
+                normalizedScan = scanner.scan(normalized)
             }
+            let wordsMatch = normalizedScan.corpusWordsMatch
             // The corpus words (MinHash, contamination) of this turn, appended to the document's word stream: from
             // the scanner's word states where both cut the same words (ASCII words between ASCII or separator
             // characters), else by `WordHasher` (b bytes hold at most (b + 1) / 2 words).
@@ -206,7 +207,8 @@ final class AuditWorker: @unchecked Sendable {
             arena.append(contentsOf: normalized)
             normalized.withUnsafeBufferPointer { p in countNGrams(base); countLines(p, base: base) }
             // PII.
-            let matches = normalized.withUnsafeBufferPointer { scrubber.matches(in: $0) }
+            // (Without an ASCII digit, '@' or ':' the scrubber finds nothing: not asked.)
+            let matches = normalizedScan.piiCandidate ? normalized.withUnsafeBufferPointer { scrubber.matches(in: $0) } : []
             for m in matches {
                 switch m.kind {
                 case .email: r.pii.0 += 1

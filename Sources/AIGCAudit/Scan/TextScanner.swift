@@ -145,6 +145,7 @@ public struct TextScanner {
                     runScalar = UInt32(last); runLength = run; runStart = j &- run
                     wordHash = h; corpusState = ch
                     if letters > 0 && wordScript == common { wordScript = latin }
+                    if letters < j &- i { r.piiCandidate = true }
                     latinChars &+= letters
                     commonChars &+= j &- i &- letters
                     r.chars &+= j &- i
@@ -172,6 +173,7 @@ public struct TextScanner {
                             if r.firstOtherControl < 0 { r.firstOtherControl = i }
                         }
                         if !isSpace { commonChars += 1 }
+                        if b == 0x40 || b == 0x3A { r.piiCandidate = true }
                         if track { bs[i] = commonByte }
                     }
                 } else {
