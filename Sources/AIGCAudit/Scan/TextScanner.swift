@@ -152,56 +152,68 @@ public struct TextScanner {
                     i = j
                     continue
                 }
-                var scalar: UInt32
-                var len = 1
-                var code: Int32
-                var isWordChar: Bool
-                var isSpace = false
+                // Second fast path: a run of other ASCII characters (spaces, punctuation, controls). None is a word
+                // character, all are Common; same effects as the general path below, one character at a time.
                 if b < 0x80 {
-                    scalar = UInt32(b)
-                    let lower = b | 0x20
-                    if lower >= 0x61 && lower <= 0x7A {
-                        code = latin; isWordChar = true
-                        latinChars += 1
-                        if track { bs[i] = latinByte }
-                    } else {
-                        code = common
-                        isWordChar = b >= 0x30 && b <= 0x39
-                        isSpace = b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D
-                        if b < 0x20 && !isSpace || b == 0x7F {
-                            r.otherControl += 1
-                            if r.firstOtherControl < 0 { r.firstOtherControl = i }
+                    if inWord { endWord(at: i, &self); inWord = false }
+                    var j = i
+                    while j < n {
+                        let c = p[j]
+                        if c >= 0x80 || (c | 0x20) &- 0x61 < 26 || c &- 0x30 < 10 { break }
+                        let space = c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D
+                        if space {
+                            // not counted as a Common character
+                        } else {
+                            commonChars &+= 1
+                            if c < 0x20 || c == 0x7F {
+                                r.otherControl += 1
+                                if r.firstOtherControl < 0 { r.firstOtherControl = j }
+                            } else if c == 0x40 || c == 0x3A {
+                                r.piiCandidate = true
+                            }
                         }
-                        if !isSpace { commonChars += 1 }
-                        if b == 0x40 || b == 0x3A { r.piiCandidate = true }
-                        if track { bs[i] = commonByte }
+                        if track { bs[j] = commonByte }
+                        let sc = UInt32(c)
+                        if sc == runScalar {
+                            runLength &+= 1
+                        } else {
+                            if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+                            runScalar = sc; runLength = 1; runStart = j
+                        }
+                        j &+= 1
                     }
+                    r.chars &+= j &- i
+                    i = j
+                    continue
+                }
+                // General path: one non-ASCII scalar (ASCII took one of the fast paths above).
+                let scalar: UInt32
+                let code: Int32
+                let isWordChar: Bool
+                var isSpace = false
+                r.nonASCII = true
+                let (ok, len) = UTF8Bytes.validSequenceLength(p, at: i)
+                if !ok {
+                    r.invalidUTF8 += 1
+                    if r.firstInvalidUTF8 < 0 { r.firstInvalidUTF8 = i }
+                    scalar = 0xFFFF_FFFE // never equal to a real scalar: breaks runs
+                    code = common
+                    isWordChar = false
+                    r.corpusWordsMatch = false
                 } else {
-                    r.nonASCII = true
-                    let (ok, l) = UTF8Bytes.validSequenceLength(p, at: i)
-                    len = l
-                    if !ok {
-                        r.invalidUTF8 += 1
-                        if r.firstInvalidUTF8 < 0 { r.firstInvalidUTF8 = i }
-                        scalar = 0xFFFF_FFFE // never equal to a real scalar: breaks runs
-                        code = common
-                        isWordChar = false
-                        r.corpusWordsMatch = false
-                    } else {
-                        scalar = UTF8Bytes.decode(p, at: i).scalar
-                        code = UnicodeInfo.scriptCode(scalar)
-                        let cat = UnicodeInfo.category(scalar).rawValue
-                        // L* = 1...5, M* = 6...8, N* = 9...11; Zs/Zl/Zp = 12...14.
-                        isWordChar = cat >= 1 && cat <= 11
-                        isSpace = cat >= 12 && cat <= 14 || scalar == 0x85
-                        Self.classify(scalar, at: i, &r)
-                        if isWordChar || !WordHasher.isSeparatorScalar(scalar) { r.corpusWordsMatch = false }
-                    }
-                    countScript(code, whitespace: isSpace)
-                    if track {
-                        let s = UInt8(truncatingIfNeeded: code)
-                        for k in i..<(i + len) { bs[k] = s }
-                    }
+                    scalar = UTF8Bytes.decode(p, at: i).scalar
+                    code = UnicodeInfo.scriptCode(scalar)
+                    let cat = UnicodeInfo.category(scalar).rawValue
+                    // L* = 1...5, M* = 6...8, N* = 9...11; Zs/Zl/Zp = 12...14.
+                    isWordChar = cat >= 1 && cat <= 11
+                    isSpace = cat >= 12 && cat <= 14 || scalar == 0x85
+                    Self.classify(scalar, at: i, &r)
+                    if isWordChar || !WordHasher.isSeparatorScalar(scalar) { r.corpusWordsMatch = false }
+                }
+                countScript(code, whitespace: isSpace)
+                if track {
+                    let s = UInt8(truncatingIfNeeded: code)
+                    for k in i..<(i + len) { bs[k] = s }
                 }
                 r.chars += 1
                 // Runs of one scalar.
@@ -223,8 +235,7 @@ public struct TextScanner {
                         if !inWord {
                             inWord = true; wordStart = i; wordHash = 0xCBF2_9CE4_8422_2325; wordScript = common
                         }
-                        let unit = b < 0x80 && b >= 0x41 && b <= 0x5A ? UInt64(b | 0x20) : UInt64(scalar)
-                        wordHash = (wordHash ^ unit) &* 0x100_0000_01B3
+                        wordHash = (wordHash ^ UInt64(scalar)) &* 0x100_0000_01B3
                         if wordScript == common && !ScriptTable.isNeutral(code) { wordScript = code }
                     }
                 } else if inWord {
