@@ -28,7 +28,9 @@ final class AuditWorker: @unchecked Sendable {
     var tokenCounts: [UInt64] { idStats.map { $0 >> 16 } }
     var singleByteTokens: UInt64 = 0
     // This batch: exact n-gram and line counts, their texts in `arena` (the batch's normalized turns, appended).
-    var unigrams = BatchCountTable(capacity: 1 << 14)
+    /// Sized for the usual 10–15 thousand distinct words of a 2 MiB batch (16,384 slots, 256 KiB: half the L2
+    /// cache); a batch with more grows it once (tables are kept across batches).
+    var unigrams = BatchCountTable(capacity: 1 << 13)
     var bigrams = BatchCountTable(capacity: 1 << 16)
     var trigrams = BatchCountTable(capacity: 1 << 17)
     var lines = BatchCountTable(capacity: 1 << 13)
