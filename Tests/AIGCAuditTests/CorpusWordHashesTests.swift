@@ -24,6 +24,48 @@ import Testing
                 }
             }
             #expect(Array(got.prefix(scanner.wordCount)) == expected, "\(t)")
+            // The states the scanner computed in its own pass finish to the same hashes.
+            var fused = [UInt64](repeating: 0, count: scanner.wordCount + 1)
+            scanner.corpusWordStates.withUnsafeBufferPointer { cs in
+                scanner.wordStarts.withUnsafeBufferPointer { st in
+                    scanner.wordEnds.withUnsafeBufferPointer { en in
+                        fused.withUnsafeMutableBufferPointer { g in
+                            CorpusWordHashes.finish(states: cs, starts: st, ends: en, count: scanner.wordCount, into: g.baseAddress!)
+                        }
+                    }
+                }
+            }
+            #expect(Array(fused.prefix(scanner.wordCount)) == expected, "\(t)")
         }
+    }
+
+    /// Non-ASCII text whose non-ASCII characters are all separators for both (curly quotes, dashes, ellipsis,
+    /// ×, NBSP): the scanner says its words match `WordHasher`'s, and its word states finish to the same hashes.
+    /// Where a non-ASCII character is part of a word for either (é, ², an emoji) it says they do not.
+    @Test func fusedStatesOnSeparatedNonASCII() {
+        var scanner = TextScanner()
+        for t in ["I ’ m fine — “quoted” … ok", "price ×2\u{00A0}now", "a\u{2028}b", "’’"] {
+            let bytes = Array(t.utf8)
+            let scan = scanner.scan(bytes)
+            #expect(scan.nonASCII && scan.corpusWordsMatch, "\(t)")
+            var expected: [UInt64] = []
+            bytes.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { expected.append($0) } }
+            var got = [UInt64](repeating: 0, count: scanner.wordCount + 1)
+            scanner.corpusWordStates.withUnsafeBufferPointer { cs in
+                scanner.wordStarts.withUnsafeBufferPointer { st in
+                    scanner.wordEnds.withUnsafeBufferPointer { en in
+                        got.withUnsafeMutableBufferPointer { g in
+                            CorpusWordHashes.finish(states: cs, starts: st, ends: en, count: scanner.wordCount, into: g.baseAddress!)
+                        }
+                    }
+                }
+            }
+            #expect(Array(got.prefix(scanner.wordCount)) == expected, "\(t)")
+        }
+        for t in ["naïve café", "x² y", "emoji 😀 ok", "Привет"] {
+            #expect(!scanner.scan(Array(t.utf8)).corpusWordsMatch, "\(t)")
+        }
+        #expect(!scanner.scan(Array("ok ".utf8) + [0xFF]).corpusWordsMatch)
+        #expect(scanner.scan(Array("plain ascii".utf8)).corpusWordsMatch)
     }
 }

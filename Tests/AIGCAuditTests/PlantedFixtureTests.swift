@@ -111,6 +111,40 @@ import Testing
         #expect(ja == jb)
     }
 
+    /// With one example per kind and tiny batches, kinds saturate early and later batches skip building their
+    /// examples: counts and the examples kept are still those of a run that built every example, for any thread
+    /// count.
+    @Test func saturatedExamplesKeepCountsAndFirstExamples() throws {
+        var a = try Fixture.plantedOptions(threads: 1)
+        a.batchRecords = 2
+        a.examplesPerFinding = 1
+        var b = a
+        b.threads = 3
+        let ra = try Auditor(options: a).run()
+        #expect(try ra.jsonData() == Auditor(options: b).run().jsonData())
+        let full = try Auditor(options: try Fixture.plantedOptions(threads: 1)).run()
+        #expect(ra.findings.map(\.kind) == full.findings.map(\.kind))
+        #expect(ra.findings.map(\.count) == full.findings.map(\.count))
+        #expect(ra.findings.contains { $0.count > 1 })
+        for (x, y) in zip(ra.findings, full.findings) {
+            #expect(x.examples.count == min(1, y.examples.count))
+            #expect(x.examples.first?.location == y.examples.first?.location && x.examples.first?.excerpt == y.examples.first?.excerpt)
+        }
+        #expect(ra.duplicates.largestClusters.map(\.first.excerpt) == full.duplicates.largestClusters.map(\.first.excerpt))
+    }
+
+    /// The audit's message-free role-order check agrees with the corpus builder's on every role sequence up to 5.
+    @Test func roleOrderCheckAgreesWithRecordCleaner() {
+        var sequences: [[Role]] = [[]]
+        for _ in 0..<5 { sequences += sequences.filter { $0.count == sequences.last!.count }.flatMap { s in Role.allCases.map { s + [$0] } } }
+        #expect(sequences.count == 1 + 3 + 9 + 27 + 81 + 243)
+        for roles in sequences {
+            let turns = roles.map { Turn(role: $0, content: Array("x".utf8)) }
+            #expect(RoleOrder.hasProblem(turns) == (RecordCleaner.roleOrderProblem(turns) != nil), "\(roles)")
+        }
+        #expect(ProblemKind.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal })
+    }
+
     /// Same JSON bytes for any thread count also once the frequency summaries overflow (tiny capacity: batch
     /// singletons dropped, pruning), which depends only on the batches the reader cuts.
     @Test func deterministicAcrossThreadsWhenSummariesOverflow() throws {
@@ -176,6 +210,34 @@ import Testing
 }
 
 @Suite struct EdgeCaseTests {
+    /// Tokens that do not spell the text byte for byte (here a tokenizer whose own NFC normalization shortens
+    /// "e" + U+0301 to "é", on text the audit left unnormalized) cannot be lined up with the text's scripts: they
+    /// all go to the document's dominant script. Where they do line up, digits and spaces go to Common.
+    @Test func tokensNotLiningUpGoToTheDominantScript() throws {
+        let dir = try Fixture.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let f = dir.appendingPathComponent("t.jsonl")
+        try Data("{\"text\":\"Cafe\\u0301 123 ok\"}\n{\"text\":\"Tea 456 ok\"}\n".utf8).write(to: f)
+        var o = AuditOptions(inputs: [f.path], inputFormat: .jsonl)
+        o.tokenizer = try Tokenizer(contentsOf: Fixture.root.appendingPathComponent("Fixtures/tokenizer/hf-split.json"))
+        o.normalizer = TextNormalizer(steps: [])
+        o.threads = 1
+        let r = try Auditor(options: o).run()
+        let t = try #require(r.tokenizer)
+        let latin = try #require(r.scripts.first { $0.script == "Latn" })
+        let common = try #require(r.scripts.first { $0.script == "Zyyy" })
+        #expect(latin.tokens + common.tokens == t.tokens)
+        // Only the second document's "456" (and spaces) is Common: the first document's tokens, which do not add up
+        // to its text ("Café" is one byte shorter after the tokenizer's NFC), are all Latin.
+        var second = o
+        try Data("{\"text\":\"Tea 456 ok\"}\n".utf8).write(to: dir.appendingPathComponent("s.jsonl"))
+        second.inputs = [dir.appendingPathComponent("s.jsonl").path]
+        let r2 = try Auditor(options: second).run()
+        let common2 = try #require(r2.scripts.first { $0.script == "Zyyy" })
+        #expect(common2.tokens > 0 && common.tokens == common2.tokens && common.tokenBytes == common2.tokenBytes)
+        #expect(latin.tokenBytes + common.tokenBytes == UInt64(Array("Café 123 okTea 456 ok".utf8).count))
+    }
+
     /// Conversations without turns, empty files and whitespace-only lines are counted, never a crash.
     @Test func emptyConversationsAndFiles() throws {
         let dir = try Fixture.tempDir()

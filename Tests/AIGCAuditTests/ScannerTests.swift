@@ -54,6 +54,26 @@ import Testing
         #expect(check("cafe\u{301}"))
     }
 
+    /// The per-code-point shortcut gives the same answers as the full check, also where a scalar is stable on its
+    /// own but not next to its neighbour (a combining mark after a stable letter, Hangul jamo, a stable letter before
+    /// a mark), and it answers from its cache the second time.
+    @Test func nfkcScalarCacheAgreesWithCheck() {
+        let texts = ["plain ascii", "I ’ m fine — thanks…", "café déjà vu", "ＡＢＣ", "ﬁsh", "cafe\u{301}", "e\u{301}\u{327}",
+                     "\u{1100}\u{1161}\u{11A8}", "한국어", "жж\u{306}", "привет", "你好世界", "emoji 😀👍🏽", "\u{00A0}nbsp", "x²",
+                     "مرحبا\u{064B}", "\u{2126}ohm", "Å", "A\u{30A}", "\u{1D400}bold", "\u{FB01}", "ā", "\u{0301}lead"]
+        var cache = NFKCScalarCache()
+        for _ in 0..<2 {
+            for t in texts {
+                let b = Array(t.utf8)
+                let full = b.withUnsafeBufferPointer { NFKCCheck.wouldChange($0) }
+                #expect(b.withUnsafeBufferPointer { cache.wouldChange($0) } == full, "\(t)")
+            }
+        }
+        var invalid: [UInt8] = Array("ok ".utf8) + [0xFF, 0xC3]
+        #expect(invalid.withUnsafeMutableBufferPointer { NFKCCheck.wouldChange(UnsafeBufferPointer($0)) } ==
+                invalid.withUnsafeMutableBufferPointer { cache.wouldChange(UnsafeBufferPointer($0)) })
+    }
+
     @Test func excerptsRedactAndReveal() {
         let t = Array("mail bob.smith@example.com now \u{202E}x".utf8)
         let e = Excerpt.around(t, offset: 0)
@@ -62,5 +82,32 @@ import Testing
         #expect(e.contains("⟨U+202E⟩"))
         #expect(Excerpt.visible(Array("a\nb\tc".utf8)) == "a⏎b⇥c")
         #expect(Excerpt.tokenText([0xE4, 0xBD]) == "\\xE4\\xBD")
+    }
+
+    /// The full scan (ASCII letters and digits on a fast path that records runs as they grow) and the health-only
+    /// scan (one character at a time, runs recorded at their end) agree on every run, character and health count,
+    /// on random mixes of repeated letters, digits, spaces, punctuation, non-ASCII letters, controls and invalid bytes.
+    @Test func fastPathRunsAgreeWithHealthScan() {
+        let pieces: [[UInt8]] = ["a", "aa", "B", "zzzz", "9", "00", " ", "  ", ".", "\n", "é", "éé", "ж", "你", "\u{202E}",
+                                 "\u{200B}", "\u{7}", "=", "===", "@", ":"].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xFF, 0xFF]]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var s = TextScanner()
+        s.trackByteScripts = true
+        for _ in 0..<400 {
+            var text: [UInt8] = []
+            for _ in 0..<next(40) { text += pieces[next(pieces.count)] }
+            let full = s.scan(text)
+            let health = s.scan(text, collect: false)
+            #expect(full.longestRun == health.longestRun && full.longestRunOffset == health.longestRunOffset
+                    && full.longestRunScalar == health.longestRunScalar, "\(text)")
+            #expect(full.chars == health.chars && full.invalidUTF8 == health.invalidUTF8 && full.bidi == health.bidi
+                    && full.zeroWidth == health.zeroWidth && full.otherControl == health.otherControl)
+            #expect(s.byteScripts.count == text.count)
+            #expect(full.piiCandidate == text.contains { $0 == 0x40 || $0 == 0x3A || ($0 >= 0x30 && $0 <= 0x39) })
+        }
     }
 }

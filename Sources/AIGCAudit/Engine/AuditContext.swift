@@ -14,6 +14,9 @@ final class AuditContext: Sendable {
     let scrubber = PIIScrubber()
     let evalIndex: EvalIndex?
     let asciiInvariant: Bool
+    /// Exactly newline rules, control removal and NFC (the default, as the corpus builder's `RecordCleaner` tests
+    /// it): Latin text with typographic punctuation (`TextChecks.isNFCStableLatin`) skips the normalizer too.
+    let latinInvariant: Bool
 
     init(options: AuditOptions, evalIndex: EvalIndex?) {
         self.options = options
@@ -29,6 +32,13 @@ final class AuditContext: Sendable {
         }
         minhasher = MinHasher(shingleSize: options.shingleSize, bands: options.bands, rows: options.rows)
         self.evalIndex = evalIndex
+        latinInvariant = !options.normalizer.steps.isEmpty && options.normalizer.steps.allSatisfy { step in
+            switch step {
+            case .form(let f): return f == .nfc
+            case .newlines, .removeControl: return true
+            default: return false
+            }
+        }
         asciiInvariant = options.normalizer.steps.allSatisfy { step in
             switch step {
             case .form(let f): return f != .nfkcCasefold
@@ -43,6 +53,8 @@ final class AuditContext: Sendable {
     func normalize(_ text: [UInt8]) -> (bytes: [UInt8], changed: Bool) {
         if options.normalizer.steps.isEmpty { return (text, false) }
         if asciiInvariant && text.withUnsafeBufferPointer({ TextChecks.isPlainASCII($0) }) { return (text, false) }
+        // Valid UTF-8 here (the fast OpenAI reader takes only valid text; the parser repaired the rest).
+        if latinInvariant && text.withUnsafeBufferPointer({ TextChecks.isNFCStableLatin($0) }) { return (text, false) }
         var stats = NormalizationStats()
         guard let out = try? options.normalizer.normalize(bytes: text, stats: &stats).bytes else { return (text, false) }
         return (out, out != text)

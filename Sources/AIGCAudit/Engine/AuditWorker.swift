@@ -2,6 +2,7 @@ import AIGCCore
 import AIGCCorpus
 import AIGCText
 import AIGCTokenizer
+import CKernels
 
 /// One thread's share of the audit: runs the per-record analysis on a contiguous range of each batch and keeps
 /// commutative totals (sums, distributions, per-script and per-id counts) across batches, plus this batch's exact
@@ -10,6 +11,7 @@ import AIGCTokenizer
 final class AuditWorker: @unchecked Sendable {
     let context: AuditContext
     var scanner = TextScanner()
+    private var nfkc = NFKCScalarCache()
     // Totals.
     var volume = VolumeReport()
     var roles = [RoleVolume](repeating: RoleVolume(), count: 4)
@@ -26,7 +28,9 @@ final class AuditWorker: @unchecked Sendable {
     var tokenCounts: [UInt64] { idStats.map { $0 >> 16 } }
     var singleByteTokens: UInt64 = 0
     // This batch: exact n-gram and line counts, their texts in `arena` (the batch's normalized turns, appended).
-    var unigrams = BatchCountTable(capacity: 1 << 14)
+    /// Sized for the usual 10–15 thousand distinct words of a 2 MiB batch (16,384 slots, 256 KiB: half the L2
+    /// cache); a batch with more grows it once (tables are kept across batches).
+    var unigrams = BatchCountTable(capacity: 1 << 13)
     var bigrams = BatchCountTable(capacity: 1 << 16)
     var trigrams = BatchCountTable(capacity: 1 << 17)
     var lines = BatchCountTable(capacity: 1 << 13)
@@ -41,6 +45,13 @@ final class AuditWorker: @unchecked Sendable {
     private var queued = 0, queued2 = 0, queued3 = 0
     /// Queued (key, text ref) pairs of lines.
     private var queueL: [UInt64] = []
+    /// Problem kinds (bits by `ProblemKind.ordinal`) whose examples were all taken when this batch was handed out:
+    /// batches are folded in order, so no document of this batch can become one of their examples, and building
+    /// its example (location string, excerpt) would be wasted. Counts are unaffected.
+    var saturated: UInt32 = 0
+    /// Problems of the current document: kinds present (bits) and their first examples.
+    private var foundPresent: UInt32 = 0
+    private var foundExamples = [FindingExample?](repeating: nil, count: ProblemKind.allCases.count)
 
     // Copies of the context's read-only parts used per turn or per document, held by the worker so the hot path
     // does not copy (and retain/release every reference of) `AuditOptions` or `Tokenizer` values each time.
@@ -126,9 +137,8 @@ final class AuditWorker: @unchecked Sendable {
         var anyChanged = false
         var wordCount = 0
         normalizedTurns.reserveCapacity(turns.count)
-        var found: [ProblemKind: FindingExample] = [:]
         func note(_ kind: ProblemKind, _ text: [UInt8], _ offset: Int) {
-            if found[kind] == nil { found[kind] = FindingExample(location: location(r, text: text, offset: offset), excerpt: Excerpt.around(text, offset: offset)) }
+            mark(kind, FindingExample(location: location(r, text: text, offset: offset), excerpt: Excerpt.around(text, offset: offset)))
         }
         if badUTF8 {
             // The parser already replaced invalid bytes with U+FFFD; point at the first one.
@@ -140,31 +150,35 @@ final class AuditWorker: @unchecked Sendable {
             let (normalized, changed) = context.normalize(content)
             if changed { anyChanged = true }
             let scan: TextScan
-            let normalizedASCII: Bool
+            let normalizedScan: TextScan
             if !changed {
                 scan = scanner.scan(normalized)
-                normalizedASCII = !scan.nonASCII
+                normalizedScan = scan
             } else {
                 scan = scanner.scan(content, collect: false)
-                normalizedASCII = !scanner.scan(normalized).nonASCII
+                normalizedScan = scanner.scan(normalized)
             }
+            let wordsMatch = normalizedScan.corpusWordsMatch
             // The corpus words (MinHash, contamination) of this turn, appended to the document's word stream: from
-            // the scanner's word ranges for ASCII text, else by `WordHasher` (b bytes hold at most (b + 1) / 2 words).
+            // the scanner's word states where both cut the same words (ASCII words between ASCII or separator
+            // characters), else by `WordHasher` (b bytes hold at most (b + 1) / 2 words).
             let need = wordCount + (normalized.count + 1) / 2
             if evalScratch.count < need { evalScratch.append(contentsOf: repeatElement(0, count: max(need, 2 * evalScratch.count) - evalScratch.count)) }
             evalScratch.withUnsafeMutableBufferPointer { w in
-                normalized.withUnsafeBufferPointer { p in
-                    if normalizedASCII {
-                        let n = scanner.wordCount
-                        if n > 0, let base = w.baseAddress {
+                if wordsMatch {
+                    let n = scanner.wordCount
+                    if n > 0, let base = w.baseAddress {
+                        scanner.corpusWordStates.withUnsafeBufferPointer { cs in
                             scanner.wordStarts.withUnsafeBufferPointer { st in
                                 scanner.wordEnds.withUnsafeBufferPointer { en in
-                                    CorpusWordHashes.ascii(p, starts: st, ends: en, count: n, into: base + wordCount)
+                                    CorpusWordHashes.finish(states: cs, starts: st, ends: en, count: n, into: base + wordCount)
                                 }
                             }
-                            wordCount += n
                         }
-                    } else {
+                        wordCount += n
+                    }
+                } else {
+                    normalized.withUnsafeBufferPointer { p in
                         WordHasher.forEachWord(p) { w[wordCount] = $0; wordCount += 1 }
                     }
                 }
@@ -183,22 +197,21 @@ final class AuditWorker: @unchecked Sendable {
             if scan.otherControl > 0 { note(.otherControl, content, scan.firstOtherControl) }
             if scan.replacement > 0 && !badUTF8 { note(.replacementCharacter, content, scan.firstReplacement) }
             if scan.longestRun >= longRunThreshold { note(.longRun, content, scan.longestRunOffset) }
-            if scan.nonASCII && found[.nfkcWouldChange] == nil {
-                let changes = content.withUnsafeBufferPointer { NFKCCheck.wouldChange($0) }
+            if scan.nonASCII && !found(.nfkcWouldChange) {
+                let changes = content.withUnsafeBufferPointer { nfkc.wouldChange($0) }
                 if changes { note(.nfkcWouldChange, content, Self.firstNonASCII(content)) }
             }
             if TextChecks.isBlank(normalized) {
                 r.emptyTurns += 1
-                if found[.emptyTurn] == nil {
-                    found[.emptyTurn] = FindingExample(location: location(r), excerpt: dialogue ? "turn \(ti) (\(turn.role.name)): \"\(Excerpt.visible(content))\"" : "\"\(Excerpt.visible(content))\"")
-                }
+                mark(.emptyTurn, FindingExample(location: location(r), excerpt: dialogue ? "turn \(ti) (\(turn.role.name)): \"\(Excerpt.visible(content))\"" : "\"\(Excerpt.visible(content))\""))
             }
             // N-grams and lines (normalized text).
             let base = arena.count
             arena.append(contentsOf: normalized)
             normalized.withUnsafeBufferPointer { p in countNGrams(base); countLines(p, base: base) }
             // PII.
-            let matches = normalized.withUnsafeBufferPointer { scrubber.matches(in: $0) }
+            // (Without an ASCII digit, '@' or ':' the scrubber finds nothing: not asked.)
+            let matches = normalizedScan.piiCandidate ? normalized.withUnsafeBufferPointer { scrubber.matches(in: $0) } : []
             for m in matches {
                 switch m.kind {
                 case .email: r.pii.0 += 1
@@ -224,20 +237,24 @@ final class AuditWorker: @unchecked Sendable {
         if dialogue && turns.isEmpty {
             // A conversation without turns (`"messages": []`): counted as one empty turn, as the builder drops it.
             r.emptyTurns = 1
-            found[.emptyTurn] = FindingExample(location: location(r), excerpt: "conversation has no turns")
+            mark(.emptyTurn, FindingExample(location: location(r), excerpt: "conversation has no turns"))
         }
-        if dialogue, let problem = RecordCleaner.roleOrderProblem(turns) {
-            found[.roleOrder] = FindingExample(location: location(r), excerpt: problem)
+        if dialogue {
+            if saturated & (1 << UInt32(ProblemKind.roleOrder.ordinal)) != 0 {
+                if RoleOrder.hasProblem(turns) { mark(.roleOrder, FindingExample(location: "", excerpt: "")) }
+            } else if let problem = RecordCleaner.roleOrderProblem(turns) {
+                mark(.roleOrder, FindingExample(location: location(r), excerpt: problem))
+            }
         }
-        if r.emptyTurns > 0 && found[.emptyTurn] == nil { found[.emptyTurn] = FindingExample(location: location(r), excerpt: "") }
-        scriptDocuments[Int(scanner.dominantScript()) & 0xFF] += 1
+        if r.emptyTurns > 0 { mark(.emptyTurn, FindingExample(location: location(r), excerpt: "")) }
+        scriptDocuments[Int(scanner.dominantScriptInPlace()) & 0xFF] += 1
         charsPerDocument.add(docChars)
         turnsPerDocument.add(turns.count)
         if tokenizer != nil {
             tokensPerDocument.add(docTokens)
             volume.tokens += UInt64(docTokens)
             if let seq = seqLen, docTokens > seq {
-                found[.overSeqLen] = FindingExample(location: location(r), excerpt: "\(docTokens) tokens > \(seq)")
+                mark(.overSeqLen, FindingExample(location: location(r), excerpt: "\(docTokens) tokens > \(seq)"))
             }
         }
         r.tokens = docTokens
@@ -266,8 +283,26 @@ final class AuditWorker: @unchecked Sendable {
         }
         let first = normalizedTurns.first { !TextChecks.isBlank($0) } ?? normalizedTurns.first ?? []
         r.previewBytes = Array(first.prefix(DocResult.previewLength))
-        if !found.isEmpty { for k in ProblemKind.allCases { if let e = found[k] { r.problems.append((k, e)) } } }
+        if foundPresent != 0 {
+            for (i, k) in ProblemKind.allCases.enumerated() where foundPresent & (1 << UInt32(i)) != 0 {
+                r.problems.append((k, foundExamples[i]))
+                foundExamples[i] = nil
+            }
+            foundPresent = 0
+        }
         return r
+    }
+
+    /// Whether the document already has a problem of `kind`.
+    @inline(__always) private func found(_ kind: ProblemKind) -> Bool { foundPresent & (1 << UInt32(kind.ordinal)) != 0 }
+
+    /// Notes a problem of `kind` in the current document; its example (built only if needed) is the first one,
+    /// and none is built when the kind is saturated.
+    @inline(__always) private func mark(_ kind: ProblemKind, _ example: @autoclosure () -> FindingExample) {
+        let bit: UInt32 = 1 << UInt32(kind.ordinal)
+        if foundPresent & bit != 0 { return }
+        foundPresent |= bit
+        if saturated & bit == 0 { foundExamples[kind.ordinal] = example() }
     }
 
     static func firstReplacement(_ t: [UInt8]) -> Int? {
@@ -351,20 +386,47 @@ final class AuditWorker: @unchecked Sendable {
     /// Per-id counts, single-byte tokens, and per-script attribution through the scanner's byte scripts.
     private func countTokens(_ ids: [UInt32], textLength: Int) {
         let scripts = scanner.byteScripts
-        let fallback = Int(scanner.dominantScript()) & 0xFF
         let common = UInt8(truncatingIfNeeded: ScriptTable.common), inherited = UInt8(truncatingIfNeeded: ScriptTable.inherited)
         var single: UInt64 = 0
         idStats.withUnsafeMutableBufferPointer { stats in
         scriptTokens.withUnsafeMutableBufferPointer { sTokens in
         scriptTokenBytes.withUnsafeMutableBufferPointer { sBytes in
         scripts.withUnsafeBufferPointer { bs in
-            // One cache line per id for both its byte length and its count (the vocabulary table is larger than
-            // the L2 cache); the second pass finds the line loaded by the first.
-            var total = 0
-            for id in ids where Int(id) < stats.count { total += Int(stats[Int(id)] & 0xFFFF) }
-            let aligned = total == textLength && bs.count == textLength
+            // One pass: per id its count and byte length share one cache line (the vocabulary table is larger than
+            // the L2 cache), and each token is attributed to the script of its bytes on the assumption that the
+            // tokens line up with the text — true for byte-level BPE, whose tokens spell the text exactly. Should
+            // they not (their lengths do not add up to the text's), that attribution is taken back and every token
+            // goes to the document's dominant script instead.
+            func unattribute() {
+                var pos = 0
+                let limit = bs.count
+                for id in ids {
+                    let i = Int(id)
+                    var len = 0
+                    if i < stats.count { len = Int(stats[i] & 0xFFFF) }
+                    var script = Int(common)
+                    var k = pos
+                    let end = min(pos + len, limit)
+                    while k < end {
+                        let s = bs[k]
+                        if s != common && s != inherited { script = Int(s); break }
+                        k += 1
+                    }
+                    sTokens[script] &-= 1
+                    sBytes[script] &-= UInt64(len)
+                    pos += len
+                }
+            }
             var pos = 0
-            for id in ids {
+            let limit = bs.count
+            // Loaded well ahead: most of this loop's time is waiting for these lines.
+            let ahead = 16
+            @inline(__always) func prefetch(_ k: Int) {
+                if k < ids.count, let sb = stats.baseAddress, Int(ids[k]) < stats.count { ck_prefetch(sb + Int(ids[k])) }
+            }
+            for j in 0..<ahead { prefetch(j) }
+            for (j, id) in ids.enumerated() {
+                prefetch(j + ahead)
                 let i = Int(id)
                 var len = 0
                 if i < stats.count {
@@ -373,23 +435,32 @@ final class AuditWorker: @unchecked Sendable {
                     len = Int(v & 0xFFFF)
                 }
                 if len == 1 { single &+= 1 }
-                var script = fallback
-                if aligned {
-                    script = Int(common)
-                    var k = pos
-                    while k < pos + len {
-                        let s = bs[k]
-                        if s != common && s != inherited { script = Int(s); break }
-                        k += 1
-                    }
+                var script = Int(common)
+                var k = pos
+                let end = min(pos + len, limit)
+                while k < end {
+                    let s = bs[k]
+                    if s != common && s != inherited { script = Int(s); break }
+                    k += 1
                 }
                 sTokens[script] &+= 1
                 sBytes[script] &+= UInt64(len)
                 pos += len
             }
+            if pos != textLength || limit != textLength {
+                // Not aligned (rare): undo the attribution above (same tokens, same scripts, subtracted) and give
+                // every token to the document's dominant script, as asked only now (the scanner is a large value;
+                // reading it from here would copy it).
+                unattribute()
+                let fallback = dominantScriptSoFar()
+                sTokens[fallback] &+= UInt64(ids.count)
+                sBytes[fallback] &+= UInt64(pos)
+            }
         }}}}
         singleByteTokens += single
     }
+
+    @inline(never) private func dominantScriptSoFar() -> Int { Int(scanner.dominantScriptInPlace()) & 0xFF }
 
     /// Adds another worker's totals.
     func mergeTotals(into w: AuditWorker) {

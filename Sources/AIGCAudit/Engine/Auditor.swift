@@ -71,7 +71,8 @@ public final class Auditor: Sendable {
         var exact: UInt64 = 0
         var near: UInt64 = 0
         var members: [String] = []
-        var excerpt = ""
+        /// The first document's `DocResult.previewBytes`: its excerpt is built only for the clusters listed.
+        var previewBytes: [UInt8] = []
     }
 
     /// Shared between the workers of one run: the reader (one batch at a time, under `lock`), the turn of the next
@@ -84,6 +85,9 @@ public final class Auditor: Sendable {
         var done = false
         var failure: Error?
         var lastBytes = 0
+        /// Problem kinds (bits by `ProblemKind.ordinal`) with all their examples taken by the batches folded so
+        /// far; handed to each worker with its next batch (see `AuditWorker.saturated`).
+        var saturated: UInt32 = 0
         init(reader: InputReader) { self.reader = reader }
     }
 
@@ -110,6 +114,7 @@ public final class Auditor: Sendable {
                 guard let batch else { pipe.done = true; pipe.lock.unlock(); return }
                 let seq = pipe.nextSeq
                 pipe.nextSeq += 1
+                w.saturated = pipe.saturated
                 pipe.lock.unlock()
                 w.resetBatch()
                 w.process(batch, range: 0..<batch.records.count)
@@ -124,16 +129,22 @@ public final class Auditor: Sendable {
                 }
                 // The duplicate indexes are far larger than the caches: load the next document's slots while
                 // this one is folded.
-                let results = w.results
-                for i in results.indices {
-                    if i + 1 < results.count {
-                        let next = results[i + 1]
-                        state.fold.exact.prefetch(next.hash.high, next.hash.low)
-                        for key in next.bandKeys { state.fold.bands.prefetch(key) }
+                // Results are read in place (a copy of a `DocResult` retains and releases each of its arrays).
+                w.results.withUnsafeBufferPointer { results in
+                    for i in results.indices {
+                        if i + 1 < results.count {
+                            let hash = results[i + 1].hash
+                            state.fold.exact.prefetch(hash.high, hash.low)
+                            results[i + 1].bandKeys.withUnsafeBufferPointer { keys in
+                                for key in keys { state.fold.bands.prefetch(key) }
+                            }
+                        }
+                        self.foldOne(results[i], &state.fold)
                     }
-                    self.foldOne(results[i], &state.fold)
                 }
+                let saturated = self.saturatedKinds(state.fold)
                 pipe.lock.lock()
+                pipe.saturated |= saturated
                 pipe.folded += 1
                 let bytes = pipe.reader.fileBytesRead
                 progress?.advance(by: Double(bytes - pipe.lastBytes), note: "\(state.fold.documents) documents")
@@ -161,6 +172,22 @@ public final class Auditor: Sendable {
 
     private func location(_ file: Int, _ line: Int) -> String { "\(context.paths[file]):\(line)" }
 
+    /// Kinds whose examples are all taken.
+    private func saturatedKinds(_ fold: Fold) -> UInt32 {
+        var mask: UInt32 = 0
+        for kind in ProblemKind.allCases where (fold.examples[kind]?.count ?? 0) >= options.examplesPerFinding {
+            mask |= 1 << UInt32(kind.ordinal)
+        }
+        return mask
+    }
+
+    /// Counts one finding of a document and keeps its example while the kind still needs examples (a document of
+    /// a saturated kind has none, and is never needed).
+    private func addExample(_ kind: ProblemKind, found e: FindingExample?, _ fold: inout Fold) {
+        fold.problemCounts[kind, default: 0] += 1
+        if let e, fold.examples[kind, default: []].count < options.examplesPerFinding { fold.examples[kind, default: []].append(e) }
+    }
+
     /// Counts one finding; the example is built only while the kind still needs examples.
     private func addExample(_ kind: ProblemKind, _ e: @autoclosure () -> FindingExample, _ fold: inout Fold) {
         fold.problemCounts[kind, default: 0] += 1
@@ -174,7 +201,7 @@ public final class Auditor: Sendable {
         }
         fold.documents += 1
         let here = { self.location(r.fileIndex, r.line) }
-        for (kind, example) in r.problems { addExample(kind, example, &fold) }
+        for (kind, example) in r.problems { addExample(kind, found: example, &fold) }
         if r.emptyTurns > 1 { fold.problemCounts[.emptyTurn, default: 0] += UInt64(r.emptyTurns - 1) }
         if r.has(.overSeqLen), let seq = options.seqLen {
             fold.overSeqLen += 1
@@ -209,7 +236,7 @@ public final class Auditor: Sendable {
         if let cluster = fold.exact.get(r.hash.high, r.hash.low) {
             fold.exactDuplicates += 1
             addExample(.exactDuplicate, FindingExample(location: here(), excerpt: r.preview), &fold)
-            noteMember(cluster, here(), r.preview, exact: true, &fold)
+            noteMember(cluster, here(), r.previewBytes, exact: true, &fold)
             return
         }
         var cluster: UInt32? = nil
@@ -217,7 +244,7 @@ public final class Auditor: Sendable {
         if let c = cluster {
             fold.nearDuplicates += 1
             addExample(.nearDuplicate, FindingExample(location: here(), excerpt: r.preview), &fold)
-            noteMember(c, here(), r.preview, exact: false, &fold)
+            noteMember(c, here(), r.previewBytes, exact: false, &fold)
         } else {
             cluster = UInt32(fold.founders.count)
             fold.founders.append((Int32(truncatingIfNeeded: r.fileIndex), Int32(truncatingIfNeeded: r.line)))
@@ -226,9 +253,9 @@ public final class Auditor: Sendable {
         for key in r.bandKeys { fold.bands.insertIfAbsent(key, cluster!) }
     }
 
-    private func noteMember(_ cluster: UInt32, _ here: @autoclosure () -> String, _ preview: @autoclosure () -> String,
+    private func noteMember(_ cluster: UInt32, _ here: @autoclosure () -> String, _ preview: [UInt8],
                             exact: Bool, _ fold: inout Fold) {
-        var info = fold.clusters[cluster] ?? ClusterInfo(excerpt: preview())
+        var info = fold.clusters[cluster] ?? ClusterInfo(previewBytes: preview)
         if exact { info.exact += 1 } else { info.near += 1 }
         if info.members.count < 5 { info.members.append(here()) }
         fold.clusters[cluster] = info
@@ -281,7 +308,8 @@ public final class Auditor: Sendable {
         d.largestClusters = ranked.prefix(options.clustersListed).map { id, info in
             let f = fold.founders[Int(id)]
             return DuplicateCluster(size: 1 + info.exact + info.near, exact: info.exact, near: info.near,
-                                    first: FindingExample(location: location(Int(f.file), Int(f.line)), excerpt: info.excerpt),
+                                    first: FindingExample(location: location(Int(f.file), Int(f.line)),
+                                                          excerpt: Excerpt.around(info.previewBytes, offset: 0, before: 0, after: 100)),
                                     members: info.members)
         }
         report.duplicates = d

@@ -7,8 +7,9 @@ struct DocResult: Sendable {
     var line: Int
     /// Parse failure ("reason: message"); nothing else is set then.
     var malformed: String?
-    /// Problems present, and an example for each (in `ProblemKind.allCases` order).
-    var problems: [(kind: ProblemKind, example: FindingExample)] = []
+    /// Problems present, and an example for each (in `ProblemKind.allCases` order); no example for a kind whose
+    /// examples were all taken before this document's batch was analysed (it could never be listed).
+    var problems: [(kind: ProblemKind, example: FindingExample?)] = []
     var emptyTurns = 0
     var hash = ContentHash(high: 0, low: 0)
     var bandKeys: [UInt64] = []

@@ -1,6 +1,7 @@
 import AIGCCore
 import AIGCCorpus
 import AIGCText
+import CKernels
 
 /// Word n-grams of evaluation items, remembering which item each n-gram came from, so the audit can say which
 /// items a contaminated document hits. Same rules as the corpus builder's `Decontaminator` (its `WordHasher` words;
@@ -14,8 +15,9 @@ public struct EvalIndex: Sendable {
     private var keys = [UInt64](repeating: 0, count: 64)
     private var values = [UInt32](repeating: 0, count: 64)
     private var used = 0
-    /// Bloom filter over the keys (two bits per key, about 16 bits per key): nearly every window of a training
-    /// document is absent from the evaluation set, and this answers that from cache without touching `keys`.
+    /// Bloom filter over the keys (two bits per key, both in one 64-bit word so a check is one load; about 16 bits
+    /// per key): nearly every window of a training document is absent from the evaluation set, and this answers
+    /// that from cache without touching `keys`.
     private var bloom = [UInt64](repeating: 0, count: 64)
     /// Lengths of the short items (fewer than n words), ascending.
     private var shortLengths: [Int] = []
@@ -97,14 +99,16 @@ public struct EvalIndex: Sendable {
         }
     }
 
-    @inline(__always) private func find(_ rawKey: UInt64) -> UInt32? {
+    /// The key's Bloom word (index into `bloom`, `mask` = its count − 1) and its two bits there.
+    @inline(__always) static func bloomBits(_ key: UInt64, _ mask: Int) -> (word: Int, bits: UInt64) {
+        (Int(truncatingIfNeeded: key >> 20) & mask, 1 << (key & 63) | 1 << ((key >> 6) & 63))
+    }
+
+    /// The item of `rawKey`, after its Bloom word (`bloomWord`, already loaded) said it may be present.
+    @inline(__always) private func find(_ rawKey: UInt64, bloomWord: UInt64) -> UInt32? {
         let key = rawKey == 0 ? 1 : rawKey
-        let bits = bloom.count &* 64 &- 1
-        let b1 = Int(truncatingIfNeeded: key) & bits, b2 = Int(truncatingIfNeeded: key >> 24) & bits
-        let present = bloom.withUnsafeBufferPointer { f in
-            (f[b1 >> 6] >> UInt64(b1 & 63)) & (f[b2 >> 6] >> UInt64(b2 & 63)) & 1 != 0
-        }
-        if !present { return nil }
+        let bits = Self.bloomBits(key, 0).bits
+        if bloomWord & bits != bits { return nil }
         let mask = keys.count - 1
         return keys.withUnsafeBufferPointer { k in
             var i = Int(truncatingIfNeeded: key >> 40) & mask
@@ -117,11 +121,10 @@ public struct EvalIndex: Sendable {
         }
     }
 
-    private mutating func setBloom(_ key: UInt64) {
-        let bits = bloom.count * 64 - 1
-        let b1 = Int(truncatingIfNeeded: key) & bits, b2 = Int(truncatingIfNeeded: key >> 24) & bits
-        bloom[b1 >> 6] |= 1 << UInt64(b1 & 63)
-        bloom[b2 >> 6] |= 1 << UInt64(b2 & 63)
+    private mutating func setBloom(_ rawKey: UInt64) {
+        let key = rawKey == 0 ? 1 : rawKey
+        let (w, bits) = Self.bloomBits(key, bloom.count - 1)
+        bloom[w] |= bits
     }
 
     /// Maps `key` to `item` unless it is already present.
@@ -180,12 +183,43 @@ public struct EvalIndex: Sendable {
     public func hits(words w: UnsafeBufferPointer<UInt64>) -> [UInt32] {
         if used == 0 { return [] }
         var out: [UInt32] = []
-        do {
-            Self.forEachGram(w, n) { g in if let item = find(g), !out.contains(item) { out.append(item) } }
-            for len in shortLengths {
-                Self.forEachGram(w, len) { g in if let item = find(g), !out.contains(item) { out.append(item) } }
-            }
-        }
+        hits(w, n, &out)
+        for len in shortLengths { hits(w, len, &out) }
         return out
     }
+
+    /// Items hit by the windows of `len` words (`forEachGram`'s hashes): a second rolling hash runs a few windows
+    /// ahead to load their Bloom words early, so the check of each window rarely waits for memory.
+    private func hits(_ w: UnsafeBufferPointer<UInt64>, _ len: Int, _ out: inout [UInt32]) {
+        guard len > 0, w.count >= len else { return }
+        let top = Self.power(len)
+        let windows = w.count - len + 1
+        let ahead = min(8, windows - 1)
+        bloom.withUnsafeBufferPointer { f in
+            guard let fb = f.baseAddress else { return }
+            let mask = f.count - 1
+            var h: UInt64 = 0
+            for i in 0..<len { h = h &* Self.base &+ w[i] }
+            var hAhead = h
+            for s in 0..<ahead {
+                hAhead = (hAhead &- w[s] &* top) &* Self.base &+ w[s + len]
+                ck_prefetch(fb + Self.bloomBits(Self.normalizedKey(Self.finish(hAhead, len)), mask).word)
+            }
+            var s = 0
+            while true {
+                let g = Self.normalizedKey(Self.finish(h, len))
+                if let item = find(g, bloomWord: fb[Self.bloomBits(g, mask).word]), !out.contains(item) { out.append(item) }
+                let a = s + ahead
+                if a + 1 < windows {
+                    hAhead = (hAhead &- w[a] &* top) &* Self.base &+ w[a + len]
+                    ck_prefetch(fb + Self.bloomBits(Self.normalizedKey(Self.finish(hAhead, len)), mask).word)
+                }
+                if s + 1 >= windows { break }
+                h = (h &- w[s] &* top) &* Self.base &+ w[s + len]
+                s += 1
+            }
+        }
+    }
+
+    @inline(__always) static func normalizedKey(_ k: UInt64) -> UInt64 { k == 0 ? 1 : k }
 }

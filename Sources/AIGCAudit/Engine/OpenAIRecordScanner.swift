@@ -100,6 +100,7 @@ package enum OpenAIRecordScanner {
         ws()
         guard expect(0x5B) else { return nil }
         var turns: [Turn] = []
+        turns.reserveCapacity(16) // one allocation for most conversations, not one per doubling
         ws()
         if !expect(0x5D) {
             while true {

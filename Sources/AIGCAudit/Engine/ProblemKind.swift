@@ -16,6 +16,27 @@ public enum ProblemKind: String, Sendable, CaseIterable, Codable {
     case contaminated
     case overSeqLen = "over_seq_len"
 
+    /// Index in `allCases` (declaration order), for bit masks and per-kind arrays on hot paths.
+    package var ordinal: Int {
+        switch self {
+        case .malformedRecord: return 0
+        case .invalidUTF8: return 1
+        case .bidi: return 2
+        case .zeroWidth: return 3
+        case .otherControl: return 4
+        case .replacementCharacter: return 5
+        case .nfkcWouldChange: return 6
+        case .longRun: return 7
+        case .emptyTurn: return 8
+        case .roleOrder: return 9
+        case .exactDuplicate: return 10
+        case .nearDuplicate: return 11
+        case .pii: return 12
+        case .contaminated: return 13
+        case .overSeqLen: return 14
+        }
+    }
+
     public var severity: String {
         switch self {
         case .malformedRecord, .invalidUTF8, .bidi, .contaminated, .pii: return "error"

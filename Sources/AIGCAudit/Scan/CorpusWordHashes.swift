@@ -19,4 +19,14 @@ package enum CorpusWordHashes {
             out[w] = StableHash.scramble(h ^ UInt64(e - s))
         }
     }
+
+    /// The same hashes from the states `TextScanner` computed while scanning (`corpusWordStates`): only the final
+    /// mix is left, so the text is not read again. Only valid when the scanned text is all ASCII.
+    @inline(__always)
+    package static func finish(states: UnsafeBufferPointer<UInt64>, starts: UnsafeBufferPointer<Int32>,
+                               ends: UnsafeBufferPointer<Int32>, count: Int, into out: UnsafeMutablePointer<UInt64>) {
+        for w in 0..<count {
+            out[w] = StableHash.scramble(states[w] ^ UInt64(truncatingIfNeeded: ends[w] &- starts[w]))
+        }
+    }
 }

@@ -4,6 +4,13 @@ public struct TextScan: Sendable, Equatable {
     public var chars = 0
     public var words = 0
     public var nonASCII = false
+    /// Every non-ASCII scalar (if any) is valid, not a word character here and a separator for the corpus
+    /// builder's `WordHasher`: then both cut the same words (the maximal runs of ASCII letters and digits), and
+    /// the scanner's `corpusWordStates` give `WordHasher`'s hashes. Set by full scans only.
+    public var corpusWordsMatch = true
+    /// The text has an ASCII digit, '@' or ':' — without one the PII scrubber finds nothing (it checks the same
+    /// first). Set by full scans only.
+    public var piiCandidate = false
     public var invalidUTF8 = 0
     public var firstInvalidUTF8 = -1
     public var bidi = 0

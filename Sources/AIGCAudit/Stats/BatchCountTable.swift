@@ -75,7 +75,9 @@ package struct BatchCountTable {
         if n == 0 { return }
         while (refs.count + n) * 4 > slotCount * 3 { grow() }
         let m = mask
-        let ahead = 16
+        // Far enough ahead to cover a miss to memory (these tables are much larger than L2), not so far that the
+        // lines are gone again before use.
+        let ahead = 32
         let s = sp
         // New keys' refs are written through a pointer into `refs`, grown up front (no per-key append checks).
         var used = refs.count
@@ -129,6 +131,13 @@ package struct BatchCountTable {
         storage = bigger
         slotCount = c
         mask = m
+    }
+
+    /// Hints the cache to load the packed text range of entry `ref` (for `textRange` a few steps later).
+    @inline(__always) package func prefetchRef(_ ref: UInt32) {
+        refs.withUnsafeBufferPointer { r in
+            if Int(ref) < r.count, let b = r.baseAddress { ck_prefetch(b + Int(ref)) }
+        }
     }
 
     /// The text range of the entry whose `ref` is given.

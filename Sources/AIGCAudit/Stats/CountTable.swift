@@ -15,6 +15,10 @@ public struct CountTable: Sendable {
 
     private var slots: [Slot]
     private var arena: [UInt8] = []
+    /// Scratch of `removeAll(countedAtMost:)`, kept so pruning reuses its memory: the surviving slots and their
+    /// compacted texts (the next arena).
+    private var keptScratch: [Slot] = []
+    private var spareArena: [UInt8] = []
     public private(set) var count = 0
     private var mask: Int
     /// Longest text kept per key.
@@ -131,6 +135,55 @@ public struct CountTable: Sendable {
             }
         }
         return out
+    }
+
+    /// Drops, in place, every entry counted at most `threshold` times (texts compacted). Same entries, counts and
+    /// texts as `keeping(above:)`, but the slot array keeps its size and the arena swaps with a spare one, so
+    /// pruning a summary again and again neither allocates nor touches fresh pages (nor rehashes into a table
+    /// that then has to grow back).
+    public mutating func removeAll(countedAtMost threshold: UInt64) {
+        var kept = keptScratch, next = spareArena, old = arena
+        keptScratch = []; spareArena = []; arena = []
+        kept.removeAll(keepingCapacity: true)
+        next.removeAll(keepingCapacity: true)
+        slots.withUnsafeMutableBufferPointer { s in
+            old.withUnsafeBufferPointer { a in
+                for i in s.indices where s[i].key != 0 {
+                    let x = s[i]
+                    s[i].key = 0
+                    guard x.count > threshold else { continue }
+                    let start = Int(x.textStart)
+                    kept.append(Slot(key: x.key, count: x.count, textStart: UInt32(truncatingIfNeeded: next.count),
+                                     textLength: x.textLength))
+                    next.append(contentsOf: UnsafeBufferPointer(rebasing: a[start..<(start + Int(x.textLength))]))
+                }
+            }
+            let m = mask
+            for x in kept {
+                var t = Self.slot(x.key, m)
+                while s[t].key != 0 { t = (t + 1) & m }
+                s[t] = x
+            }
+        }
+        count = kept.count
+        arena = next
+        spareArena = old
+        keptScratch = kept
+    }
+
+    /// How many entries have each count below `buckets` (index = count), and the counts of the others.
+    func countHistogram(buckets: Int, into hist: inout [Int], large: inout [UInt64]) {
+        hist.removeAll(keepingCapacity: true)
+        hist.append(contentsOf: repeatElement(0, count: buckets))
+        large.removeAll(keepingCapacity: true)
+        let b = UInt64(buckets)
+        slots.withUnsafeBufferPointer { s in
+            hist.withUnsafeMutableBufferPointer { h in
+                for x in s where x.key != 0 {
+                    if x.count < b { h[Int(x.count)] += 1 } else { large.append(x.count) }
+                }
+            }
+        }
     }
 
     /// Calls `body` with every key (unordered).

@@ -21,6 +21,9 @@ public struct FrequencySummary: Sendable {
     /// is kept (reused; copied because the batch table is far larger than the caches and read once, in order).
     private var maybe: [BatchCountTable.Slot] = []
     private var fresh: [BatchCountTable.Slot] = []
+    /// Scratch of `countAt(rank:)`.
+    private var histScratch: [Int] = []
+    private var largeScratch: [UInt64] = []
 
     public init(capacity: Int) {
         self.capacity = max(16, capacity)
@@ -47,11 +50,17 @@ public struct FrequencySummary: Sendable {
     }
 
     private mutating func rebuildBloom() {
-        for i in bloom.indices { bloom[i] = 0 }
-        var keys: [UInt64] = []
-        keys.reserveCapacity(table.count)
-        table.forEachKey { keys.append($0) }
-        for k in keys { setBloom(k) }
+        var b = bloom
+        bloom = []
+        let mask = bloomMask
+        b.withUnsafeMutableBufferPointer { w in
+            for i in w.indices { w[i] = 0 }
+            table.forEachKey { k in
+                let (i, bits) = Self.bloomBits(k, mask)
+                w[i] |= bits
+            }
+        }
+        bloom = b
     }
 
     /// Adds one whole batch's exact counts (texts in `arena`). When the batch would overflow the summary, its keys
@@ -92,7 +101,7 @@ public struct FrequencySummary: Sendable {
                 }
             }
         }
-        let ahead = 8
+        let ahead = 16
         for j in 0..<min(ahead, maybe.count) { table.prefetch(maybe[j].key) }
         for j in 0..<maybe.count {
             if j + ahead < maybe.count { table.prefetch(maybe[j + ahead].key) }
@@ -100,7 +109,14 @@ public struct FrequencySummary: Sendable {
             if table.increment(s.key, by: UInt64(s.count)) { continue }
             if filter && s.count == 1 { dropped = true } else { fresh.append(s) }
         }
+        // New keys: each needs its summary slot, its packed text range and its text, all likely misses; they are
+        // loaded in two stages ahead (the range must be in cache before the text's address is known).
+        let far = 16, near = 8
+        for j in 0..<min(far, fresh.count) { batch.prefetchRef(fresh[j].ref); table.prefetch(fresh[j].key) }
+        for j in 0..<min(near, fresh.count) { prefetchText(batch.textRange(fresh[j].ref), arena) }
         for j in 0..<fresh.count {
+            if j + far < fresh.count { batch.prefetchRef(fresh[j + far].ref); table.prefetch(fresh[j + far].key) }
+            if j + near < fresh.count { prefetchText(batch.textRange(fresh[j + near].ref), arena) }
             let s = fresh[j]
             let r = batch.textRange(s.ref)
             table.add(s.key, by: UInt64(s.count)) { UnsafeBufferPointer(rebasing: arena[r]) }
@@ -110,21 +126,26 @@ public struct FrequencySummary: Sendable {
         if table.count > capacity { prune() }
     }
 
+    @inline(__always) private func prefetchText(_ r: Range<Int>, _ arena: UnsafeBufferPointer<UInt8>) {
+        if r.lowerBound < arena.count, let b = arena.baseAddress { ck_prefetch(b + r.lowerBound) }
+    }
+
     private mutating func prune() {
         // Keep at most half the capacity: drop everything counted <= t, t the count at this rank (ascending).
-        let t = Self.countAt(rank: max(0, table.count - capacity / 2 - 1), table.allCounts())
-        table = table.keeping(above: t)
+        let t = countAt(rank: max(0, table.count - capacity / 2 - 1))
+        table.removeAll(countedAtMost: t)
         errorBound += t
         rebuildBloom()
     }
 
-    /// The value at `rank` of `counts` sorted ascending: a histogram for small counts (nearly all of them), a sort
-    /// only of the large ones.
-    static func countAt(rank: Int, _ counts: [UInt64]) -> UInt64 {
+    /// The value at `rank` of the table's counts sorted ascending: a histogram for small counts (nearly all of
+    /// them), a sort only of the large ones.
+    private mutating func countAt(rank: Int) -> UInt64 {
         let buckets = 1024
-        var hist = [Int](repeating: 0, count: buckets)
-        var large: [UInt64] = []
-        for c in counts { if c < UInt64(buckets) { hist[Int(c)] += 1 } else { large.append(c) } }
+        var hist = histScratch, large = largeScratch
+        histScratch = []; largeScratch = []
+        defer { histScratch = hist; largeScratch = large }
+        table.countHistogram(buckets: buckets, into: &hist, large: &large)
         var seen = 0
         for v in 0..<buckets {
             seen += hist[v]
