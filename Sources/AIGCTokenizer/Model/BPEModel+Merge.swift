@@ -126,13 +126,16 @@ extension BPEModel {
     @inline(__always)
     func mergedId(_ a: UInt32, _ b: UInt32, _ p: UnsafePointer<UInt8>, _ len: Int, memo: UnsafeMutablePointer<UInt64>) -> UInt32 {
         if len > table.maxKeyLength { return UInt32.max }
-        if a == UInt32.max || b == UInt32.max { return table.lookup(p, len) ?? UInt32.max }
-        let key = (UInt64(a) << 32 | UInt64(b)) &+ 1
-        let slot = BPEScratch.memoSlot(key)
-        if memo[slot] == key { return UInt32(truncatingIfNeeded: memo[slot + 1]) }
+        if a == UInt32.max || b == UInt32.max || !memoFits { return table.lookup(p, len) ?? UInt32.max }
+        let tag = 1 << 40 | UInt64(a) << 20 | UInt64(b)
+        let slot = BPEScratch.memoSlot(tag)
+        let e = memo[slot]
+        if e >> 21 == tag {
+            let r = UInt32(truncatingIfNeeded: e & 0x1F_FFFF)
+            return r == 0x1F_FFFF ? UInt32.max : r
+        }
         let r = table.lookup(p, len) ?? UInt32.max
-        memo[slot] = key
-        memo[slot + 1] = UInt64(r)
+        memo[slot] = tag << 21 | (r == UInt32.max ? 0x1F_FFFF : UInt64(r))
         return r
     }
 

@@ -18,6 +18,8 @@ public final class BPEModel: @unchecked Sendable {
     let sharedLong = SharedPieceCache()
     /// n-gram filters for cutting long pieces (ranks rule), built on first use.
     let splitIndex: LazySplitIndex
+    /// Every id fits the merge memo's packed entries (`BPEScratch.memo`).
+    var memoFits: Bool { table.idCount <= BPEScratch.memoIdLimit }
     /// Rank of each two-byte token, indexed by (first << 8 | second); UInt32.max when none (ranks rule).
     let pair2: UnsafeMutablePointer<UInt32>
     /// Pair (left id << 32 | right id) → (merge rank << 32 | result id), HF rule only.

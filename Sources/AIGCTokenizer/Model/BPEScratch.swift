@@ -69,14 +69,17 @@ public final class BPEScratch {
         for k in 0..<c { e.storeBytes(of: out[from + k], toByteOffset: 12 + 4 * k, as: UInt32.self) }
     }
 
-    /// Memo of ranks-rule merges, direct-mapped: slot 2k holds (left id << 32 | right id) + 1 (0 = empty), slot
-    /// 2k + 1 the merged id or UInt32.max (see `BPEModel.mergedId`). 2^16 entries, 1 MiB on a huge page: a miss
-    /// costs three cache misses in the vocabulary table (filter, slot, key), a hit at most one.
-    static let memoBits = 16
+    /// Memo of ranks-rule merges, direct-mapped, one word per entry: valid bit (40), left id (39…20), right id
+    /// (19…0) above 21 bits of merged id (all ones: not a token); 0 = empty (see `BPEModel.mergedId`). 2^17
+    /// entries, 1 MiB on a huge page: a miss costs three cache misses in the vocabulary table (filter, slot, key), a
+    /// hit one. (Two words per entry held half as many pairs in the same memory.) Used when every id is below
+    /// `memoIdLimit`; larger vocabularies look merges up directly.
+    static let memoBits = 17
+    static let memoIdLimit = (1 << 20) - 1
     let memo: UnsafeMutablePointer<UInt64>
 
-    @inline(__always) static func memoSlot(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - memoBits)) << 1
+    @inline(__always) static func memoSlot(_ tag: UInt64) -> Int {
+        Int(truncatingIfNeeded: (tag &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - memoBits))
     }
 
     /// Second-level cache for longer pieces (33…4096 bytes: separator runs, long words), direct-mapped.
@@ -115,7 +118,7 @@ public final class BPEScratch {
         // Zero pages mapped on first touch, so a scratch for a short text is cheap.
         cache = HugePages.allocate(BPEScratch.cacheSlots * 64)
         short = calloc(BPEScratch.shortSlots, 32)!
-        memo = HugePages.allocate(UInt64.self, count: 2 << BPEScratch.memoBits)
+        memo = HugePages.allocate(UInt64.self, count: 1 << BPEScratch.memoBits)
         starts = .allocate(capacity: 1); ranks = .allocate(capacity: 1); ids = .allocate(capacity: 1)
         ends = .allocate(capacity: 1); next = .allocate(capacity: 1); prev = .allocate(capacity: 1)
         pairRank = .allocate(capacity: 1); pairResult = .allocate(capacity: 1); heap = .allocate(capacity: 1)
@@ -127,7 +130,7 @@ public final class BPEScratch {
         free()
         HugePages.free(cache, bytes: BPEScratch.cacheSlots * 64)
         Foundation.free(short)
-        HugePages.free(memo, count: 2 << BPEScratch.memoBits)
+        HugePages.free(memo, count: 1 << BPEScratch.memoBits)
     }
 
     /// The 2-way set of a hash (two adjacent 64-byte entries; the first is the most recently inserted).
