@@ -397,28 +397,31 @@ final class AuditWorker: @unchecked Sendable {
             // tokens line up with the text — true for byte-level BPE, whose tokens spell the text exactly. Should
             // they not (their lengths do not add up to the text's), that attribution is taken back and every token
             // goes to the document's dominant script instead.
+            let limit = bs.count
+            /// The script of the first byte of `pos..<pos + len` with a specific script (else Common).
+            @inline(__always) func tokenScript(_ pos: Int, _ len: Int) -> Int {
+                var k = pos
+                let end = min(pos + len, limit)
+                while k < end {
+                    let s = bs[k]
+                    if s != common && s != inherited { return Int(s) }
+                    k += 1
+                }
+                return Int(common)
+            }
             func unattribute() {
                 var pos = 0
-                let limit = bs.count
                 for id in ids {
                     let i = Int(id)
                     var len = 0
                     if i < stats.count { len = Int(stats[i] & 0xFFFF) }
-                    var script = Int(common)
-                    var k = pos
-                    let end = min(pos + len, limit)
-                    while k < end {
-                        let s = bs[k]
-                        if s != common && s != inherited { script = Int(s); break }
-                        k += 1
-                    }
+                    let script = tokenScript(pos, len)
                     sTokens[script] &-= 1
                     sBytes[script] &-= UInt64(len)
                     pos += len
                 }
             }
             var pos = 0
-            let limit = bs.count
             // Loaded well ahead: most of this loop's time is waiting for these lines.
             let ahead = 16
             @inline(__always) func prefetch(_ k: Int) {
@@ -435,14 +438,7 @@ final class AuditWorker: @unchecked Sendable {
                     len = Int(v & 0xFFFF)
                 }
                 if len == 1 { single &+= 1 }
-                var script = Int(common)
-                var k = pos
-                let end = min(pos + len, limit)
-                while k < end {
-                    let s = bs[k]
-                    if s != common && s != inherited { script = Int(s); break }
-                    k += 1
-                }
+                let script = tokenScript(pos, len)
                 sTokens[script] &+= 1
                 sBytes[script] &+= UInt64(len)
                 pos += len
