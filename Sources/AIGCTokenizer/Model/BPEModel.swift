@@ -19,7 +19,7 @@ public final class BPEModel: @unchecked Sendable {
     /// n-gram filters for cutting long pieces (ranks rule), built on first use.
     let splitIndex: LazySplitIndex
     /// Every id fits the merge memo's packed entries (`BPEScratch.memo`).
-    var memoFits: Bool { table.idCount <= BPEScratch.memoIdLimit }
+    let memoFits: Bool
     /// Rank of each two-byte token, indexed by (first << 8 | second); UInt32.max when none (ranks rule).
     let pair2: UnsafeMutablePointer<UInt32>
     /// Pair (left id << 32 | right id) → (merge rank << 32 | result id), HF rule only.
@@ -61,6 +61,7 @@ public final class BPEModel: @unchecked Sendable {
         byteIds = BPEModel.byteIdsOf(table)
         pair2 = BPEModel.pair2Of(table)
         splitIndex = LazySplitIndex(table)
+        memoFits = table.idCount <= BPEScratch.memoIdLimit
     }
 
     deinit { pair2.deallocate() }
@@ -108,6 +109,7 @@ public final class BPEModel: @unchecked Sendable {
         byteIds = BPEModel.byteIdsOf(table)
         pair2 = BPEModel.pair2Of(table)
         splitIndex = LazySplitIndex(table)
+        memoFits = table.idCount <= BPEScratch.memoIdLimit
     }
 
     static func show(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self).debugDescription }
