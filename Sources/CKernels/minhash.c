@@ -1,5 +1,18 @@
 #include "ckernels_minhash.h"
 
+static void lanes_portable(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
+                           const uint64_t *xs, int count) {
+    for (int j = 0; j < lanes; j++) {
+        uint64_t a = (uint64_t)ah[j] << 32 | al[j];
+        uint32_t m = mins[j];
+        for (int i = 0; i < count; i++) {
+            uint32_t v = (uint32_t)((a * xs[i] + b[j]) >> 32);
+            if (v < m) m = v;
+        }
+        mins[j] = m;
+    }
+}
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
@@ -69,30 +82,10 @@ static void lanes_sse41(uint32_t *mins, const uint32_t *al, const uint32_t *ah, 
         }
         _mm_storeu_si128((__m128i *)(mins + j), vmin);
     }
-    for (; j < lanes; j++) {
-        uint64_t a = (uint64_t)ah[j] << 32 | al[j];
-        uint32_t m = mins[j];
-        for (int i = 0; i < count; i++) {
-            uint32_t v = (uint32_t)((a * xs[i] + b[j]) >> 32);
-            if (v < m) m = v;
-        }
-        mins[j] = m;
-    }
+    if (j < lanes) lanes_portable(mins + j, al + j, ah + j, b + j, lanes - j, xs, count);
 }
 #endif
 
-static void lanes_portable(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
-                           const uint64_t *xs, int count) {
-    for (int j = 0; j < lanes; j++) {
-        uint64_t a = (uint64_t)ah[j] << 32 | al[j];
-        uint32_t m = mins[j];
-        for (int i = 0; i < count; i++) {
-            uint32_t v = (uint32_t)((a * xs[i] + b[j]) >> 32);
-            if (v < m) m = v;
-        }
-        mins[j] = m;
-    }
-}
 
 void ck_minhash_lanes(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
                         const uint64_t *xs, int count) {

@@ -19,8 +19,8 @@ enum TF {
         Array(line.utf8).split(whereSeparator: { $0 == 0x20 || $0 == 0x0A }).compactMap { UInt32(String(decoding: $0, as: UTF8.self)) }
     }
 
-    nonisolated(unsafe) static let cl100k: Tokenizer = try! Tokenizer.named("cl100k_base")
-    nonisolated(unsafe) static let o200k: Tokenizer = try! Tokenizer.named("o200k_base")
+    static let cl100k: Tokenizer = try! Tokenizer.named("cl100k_base")
+    static let o200k: Tokenizer = try! Tokenizer.named("o200k_base")
     static func named(_ n: String) -> Tokenizer { n == "cl100k_base" ? cl100k : o200k }
 
     /// A small deterministic PRNG (SplitMix64) so random tests are reproducible.
