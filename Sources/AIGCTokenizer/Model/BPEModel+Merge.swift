@@ -119,6 +119,20 @@ extension BPEModel {
         return out
     }
 
+    /// Test hook: the offsets where a long piece would be cut (`SplitIndex.cuts`, ranks rule).
+    package func splitCutsForTesting(_ bytes: [UInt8]) -> [Int] {
+        guard bytes.count >= 2 else { return [] }
+        let s = BPEScratch()
+        s.reserve(bytes.count)
+        let m = bytes.withUnsafeBufferPointer { b in
+            splitIndex.index.cuts(b.baseAddress!, b.count, into: s.cuts, flags: s.ranks)
+        }
+        return (0..<m).map { Int(s.cuts[$0]) }
+    }
+
+    /// Test hook: the longest token, in bytes.
+    package var longestTokenForTesting: Int { table.maxKeyLength }
+
     /// The id of the concatenation of two adjacent parts (ids `a`, `b`; bytes `p[0..<len]`), or UInt32.max when
     /// it is not a token (ranks rule). Every part is a token, so the id pair identifies the bytes: the per-thread
     /// memo answers repeated pairs (runs, the common pairs of a script) without hashing the bytes or probing the
