@@ -13,6 +13,14 @@ import Testing
                 if b.count < 2 { continue }
                 #expect(tok.model.mergeForTesting(Array(b), linear: true) == tok.model.mergeForTesting(Array(b), linear: false))
             }
+            // Long runs and mixes up to the linear limit, every length mod 8 (the eight-lane minimum scan's tails).
+            for n in stride(from: 2, through: 260, by: 3) {
+                let unit = Array(["=", " ", "a", "ab", "日本", "-=", "0"][n % 7].utf8)
+                var b: [UInt8] = []
+                while b.count < n { b.append(unit[b.count % unit.count]) }
+                if n % 2 == 0 { b[n / 2] = UInt8(ascii: "x") }
+                #expect(tok.model.mergeForTesting(b, linear: true) == tok.model.mergeForTesting(b, linear: false), "\(n)")
+            }
         }
     }
 

@@ -17,19 +17,22 @@ do {
     let bytes = [UInt8](data)
     var times: [Double] = []
     var tokens = 0
+    var checksum: UInt64 = 0
     try bytes.withUnsafeBufferPointer { p in
         for _ in 0..<repeats {
             var tok = try Tokenizer.named(args[1])
             tok.threads = 1
             let t = DispatchTime.now().uptimeNanoseconds
-            tokens = tok.encodeOrdinary(bytes: p).count
+            let ids = tok.encodeOrdinary(bytes: p)
+            tokens = ids.count
+            checksum = ids.reduce(UInt64(14695981039346656037)) { ($0 ^ UInt64($1)) &* 1099511628211 }
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
         }
     }
     times.sort()
     let mb = Double(bytes.count) / 1e6
-    print(String(format: "%@ %@: %d tokens; fastest pass %.1f ms (%.1f MB/s), median %.1f ms, %d passes",
-                 args[1], (args[2] as NSString).lastPathComponent, tokens, times[0] * 1e3, mb / times[0],
+    print(String(format: "%@ %@: %d tokens (checksum %016llx); fastest pass %.1f ms (%.1f MB/s), median %.1f ms, %d passes",
+                 args[1], (args[2] as NSString).lastPathComponent, tokens, checksum, times[0] * 1e3, mb / times[0],
                  times[times.count / 2] * 1e3, repeats))
 } catch {
     FileHandle.standardError.write(Data("tokenizer-micro: \(error)\n".utf8))
