@@ -153,8 +153,10 @@ extension BPEModel {
         return r
     }
 
-    /// tiktoken's `byte_pair_merge`, ported exactly (ranks rule).
-    @inline(__always)
+    /// tiktoken's `byte_pair_merge`, ported exactly (ranks rule). Reached only on a cache miss, so a call costs
+    /// nothing measurable; not inlined, because every pre-tokenizer loop inlines the piece path twice and the copies
+    /// made the release build of this module several times slower.
+    @inline(never)
     func mergeLinear(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
         scratch.reserve(n)
         let starts = scratch.starts, ranks = scratch.ranks, ids = scratch.ids, memo = scratch.memo

@@ -123,7 +123,7 @@ final class SplitIndex: @unchecked Sendable {
     /// without branches into `flags` at fixed addresses, so the filter loads of consecutive offsets overlap instead
     /// of waiting one after another (in long CJK pieces they miss the caches); the passing offsets are compacted
     /// last.
-    @inline(__always) func cuts(_ p: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<Int32>,
+    @inline(never) func cuts(_ p: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<Int32>,
                                 flags: UnsafeMutablePointer<UInt32>) -> Int {
         var m = 0
         for k in 1..<n {
