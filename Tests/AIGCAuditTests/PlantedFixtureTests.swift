@@ -8,6 +8,15 @@ import Testing
 /// Fixtures/audit/planted.jsonl holds problems of every kind, each planted a known number of times
 /// (Scripts/make-audit-fixtures.py says which line holds which); the audit must report each count exactly.
 @Suite struct PlantedFixtureTests {
+    /// Runs the audit with `options` (one thread) and with three threads; the JSON reports must be byte-identical.
+    static func runExpectingSameJSONOnThreeThreads(_ options: AuditOptions) throws -> AuditReport {
+        var three = options
+        three.threads = 3
+        let report = try Auditor(options: options).run()
+        #expect(try report.jsonData() == Auditor(options: three).run().jsonData())
+        return report
+    }
+
     @Test func reportsEveryPlantedCountExactly() throws {
         let r = try Auditor(options: try Fixture.plantedOptions()).run()
         // Volume: 39 lines, one malformed.
@@ -118,10 +127,7 @@ import Testing
         var a = try Fixture.plantedOptions(threads: 1)
         a.batchRecords = 2
         a.examplesPerFinding = 1
-        var b = a
-        b.threads = 3
-        let ra = try Auditor(options: a).run()
-        #expect(try ra.jsonData() == Auditor(options: b).run().jsonData())
+        let ra = try PlantedFixtureTests.runExpectingSameJSONOnThreeThreads(a)
         let full = try Auditor(options: try Fixture.plantedOptions(threads: 1)).run()
         #expect(ra.findings.map(\.kind) == full.findings.map(\.kind))
         #expect(ra.findings.map(\.count) == full.findings.map(\.count))
@@ -151,10 +157,7 @@ import Testing
         var a = try Fixture.plantedOptions(threads: 1)
         a.batchRecords = 3
         a.summaryCapacity = 16
-        var b = a
-        b.threads = 3
-        let ra = try Auditor(options: a).run()
-        #expect(try ra.jsonData() == Auditor(options: b).run().jsonData())
+        let ra = try PlantedFixtureTests.runExpectingSameJSONOnThreeThreads(a)
         // The summaries did overflow, and every reported bound is honest against the exact counts.
         let exact = try Auditor(options: try Fixture.plantedOptions(threads: 2)).run()
         #expect(ra.topNgrams.unigrams.contains { $0.error > 0 })

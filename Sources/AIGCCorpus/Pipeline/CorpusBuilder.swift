@@ -155,21 +155,21 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
                 storage.withUnsafeBufferPointer { p in RawKey(UnsafeBufferPointer(rebasing: p[mine[i].range])) }
             }
             var firstInBatch: [RawKey: Int] = [:]
-            var todo: [Int] = []
+            var pending: [Int] = []
             var sameAs = [Int](repeating: -1, count: mine.count)
             for i in mine.indices {
                 if rawSeen[keys[i]] != nil { continue }
                 if let j = firstInBatch[keys[i]] { sameAs[i] = j; continue }
                 firstInBatch[keys[i]] = i
-                todo.append(i)
+                pending.append(i)
             }
-            let work1 = todo
+            let work1 = pending
             let cleaned: [RecordCleaner.Outcome] = Parallel.map(work1.count, threads: threads) { k in
                 storage.withUnsafeBufferPointer { p in cleaner.clean(UnsafeBufferPointer(rebasing: p[mine[work1[k]].range])) }
             }
             var byIndex: [Int: RecordCleaner.Outcome] = [:]
-            byIndex.reserveCapacity(todo.count)
-            for (k, i) in todo.enumerated() { byIndex[i] = cleaned[k] }
+            byIndex.reserveCapacity(pending.count)
+            for (k, i) in pending.enumerated() { byIndex[i] = cleaned[k] }
             var stage1: [StageOneResult] = []
             stage1.reserveCapacity(mine.count)
             for i in mine.indices {
