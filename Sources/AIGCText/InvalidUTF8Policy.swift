@@ -1,3 +1,4 @@
+import AIGCCore
 /// What to do with bytes that are not valid UTF-8.
 public enum InvalidUTF8Policy: String, Sendable, Codable, CaseIterable {
     /// Replace each maximal invalid subpart with U+FFFD and count it (the default).
@@ -25,19 +26,8 @@ extension UTF8Bytes {
         origin: inout [Int]?
     ) throws -> (bytes: [UInt8], replacements: Int)? {
         // Fast scan: nil means the input is valid as is (no copy needed).
-        var i = 0
+        guard let firstBad = firstInvalid(input) else { return nil }
         let n = input.count
-        var firstBad = -1
-        while i < n {
-            if input[i] < 0x80 {
-                i += 1
-                continue
-            }
-            let (ok, len) = validSequenceLength(input, at: i)
-            if !ok { firstBad = i; break }
-            i += len
-        }
-        if firstBad < 0 { return nil }
         if policy == .fail { throw InvalidUTF8Error(offset: baseOffset + firstBad, source: source) }
         var out: [UInt8] = []
         out.reserveCapacity(n + 16)
@@ -45,7 +35,7 @@ extension UTF8Bytes {
         var newOrigin: [Int]? = nil
         if let o = origin { newOrigin = Array(o[0..<firstBad]); newOrigin!.reserveCapacity(n + 16) }
         var count = 0
-        i = firstBad
+        var i = firstBad
         while i < n {
             let (ok, len) = validSequenceLength(input, at: i)
             if ok {

@@ -21,18 +21,6 @@ func runCLI(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// Reads a whole file (or stdin for "-"/nil) with an error that names the path.
-func readInput(_ path: String?) throws -> [UInt8] {
-    if path == nil || path == "-" {
-        return Array(FileHandle.standardInput.readDataToEndOfFile())
-    }
-    do {
-        return Array(try Data(contentsOf: URL(fileURLWithPath: path!)))
-    } catch {
-        throw AIGCError.io("\(path!): cannot read (\(error.localizedDescription))")
-    }
-}
-
 /// Output sink: stdout (buffered) or an atomically written file.
 final class OutputSink {
     private let writer: AtomicFileWriter?

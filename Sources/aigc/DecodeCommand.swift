@@ -27,7 +27,7 @@ struct DecodeCommand: AsyncParsableCommand {
         try await runCLI {
             if format == .npy { throw ValidationError("decode reads text, u16 or u32") }
             let t = try tok.load()
-            let input = try readInput(file)
+            let input = try FileBytes.read(file)
             let sink = try OutputSink(path: output)
             let location = file ?? "stdin"
             func emit(_ ids: [UInt32], where w: String) throws {

@@ -79,7 +79,7 @@ public struct PreTokenCounter: Sendable {
                 defer { results.free() }
                 let me = self
                 let batch = chunks
-                DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                Parallel.forEach(batch.count, threads: batch.count, chunk: 1) { i in
                     results.base[i] = batch[i].bytes.withUnsafeBufferPointer { me.countChunk($0, into: &tables.base[i], cache: &caches.base[i]) }
                 }
                 for i in 0..<chunks.count {
@@ -120,7 +120,7 @@ public struct PreTokenCounter: Sendable {
                 end = n
             }
             let line = UnsafeBufferPointer(rebasing: chunk[start..<end])
-            if let bad = Self.firstInvalidUTF8(line) {
+            if let bad = UTF8Bytes.firstInvalid(line) {
                 r.invalid.append((r.lines, start + bad))
             } else if let normalizer {
                 do {
@@ -142,25 +142,6 @@ public struct PreTokenCounter: Sendable {
             start = end
         }
         return r
-    }
-
-    /// Offset of the first byte that is not valid UTF-8, or nil. ASCII is checked eight bytes at a time.
-    @inline(__always)
-    static func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
-        let n = p.count
-        var i = 0
-        let raw = UnsafeRawPointer(p.baseAddress!)
-        while i < n {
-            if i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                i += 8
-                continue
-            }
-            if p[i] < 0x80 { i += 1; continue }
-            let (ok, len) = UTF8Bytes.validSequenceLength(p, at: i)
-            if !ok { return i }
-            i += len
-        }
-        return nil
     }
 }
 
