@@ -55,7 +55,7 @@ public final class Trainer {
     let engine: GPTEngine
     let metrics: MetricsLog
     /// Called with each metrics row (the CLI prints them).
-    public var onRow: ((String) -> Void)?
+    public var onRow: ((String) throws -> Void)?
     public private(set) var lastEval: (train: Double, val: Double?) = (.nan, nil)
     public private(set) var trainSeconds = 0.0
     public private(set) var trainedIters = 0
@@ -200,7 +200,7 @@ public final class Trainer {
     private func emit(_ fields: [String], iter: Int) throws {
         let line = "{" + fields.joined(separator: ",") + "}"
         try metrics.append(line, iter: iter)
-        onRow?(line)
+        try onRow?(line)
     }
 
     /// Writes `loss.svg` from metrics.jsonl's rows.

@@ -72,7 +72,7 @@ struct FinetuneCommand: AsyncParsableCommand {
             }
             var f = Finetuner(options: o, patience: patience)
             f.minDelta = minDelta
-            f.onRow = { print($0) }
+            f.onRow = { try StandardOutput.line($0) }
             let s = try f.run(base: baseModel, train: trainCorpus, val: valCorpus, out: outURL, resume: resume)
             func fmt(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "n/a" }
             logStderr("finetune: \(s.iters) iterations\(s.stoppedEarly ? " (stopped early)" : ""); vocab \(s.baseVocabSize) → \(s.vocabSize); "

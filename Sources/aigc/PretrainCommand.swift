@@ -90,7 +90,7 @@ struct PretrainCommand: AsyncParsableCommand {
                 try TokenCodecLoader.ensureFits(tok, spec: tokenizer, vocabularySize: config.vocabSize)
                 try tok.save(tokenizerJSON: outURL.appendingPathComponent("tokenizer.json"))
             }
-            trainer.onRow = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            trainer.onRow = { line in try StandardOutput.line(line) }
             try trainer.run(source: source)
             var summary: [String: Any] = [
                 "summary": true, "iters": trainer.trainedIters, "train_loss": trainer.lastEval.train,
@@ -113,7 +113,7 @@ struct PretrainCommand: AsyncParsableCommand {
             // JSON has no NaN/inf: drop non-finite figures (e.g. no evaluation ran after --resume at the end).
             summary = summary.filter { !(($0.value as? Double).map { !$0.isFinite } ?? false) }
             let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try StandardOutput.write(data + Data("\n".utf8))
         }
     }
 }
