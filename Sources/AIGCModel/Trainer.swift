@@ -90,6 +90,8 @@ public final class Trainer {
         guard options.blockSize <= model.config.blockSize else {
             throw AIGCError.usage("--block-size \(options.blockSize) exceeds the model's \(model.config.blockSize) positions")
         }
+        try GPTEngine.checkMemory(config: model.config, batchSize: options.batchSize, time: options.blockSize,
+                                  shards: options.shards, training: true)
         self.model = model
         self.optimizer = optimizer
         self.options = options

@@ -38,7 +38,7 @@ struct GenerateCommand: AsyncParsableCommand {
         try await runCLI {
             let dir = URL(fileURLWithPath: model)
             let m = try GPTModel.load(directory: dir)
-            openBLASThreads(threads)
+            openBLASThreads(try Limits.threads("--threads", threads))
             let codec: (any TokenCodec)? = try tokenizer.map { try TokenCodecLoader.load($0) }
                 ?? TokenCodecLoader.load(modelDirectory: dir)
             let ids: [Int32]

@@ -78,6 +78,7 @@ struct NormalizeCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCLI {
             let normalizer = try pipeline()
+            let threads = try Limits.threads("--threads", threads)
             let sink = try OutputFile(path: output)
             var total = NormalizationStats()
             let inputs = files.isEmpty ? ["-"] : files

@@ -58,7 +58,7 @@ struct PretrainCommand: AsyncParsableCommand {
             o.batchSize = batchSize; o.blockSize = blockSize; o.maxIters = maxIters; o.lr = lr; o.minLR = minLr
             o.warmupIters = warmupIters; o.lrDecayIters = lrDecayIters ?? maxIters; o.beta1 = beta1; o.beta2 = beta2
             o.weightDecay = weightDecay; o.gradClip = gradClip; o.gradAccumSteps = gradAccum; o.evalInterval = evalInterval
-            o.evalIters = evalIters; o.logInterval = logInterval; o.seed = seed; o.threads = threads; o.shards = shards
+            o.evalIters = evalIters; o.logInterval = logInterval; o.seed = seed; o.threads = try Limits.threads("--threads", threads); o.shards = shards
             o.profile = profile
             try o.validate()
             let trainer: Trainer
