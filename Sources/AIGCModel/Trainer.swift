@@ -56,6 +56,9 @@ public final class Trainer {
     let metrics: MetricsLog
     /// Called with each metrics row (the CLI prints them).
     public var onRow: ((String) throws -> Void)?
+    /// Called with the iteration after each checkpoint is on disk; an error it throws stops the run there (as a
+    /// kill right after the checkpoint would), which the pipeline's resume test uses.
+    public var onCheckpoint: ((Int) throws -> Void)?
     public private(set) var lastEval: (train: Double, val: Double?) = (.nan, nil)
     public private(set) var trainSeconds = 0.0
     public private(set) var trainedIters = 0
@@ -146,6 +149,7 @@ public final class Trainer {
                 try TrainingCheckpoint.save(directory: outDirectory, model: model, optimizer: optimizer, iter: it, rng: rng,
                                             options: o, bestValLoss: bestValLoss)
                 try writeChart()
+                try onCheckpoint?(it)
             }
             if it >= o.maxIters { break }
             let lr = Float(o.schedule.rate(at: it))

@@ -23,6 +23,8 @@ struct AIGCCommand: AsyncParsableCommand {
             FinetuneCommand.self,
             GanCommand.self,
             AdversarialCommand.self,
+            ModelsCommand.self,
+            PipelineCommand.self,
         ]
     )
 

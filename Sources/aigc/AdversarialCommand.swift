@@ -18,7 +18,7 @@ struct AdversarialCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Fine-tuned generator directory (DIR/best is used when present).")
+    @Option(help: "Fine-tuned generator directory (DIR/best is used when present) or a registered model name.")
     var generator: String
     @Option(help: "Corpus directory (train-*.safetensors).")
     var train: String
@@ -61,7 +61,7 @@ struct AdversarialCommand: AsyncParsableCommand {
         try await runCLI {
             let trainCorpus = try PackedCorpus(directory: URL(fileURLWithPath: train), split: "train")
             let valCorpus = try PackedCorpus(directory: URL(fileURLWithPath: val ?? train), split: "val")
-            let model = try GPTModel.load(directory: DialogueCLISupport.modelDirectory(generator))
+            let model = try GPTModel.load(directory: try DialogueCLISupport.modelDirectory(generator))
             var o = AdversarialOptions()
             o.rounds = rounds; o.generatorSteps = gSteps; o.discriminatorSteps = dSteps; o.discriminatorPretrainSteps = dPretrainSteps
             o.mleSteps = mleSteps; o.batchSize = batchSize; o.mleBatchSize = mleBatchSize; o.rollouts = rollouts

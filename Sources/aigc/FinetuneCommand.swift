@@ -17,7 +17,7 @@ struct FinetuneCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Pretrained model directory (config.json + model.safetensors, e.g. from aigc pretrain).")
+    @Option(help: "Pretrained model directory (config.json + model.safetensors, e.g. from aigc pretrain) or a registered model name.")
     var base: String?
     @Option(help: "Corpus directory (aigc corpus build --output-format safetensors); its train-*.safetensors are used.")
     var train: String
@@ -68,7 +68,7 @@ struct FinetuneCommand: AsyncParsableCommand {
             var baseModel: GPTModel? = nil
             if !resume {
                 guard let base else { throw ValidationError("--base is required (unless --resume)") }
-                baseModel = try GPTModel.load(directory: URL(fileURLWithPath: base))
+                baseModel = try GPTModel.load(directory: try ModelStore.resolve(base))
             }
             var f = Finetuner(options: o, patience: patience)
             f.minDelta = minDelta

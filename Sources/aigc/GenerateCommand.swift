@@ -14,7 +14,7 @@ struct GenerateCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Model directory.") var model: String
+    @Option(help: "Model directory or registered model name (aigc models list).") var model: String
     @Option(help: """
         Tokenizer: a named encoding (cl100k_base, o200k_base), an HF tokenizer.json, a .tiktoken file, or a nanoGPT \
         character meta.json (default: MODEL/meta.json, then MODEL/tokenizer.json, if present).
@@ -36,7 +36,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runCLI {
-            let dir = URL(fileURLWithPath: model)
+            let dir = try ModelStore.resolve(model)
             let m = try GPTModel.load(directory: dir)
             openBLASThreads(try Limits.threads("--threads", threads))
             let codec: (any TokenCodec)? = try tokenizer.map { try TokenCodecLoader.load($0) }
