@@ -14,6 +14,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // YAML for `aigc pipeline run CONFIG.yaml` (node marks give every config error its line); only AIGCPipeline uses it.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C shims. CICU's public headers use only <stdint.h> types; only its .c files see <unicode/*.h>.
@@ -39,9 +41,11 @@ let package = Package(
         .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU", "CKernels"], swiftSettings: optimize),
         .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),
+        // `aigc pipeline run`: one YAML config, stages with content-hash stamps, the model registered by name.
+        .target(name: "AIGCPipeline", dependencies: ["AIGC", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "aigc",
-            dependencies: ["AIGC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["AIGC", "AIGCPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize
         ),
 
@@ -53,6 +57,8 @@ let package = Package(
         .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCCore"]),
         .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats", "AIGCTokenizer"]),
         .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus", "CZlib"]),
+        .testTarget(name: "AIGCStoreTests", dependencies: ["AIGC"]),
+        .testTarget(name: "AIGCPipelineTests", dependencies: ["AIGCPipeline", "AIGC"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
     ]
 )

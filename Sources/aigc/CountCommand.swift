@@ -20,7 +20,7 @@ struct CountCommand: AsyncParsableCommand {
             var total = 0
             var out = ""
             for f in names {
-                let bytes = try FileBytes.read(f)
+                let bytes = try InputFile.readAll(f)
                 if let bad = bytes.withUnsafeBufferPointer({ UTF8Bytes.firstInvalid($0) }) {
                     throw AIGCError.input(location: f == "-" ? "stdin" : f, message: "invalid UTF-8 at byte \(bad)")
                 }
@@ -29,7 +29,7 @@ struct CountCommand: AsyncParsableCommand {
                 out += "\(n) \(f)\n"
             }
             if names.count > 1 { out += "\(total) total\n" }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            try StandardOutput.write(out)
         }
     }
 }

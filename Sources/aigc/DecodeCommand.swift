@@ -27,8 +27,8 @@ struct DecodeCommand: AsyncParsableCommand {
         try await runCLI {
             if format == .npy { throw ValidationError("decode reads text, u16 or u32") }
             let t = try tok.load()
-            let input = try FileBytes.read(file)
-            let sink = try OutputSink(path: output)
+            let input = try InputFile.readAll(file)
+            let sink = try OutputFile(path: output)
             let location = file ?? "stdin"
             func emit(_ ids: [UInt32], where w: String) throws {
                 do {
