@@ -14,6 +14,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // C shims. CICU's public headers use only <stdint.h> types; only its .c files see <unicode/*.h>.
@@ -39,9 +43,18 @@ let package = Package(
         .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU", "CKernels"], swiftSettings: optimize),
         .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),
+        // The OpenAI-compatible HTTP server (`aigc serve`): routes, request decoding, SSE, metrics. Kept out of the
+        // umbrella so that a Swift user of `AIGC` does not pull in the HTTP stack.
+        .target(name: "AIGCServe", dependencies: [
+            "AIGC",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: optimize),
         .executableTarget(
             name: "aigc",
-            dependencies: ["AIGC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["AIGC", "AIGCServe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize
         ),
 
@@ -54,5 +67,8 @@ let package = Package(
         .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats", "AIGCTokenizer"]),
         .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus", "CZlib"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
+        .testTarget(name: "AIGCServeTests", dependencies: [
+            "AIGCServe", "AIGC", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ]
 )
