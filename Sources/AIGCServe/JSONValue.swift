@@ -17,7 +17,11 @@ enum JSONValue: Decodable, Sendable, Equatable {
         else if let d = try? c.decode(Double.self) { self = .number(d) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        else if let o = try? c.decode([String: JSONValue].self) { self = .object(o) }
+        else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription:
+                "a value that is not valid JSON text (for example a string with a lone UTF-16 surrogate escape)")
+        }
     }
 
     /// Parses a request body: an object, or a 400 that says what is wrong.
@@ -35,7 +39,9 @@ enum JSONValue: Decodable, Sendable, Equatable {
 
     static func describe(_ error: any Error) -> String {
         if case DecodingError.dataCorrupted(let ctx) = error {
-            return ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription
+            let path = ctx.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            let what = ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription
+            return path.isEmpty ? what : "at \(path.hasPrefix(".") ? String(path.dropFirst()) : path): \(what)"
         }
         return "\(error)"
     }
