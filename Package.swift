@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // YAML for `aigc pipeline run CONFIG.yaml` (node marks give every config error its line); only AIGCPipeline uses it.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C shims. CICU's public headers use only <stdint.h> types; only its .c files see <unicode/*.h>.
@@ -43,6 +45,8 @@ let package = Package(
         .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU", "CKernels"], swiftSettings: optimize),
         .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),
+        // `aigc pipeline run`: one YAML config, stages with content-hash stamps, the model registered by name.
+        .target(name: "AIGCPipeline", dependencies: ["AIGC", .product(name: "Yams", package: "Yams")]),
         // The OpenAI-compatible HTTP server (`aigc serve`): routes, request decoding, SSE, metrics. Kept out of the
         // umbrella so that a Swift user of `AIGC` does not pull in the HTTP stack.
         .target(name: "AIGCServe", dependencies: [
@@ -54,7 +58,7 @@ let package = Package(
         ], swiftSettings: optimize),
         .executableTarget(
             name: "aigc",
-            dependencies: ["AIGC", "AIGCServe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["AIGC", "AIGCServe", "AIGCPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize
         ),
 
@@ -66,7 +70,10 @@ let package = Package(
         .testTarget(name: "AIGCTokenizerTests", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCCore"]),
         .testTarget(name: "AIGCCorpusTests", dependencies: ["AIGCCorpus", "AIGCFormats", "AIGCTokenizer"]),
         .testTarget(name: "AIGCAuditTests", dependencies: ["AIGCAudit", "AIGCCorpus", "CZlib"]),
+        .testTarget(name: "AIGCStoreTests", dependencies: ["AIGC"]),
+        .testTarget(name: "AIGCPipelineTests", dependencies: ["AIGCPipeline", "AIGC"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
+        .testTarget(name: "AIGCFacadeTests", dependencies: ["AIGC"]),
         .testTarget(name: "AIGCServeTests", dependencies: [
             "AIGCServe", "AIGC", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

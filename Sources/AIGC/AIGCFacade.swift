@@ -29,7 +29,7 @@ public final class AIGC: Sendable {
     ///   - maxBatch: completions decoded at once (the engine's slots).
     ///   - threads: OpenBLAS threads (process-wide).
     public init(modelName: String, maxBatch: Int = 16, threads: Int? = nil) throws {
-        let dir = try ModelLocator.directory(modelName)
+        let dir = try ModelStore.resolve(modelName)
         if let threads { openBLASThreads(threads) }
         loaded = try LoadedModel(id: modelName, directory: dir)
         name = modelName

@@ -57,8 +57,17 @@ public enum TokenCodecLoader {
         return obj["itos"] != nil
     }
 
-    /// The codec stored with a model: `meta.json` (character level) or `tokenizer.json` (BPE), if either exists.
+    /// The codec stored with a model: the tokenizer its `aigc-model.json` names (a named encoding or a file in
+    /// the directory), else `meta.json` (character level) or `tokenizer.json` (BPE), if either exists.
     public static func load(modelDirectory dir: URL) throws -> (any TokenCodec)? {
+        if let spec = try ModelCard.load(directory: dir)?.tokenizer {
+            if NamedEncoding.named(spec) != nil { return try load(spec) }
+            guard !spec.contains("/"), !spec.contains("..") else {
+                throw AIGCError.input(location: dir.appendingPathComponent(ModelCard.fileName).path,
+                                      message: "tokenizer '\(spec)' must be a named encoding or a file name in the model directory")
+            }
+            return try load(dir.appendingPathComponent(spec).path)
+        }
         for name in ["meta.json", "tokenizer.json"] {
             let f = dir.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: f.path) { return try load(f.path) }

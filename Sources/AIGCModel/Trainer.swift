@@ -55,7 +55,10 @@ public final class Trainer {
     let engine: GPTEngine
     let metrics: MetricsLog
     /// Called with each metrics row (the CLI prints them).
-    public var onRow: ((String) -> Void)?
+    public var onRow: ((String) throws -> Void)?
+    /// Called with the iteration after each checkpoint is on disk; an error it throws stops the run there (as a
+    /// kill right after the checkpoint would), which the pipeline's resume test uses.
+    public var onCheckpoint: ((Int) throws -> Void)?
     public private(set) var lastEval: (train: Double, val: Double?) = (.nan, nil)
     public private(set) var trainSeconds = 0.0
     public private(set) var trainedIters = 0
@@ -90,6 +93,8 @@ public final class Trainer {
         guard options.blockSize <= model.config.blockSize else {
             throw AIGCError.usage("--block-size \(options.blockSize) exceeds the model's \(model.config.blockSize) positions")
         }
+        try GPTEngine.checkMemory(config: model.config, batchSize: options.batchSize, time: options.blockSize,
+                                  shards: options.shards, training: true)
         self.model = model
         self.optimizer = optimizer
         self.options = options
@@ -144,6 +149,7 @@ public final class Trainer {
                 try TrainingCheckpoint.save(directory: outDirectory, model: model, optimizer: optimizer, iter: it, rng: rng,
                                             options: o, bestValLoss: bestValLoss)
                 try writeChart()
+                try onCheckpoint?(it)
             }
             if it >= o.maxIters { break }
             let lr = Float(o.schedule.rate(at: it))
@@ -200,7 +206,7 @@ public final class Trainer {
     private func emit(_ fields: [String], iter: Int) throws {
         let line = "{" + fields.joined(separator: ",") + "}"
         try metrics.append(line, iter: iter)
-        onRow?(line)
+        try onRow?(line)
     }
 
     /// Writes `loss.svg` from metrics.jsonl's rows.

@@ -18,7 +18,7 @@ struct AdversarialCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Fine-tuned generator directory (DIR/best is used when present).")
+    @Option(help: "Fine-tuned generator directory (DIR/best is used when present) or a registered model name.")
     var generator: String
     @Option(help: "Corpus directory (train-*.safetensors).")
     var train: String
@@ -38,7 +38,7 @@ struct AdversarialCommand: AsyncParsableCommand {
     var mleSteps: Int = 1
     @Option var batchSize: Int = 8
     @Option var mleBatchSize: Int = 4
-    @Option(help: "Monte-Carlo rollouts per reply prefix (0: sequence-level reward).")
+    @Option(help: "Monte-Carlo rollouts per reply prefix (0: sequence-level reward; at most 64). Each rollout samples a completion of every reply prefix, so a generator step costs about --batch-size × --max-reply-tokens × R sampled completions.")
     var rollouts: Int = 0
     @Option var gLr: Double = 1e-5
     @Option var dLr: Double = 1e-4
@@ -61,13 +61,13 @@ struct AdversarialCommand: AsyncParsableCommand {
         try await runCLI {
             let trainCorpus = try PackedCorpus(directory: URL(fileURLWithPath: train), split: "train")
             let valCorpus = try PackedCorpus(directory: URL(fileURLWithPath: val ?? train), split: "val")
-            let model = try GPTModel.load(directory: DialogueCLISupport.modelDirectory(generator))
+            let model = try GPTModel.load(directory: try DialogueCLISupport.modelDirectory(generator))
             var o = AdversarialOptions()
             o.rounds = rounds; o.generatorSteps = gSteps; o.discriminatorSteps = dSteps; o.discriminatorPretrainSteps = dPretrainSteps
             o.mleSteps = mleSteps; o.batchSize = batchSize; o.mleBatchSize = mleBatchSize; o.rollouts = rollouts
             o.generatorLR = gLr; o.discriminatorLR = dLr; o.gradClip = gradClip; o.baselineDecay = baselineDecay
             o.maxReplyTokens = maxReplyTokens; o.temperature = temperature; o.topK = topK; o.maxPplIncrease = maxPplIncrease
-            o.evalPairs = evalPairs; o.seed = seed; o.threads = threads; o.shards = shards
+            o.evalPairs = evalPairs; o.seed = seed; o.threads = try Limits.threads("--threads", threads); o.shards = shards
             let stopText = stopToken ?? "<|im_end|>"
             let stop = trainCorpus.specialTokens[stopText]
             if stopToken != nil && stop == nil {

@@ -3,11 +3,13 @@ import Foundation
 
 /// Helpers shared by `aigc finetune` and `aigc adversarial`.
 enum DialogueCLISupport {
-    /// The model directory to start from: `DIR/best` (written by `aigc finetune`) when present, else `DIR`.
-    static func modelDirectory(_ path: String) -> URL {
+    /// The model directory to start from: `DIR/best` (written by `aigc finetune`) when present, else `DIR`, or
+    /// else a registered model name (`ModelStore.resolve`).
+    static func modelDirectory(_ path: String) throws -> URL {
         let dir = URL(fileURLWithPath: path)
         let best = dir.appendingPathComponent("best")
-        return FileManager.default.fileExists(atPath: best.appendingPathComponent("model.safetensors").path) ? best : dir
+        if FileManager.default.fileExists(atPath: best.appendingPathComponent("model.safetensors").path) { return best }
+        return try ModelStore.resolve(path)
     }
 
     /// A decoder for the corpus's tokenizer (named in its manifest) that also prints special tokens; nil when

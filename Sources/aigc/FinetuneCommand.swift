@@ -17,7 +17,7 @@ struct FinetuneCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Pretrained model directory (config.json + model.safetensors, e.g. from aigc pretrain).")
+    @Option(help: "Pretrained model directory (config.json + model.safetensors, e.g. from aigc pretrain) or a registered model name.")
     var base: String?
     @Option(help: "Corpus directory (aigc corpus build --output-format safetensors); its train-*.safetensors are used.")
     var train: String
@@ -63,16 +63,16 @@ struct FinetuneCommand: AsyncParsableCommand {
             o.batchSize = batchSize; o.maxIters = maxIters; o.lr = lr; o.minLR = minLr; o.warmupIters = warmupIters
             o.lrDecayIters = lrDecayIters ?? maxIters; o.beta1 = beta1; o.beta2 = beta2; o.weightDecay = weightDecay
             o.gradClip = gradClip; o.gradAccumSteps = gradAccum; o.evalInterval = evalInterval; o.evalIters = evalIters
-            o.logInterval = logInterval; o.seed = seed; o.threads = threads; o.shards = shards
+            o.logInterval = logInterval; o.seed = seed; o.threads = try Limits.threads("--threads", threads); o.shards = shards
             let outURL = URL(fileURLWithPath: out)
             var baseModel: GPTModel? = nil
             if !resume {
                 guard let base else { throw ValidationError("--base is required (unless --resume)") }
-                baseModel = try GPTModel.load(directory: URL(fileURLWithPath: base))
+                baseModel = try GPTModel.load(directory: try ModelStore.resolve(base))
             }
             var f = Finetuner(options: o, patience: patience)
             f.minDelta = minDelta
-            f.onRow = { print($0) }
+            f.onRow = { try StandardOutput.line($0) }
             let s = try f.run(base: baseModel, train: trainCorpus, val: valCorpus, out: outURL, resume: resume)
             func fmt(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "n/a" }
             logStderr("finetune: \(s.iters) iterations\(s.stoppedEarly ? " (stopped early)" : ""); vocab \(s.baseVocabSize) → \(s.vocabSize); "

@@ -58,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             id = String(spec[..<eq])
             path = String(spec[spec.index(after: eq)...])
         }
-        let dir = try ModelLocator.directory(path)
+        let dir = try ModelStore.resolve(path)
         return .init(id: id ?? dir.standardizedFileURL.lastPathComponent, directory: dir)
     }
 }
