@@ -2,6 +2,7 @@ import Foundation
 
 /// Writes files atomically: the data goes to a temporary file in the same directory, is flushed, and is renamed
 /// over the destination. An interrupted run leaves either the old file or none, never a half file that looks whole.
+/// Special files and symlinks are handled as `OutputDestination` describes (written through, never replaced).
 public enum AtomicFile {
     public static func write(_ data: some DataProtocol, to url: URL) throws {
         let writer = try AtomicFileWriter(url: url)
@@ -15,11 +16,18 @@ public enum AtomicFile {
 }
 
 /// Streams a file into a temporary sibling and renames it into place on `commit()`. If the writer is dropped
-/// without `commit()`, the temporary file is removed.
+/// without `commit()`, the temporary file is removed. A destination that is not a regular file (a device, a FIFO)
+/// is written in place; a symlink to a regular file has its target replaced. Every write error throws, naming the
+/// destination and the system's reason.
 public final class AtomicFileWriter {
     public let url: URL
+    /// Where the bytes go until `commit()`: a temporary sibling of the (resolved) destination, or the destination
+    /// itself when it is written through.
     public let temporaryURL: URL
-    private var handle: FileHandle?
+    /// False when the destination is a special file written in place.
+    public let isAtomic: Bool
+    private let destination: URL
+    private var fd: Int32
     private var pending: [UInt8] = []
     private let flushThreshold = 1 << 20
     public private(set) var bytesWritten: Int = 0
@@ -27,13 +35,28 @@ public final class AtomicFileWriter {
 
     public init(url: URL) throws {
         self.url = url
-        let dir = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        temporaryURL = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        guard FileManager.default.createFile(atPath: temporaryURL.path, contents: nil) else {
-            throw AIGCError.io("cannot create \(temporaryURL.path)")
+        switch OutputDestination.resolve(url) {
+        case .atomic(let target):
+            destination = target
+            isAtomic = true
+            let dir = target.deletingLastPathComponent()
+            do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+                throw AIGCError.io("\(url.path): cannot create its directory \(dir.path): \(error.localizedDescription)")
+            }
+            temporaryURL = dir.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
+            // Keep an existing file's permission bits.
+            var st = stat()
+            let mode: mode_t = stat(target.path, &st) == 0 ? st.st_mode & 0o7777 : 0o666
+            fd = open(temporaryURL.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+            guard fd >= 0 else { throw AIGCError.io("\(url.path): cannot create \(temporaryURL.path): \(POSIXFile.reason())") }
+            if stat(target.path, &st) == 0 { _ = fchmod(fd, mode) }  // not narrowed by the umask
+        case .writeThrough(let target):
+            destination = target
+            isAtomic = false
+            temporaryURL = target
+            fd = open(target.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { throw AIGCError.io("\(url.path): cannot open for writing: \(POSIXFile.reason())") }
         }
-        handle = try FileHandle(forWritingTo: temporaryURL)
         pending.reserveCapacity(flushThreshold)
     }
 
@@ -43,16 +66,25 @@ public final class AtomicFileWriter {
     }
 
     public func write(bytes: UnsafeRawBufferPointer) throws {
+        if bytes.count >= flushThreshold {
+            try flush()
+            try put(bytes)
+            return
+        }
         pending.append(contentsOf: bytes)
         if pending.count >= flushThreshold { try flush() }
     }
 
+    private func put(_ bytes: UnsafeRawBufferPointer) throws {
+        guard fd >= 0 else { throw AIGCError.io("\(url.path): write after commit") }
+        hasher.update(buffer: bytes)
+        try POSIXFile.writeAll(fd, bytes, name: url.path)
+        bytesWritten += bytes.count
+    }
+
     private func flush() throws {
-        guard let handle else { throw AIGCError.io("write after commit to \(url.path)") }
         if pending.isEmpty { return }
-        hasher.update(pending)
-        try handle.write(contentsOf: pending)
-        bytesWritten += pending.count
+        try pending.withUnsafeBytes { try put($0) }
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -61,22 +93,33 @@ public final class AtomicFileWriter {
 
     public func commit() throws {
         try flush()
-        guard let handle else { return }
-        try handle.synchronize()
-        try handle.close()
-        self.handle = nil
-        sha256 = hasher.finalizeHex()
-        if rename(temporaryURL.path, url.path) != 0 {
+        guard fd >= 0 else { return }
+        let d = fd
+        fd = -1
+        if isAtomic, fsync(d) != 0 {
             let e = errno
-            try? FileManager.default.removeItem(at: temporaryURL)
-            throw AIGCError.io("cannot rename \(temporaryURL.path) to \(url.path): \(String(cString: strerror(e)))")
+            close(d)
+            unlink(temporaryURL.path)
+            throw AIGCError.io("\(url.path): cannot flush to disk: \(POSIXFile.reason(e))")
+        }
+        if close(d) != 0 && isAtomic {
+            let e = errno
+            unlink(temporaryURL.path)
+            throw AIGCError.io("\(url.path): write failed on close: \(POSIXFile.reason(e))")
+        }
+        sha256 = hasher.finalizeHex()
+        guard isAtomic else { return }
+        if rename(temporaryURL.path, destination.path) != 0 {
+            let e = errno
+            unlink(temporaryURL.path)
+            throw AIGCError.io("cannot rename \(temporaryURL.path) to \(destination.path): \(POSIXFile.reason(e))")
         }
     }
 
     deinit {
-        if let handle {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: temporaryURL)
+        if fd >= 0 {
+            close(fd)
+            if isAtomic { unlink(temporaryURL.path) }
         }
     }
 }

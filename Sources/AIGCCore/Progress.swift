@@ -54,7 +54,7 @@ public final class ProgressReporter: @unchecked Sendable {
         }
         if !extra.isEmpty { line += " \(extra)" }
         line += "\u{1B}[K"
-        FileHandle.standardError.write(Data(line.utf8))
+        writeStderr(line)
     }
 
     public func finish() {
@@ -62,7 +62,7 @@ public final class ProgressReporter: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         lastDraw = .distantPast
         drawIfDue()
-        FileHandle.standardError.write(Data("\n".utf8))
+        writeStderr("\n")
     }
 
     private func format(_ v: Double) -> String {
@@ -85,5 +85,11 @@ public final class ProgressReporter: @unchecked Sendable {
 
 /// Writes a log line to stderr (data goes to stdout or files; logs never do).
 public func logStderr(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    writeStderr(message + "\n")
+}
+
+/// Best effort: a log that cannot be written (stderr closed or on a full disk) is dropped, never a crash.
+func writeStderr(_ text: String) {
+    var t = text
+    t.withUTF8 { try? POSIXFile.writeAll(2, UnsafeRawBufferPointer($0), name: "stderr") }
 }

@@ -11,6 +11,17 @@ public final class GPTEngine: @unchecked Sendable {
     public let workspaces: [GPTWorkspace]
     public let training: Bool
 
+    /// Refuses an engine whose workspaces would not fit in this machine's memory (before allocating them).
+    public static func checkMemory(config: GPTConfig, batchSize: Int, time: Int, shards: Int, training: Bool) throws {
+        let shardCount = max(1, min(shards, batchSize))
+        let rowsPerShard = (batchSize + shardCount - 1) / shardCount
+        let floats = Double(shardCount) * GPTWorkspace.activationFloats(config: config, maxBatch: rowsPerShard, maxTime: time,
+                                                                        withGradients: training, training: training)
+        let grads = training ? Double(shardCount) * Double(ParameterLayout(config).count) : 0
+        try Limits.memory("--batch-size \(batchSize) × --block-size \(time) (\(config.nLayer) layers, \(config.nEmbd) wide)",
+                          bytes: 4 * (floats + grads))
+    }
+
     /// - Parameters:
     ///   - batchSize, time: the largest batch this engine will see.
     ///   - shards: the number of batch shards (at most `batchSize`).

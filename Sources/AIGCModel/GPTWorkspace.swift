@@ -36,6 +36,20 @@ public final class GPTWorkspace: @unchecked Sendable {
     /// Whether the last forward applied dropout (its masks are then used by backward).
     var masksActive = false
 
+    /// Floats of one workspace's activation buffer, computed in floating point so that sizes from flags cannot
+    /// overflow: callers check it against the machine's memory (`GPTEngine.checkMemory`) before allocating.
+    public static func activationFloats(config: GPTConfig, maxBatch: Int, maxTime: Int, withGradients: Bool, training: Bool) -> Double {
+        let N = Double(maxBatch) * Double(maxTime), C = Double(config.nEmbd), L = Double(config.nLayer)
+        let V = Double(config.vocabSize), T = Double(maxTime)
+        let attSize = Double(maxBatch) * Double(config.nHead) * T * T
+        let perLayer = C /*ln1*/ + 2 /*mean,rstd*/ + 3 * C + C /*atty*/ + C /*res2*/ + C /*ln2*/ + 2 + 4 * C + 4 * C + C /*output*/
+        var total = N * C + N * perLayer * L + attSize * L + (withGradients ? N * 4 * C * L : 0)
+        if training && config.dropout > 0 { total += N * C + L * (2 * attSize + 2 * N * C) }
+        total += N * C + 2 * N + N * V + N  // lnf, stats, logits, losses
+        total += withGradients ? (N * C * 4 + N * 3 * C + N * 4 * C + T * T) : N * C
+        return total
+    }
+
     public init(config: GPTConfig, maxBatch: Int, maxTime: Int, withGradients: Bool, training: Bool, profile: Bool = false) {
         self.config = config
         self.maxBatch = maxBatch
@@ -45,14 +59,7 @@ public final class GPTWorkspace: @unchecked Sendable {
         self.profile = profile ? BLASProfile() : nil
         let N = maxBatch * maxTime, C = config.nEmbd, L = config.nLayer, NH = config.nHead, V = config.vocabSize
         let attSize = maxBatch * NH * maxTime * maxTime
-        var sizes: [Int] = []
-        // Encoded + masks.
-        let perLayer = C /*ln1*/ + 2 /*mean,rstd*/ + 3 * C + C /*atty*/ + C /*res2*/ + C /*ln2*/ + 2 + 4 * C + 4 * C + C /*output*/
-        var total = N * C + N * perLayer * L + attSize * L + (withGradients ? N * 4 * C * L : 0)
-        if useDropout { total += N * C + L * (2 * attSize + 2 * N * C) }
-        total += N * C + 2 * N + N * V + N  // lnf, stats, logits, losses
-        total += withGradients ? (N * C * 4 + N * 3 * C + N * 4 * C + maxTime * maxTime) : N * C
-        sizes.append(total)
+        let total = Int(Self.activationFloats(config: config, maxBatch: maxBatch, maxTime: maxTime, withGradients: withGradients, training: training))
         acts = FloatBuffer(count: total)
         grads = withGradients ? FloatBuffer(count: layout.count) : nil
         var cursor = acts.pointer

@@ -23,7 +23,9 @@ final class MetricsLog {
         do { handle = try FileHandle(forWritingTo: url) } catch {
             throw AIGCError.io("\(url.path): cannot open for writing (\(error.localizedDescription))")
         }
-        handle.seekToEndOfFile()
+        do { try handle.seekToEnd() } catch {
+            throw AIGCError.io("\(url.path): cannot seek (\(error.localizedDescription))")
+        }
     }
 
     func append(_ line: String, iter: Int) throws {

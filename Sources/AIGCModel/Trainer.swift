@@ -55,7 +55,7 @@ public final class Trainer {
     let engine: GPTEngine
     let metrics: MetricsLog
     /// Called with each metrics row (the CLI prints them).
-    public var onRow: ((String) -> Void)?
+    public var onRow: ((String) throws -> Void)?
     /// Called with the iteration after each checkpoint is on disk; an error it throws stops the run there (as a
     /// kill right after the checkpoint would), which the pipeline's resume test uses.
     public var onCheckpoint: ((Int) throws -> Void)?
@@ -93,6 +93,8 @@ public final class Trainer {
         guard options.blockSize <= model.config.blockSize else {
             throw AIGCError.usage("--block-size \(options.blockSize) exceeds the model's \(model.config.blockSize) positions")
         }
+        try GPTEngine.checkMemory(config: model.config, batchSize: options.batchSize, time: options.blockSize,
+                                  shards: options.shards, training: true)
         self.model = model
         self.optimizer = optimizer
         self.options = options
@@ -204,7 +206,7 @@ public final class Trainer {
     private func emit(_ fields: [String], iter: Int) throws {
         let line = "{" + fields.joined(separator: ",") + "}"
         try metrics.append(line, iter: iter)
-        onRow?(line)
+        try onRow?(line)
     }
 
     /// Writes `loss.svg` from metrics.jsonl's rows.

@@ -36,8 +36,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
     public func validate() throws {
         func bad(_ m: String) -> AIGCError { .usage(m) }
-        guard batchSize >= 1 else { throw bad("--batch-size must be ≥ 1") }
-        guard blockSize >= 1 else { throw bad("--block-size must be ≥ 1") }
+        try Limits.check("--batch-size", batchSize, in: 1...(1 << 24))
+        try Limits.check("--block-size", blockSize, in: 1...(1 << 16))
         guard maxIters >= 0 else { throw bad("--max-iters must be ≥ 0") }
         guard lr > 0, minLR >= 0, lr.isFinite, minLR.isFinite else { throw bad("--lr must be > 0 and --min-lr ≥ 0") }
         guard warmupIters >= 0, lrDecayIters >= 0 else { throw bad("--warmup-iters and --lr-decay-iters must be ≥ 0") }
@@ -46,6 +46,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         guard gradAccumSteps >= 1 else { throw bad("--grad-accum must be ≥ 1") }
         guard evalInterval >= 1, evalIters >= 1 else { throw bad("--eval-interval and --eval-iters must be ≥ 1") }
         guard logInterval >= 0 else { throw bad("--log-interval must be ≥ 0") }
-        guard threads >= 1, shards >= 1 else { throw bad("--threads and --shards must be ≥ 1") }
+        try Limits.check("--threads", threads, in: 1...Int.max)
+        try Limits.check("--shards", shards, in: 1...(1 << 16))
     }
 }

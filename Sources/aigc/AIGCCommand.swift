@@ -27,4 +27,23 @@ struct AIGCCommand: AsyncParsableCommand {
             PipelineCommand.self,
         ]
     )
+
+    /// swift-argument-parser's `main`, with the rules of `CommandLineArguments` applied to every command: negative
+    /// numbers as option values, and no NaN or infinity in any floating-point option.
+    static func main() async {
+        do {
+            var command = try parseAsRoot(CommandLineArguments.prepared(Array(CommandLine.arguments.dropFirst())))
+            do { try CommandLineArguments.checkFinite(command) } catch {
+                logStderr("aigc: error: \(error)")
+                exit(withError: ExitCode.validationFailure)
+            }
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

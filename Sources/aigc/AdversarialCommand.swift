@@ -38,7 +38,7 @@ struct AdversarialCommand: AsyncParsableCommand {
     var mleSteps: Int = 1
     @Option var batchSize: Int = 8
     @Option var mleBatchSize: Int = 4
-    @Option(help: "Monte-Carlo rollouts per reply prefix (0: sequence-level reward).")
+    @Option(help: "Monte-Carlo rollouts per reply prefix (0: sequence-level reward; at most 64). Each rollout samples a completion of every reply prefix, so a generator step costs about --batch-size × --max-reply-tokens × R sampled completions.")
     var rollouts: Int = 0
     @Option var gLr: Double = 1e-5
     @Option var dLr: Double = 1e-4
@@ -67,7 +67,7 @@ struct AdversarialCommand: AsyncParsableCommand {
             o.mleSteps = mleSteps; o.batchSize = batchSize; o.mleBatchSize = mleBatchSize; o.rollouts = rollouts
             o.generatorLR = gLr; o.discriminatorLR = dLr; o.gradClip = gradClip; o.baselineDecay = baselineDecay
             o.maxReplyTokens = maxReplyTokens; o.temperature = temperature; o.topK = topK; o.maxPplIncrease = maxPplIncrease
-            o.evalPairs = evalPairs; o.seed = seed; o.threads = threads; o.shards = shards
+            o.evalPairs = evalPairs; o.seed = seed; o.threads = try Limits.threads("--threads", threads); o.shards = shards
             let stopText = stopToken ?? "<|im_end|>"
             let stop = trainCorpus.specialTokens[stopText]
             if stopToken != nil && stop == nil {

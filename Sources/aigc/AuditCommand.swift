@@ -50,7 +50,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runCLI {
-            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+            let threads = try Limits.threads("--threads", threads)
             var isDir: ObjCBool = false
             let report: AuditReport
             if inputs.count == 1, FileManager.default.fileExists(atPath: inputs[0], isDirectory: &isDir), isDir.boolValue {

@@ -9,6 +9,8 @@ func runCLI(_ body: () async throws -> Void) async throws {
     BLASWorkers.stopIdle()
     do {
         try await body()
+        // Data printed to stdout is buffered: a full disk or closed pipe shows up here, at the latest.
+        try StandardOutput.flush()
     } catch let e as ExitCode {
         throw e
     } catch let e as CleanExit {
@@ -21,62 +23,7 @@ func runCLI(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// Reads a whole file (or stdin for "-"/nil) with an error that names the path.
+/// Reads a whole file (or stdin for "-"/nil) with an error that names the path (a directory is refused).
 func readInput(_ path: String?) throws -> [UInt8] {
-    if path == nil || path == "-" {
-        return Array(FileHandle.standardInput.readDataToEndOfFile())
-    }
-    do {
-        return Array(try Data(contentsOf: URL(fileURLWithPath: path!)))
-    } catch {
-        throw AIGCError.io("\(path!): cannot read (\(error.localizedDescription))")
-    }
-}
-
-/// Output sink: stdout (buffered) or an atomically written file.
-final class OutputSink {
-    private let writer: AtomicFileWriter?
-    private var buffer: [UInt8] = []
-
-    init(path: String?) throws {
-        if let path, path != "-" { writer = try AtomicFileWriter(url: URL(fileURLWithPath: path)) } else { writer = nil }
-        buffer.reserveCapacity(1 << 20)
-    }
-
-    func write(_ bytes: [UInt8]) throws {
-        if let writer { try writer.write(bytes); return }
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 20 { flush() }
-    }
-
-    func write(raw: UnsafeRawBufferPointer) throws {
-        if let writer { try writer.write(bytes: raw); return }
-        if raw.count >= 1 << 16 {
-            // Large blocks go straight to stdout (no copy through the buffer).
-            flush()
-            OutputSink.writeAll(raw)
-            return
-        }
-        buffer.append(contentsOf: raw)
-        if buffer.count >= 1 << 20 { flush() }
-    }
-
-    private func flush() {
-        guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { OutputSink.writeAll($0) }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    private static func writeAll(_ p: UnsafeRawBufferPointer) {
-        var off = 0
-        while off < p.count {
-            let n = Foundation.write(1, p.baseAddress! + off, p.count - off)
-            if n <= 0 { break }
-            off += n
-        }
-    }
-
-    func finish() throws {
-        if let writer { try writer.commit() } else { flush() }
-    }
+    try InputFile.readAll(path)
 }

@@ -106,7 +106,7 @@ struct CorpusBuildCommand: AsyncParsableCommand {
         o.rowsPerShard = rowsPerShard
         o.keepRejects = keepRejects
         o.strict = strict
-        o.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        o.threads = try Limits.threads("--threads", threads ?? ProcessInfo.processInfo.activeProcessorCount)
         o.numShards = numShards
         o.shardIndex = shardIndex
         return o

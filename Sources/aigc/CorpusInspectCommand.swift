@@ -30,15 +30,15 @@ struct CorpusInspectCommand: AsyncParsableCommand {
                     lines.append("\(s): documents=\(st.documents) rows=\(st.rows) tokens=\(st.tokens) trained=\(st.trainedTokens) padding=\(st.paddingTokens)")
                 }
                 lines.append(String(format: "trained_token_fraction=%.4f", manifest.trainedTokenFraction))
-                print(lines.joined(separator: "\n"))
+                try StandardOutput.line(lines.joined(separator: "\n"))
                 return
             }
             for r in row..<(row + max(1, count)) {
                 guard let (ids, labels, segs) = try inspector.row(r, split: split) else {
                     throw AIGCError.usage("\(split.rawValue) has no row \(r)")
                 }
-                print("=== \(split.rawValue) row \(r): \(ids.count) tokens, \(labels.filter { $0 != -100 }.count) trained ===")
-                print(inspector.render(ids: ids, labels: labels, segments: segs))
+                try StandardOutput.line("=== \(split.rawValue) row \(r): \(ids.count) tokens, \(labels.filter { $0 != -100 }.count) trained ===")
+                try StandardOutput.line(inspector.render(ids: ids, labels: labels, segments: segs))
             }
         }
     }

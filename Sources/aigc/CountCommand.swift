@@ -29,7 +29,7 @@ struct CountCommand: AsyncParsableCommand {
                 out += "\(n) \(f)\n"
             }
             if names.count > 1 { out += "\(total) total\n" }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            try StandardOutput.write(out)
         }
     }
 }

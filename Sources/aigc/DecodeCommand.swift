@@ -28,7 +28,7 @@ struct DecodeCommand: AsyncParsableCommand {
             if format == .npy { throw ValidationError("decode reads text, u16 or u32") }
             let t = try tok.load()
             let input = try readInput(file)
-            let sink = try OutputSink(path: output)
+            let sink = try OutputFile(path: output)
             let location = file ?? "stdin"
             func emit(_ ids: [UInt32], where w: String) throws {
                 do {

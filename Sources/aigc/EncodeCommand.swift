@@ -66,7 +66,7 @@ struct EncodeCommand: AsyncParsableCommand {
             if !lines, let bad = reader.firstInvalid {
                 throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(bad)")
             }
-            let sink = try OutputSink(path: output)
+            let sink = try OutputFile(path: output)
             if !lines && policy == .none && format != .npy {
                 // Ids are written chunk by chunk while later chunks are still being encoded.
                 var first = true
@@ -123,7 +123,7 @@ struct EncodeCommand: AsyncParsableCommand {
 
     /// One chunk of the ids of a whole text (text, u16 or u32; the text format's final newline is written after
     /// the last chunk).
-    func writeChunk(_ ids: [UInt32], first: Bool, sink: OutputSink) throws {
+    func writeChunk(_ ids: [UInt32], first: Bool, sink: OutputFile) throws {
         switch format {
         case .text:
             var out: [UInt8] = []
@@ -143,7 +143,7 @@ struct EncodeCommand: AsyncParsableCommand {
         }
     }
 
-    func writeIds(_ ids: [UInt32], terminator: Bool, sink: OutputSink, maxId: Int) throws {
+    func writeIds(_ ids: [UInt32], terminator: Bool, sink: OutputFile, maxId: Int) throws {
         switch format {
         case .text:
             var out: [UInt8] = []

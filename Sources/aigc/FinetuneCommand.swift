@@ -63,7 +63,7 @@ struct FinetuneCommand: AsyncParsableCommand {
             o.batchSize = batchSize; o.maxIters = maxIters; o.lr = lr; o.minLR = minLr; o.warmupIters = warmupIters
             o.lrDecayIters = lrDecayIters ?? maxIters; o.beta1 = beta1; o.beta2 = beta2; o.weightDecay = weightDecay
             o.gradClip = gradClip; o.gradAccumSteps = gradAccum; o.evalInterval = evalInterval; o.evalIters = evalIters
-            o.logInterval = logInterval; o.seed = seed; o.threads = threads; o.shards = shards
+            o.logInterval = logInterval; o.seed = seed; o.threads = try Limits.threads("--threads", threads); o.shards = shards
             let outURL = URL(fileURLWithPath: out)
             var baseModel: GPTModel? = nil
             if !resume {
@@ -72,7 +72,7 @@ struct FinetuneCommand: AsyncParsableCommand {
             }
             var f = Finetuner(options: o, patience: patience)
             f.minDelta = minDelta
-            f.onRow = { print($0) }
+            f.onRow = { try StandardOutput.line($0) }
             let s = try f.run(base: baseModel, train: trainCorpus, val: valCorpus, out: outURL, resume: resume)
             func fmt(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "n/a" }
             logStderr("finetune: \(s.iters) iterations\(s.stoppedEarly ? " (stopped early)" : ""); vocab \(s.baseVocabSize) → \(s.vocabSize); "

@@ -63,14 +63,13 @@ struct GanTrainCommand: AsyncParsableCommand {
 
     func validate() throws {
         if steps < 1 { throw ValidationError("--steps must be ≥ 1") }
-        if samples < 1 { throw ValidationError("--samples must be ≥ 1") }
+        try Limits.check("--samples", samples, in: 1...(1 << 30))
         if logInterval < 1 { throw ValidationError("--log-interval must be ≥ 1") }
-        if threads < 1 { throw ValidationError("--threads must be ≥ 1") }
     }
 
     func run() async throws {
         try await runCLI {
-            GANGemm.setBLASThreads(threads)
+            GANGemm.setBLASThreads(try Limits.threads("--threads", threads))
             let dataset = try GANDataset.load(URL(fileURLWithPath: data), tensor: tensor)
             var config = GANConfig(dataDim: dataset.dim)
             config.noiseDim = noiseDim
@@ -88,6 +87,7 @@ struct GanTrainCommand: AsyncParsableCommand {
             config.seed = seed
             config.generatorEMA = gEma
             config.gemm = gemm
+            try Limits.memory("--samples \(samples) × \(dataset.dim) dimensions", bytes: 8 * Double(samples) * Double(dataset.dim))
             let trainer = try GANTrainer(config: config, data: dataset)
             let dir = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -38,7 +38,7 @@ struct GenerateCommand: AsyncParsableCommand {
         try await runCLI {
             let dir = try ModelStore.resolve(model)
             let m = try GPTModel.load(directory: dir)
-            openBLASThreads(threads)
+            openBLASThreads(try Limits.threads("--threads", threads))
             let codec: (any TokenCodec)? = try tokenizer.map { try TokenCodecLoader.load($0) }
                 ?? TokenCodecLoader.load(modelDirectory: dir)
             let ids: [Int32]
@@ -57,9 +57,8 @@ struct GenerateCommand: AsyncParsableCommand {
             p.maxTokens = maxTokens; p.temperature = temperature; p.topK = topK; p.topP = topP; p.n = n; p.stop = stop
             p.seed = seed ?? UInt64.random(in: 0...UInt64.max); p.presencePenalty = presencePenalty
             p.frequencyPenalty = frequencyPenalty; p.logprobs = logprobs
-            let out = FileHandle.standardOutput
             func line(_ obj: [String: Any]) throws {
-                out.write(try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]) + Data("\n".utf8))
+                try StandardOutput.write(try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]) + Data("\n".utf8))
             }
             let results = try Generator(model: m).generate(prompt: ids, parameters: p, codec: codec, onDelta: stream ? { i, bytes in
                 try? line(["index": i, "text": String(decoding: bytes, as: UTF8.self)])

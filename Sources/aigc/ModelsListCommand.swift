@@ -30,7 +30,7 @@ struct ModelsListCommand: AsyncParsableCommand {
                 }
                 out = TextTable.render(rows)
             }
-            try writeStdout(out)
+            try StandardOutput.write(out)
         }
     }
 }

@@ -30,7 +30,7 @@ struct ModelsShowCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCLI {
             let e = try ModelStore().show(name)
-            try writeStdout(try Self.jsonLine(e, pretty: true))
+            try StandardOutput.write(try Self.jsonLine(e, pretty: true))
             if let p = e.problem { throw AIGCError.io("model '\(name)': \(p)") }
         }
     }

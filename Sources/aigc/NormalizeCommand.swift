@@ -78,22 +78,17 @@ struct NormalizeCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCLI {
             let normalizer = try pipeline()
-            let sink = try OutputSink(path: output)
+            let threads = try Limits.threads("--threads", threads)
+            let sink = try OutputFile(path: output)
             var total = NormalizationStats()
             let inputs = files.isEmpty ? ["-"] : files
             for path in inputs {
-                let handle: FileHandle
-                if path == "-" { handle = .standardInput } else {
-                    guard let h = FileHandle(forReadingAtPath: path) else {
-                        throw AIGCError.io("\(path): cannot open for reading")
-                    }
-                    handle = h
-                }
-                let size = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+                let input = try InputFile(path: path)
+                let size = input.size
                 let progress = ProgressReporter("normalize \(path)", total: size.map(Double.init))
                 var stream = StreamingNormalizer(normalizer, source: path == "-" ? "<stdin>" : path, chunkSize: 8 << 20, threads: threads)
                 while true {
-                    let chunk = handle.readData(ofLength: 4 << 20)
+                    let chunk = try input.read(upTo: 4 << 20)
                     if chunk.isEmpty { break }
                     progress.advance(by: Double(chunk.count))
                     try sink.write(try stream.feed(chunk))
@@ -101,7 +96,6 @@ struct NormalizeCommand: AsyncParsableCommand {
                 try sink.write(try stream.finish())
                 progress.finish()
                 total.add(stream.stats)
-                if path != "-" { try? handle.close() }
             }
             try sink.finish()
             if stats {

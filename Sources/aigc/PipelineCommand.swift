@@ -35,7 +35,7 @@ struct PipelineRunCommand: AsyncParsableCommand {
             runner.dryRun = dryRun
             logStderr("pipeline '\(c.name)': work directory \(runner.work.path), models in \(runner.store.root.path)")
             let results = try runner.run()
-            try writeStdout(PipelineRunner.summary(results))
+            try StandardOutput.write(PipelineRunner.summary(results))
         }
     }
 }

@@ -58,7 +58,7 @@ struct PretrainCommand: AsyncParsableCommand {
             o.batchSize = batchSize; o.blockSize = blockSize; o.maxIters = maxIters; o.lr = lr; o.minLR = minLr
             o.warmupIters = warmupIters; o.lrDecayIters = lrDecayIters ?? maxIters; o.beta1 = beta1; o.beta2 = beta2
             o.weightDecay = weightDecay; o.gradClip = gradClip; o.gradAccumSteps = gradAccum; o.evalInterval = evalInterval
-            o.evalIters = evalIters; o.logInterval = logInterval; o.seed = seed; o.threads = threads; o.shards = shards
+            o.evalIters = evalIters; o.logInterval = logInterval; o.seed = seed; o.threads = try Limits.threads("--threads", threads); o.shards = shards
             o.profile = profile
             try o.validate()
             let trainer: Trainer
@@ -90,7 +90,7 @@ struct PretrainCommand: AsyncParsableCommand {
                 try TokenCodecLoader.ensureFits(tok, spec: tokenizer, vocabularySize: config.vocabSize)
                 try tok.save(tokenizerJSON: outURL.appendingPathComponent("tokenizer.json"))
             }
-            trainer.onRow = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            trainer.onRow = { line in try StandardOutput.line(line) }
             try trainer.run(source: source)
             var summary: [String: Any] = [
                 "summary": true, "iters": trainer.trainedIters, "train_loss": trainer.lastEval.train,
@@ -113,7 +113,7 @@ struct PretrainCommand: AsyncParsableCommand {
             // JSON has no NaN/inf: drop non-finite figures (e.g. no evaluation ran after --resume at the end).
             summary = summary.filter { !(($0.value as? Double).map { !$0.isFinite } ?? false) }
             let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try StandardOutput.write(data + Data("\n".utf8))
         }
     }
 }

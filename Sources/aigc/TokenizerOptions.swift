@@ -20,8 +20,7 @@ struct TokenizerOptions: ParsableArguments {
         default: throw ValidationError("give only one of --encoding and --tokenizer")
         }
         if let threads {
-            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-            t.threads = threads
+            t.threads = try Limits.threads("--threads", threads)
         }
         return t
     }

@@ -46,7 +46,7 @@ struct TrainTokenizerCommand: AsyncParsableCommand {
             trainer.minFrequency = minFrequency
             trainer.specialTokens = specialTokens
             trainer.maxTokenLength = maxTokenLength
-            trainer.threads = threads
+            trainer.threads = threads == 0 ? 0 : try Limits.threads("--threads", threads)
             trainer.invalidLines = invalid
             if let normalize { trainer.normalizer = try TextNormalizer(contentsOf: URL(fileURLWithPath: normalize)) }
             let patternValue = PreTokenizerPattern(trainingName: pattern)

@@ -44,6 +44,23 @@ enum CLI {
         return Result(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs `aigc args…` with its stdout opened on `stdoutPath` (e.g. /dev/full); returns the status and stderr.
+    static func run(_ args: [String], stdoutPath: String) throws -> (status: Int32, stderr: String) {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        guard let out = FileHandle(forWritingAtPath: stdoutPath) else { throw CocoaError(.fileNoSuchFile) }
+        let errPipe = Pipe()
+        p.standardOutput = out
+        p.standardError = errPipe
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        try out.close()
+        return (p.terminationStatus, String(decoding: err, as: UTF8.self))
+    }
+
     /// A fresh temporary directory.
     static func tempDir(_ name: String = "aigc-test") throws -> URL {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")

@@ -35,7 +35,7 @@ public struct Finetuner {
     public var patience: Int
     /// A validation loss counts as an improvement only when it is lower than the best by more than this.
     public var minDelta: Double = 0
-    public var onRow: ((String) -> Void)?
+    public var onRow: ((String) throws -> Void)?
 
     public init(options: TrainingOptions, patience: Int) {
         self.options = options

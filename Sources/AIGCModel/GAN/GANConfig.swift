@@ -37,6 +37,11 @@ public struct GANConfig: Codable, Sendable, Equatable {
         try need(noiseDim >= 1, "--noise-dim must be ≥ 1")
         try need(generatorHidden >= 1 && discriminatorHidden >= 1, "hidden sizes must be ≥ 1")
         try need(batchSize >= 1, "--batch-size must be ≥ 1")
+        try Limits.check("--batch-size", batchSize, in: 1...(1 << 24))
+        try Limits.check("--noise-dim", noiseDim, in: 1...(1 << 16))
+        try Limits.check("--g-hidden", generatorHidden, in: 1...(1 << 16))
+        try Limits.check("--d-hidden", discriminatorHidden, in: 1...(1 << 16))
+        try Limits.check("--d-steps", discriminatorSteps, in: 1...(1 << 20))
         try need(discriminatorSteps >= 1, "--d-steps must be ≥ 1")
         try need(generatorLR.isFinite && generatorLR > 0 && discriminatorLR.isFinite && discriminatorLR > 0,
                  "learning rates must be positive")

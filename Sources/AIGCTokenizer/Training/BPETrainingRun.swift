@@ -72,12 +72,11 @@ public struct BPETrainingRun: Sendable {
 
     /// Size and SHA-256 of a file, streamed.
     static func hashFile(_ path: String) throws -> (Int, String) {
-        guard let h = FileHandle(forReadingAtPath: path) else { throw AIGCError.io("\(path): cannot open for reading") }
-        defer { try? h.close() }
+        let h = try InputFile(path: path)
         var sha = SHA256()
         var size = 0
         while true {
-            let d = h.readData(ofLength: 4 << 20)
+            let d = try h.read(upTo: 4 << 20)
             if d.isEmpty { break }
             size += d.count
             d.withUnsafeBytes { sha.update(buffer: $0) }
