@@ -14,6 +14,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // YAML for `aigc pipeline run CONFIG.yaml` (node marks give every config error its line); only AIGCPipeline uses it.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -43,9 +47,18 @@ let package = Package(
         .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),
         // `aigc pipeline run`: one YAML config, stages with content-hash stamps, the model registered by name.
         .target(name: "AIGCPipeline", dependencies: ["AIGC", .product(name: "Yams", package: "Yams")]),
+        // The OpenAI-compatible HTTP server (`aigc serve`): routes, request decoding, SSE, metrics. Kept out of the
+        // umbrella so that a Swift user of `AIGC` does not pull in the HTTP stack.
+        .target(name: "AIGCServe", dependencies: [
+            "AIGC",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: optimize),
         .executableTarget(
             name: "aigc",
-            dependencies: ["AIGC", "AIGCPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["AIGC", "AIGCServe", "AIGCPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize
         ),
 
@@ -60,5 +73,9 @@ let package = Package(
         .testTarget(name: "AIGCStoreTests", dependencies: ["AIGC"]),
         .testTarget(name: "AIGCPipelineTests", dependencies: ["AIGCPipeline", "AIGC"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
+        .testTarget(name: "AIGCFacadeTests", dependencies: ["AIGC"]),
+        .testTarget(name: "AIGCServeTests", dependencies: [
+            "AIGCServe", "AIGC", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ]
 )

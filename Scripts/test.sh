@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite (the README's test command runs this).
+# The whole test suite (the README's test command runs this): Swift unit and CLI tests, then the live server
+# tests with the official OpenAI clients (Scripts/test-serve.sh; their Python environments come from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
 swift test --skip-build
+bash Scripts/test-serve.sh

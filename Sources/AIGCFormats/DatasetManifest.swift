@@ -61,6 +61,9 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     public var files: [FileEntry] = []
     /// Shards merged into this output (empty for a direct build).
     public var mergedFrom: [String] = []
+    /// Element type of the token files when it is not fixed by the format: "uint16" or "uint32" for nanoGPT
+    /// `.bin` files (headerless, so the width must travel with them); absent for other formats and older builds.
+    public var tokenDType: String?
 
     public init(tokenizer: Tokenizer) { self.tokenizer = tokenizer }
 
@@ -68,6 +71,18 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         case tool, version, options, tokenizer, specialTokens = "special_tokens", inputs
         case recordsIn = "records_in", recordsKept = "records_kept", dropped, blankLines = "blank_lines", pii
         case splits, trainedTokenFraction = "trained_token_fraction", files, mergedFrom = "merged_from"
+        case tokenDType = "token_dtype"
+    }
+
+    /// Bytes per token of this corpus's nanoGPT `.bin` files: `token_dtype` when recorded, else the writer's rule
+    /// (uint32 above 65,536 ids). Throws on an unknown `token_dtype`.
+    public func nanoGPTTokenBytes(path: String = "manifest.json") throws -> Int {
+        switch tokenDType {
+        case "uint16": return 2
+        case "uint32": return 4
+        case nil: return NanoGPTBinWriter.needsWide(vocabularySize: tokenizer.vocabularySize) ? 4 : 2
+        case let other?: throw AIGCError.input(location: path, message: "token_dtype \(other.debugDescription) is not uint16 or uint32")
+        }
     }
 
     /// Throws unless every record is accounted for.

@@ -26,4 +26,50 @@ public struct MegatronIndex: Sendable, Equatable {
         off += 8 * n
         documentIndices = b.withUnsafeBytes { r in (0..<d).map { Int64(littleEndian: r.loadUnaligned(fromByteOffset: off + 8 * $0, as: Int64.self)) } }
     }
+
+    /// Checks the index against its `.bin` of `binBytes` bytes, so that no reader can go past the `.bin`'s end or
+    /// read it with the wrong element width: every size ≥ 0, every pointer where the sizes before it put it
+    /// (documents are stored back to back from 0), the sizes covering the `.bin` exactly (a uint16 index over int32
+    /// data describes half its bytes), and document boundaries rising from 0 to the sequence count.
+    public func validate(binBytes: Int, idxPath: String, binPath: String) throws {
+        func fail(_ m: String) -> AIGCError { .input(location: idxPath, message: "megatron index: \(m)") }
+        let size = Int64(dtype.size)
+        var total: Int64 = 0
+        for (i, len) in lengths.enumerated() {
+            guard len >= 0 else { throw fail("sequence \(i) has size \(len)") }
+            total += Int64(len)  // < 2^31 sequences of < 2^31 tokens: no overflow
+        }
+        guard total * size == Int64(binBytes) else {
+            throw AIGCError.input(location: binPath, message: "\(binBytes) bytes, but its index \(idxPath) describes \(total) tokens of \(size) bytes (dtype \(dtype)): a wrong dtype, a corrupt size or a truncated file")
+        }
+        var expected: Int64 = 0
+        for (i, len) in lengths.enumerated() {
+            guard pointers[i] == expected else {
+                throw fail("sequence \(i) starts at byte \(pointers[i]) of the .bin, expected \(expected) (the sizes before it add up to that)")
+            }
+            expected += Int64(len) * size
+        }
+        var last: Int64 = 0
+        for (k, d) in documentIndices.enumerated() {
+            guard d >= last, d <= Int64(lengths.count) else {
+                throw fail("document boundary \(k) is \(d); boundaries must rise from 0 to \(lengths.count)")
+            }
+            if k == 0, d != 0 { throw fail("the first document boundary is \(d), not 0") }
+            last = d
+        }
+        if !documentIndices.isEmpty, last != Int64(lengths.count) {
+            throw fail("the last document boundary is \(last), not the sequence count \(lengths.count)")
+        }
+    }
+
+    /// Reads `PREFIX.idx` and validates it against `PREFIX.bin` (which must exist): the one way every reader
+    /// (corpus inspect, audit, pretrain) opens a Megatron dataset.
+    public static func load(idx idxURL: URL, bin binURL: URL) throws -> MegatronIndex {
+        let bytes = try InputFile.readAll(idxURL.path)
+        let idx = try MegatronIndex(bytes: bytes, path: idxURL.path)
+        var st = stat()
+        guard stat(binURL.path, &st) == 0 else { throw AIGCError.io("\(binURL.path): cannot read: \(String(cString: strerror(errno)))") }
+        try idx.validate(binBytes: Int(st.st_size), idxPath: idxURL.path, binPath: binURL.path)
+        return idx
+    }
 }

@@ -77,6 +77,11 @@ public final class GPTModel: @unchecked Sendable {
                 throw AIGCError.input(location: file.path, message: "tensor '\(name)' has shape \(shape), the config needs \(t.shape)")
             }
             let values = try file.floats(name)
+            // NaN or infinity in a weight poisons every output (generation emits one token forever): refused here,
+            // where every model, optimizer state and checkpoint is read.
+            if let k = values.firstIndex(where: { !$0.isFinite }) {
+                throw AIGCError.input(location: file.path, message: "tensor '\(name)' has a non-finite value (\(values[k])) at element \(k)")
+            }
             values.withUnsafeBufferPointer { (buf.pointer + t.offset).update(from: $0.baseAddress!, count: t.count) }
         }
         if let extra = file.names.first(where: { $0.hasPrefix(prefix) && !expected.contains($0) }) {

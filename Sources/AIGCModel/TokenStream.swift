@@ -33,6 +33,27 @@ public struct TokenStream: Sendable {
         switch format {
         case .nanogpt:
             let data = try read(path)
+            // A corpus built by `aigc corpus build` says its token width in manifest.json next to the .bin.
+            let manifestURL = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("manifest.json")
+            if FileManager.default.fileExists(atPath: manifestURL.path) {
+                let m = try DatasetManifest.read(from: manifestURL)
+                guard m.options["output_format"] == nil || m.options["output_format"] == "nanogpt" else {
+                    throw AIGCError.input(location: manifestURL.path, message: "this corpus is \(m.options["output_format"]!), not nanogpt (use --data-format \(m.options["output_format"]!))")
+                }
+                let width = try m.nanoGPTTokenBytes(path: manifestURL.path)
+                guard data.count % width == 0 else {
+                    throw AIGCError.input(location: path, message: "size \(data.count) is not a whole number of \(width == 4 ? "uint32" : "uint16") tokens (\(manifestURL.lastPathComponent) token_dtype)")
+                }
+                tokens = try data.withUnsafeBytes { raw in
+                    try (0..<(data.count / width)).map { i -> Int32 in
+                        let v = width == 4 ? raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self).littleEndian
+                            : UInt32(raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self).littleEndian)
+                        guard let x = Int32(exactly: v) else { throw AIGCError.input(location: "\(path): token \(i)", message: "id \(v) too large") }
+                        return x
+                    }
+                }
+                break
+            }
             guard data.count % 2 == 0 else {
                 throw AIGCError.input(location: path, message: "size \(data.count) is not a whole number of uint16 tokens")
             }
@@ -55,8 +76,10 @@ public struct TokenStream: Sendable {
             var prefix = path
             if prefix.hasSuffix(".bin") || prefix.hasSuffix(".idx") { prefix.removeLast(4) }
             shownPath = prefix + ".bin"
-            let idx = try read(prefix + ".idx")
-            let dtype = try megatronDType(idx, path: prefix + ".idx")
+            let idxData = try read(prefix + ".idx")
+            let dtype = try megatronDType(idxData, path: prefix + ".idx")
+            // Sizes and pointers checked against the .bin (a uint16 index over int32 data is refused here).
+            _ = try MegatronIndex.load(idx: URL(fileURLWithPath: prefix + ".idx"), bin: URL(fileURLWithPath: prefix + ".bin"))
             let data = try read(prefix + ".bin")
             guard data.count % dtype.size == 0 else {
                 throw AIGCError.input(location: prefix + ".bin", message: "size \(data.count) is not a multiple of the \(dtype.rawValue) element size")

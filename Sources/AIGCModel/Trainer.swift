@@ -138,6 +138,9 @@ public final class Trainer {
             let isEval = it % o.evalInterval == 0 || it == o.maxIters
             if isEval && !(it == startIter && startIter > 0) {
                 let losses = estimateLoss(source: source)
+                guard losses.train.isFinite, losses.val?.isFinite ?? true else {
+                    throw AIGCError.input(location: "iteration \(it)", message: "the evaluation loss is not finite (train \(losses.train), val \(losses.val.map { "\($0)" } ?? "none")); training diverged: lower --lr or check the data")
+                }
                 lastEval = losses
                 if let v = losses.val { bestValLoss = min(bestValLoss ?? v, v) }
                 let ms = intervalIters > 0 ? 1000 * intervalSeconds / Double(intervalIters) : 0
@@ -165,6 +168,9 @@ public final class Trainer {
                 let r = engine.accumulateGradients(batch, lossScale: 1 / Float(n * o.gradAccumSteps), dropoutSeed: seed)
                 lossSum += r.count > 0 ? r.sum / Double(r.count) : 0
                 lossCount += 1
+            }
+            guard lossSum.isFinite else {
+                throw AIGCError.input(location: "iteration \(it)", message: "the training loss is \(lossSum / Double(max(1, lossCount))) (training diverged); lower --lr or check the data")
             }
             let (grads, norm) = engine.reduceGradients()
             guard norm.isFinite else {

@@ -462,11 +462,16 @@ extension NormalizationStep {
             at8.append(n)
             let text = scratch.in16
             try text.withUnsafeBufferPointer { t in
-                _ = cicu_regex_set_text(re, t.baseAddress, Int32(t.count))
+                defer { _ = cicu_regex_set_text(re, nil, 0) }
+                let set = cicu_regex_set_text(re, t.baseAddress, Int32(t.count))
+                if set < 0 { throw NormalizationError.icu("regex '\(p)' failed: \(String(cString: cicu_error_name(set)))") }
                 var runStart = 0
                 var s: Int32 = 0, e: Int32 = 0
                 while true {
                     let rc = cicu_regex_find_next(re, &s, &e)
+                    if rc < 0 && cicu_regex_limit_exceeded(rc) != 0 {
+                        throw NormalizationError.icu("replace regex '\(p)' exceeded ICU's match time/stack limit (catastrophic backtracking?) at UTF-16 offset \(s); simplify the pattern")
+                    }
                     if rc < 0 { throw NormalizationError.icu("regex '\(p)' failed: \(String(cString: cicu_error_name(rc)))") }
                     if rc == 0 { break }
                     if e == s && rep.isEmpty { continue }
@@ -477,7 +482,6 @@ extension NormalizationStep {
                     runStart = e8
                 }
                 b.copy(src, runStart..<n, srcOrigin: so)
-                _ = cicu_regex_set_text(re, nil, 0)
             }
         }
     }

@@ -43,7 +43,20 @@ void cicu_regex_close(cicu_regex *h) {
 int32_t cicu_regex_set_text(cicu_regex *h, const uint16_t *text, int32_t len) {
     UErrorCode err = U_ZERO_ERROR;
     uregex_setText(h->re, (const UChar *)text, len, &err);
+    if (U_FAILURE(err)) return -(int32_t)err;
+    /* Every user-supplied pattern runs under limits, so catastrophic backtracking ((a*)*b on "aaa…c") fails with
+     * U_REGEX_TIME_OUT or U_REGEX_STACK_OVERFLOW instead of running without end. The time limit is in ICU's
+     * steps of ~10,000 match operations: a fixed budget plus 1,000 operations per UTF-16 unit of text, far above
+     * what a linear pattern needs and bounded for any pattern. The backtracking stack is capped at 8 MB. */
+    int64_t limit = CICU_REGEX_BASE_STEPS + (int64_t)len / 10;
+    if (limit > INT32_MAX) limit = INT32_MAX;
+    uregex_setTimeLimit(h->re, (int32_t)limit, &err);
+    uregex_setStackLimit(h->re, CICU_REGEX_STACK_LIMIT, &err);
     return U_SUCCESS(err) ? 0 : -(int32_t)err;
+}
+
+int32_t cicu_regex_limit_exceeded(int32_t rc) {
+    return rc == -(int32_t)U_REGEX_TIME_OUT || rc == -(int32_t)U_REGEX_STACK_OVERFLOW;
 }
 
 int32_t cicu_regex_find_next(cicu_regex *h, int32_t *start, int32_t *end) {

@@ -23,6 +23,7 @@ struct AIGCCommand: AsyncParsableCommand {
             FinetuneCommand.self,
             GanCommand.self,
             AdversarialCommand.self,
+            ServeCommand.self,
             ModelsCommand.self,
             PipelineCommand.self,
         ]

@@ -76,6 +76,7 @@ struct AuditCommand: AsyncParsableCommand {
                 o.summaryCapacity = summaryCapacity
                 let total = inputs.reduce(0.0) { $0 + Double((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
                 report = try Auditor(options: o).run(progress: ProgressReporter("audit", total: total))
+                try o.tokenizer?.checkPreTokenizer()
             }
             try AtomicFile.write(Data(try report.jsonData()), to: URL(fileURLWithPath: json))
             if let html { try AtomicFile.write(HTMLReport.render(report), to: URL(fileURLWithPath: html)) }

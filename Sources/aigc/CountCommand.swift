@@ -25,6 +25,7 @@ struct CountCommand: AsyncParsableCommand {
                     throw AIGCError.input(location: f == "-" ? "stdin" : f, message: "invalid UTF-8 at byte \(bad)")
                 }
                 let n = bytes.withUnsafeBufferPointer { t.count(bytes: $0) }
+                try t.checkPreTokenizer()
                 total += n
                 out += "\(n) \(f)\n"
             }

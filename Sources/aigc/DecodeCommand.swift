@@ -17,7 +17,7 @@ struct DecodeCommand: AsyncParsableCommand {
     @Flag(help: "Decode each line (or terminated run) separately, writing one line each.")
     var lines = false
     @Option(help: "Input format: text, u16, u32.")
-    var format: IdFormat = .text
+    var format: IdInputFormat = .text
     @Option(name: .shortAndLong, help: "Write here (atomically) instead of stdout.")
     var output: String?
     @Argument(help: "Input file (default: stdin).")
@@ -25,7 +25,6 @@ struct DecodeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runCLI {
-            if format == .npy { throw ValidationError("decode reads text, u16 or u32") }
             let t = try tok.load()
             let input = try readInput(file)
             let sink = try OutputFile(path: output)
@@ -90,7 +89,6 @@ struct DecodeCommand: AsyncParsableCommand {
                     }
                 }
                 if !lines { try emit(ids, where: location) } else if !ids.isEmpty { try emit(ids, where: "\(location): run \(run)") }
-            case .npy: break
             }
             try sink.finish()
         }

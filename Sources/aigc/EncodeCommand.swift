@@ -86,7 +86,7 @@ struct EncodeCommand: AsyncParsableCommand {
                     let where_ = line.map { "\(location):\($0)" } ?? location
                     throw AIGCError.input(location: where_, message: "invalid UTF-8 at byte \(bad)")
                 }
-                if policy == .none { return t.encodeOrdinary(bytes: p) }
+                if policy == .none { let ids = t.encodeOrdinary(bytes: p); try t.checkPreTokenizer(); return ids }
                 return try t.encode(bytes: p, allowedSpecial: policy, disallowedSpecial: .encodeAsText)
             }
             try input.withUnsafeBufferPointer { all in
@@ -113,6 +113,7 @@ struct EncodeCommand: AsyncParsableCommand {
                     }
                     let encoded = policy == .none ? t.encodeOrdinaryBatch(texts)
                         : try t.encodeBatch(texts, allowedSpecial: policy, disallowedSpecial: .encodeAsText)
+                    try t.checkPreTokenizer()
                     for ids in encoded { tokens += ids.count; try writeIds(ids, terminator: true, sink: sink, maxId: t.vocabularySize) }
                     b += batch
                 }

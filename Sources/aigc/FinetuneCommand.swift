@@ -70,6 +70,9 @@ struct FinetuneCommand: AsyncParsableCommand {
                 guard let base else { throw ValidationError("--base is required (unless --resume)") }
                 baseModel = try GPTModel.load(directory: try ModelStore.resolve(base))
             }
+            // Taken once the inputs are known to be good: a bad base model leaves no output directory behind.
+            let lock = try DirectoryLock(directory: outURL, what: "aigc finetune")
+            defer { withExtendedLifetime(lock) {} }
             var f = Finetuner(options: o, patience: patience)
             f.minDelta = minDelta
             f.onRow = { try StandardOutput.line($0) }

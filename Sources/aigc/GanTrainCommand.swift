@@ -105,8 +105,12 @@ struct GanTrainCommand: AsyncParsableCommand {
                 progress.advance(by: 1, note: String(format: "d_loss %.3f g_loss %.3f acc %.2f", m.discriminatorLoss, m.generatorLoss, m.discriminatorAccuracy))
             }
             progress.finish()
-            try metrics.commit()
             let points = trainer.sample(count: samples, seed: seed ^ 0x5A4D_504C_4553)  // "SAMPLES": a stream apart from training
+            // Finite losses do not guarantee finite samples (a huge --g-lr can overflow the generator's weights).
+            if let k = points.firstIndex(where: { !$0.isFinite }) {
+                throw AIGCError.input(location: "gan", message: "generated sample \(k / dataset.dim) has a non-finite value (\(points[k])): the generator diverged; lower --g-lr (nothing was written)")
+            }
+            try metrics.commit()
             try Npy.write(try NpyArray(floats: points, shape: [samples, dataset.dim]), to: dir.appendingPathComponent("samples.npy"))
             try trainer.weights().write(to: dir.appendingPathComponent("gan.safetensors"))
             let real = GANDataset.moments(dataset.values, dim: dataset.dim)

@@ -18,9 +18,9 @@ struct PretrainCommand: AsyncParsableCommand {
     @Option(help: "Validation tokens.") var val: String?
     @Option(help: "nanogpt, megatron or safetensors.") var dataFormat: String = "nanogpt"
     @Option(help: "Vocabulary size.") var vocabSize: Int?
-    @Option var nLayer: Int = 4
-    @Option var nHead: Int = 4
-    @Option var nEmbd: Int = 128
+    @Option(help: "Transformer blocks (default: 4; with --resume, must match the checkpoint).") var nLayer: Int?
+    @Option(help: "Attention heads (default: 4; with --resume, must match the checkpoint).") var nHead: Int?
+    @Option(help: "Embedding width (default: 128; with --resume, must match the checkpoint).") var nEmbd: Int?
     @Option(help: "Context length (model positions and training window).") var blockSize: Int = 64
     @Option var batchSize: Int = 12
     @Option var maxIters: Int = 2000
@@ -33,7 +33,7 @@ struct PretrainCommand: AsyncParsableCommand {
     @Option var weightDecay: Double = 0.1
     @Option(help: "Clip the global gradient norm (0 disables).") var gradClip: Double = 1.0
     @Option(help: "Micro-batches per optimizer step.") var gradAccum: Int = 1
-    @Option(help: "Dropout on embeddings, attention and residual branches.") var dropout: Float = 0
+    @Option(help: "Dropout on embeddings, attention and residual branches (default: 0; with --resume, must match the checkpoint).") var dropout: Float?
     @Option var evalInterval: Int = 250
     @Option var evalIters: Int = 20
     @Option(help: "Also log the running training loss every N iterations (0: only at evaluations).") var logInterval: Int = 0
@@ -54,6 +54,9 @@ struct PretrainCommand: AsyncParsableCommand {
                 throw ValidationError("--data-format must be nanogpt, megatron or safetensors")
             }
             let outURL = URL(fileURLWithPath: out)
+            // One run per output directory: a second pretrain into it is refused while this one runs.
+            let lock = try DirectoryLock(directory: outURL, what: "aigc pretrain")
+            defer { withExtendedLifetime(lock) {} }
             var o = TrainingOptions()
             o.batchSize = batchSize; o.blockSize = blockSize; o.maxIters = maxIters; o.lr = lr; o.minLR = minLr
             o.warmupIters = warmupIters; o.lrDecayIters = lrDecayIters ?? maxIters; o.beta1 = beta1; o.beta2 = beta2
@@ -65,14 +68,24 @@ struct PretrainCommand: AsyncParsableCommand {
             let config: GPTConfig
             if resume {
                 let existing = try GPTConfig.load(outURL.appendingPathComponent("config.json"))
-                if let vocabSize, vocabSize != existing.vocabSize {
-                    throw AIGCError.usage("--vocab-size \(vocabSize) differs from the checkpoint's \(existing.vocabSize)")
+                // The architecture is the checkpoint's: an option given with another value is refused, not ignored.
+                let given: [(String, String?, String)] = [
+                    ("--vocab-size", vocabSize.map(String.init), String(existing.vocabSize)),
+                    ("--n-layer", nLayer.map(String.init), String(existing.nLayer)),
+                    ("--n-head", nHead.map(String.init), String(existing.nHead)),
+                    ("--n-embd", nEmbd.map(String.init), String(existing.nEmbd)),
+                    ("--dropout", dropout.map { "\($0)" }, "\(existing.dropout)"),
+                ]
+                for (flag, value, stored) in given {
+                    if let value, value != stored {
+                        throw AIGCError.usage("--resume: \(flag) \(value) differs from the checkpoint's \(stored) (\(outURL.path)/config.json); drop the flag or start a new --out")
+                    }
                 }
                 config = existing
                 trainer = try Trainer.resume(outDirectory: outURL, options: o, config: nil)
             } else {
                 guard let vocabSize else { throw ValidationError("--vocab-size is required (except with --resume)") }
-                config = GPTConfig(vocabSize: vocabSize, nLayer: nLayer, nHead: nHead, nEmbd: nEmbd, blockSize: blockSize, dropout: dropout)
+                config = GPTConfig(vocabSize: vocabSize, nLayer: nLayer ?? 4, nHead: nHead ?? 4, nEmbd: nEmbd ?? 128, blockSize: blockSize, dropout: dropout ?? 0)
                 try config.validate(location: "options")
                 trainer = try Trainer(config: config, options: o, outDirectory: outURL)
             }

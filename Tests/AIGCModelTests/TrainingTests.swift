@@ -92,10 +92,17 @@ import AIGCModel
         var version: UInt64 = 1
         idx.append(Data(bytes: &version, count: 8))
         idx.append(8)
-        idx.append(Data(count: 16))
+        // One sequence of 5 tokens at byte 0, one document: counts, sizes, pointers, document boundaries.
+        let empty = idx + Data(count: 16)
+        for v: UInt64 in [1, 2] { withUnsafeBytes(of: v.littleEndian) { idx.append(contentsOf: $0) } }
+        withUnsafeBytes(of: Int32(5).littleEndian) { idx.append(contentsOf: $0) }
+        for v: Int64 in [0, 0, 1] { withUnsafeBytes(of: v.littleEndian) { idx.append(contentsOf: $0) } }
         try idx.write(to: dir.appendingPathComponent("m.idx"))
         try ids.withUnsafeBytes { try Data($0).write(to: dir.appendingPathComponent("m.bin")) }
         #expect(try TokenStream.load(path: dir.appendingPathComponent("m").path, format: .megatron, vocabSize: 11).tokens == [1, 2, 3, 4, 10])
+        // An index that describes none of the .bin's bytes is refused (it would train on unindexed data).
+        try empty.write(to: dir.appendingPathComponent("m.idx"))
+        #expect(err { _ = try TokenStream.load(path: dir.appendingPathComponent("m").path, format: .megatron, vocabSize: 11) }.contains("describes 0 tokens of 2 bytes"))
         try Data("garbage!garbage!garbage".utf8).write(to: dir.appendingPathComponent("m.idx"))
         #expect(err { _ = try TokenStream.load(path: dir.appendingPathComponent("m.bin").path, format: .megatron, vocabSize: 11) }.contains("MMIDIDX"))
         var w = SafeTensorsWriter()

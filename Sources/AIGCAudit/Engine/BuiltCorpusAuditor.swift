@@ -159,15 +159,17 @@ public struct BuiltCorpusAuditor {
 
     func megatron(_ split: String, vocab: Int, into st: inout SplitTensorStats, _ s: inout LabelSanity) throws {
         let idxPath = url("\(split).idx").path
-        guard let idxData = FileManager.default.contents(atPath: idxPath) else { throw AIGCError.io("\(idxPath): cannot read") }
-        let idx = try MegatronIndex(bytes: Array(idxData), path: idxPath)
-        let total = idx.lengths.reduce(0) { $0 + UInt64($1) }
+        let binURL = url("\(split).bin")
+        let idx = try MegatronIndex.load(idx: URL(fileURLWithPath: idxPath), bin: binURL)
+        guard idx.dtype == .uint16 || idx.dtype == .int32 else {
+            throw AIGCError.input(location: idxPath, message: "megatron index: token dtype \(idx.dtype) (expected uint16 or int32)")
+        }
+        let total = idx.lengths.reduce(0) { $0 + UInt64($1) }  // every size ≥ 0 (validated)
         st.rows = UInt64(idx.lengths.count)
         st.segments = UInt64(idx.lengths.count)
         st.positions = total
         st.tokens = total
         s.rowsChecked += UInt64(idx.lengths.count)
-        let binURL = url("\(split).bin")
         let bin = try Data(contentsOf: binURL, options: .alwaysMapped)
         guard UInt64(bin.count) == total * UInt64(idx.dtype.size) else {
             throw AIGCError.input(location: binURL.path, message: "\(bin.count) bytes, the index describes \(total) tokens of \(idx.dtype.size) bytes")

@@ -89,14 +89,20 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
     @discardableResult
     public func run() throws -> DatasetManifest {
         let fm = FileManager.default
-        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        // One build per output directory at a time: a second one (other options or not) is refused, not interleaved.
+        let lock = try DirectoryLock(directory: directory, what: "aigc corpus build")
+        defer { withExtendedLifetime(lock) {} }
         // A manifest marks a complete output: remove a stale one first so an interrupted rebuild never looks done.
         let manifestURL = directory.appendingPathComponent("manifest.json")
         if fm.fileExists(atPath: manifestURL.path) { try fm.removeItem(at: manifestURL) }
         let tok = renderer.tokenizer
         let fingerprint = BuildCheckpoint.fingerprint(options: options.manifestOptions, tokenizerSHA: tok.sha256, inputs: options.inputs)
         var resume = BuildCheckpoint.load(from: directory)
-        if resume?.fingerprint != fingerprint { resume = nil }
+        if let r = resume, r.fingerprint != fingerprint {
+            // Never resumed: its files were made with other options, tokenizer or inputs. Start over instead.
+            logStderr("aigc corpus build: \(directory.path) holds an interrupted build with other options, tokenizer or inputs; starting over (its partial outputs are removed)")
+            resume = nil
+        }
         if resume == nil { try Self.removeOldOutputs(in: directory) }
         // Temporary files of shard writes a killed run left behind (AtomicFileWriter's `.NAME.PID.RAND.tmp`).
         for n in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where n.hasPrefix(".") && n.hasSuffix(".tmp") {
@@ -142,6 +148,9 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         var manifest = DatasetManifest(tokenizer: .init(name: tok.name, sha256: tok.sha256, vocabularySize: tok.vocabularySize))
         manifest.options = options.manifestOptions
         manifest.specialTokens = renderer.specialIDs
+        if options.outputFormat == .nanogpt {
+            manifest.tokenDType = NanoGPTBinWriter.needsWide(vocabularySize: tok.vocabularySize) ? "uint32" : "uint16"
+        }
 
         let reader = InputReader(paths: options.inputs, format: options.inputFormat)
         let totalBytes = options.inputs.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
@@ -154,6 +163,14 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         // tokenizing duplicates: the same decisions in the same order, so both agree.
         var lookahead = dedup
         var rawSeen: [RawKey: RawVerdict] = [:]
+        // A record whose raw bytes repeat an earlier one's gets that verdict without being cleaned again — except a
+        // repeat of a kept record when exact dedup is off: it is not a duplicate then, but a record of its own.
+        let exactDedup = options.exactDedup
+        func reusable(_ v: RawVerdict) -> Bool {
+            if exactDedup { return true }
+            if case .dropped = v { return true }
+            return false
+        }
         let sequential = DispatchQueue(label: "aigc.corpus.sequential")
         let slots = DispatchSemaphore(value: 2)
         let failure = FailureBox()
@@ -174,7 +191,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
             var pending: [Int] = []
             var sameAs = [Int](repeating: -1, count: mine.count)
             for i in mine.indices {
-                if rawSeen[keys[i]] != nil { continue }
+                if let v = rawSeen[keys[i]], reusable(v) { continue }
                 if let j = firstInBatch[keys[i]] { sameAs[i] = j; continue }
                 firstInBatch[keys[i]] = i
                 pending.append(i)
@@ -190,15 +207,15 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
             stage1.reserveCapacity(mine.count)
             for i in mine.indices {
                 let verdict: RawVerdict
-                if let v = rawSeen[keys[i]] {
+                if let v = rawSeen[keys[i]], reusable(v) {
                     verdict = v
                 } else if let o = byIndex[sameAs[i] >= 0 ? sameAs[i] : i] {
                     switch o {
                     case .kept(let c): verdict = .kept(c.hash, c.pii)
                     case .dropped(let r, let m): verdict = .dropped(r, m)
                     }
-                    if sameAs[i] < 0 {
-                        rawSeen[keys[i]] = verdict
+                    if sameAs[i] < 0 { rawSeen[keys[i]] = verdict }
+                    if sameAs[i] < 0 || !reusable(verdict) {
                         stage1.append(.cleaned(o))
                         continue
                     }
@@ -248,6 +265,8 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         manifest.inputs = reader.fileHashes.map { .init(path: $0.path, bytes: $0.bytes, sha256: $0.sha256) }
         Self.fill(&manifest, stats: output.stats, truncated: truncatedPerSplit, files: files, directory: directory)
         try manifest.validate()
+        // A pre-tokenizer regex that gave up (time or stack limit) left ids incomplete: no manifest, no "done".
+        try renderer.tokenizer.checkPreTokenizer()
         try AtomicFile.write(try manifest.encoded(), to: manifestURL)
         try? fm.removeItem(at: BuildCheckpoint.url(in: directory))
         return manifest

@@ -44,11 +44,19 @@ public struct CorpusInspector {
         case .megatron:
             let idxURL = directory.appendingPathComponent("\(split.rawValue).idx")
             guard FileManager.default.fileExists(atPath: idxURL.path) else { return nil }
-            let idx = try MegatronIndex(bytes: Array(try Data(contentsOf: idxURL)), path: idxURL.path)
-            guard index < idx.lengths.count else { return nil }
-            let bin = try Data(contentsOf: directory.appendingPathComponent("\(split.rawValue).bin"))
-            let loss = try Data(contentsOf: directory.appendingPathComponent("\(split.rawValue).loss.bin"))
+            let binURL = directory.appendingPathComponent("\(split.rawValue).bin")
+            let idx = try MegatronIndex.load(idx: idxURL, bin: binURL)
+            guard index >= 0, index < idx.lengths.count else { return nil }
+            guard idx.dtype == .uint16 || idx.dtype == .int32 else {
+                throw AIGCError.input(location: idxURL.path, message: "megatron index: token dtype \(idx.dtype) (expected uint16 or int32)")
+            }
+            let bin = try Data(contentsOf: binURL)
+            let lossURL = directory.appendingPathComponent("\(split.rawValue).loss.bin")
+            let loss = try Data(contentsOf: lossURL)
             let n = Int(idx.lengths[index]), p = Int(idx.pointers[index])
+            guard loss.count == bin.count / idx.dtype.size else {
+                throw AIGCError.input(location: lossURL.path, message: "\(loss.count) mask bytes for \(bin.count / idx.dtype.size) tokens")
+            }
             var ids: [Int32] = []
             for k in 0..<n {
                 let at = p + k * idx.dtype.size
@@ -62,8 +70,8 @@ public struct CorpusInspector {
             let url = directory.appendingPathComponent("\(split.rawValue).bin")
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
             let data = try Data(contentsOf: url)
-            let wide = manifest.tokenizer.vocabularySize > 65_536
-            let size = wide ? 4 : 2
+            let size = try manifest.nanoGPTTokenBytes()
+            let wide = size == 4
             let lo = index * seqLen * size
             guard lo < data.count else { return nil }
             let hi = min(data.count, lo + seqLen * size)

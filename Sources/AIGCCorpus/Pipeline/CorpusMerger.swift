@@ -132,6 +132,7 @@ public struct CorpusMerger {
         var files = try sink.finish()
         if let rejectsOut { files.append(try rejectsOut.finish()) }
         var manifest = DatasetManifest(tokenizer: first.tokenizer)
+        manifest.tokenDType = first.tokenDType
         var opts = first.options
         opts["num_shards"] = "1"
         opts["shard_index"] = "0"

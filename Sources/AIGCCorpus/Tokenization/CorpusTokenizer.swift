@@ -11,4 +11,10 @@ public protocol CorpusTokenizer: Sendable {
     func withSpecialTokens(_ tokens: [String]) throws -> Self
     func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>) -> [UInt32]
     func decode(_ ids: [UInt32]) -> [UInt8]
+    /// Throws when an earlier `encodeOrdinary` could not complete (see `Tokenizer.checkPreTokenizer`).
+    func checkPreTokenizer() throws
+}
+
+extension CorpusTokenizer {
+    public func checkPreTokenizer() throws {}
 }

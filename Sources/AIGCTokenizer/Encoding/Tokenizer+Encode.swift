@@ -92,10 +92,22 @@ extension Tokenizer {
     /// thread at a time; its first error stops the run and is rethrown.
     public func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>, emit: ([UInt32]) throws -> Void) throws {
         guard threads > 1 && bytes.count >= Tokenizer.parallelThreshold && core.chunkable else {
-            try emit(encodeOrdinary(bytes: bytes))
+            let ids = encodeOrdinary(bytes: bytes)
+            try checkPreTokenizer()
+            try emit(ids)
             return
         }
-        try encodeStreaming(bytes, target: max(1 << 16, min(1 << 18, bytes.count / (threads * 8))), emit: emit)
+        try encodeStreaming(bytes, target: max(1 << 16, min(1 << 18, bytes.count / (threads * 8))), emit: { ids in
+            try checkPreTokenizer()
+            try emit(ids)
+        })
+    }
+
+    /// Throws the pre-tokenizer's failure, if a split failed (a tokenizer.json `Split` regex that exceeded the
+    /// regex engine's time or stack limit): the ids encoded since are incomplete. The non-throwing encoders
+    /// (`encodeOrdinary`, `count`) leave this check to their caller; the throwing ones make it themselves.
+    public func checkPreTokenizer() throws {
+        if let f = core.preTokenizer.failure { throw f }
     }
 
     /// The chunked streaming path. Chunks of 64–256 KiB by default, at least 8 per thread: small enough that the
@@ -184,6 +196,7 @@ extension Tokenizer {
             case .special(let id, _): out.append(id)
             }
         }
+        try checkPreTokenizer()
         return out
     }
 
@@ -270,7 +283,9 @@ extension Tokenizer {
         let results = ParallelMap.run(count: texts.count, threads: threads) { i, _ -> Result<[UInt32], Error> in
             Result { try single.encode(texts[i], allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial) }
         }
-        return try results.map { try $0.get() }
+        let all = try results.map { try $0.get() }
+        try checkPreTokenizer()
+        return all
     }
 
     /// `encodeOrdinary` of many texts in parallel; results in input order.

@@ -58,7 +58,10 @@ extension Tokenizer {
         let ranks = try data.withUnsafeBytes { raw in
             try TiktokenFile.parse(raw.bindMemory(to: UInt8.self), source: url.path)
         }
-        let model = try BPEModel(rankList: ranks)
+        let model: BPEModel
+        do { model = try BPEModel(rankList: ranks) } catch AIGCError.input(let location, let message) where location.isEmpty {
+            throw AIGCError.input(location: url.path, message: message)
+        }
         let stem = url.deletingPathExtension().lastPathComponent
         let known = NamedEncoding.all.first { $0.sha256 == sha } ?? NamedEncoding.named(stem)
         let pat = pattern ?? known?.pattern ?? .cl100k

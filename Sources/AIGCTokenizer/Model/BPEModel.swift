@@ -48,6 +48,11 @@ public final class BPEModel: @unchecked Sendable {
             }
             throw error
         }
+        // A byte-level vocabulary must encode every text: without a token for some single byte, that byte would be
+        // dropped from the ids without a word.
+        if let b = BPEModel.byteIdsOf(t).firstIndex(of: UInt32.max) {
+            throw AIGCError.input(location: "", message: String(format: "byte-level vocabulary has no token for the single byte 0x%02X, so it cannot encode every text", b))
+        }
         self.init(rankTable: t)
     }
 

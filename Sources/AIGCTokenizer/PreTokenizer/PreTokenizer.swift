@@ -68,6 +68,13 @@ public protocol PreTokenizer: Sendable {
     /// non-empty and, for the built-in patterns, cover the text exactly. Invalid UTF-8 never crashes (each bad byte
     /// is treated as a symbol) but has no defined tokenization.
     func split(_ text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void)
+    /// The first failure of a split so far (a user pattern that exceeded the regex engine's time or stack limit),
+    /// which made that split's ranges incomplete; `Tokenizer.checkPreTokenizer()` throws it.
+    var failure: AIGCError? { get }
+}
+
+extension PreTokenizer {
+    public var failure: AIGCError? { nil }
 }
 
 extension PreTokenizer {

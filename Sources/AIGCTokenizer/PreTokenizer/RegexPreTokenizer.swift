@@ -1,4 +1,5 @@
 import AIGCCore
+import Foundation
 import CICU
 
 /// Pre-tokenization by any regex through ICU's engine. Pre-tokens are the matches and, with `.isolated` (HF
@@ -13,6 +14,18 @@ public final class RegexPreTokenizer: PreTokenizer, @unchecked Sendable {
     public let invert: Bool
     /// The compiled pattern, never matched directly (not thread-safe): each `split` clones it.
     private let compiled: OpaquePointer
+    private let failureLock = NSLock()
+    private var firstFailure: AIGCError?
+
+    public var failure: AIGCError? {
+        failureLock.lock(); defer { failureLock.unlock() }
+        return firstFailure
+    }
+
+    private func record(_ e: AIGCError) {
+        failureLock.lock(); defer { failureLock.unlock() }
+        if firstFailure == nil { firstFailure = e }
+    }
 
     public init(pattern: String, behavior: Behavior = .isolated, invert: Bool = false, caseInsensitive: Bool = false) throws {
         self.pattern = pattern
@@ -111,13 +124,29 @@ public final class RegexPreTokenizer: PreTokenizer, @unchecked Sendable {
         }
         byteAt.append(t.n)
         var err: Int32 = 0
-        guard let re = cicu_regex_clone(compiled, &err) else { return [] }
+        guard let re = cicu_regex_clone(compiled, &err) else {
+            record(AIGCError.io("pre-tokenizer regex \(pattern.debugDescription): cannot clone (ICU \(String(cString: cicu_error_name(err))))"))
+            return []
+        }
         defer { cicu_regex_close(re) }
         var out: [Range<Int>] = []
         u16.withUnsafeBufferPointer { u in
-            guard cicu_regex_set_text(re, u.baseAddress, Int32(u.count)) == 0 else { return }
+            let set = cicu_regex_set_text(re, u.baseAddress, Int32(u.count))
+            guard set == 0 else {
+                record(AIGCError.io("pre-tokenizer regex \(pattern.debugDescription): ICU \(String(cString: cicu_error_name(set)))"))
+                return
+            }
             var a: Int32 = 0, b: Int32 = 0
-            while cicu_regex_find_next(re, &a, &b) == 1 {
+            while true {
+                let rc = cicu_regex_find_next(re, &a, &b)
+                if rc == 0 { break }
+                if rc < 0 {
+                    let why = cicu_regex_limit_exceeded(rc) != 0 ? "exceeded ICU's match time/stack limit (catastrophic backtracking?); simplify the pattern"
+                        : "failed (ICU \(String(cString: cicu_error_name(rc))))"
+                    let at = out.last?.upperBound ?? 0
+                    record(AIGCError.input(location: "pre-tokenizer regex \(pattern.debugDescription)", message: "\(why), in a text of \(text.count) bytes after byte \(at)"))
+                    break
+                }
                 if b > a { out.append(byteAt[Int(a)]..<byteAt[Int(b)]) }
             }
         }

@@ -1,3 +1,5 @@
+import AIGCCore
+
 /// HF `Sequence` of pre-tokenizers: each one splits the pieces the previous produced.
 public struct SequencePreTokenizer: PreTokenizer {
     public let stages: [any PreTokenizer]
@@ -18,6 +20,8 @@ public struct SequencePreTokenizer: PreTokenizer {
         }
         for r in pieces { body(r) }
     }
+
+    public var failure: AIGCError? { stages.lazy.compactMap(\.failure).first }
 }
 
 /// A pre-tokenizer that keeps the whole text as one piece (HF `ByteLevel(use_regex: false)` alone).
@@ -32,4 +36,5 @@ public struct WholeTextPreTokenizer: PreTokenizer {
 struct ScannerStage: PreTokenizer {
     let inner: any PreTokenizer
     func split(_ text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) { inner.split(text, body) }
+    var failure: AIGCError? { inner.failure }
 }

@@ -15,8 +15,14 @@ typedef struct cicu_regex cicu_regex;
 cicu_regex *cicu_regex_open(const uint16_t *pattern, int32_t len, uint32_t flags, int32_t *error, int32_t *error_offset);
 cicu_regex *cicu_regex_clone(const cicu_regex *re, int32_t *error);
 void cicu_regex_close(cicu_regex *re);
-/* The text is not copied: it must outlive the matching. */
+/* Limits applied to every match on a text set by cicu_regex_set_text (see there). */
+#define CICU_REGEX_BASE_STEPS 2000
+#define CICU_REGEX_STACK_LIMIT (8 * 1024 * 1024)
+
+/* The text is not copied: it must outlive the matching. Also sets the match time and stack limits for this text. */
 int32_t cicu_regex_set_text(cicu_regex *re, const uint16_t *text, int32_t len);
+/* 1 when rc (a negated ICU error from cicu_regex_find_next) is the time or stack limit being exceeded. */
+int32_t cicu_regex_limit_exceeded(int32_t rc);
 /* Finds the next match after the previous one: 1 and [*start, *end) in UTF-16 units, 0 when none, < 0 on error. */
 int32_t cicu_regex_find_next(cicu_regex *re, int32_t *start, int32_t *end);
 

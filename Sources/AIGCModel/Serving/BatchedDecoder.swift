@@ -1,0 +1,192 @@
+import AIGCCore
+
+/// KV-cached forward passes over many independent sequences ("slots"), each at its own length: the compute core
+/// of continuous batching. One `step` takes any mix of segments — a new prompt (many tokens) or the next token of
+/// each running sequence — and runs every layer's matrix products once over all their tokens (one sgemm per
+/// weight matrix per layer, not one sgemv per request); only attention is per sequence.
+///
+/// Batch invariance: a sequence's logits must not depend on what else is in the step, or a seeded request would
+/// answer differently alone and in a crowd. OpenBLAS does not promise that: it computes an sgemm row through
+/// different kernels depending on the row count (gemv below 4 rows, small-matrix kernels below size thresholds),
+/// and the results differ in the last bits. It does compute every row of an sgemm with a *fixed* shape the same
+/// way at any position (measured on its Cooperlake kernels for every matrix shape of our models). So every
+/// product runs as sgemm calls of exactly `rowMultiple` rows — the step's rows padded with zero rows — never the
+/// `sgemv` shortcut of `Kernels.matmulForward`. `EngineTests` checks the property on the machine that runs the
+/// tests. The cost: a lone sequence computes 8 rows where it needs 1 (decoding is bound by reading the weights,
+/// so this is cheap), and a batch of B sequences reads each weight matrix ⌈B/8⌉ times.
+///
+/// Shapes: caches `[L, slots, maxTime, C]`; per step N = total new tokens, activations `[N, C]` (`[N, 4C]` for
+/// the MLP); logits `[segments, V]` (each segment's last token only).
+public final class BatchedDecoder: @unchecked Sendable {
+    public struct Segment: Sendable {
+        public var slot: Int
+        public var tokens: [Int32]
+        public init(slot: Int, tokens: [Int32]) { self.slot = slot; self.tokens = tokens }
+    }
+
+    /// Rows of every matrix product are padded to a multiple of this (see the type's note).
+    public static let rowMultiple = 8
+
+    public let model: GPTModel
+    public let slots: Int
+    /// Longest sequence a slot holds (the block size).
+    public let maxTime: Int
+    /// Most tokens one step may feed in all.
+    public let maxStepTokens: Int
+    /// Tokens cached per slot.
+    public private(set) var lengths: [Int]
+    let kCache: FloatBuffer, vCache: FloatBuffer
+    let acts: FloatBuffer
+    let x, ln, qkv, atty, tmp, fch, lnLast, logitsOut, scratch, mean, rstd: Kernels.FP
+    var tokenBuf: [Int32], positionBuf: [Int32]
+
+    /// Bytes of memory a decoder with these sizes allocates (checked before allocating).
+    public static func memoryBytes(config c: GPTConfig, slots: Int, maxStepTokens: Int) -> Int {
+        let C = c.nEmbd, T = c.blockSize, N = padded(maxStepTokens), R = padded(slots)
+        let cache = 2 * c.nLayer * slots * T * C
+        let acts = N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + N * T + 2 * N
+        return (cache + acts) * 4
+    }
+
+    /// - Parameters:
+    ///   - slots: sequences held at once (the largest batch).
+    ///   - maxStepTokens: most tokens fed in one step (prompt tokens plus one per running sequence); at least
+    ///     the block size, so any prompt that fits the context fits one step.
+    public init(model: GPTModel, slots: Int, maxStepTokens requested: Int? = nil) throws {
+        let c = model.config
+        guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
+        let n = max(c.blockSize + slots, requested ?? 0)
+        let bytes = Self.memoryBytes(config: c, slots: slots, maxStepTokens: n)
+        guard bytes <= 64 << 30 else {
+            throw AIGCError.usage("a batch of \(slots) sequences of \(c.blockSize) tokens needs \(bytes >> 20) MiB of cache and activations; lower the batch size")
+        }
+        self.model = model
+        self.slots = slots
+        maxTime = c.blockSize
+        maxStepTokens = n
+        lengths = [Int](repeating: 0, count: slots)
+        let C = c.nEmbd, N = Self.padded(n), T = maxTime, R = Self.padded(slots)
+        kCache = FloatBuffer(count: c.nLayer * slots * T * C)
+        vCache = FloatBuffer(count: c.nLayer * slots * T * C)
+        acts = FloatBuffer(count: N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + N * T + 2 * N)
+        var cur = acts.pointer
+        func take(_ k: Int) -> Kernels.FP { defer { cur += k }; return cur }
+        x = take(N * C); ln = take(N * C); atty = take(N * C); tmp = take(N * C); qkv = take(N * 3 * C); fch = take(N * 4 * C)
+        lnLast = take(R * C); logitsOut = take(R * c.vocabSize); scratch = take(N * T)
+        mean = take(N); rstd = take(N)
+        tokenBuf = [Int32](repeating: 0, count: N)
+        positionBuf = [Int32](repeating: 0, count: N)
+    }
+
+    @inline(__always) static func padded(_ n: Int) -> Int { (n + rowMultiple - 1) / rowMultiple * rowMultiple }
+
+    /// Forgets slot `s`'s cached tokens (the slot can take a new sequence).
+    public func reset(slot s: Int) { lengths[s] = 0 }
+
+    /// Copies slot `from`'s cache into slot `to` (n completions of one prompt share its prefill).
+    public func copy(slot from: Int, to: Int) {
+        let c = model.config, C = c.nEmbd, T = maxTime, len = lengths[from]
+        for l in 0..<c.nLayer {
+            let base = l * slots * T * C
+            (kCache.pointer + base + to * T * C).update(from: kCache.pointer + base + from * T * C, count: len * C)
+            (vCache.pointer + base + to * T * C).update(from: vCache.pointer + base + from * T * C, count: len * C)
+        }
+        lengths[to] = len
+    }
+
+    /// Logits row `i` of the last `step` (`[V]`), valid until the next step.
+    public func logits(_ i: Int) -> UnsafeBufferPointer<Float> {
+        let V = model.config.vocabSize
+        return UnsafeBufferPointer(start: logitsOut + i * V, count: V)
+    }
+
+    /// Feeds every segment's tokens (each continuing its slot's cached sequence) and computes the logits of each
+    /// segment's last token into rows `0..<segments.count` (read them with `logits(_:)`).
+    public func step(_ segments: [Segment]) throws {
+        let c = model.config, C = c.nEmbd, V = c.vocabSize, NH = c.nHead, T = maxTime, S = slots
+        guard !segments.isEmpty, segments.count <= S else { throw AIGCError.usage("step: 1...\(S) segments (got \(segments.count))") }
+        var N = 0
+        var seen = Set<Int>()
+        for seg in segments {
+            guard seg.slot >= 0, seg.slot < S, seen.insert(seg.slot).inserted else {
+                throw AIGCError.usage("step: slot \(seg.slot) is out of range or used twice")
+            }
+            guard !seg.tokens.isEmpty else { throw AIGCError.usage("step: an empty segment for slot \(seg.slot)") }
+            guard lengths[seg.slot] + seg.tokens.count <= T else {
+                throw AIGCError.usage("context full: \(lengths[seg.slot]) + \(seg.tokens.count) tokens exceed the context of \(T)")
+            }
+            if let bad = seg.tokens.first(where: { $0 < 0 || Int($0) >= V }) {
+                throw AIGCError.input(location: "prompt", message: "token \(bad) is outside the vocabulary of \(V)")
+            }
+            N += seg.tokens.count
+        }
+        guard N <= maxStepTokens else { throw AIGCError.usage("step: \(N) tokens exceed \(maxStepTokens) per step") }
+        let P = Self.padded(N)  // rows of every product; rows N..<P are zeros
+        var n = 0
+        for seg in segments {
+            let start = lengths[seg.slot]
+            for (i, t) in seg.tokens.enumerated() {
+                tokenBuf[n] = t
+                positionBuf[n] = Int32(start + i)
+                n += 1
+            }
+        }
+        let p = UnsafePointer(model.params.pointer), lay = model.layout
+        tokenBuf.withUnsafeBufferPointer { tok in
+            positionBuf.withUnsafeBufferPointer { pos in
+                Kernels.encoderForward(out: x, tokens: tok.baseAddress!, positions: pos.baseAddress!, wte: p + lay.wte,
+                                       wpe: p + lay.wpe, N: N, C: C)
+            }
+        }
+        (x + N * C).update(repeating: 0, count: (P - N) * C)
+        for l in 0..<c.nLayer {
+            let w = lay.blocks[l]
+            let kc = kCache.pointer + l * S * T * C, vc = vCache.pointer + l * S * T * C
+            Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln1w, bias: p + w.ln1b, N: P, C: C)
+            Self.linear(out: qkv, inp: ln, weight: p + w.attnW, bias: p + w.attnB, N: P, C: C, OC: 3 * C)
+            var off = 0
+            for seg in segments {
+                let tNew = seg.tokens.count, past = lengths[seg.slot]
+                for i in 0..<tNew {
+                    let src = qkv + (off + i) * 3 * C
+                    (kc + (seg.slot * T + past + i) * C).update(from: src + C, count: C)
+                    (vc + (seg.slot * T + past + i) * C).update(from: src + 2 * C, count: C)
+                }
+                Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kc + seg.slot * T * C,
+                                               vCache: vc + seg.slot * T * C, scratch: scratch, S: 1, tNew: tNew,
+                                               past: past, maxT: T, C: C, NH: NH, profile: nil)
+                off += tNew
+            }
+            (atty + N * C).update(repeating: 0, count: (P - N) * C)
+            Self.linear(out: tmp, inp: atty, weight: p + w.projW, bias: p + w.projB, N: P, C: C, OC: C)
+            for i in 0..<(P * C) { x[i] += tmp[i] }
+            Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln2w, bias: p + w.ln2b, N: P, C: C)
+            Self.linear(out: fch, inp: ln, weight: p + w.fcW, bias: p + w.fcB, N: P, C: C, OC: 4 * C)
+            Kernels.geluForward(out: fch, inp: fch, count: P * 4 * C)
+            Self.linear(out: tmp, inp: fch, weight: p + w.fcProjW, bias: p + w.fcProjB, N: P, C: 4 * C, OC: C)
+            for i in 0..<(P * C) { x[i] += tmp[i] }
+        }
+        // Final LayerNorm and LM head on each segment's last token only.
+        var off = 0
+        for (r, seg) in segments.enumerated() {
+            off += seg.tokens.count
+            (tmp + r * C).update(from: x + (off - 1) * C, count: C)
+            lengths[seg.slot] += seg.tokens.count
+        }
+        let R = Self.padded(segments.count)
+        (tmp + segments.count * C).update(repeating: 0, count: (R - segments.count) * C)
+        Kernels.layerNormForward(out: lnLast, mean: mean, rstd: rstd, inp: tmp, weight: p + lay.lnfw, bias: p + lay.lnfb, N: R, C: C)
+        Self.linear(out: logitsOut, inp: lnLast, weight: p + lay.wte, bias: nil, N: R, C: C, OC: V)
+    }
+
+    /// out[N, OC] = inp[N, C] · W[OC, C]ᵀ + bias, as sgemm calls of exactly `rowMultiple` rows (N is a multiple
+    /// of it): batch-invariant rows, see the type's note.
+    static func linear(out: Kernels.FP, inp: Kernels.CFP, weight: Kernels.CFP, bias: Kernels.CFP?, N: Int, C: Int, OC: Int) {
+        if let bias { for n in 0..<N { (out + n * OC).update(from: bias, count: OC) } }
+        let R = rowMultiple
+        for r in stride(from: 0, to: N, by: R) {
+            BLAS.sgemm(transA: false, transB: true, m: R, n: OC, k: C, alpha: 1, a: inp + r * C, lda: C, b: weight, ldb: C,
+                       beta: bias == nil ? 0 : 1, c: out + r * OC, ldc: OC)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// What `aigc serve` was asked for. Checked by `validate()` before anything is loaded or bound.
+public struct ServeConfiguration: Sendable {
+    public struct ModelEntry: Sendable, Equatable {
+        public var id: String
+        public var directory: URL
+        public init(id: String, directory: URL) { self.id = id; self.directory = directory }
+    }
+
+    public var models: [ModelEntry] = []
+    /// Loopback unless told otherwise: a model server is not for the open network without a key and a proxy.
+    public var host = "127.0.0.1"
+    public var port = 8000
+    /// Bearer key for `/v1/*` (nil: no key required).
+    public var apiKey: String?
+    /// Completions decoded at once per model.
+    public var maxBatch = 16
+    /// Requests waiting per model before new ones get 429.
+    public var maxQueue = 256
+    public var maxBodyBytes = 2 << 20
+    /// OpenBLAS threads.
+    public var threads = 2
+    /// Longest wait for in-flight requests after SIGTERM/SIGINT.
+    public var drainSeconds = 30
+    /// Prompts in one completions request (an array prompt).
+    public var maxPromptsPerRequest = 64
+
+    public init() {}
+
+    public func validate() throws {
+        guard !models.isEmpty else { throw ServeError("give at least one --model") }
+        var seen = Set<String>()
+        for m in models {
+            guard Self.isValidID(m.id) else {
+                throw ServeError("model id '\(m.id)' must be 1–128 characters of letters, digits, '.', '_', '-' or ':'")
+            }
+            guard seen.insert(m.id).inserted else { throw ServeError("model id '\(m.id)' is given twice") }
+        }
+        guard (0...65535).contains(port) else { throw ServeError("--port must be in 0...65535 (got \(port))") }
+        guard (1...1024).contains(maxBatch) else { throw ServeError("--max-batch must be in 1...1024 (got \(maxBatch))") }
+        guard (0...1_000_000).contains(maxQueue) else { throw ServeError("--max-queue must be in 0...1000000 (got \(maxQueue))") }
+        guard (1...(1 << 30)).contains(maxBodyBytes) else { throw ServeError("--max-body-bytes must be in 1...1073741824 (got \(maxBodyBytes))") }
+        guard (1...256).contains(threads) else { throw ServeError("--threads must be in 1...256 (got \(threads))") }
+        if let k = apiKey, k.isEmpty { throw ServeError("--api-key must not be empty") }
+    }
+
+    static func isValidID(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.count <= 128 && s != "." && s != ".." && s.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D || $0 == 0x3A
+        }
+    }
+}
+
+/// A configuration or start-up error of the server (the CLI prints it and exits 1).
+public struct ServeError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

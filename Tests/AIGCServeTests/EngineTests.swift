@@ -1,0 +1,128 @@
+import AIGC
+@testable import AIGCModel
+import Foundation
+import Testing
+
+/// Continuous batching: a request's output does not depend on what else is in the batch.
+@Suite struct EngineTests {
+    static func loaded() throws -> LoadedModel { try LoadedModel(id: "tiny", directory: ServeFixture.modelDirectory) }
+
+    static func params(seed: UInt64, temperature: Double, maxTokens: Int = 12, n: Int = 1) -> SamplingParameters {
+        var p = SamplingParameters()
+        p.seed = seed
+        p.temperature = temperature
+        p.maxTokens = maxTokens
+        p.n = n
+        return p
+    }
+
+    static func collect(_ r: InferenceEngine.Request) async throws -> [Completion] {
+        var out: [Completion] = []
+        for try await e in r.events { if case .finished(let c) = e { out.append(c) } }
+        return out.sorted { $0.index < $1.index }
+    }
+
+    @Test func batchedDecoderRowsDoNotDependOnTheBatch() throws {
+        let m = try Self.loaded().model
+        let alone = try BatchedDecoder(model: m, slots: 1)
+        try alone.step([.init(slot: 0, tokens: [5, 6, 7])])
+        try alone.step([.init(slot: 0, tokens: [8])])
+        let a = Array(alone.logits(0))
+        let crowd = try BatchedDecoder(model: m, slots: 6)
+        try crowd.step([.init(slot: 3, tokens: [5, 6, 7]), .init(slot: 0, tokens: [1, 2, 3, 4, 9, 10, 11]), .init(slot: 5, tokens: [40])])
+        try crowd.step([.init(slot: 0, tokens: [12]), .init(slot: 5, tokens: [41]), .init(slot: 3, tokens: [8]), .init(slot: 1, tokens: [2, 2])])
+        #expect(Array(crowd.logits(2)) == a)
+    }
+
+    @Test func sameSeedSameTextAloneOrInAFullBatch() async throws {
+        let loaded = try Self.loaded()
+        let engine = try InferenceEngine(model: loaded.model, codec: loaded.codec, options: .init(maxBatch: 8, maxQueue: 64))
+        let prompt = try loaded.encode("hello world")
+        let greedy = Self.params(seed: 1, temperature: 0)
+        let sampled = Self.params(seed: 99, temperature: 0.9, n: 2)
+        let aloneGreedy = try await Self.collect(try engine.submit(prompt: prompt, parameters: greedy))
+        let aloneSampled = try await Self.collect(try engine.submit(prompt: prompt, parameters: sampled))
+        // The same two requests among 10 others with other prompts and seeds, all at once.
+        var others: [InferenceEngine.Request] = []
+        for i in 0..<10 {
+            others.append(try engine.submit(prompt: try loaded.encode("the cat \(i) sat"), parameters: Self.params(seed: UInt64(i), temperature: 1, maxTokens: 20)))
+        }
+        let g = try engine.submit(prompt: prompt, parameters: greedy)
+        let s = try engine.submit(prompt: prompt, parameters: sampled)
+        let batchedGreedy = try await Self.collect(g), batchedSampled = try await Self.collect(s)
+        for o in others { _ = try await Self.collect(o) }
+        #expect(batchedGreedy.map(\.tokens) == aloneGreedy.map(\.tokens))
+        #expect(batchedSampled.map(\.tokens) == aloneSampled.map(\.tokens))
+        #expect(aloneSampled.count == 2 && aloneSampled[0].tokens != aloneSampled[1].tokens)
+        // The CLI's generator samples the same way.
+        let viaGenerator = try Generator(model: loaded.model).generate(prompt: prompt, parameters: sampled, codec: loaded.codec)
+        #expect(viaGenerator.map(\.tokens) == aloneSampled.map(\.tokens))
+        engine.shutdown()
+    }
+
+    @Test func fullQueueIsRefusedAndCancelledRequestsLeave() async throws {
+        let loaded = try Self.loaded()
+        let engine = try InferenceEngine(model: loaded.model, codec: loaded.codec, options: .init(maxBatch: 1, maxQueue: 1))
+        let long = Self.params(seed: 1, temperature: 1, maxTokens: 80)
+        engine.setPaused(true)
+        let first = try engine.submit(prompt: [1], parameters: long)
+        var refused = false
+        do { _ = try engine.submit(prompt: [3], parameters: long) } catch InferenceEngine.EngineError.queueFull { refused = true }
+        #expect(refused)
+        first.cancel()
+        engine.setPaused(false)
+        var firstFailed = false
+        do { _ = try await Self.collect(first) } catch { firstFailed = error is CancellationError }
+        #expect(firstFailed)
+        // Slots are free again: a new request completes.
+        let third = try await Self.collect(try engine.submit(prompt: [4], parameters: Self.params(seed: 2, temperature: 0, maxTokens: 3)))
+        #expect(third.count == 1)
+        engine.shutdown()
+    }
+
+    /// True when byte offset `cut` lies strictly inside a well-formed multi-byte UTF-8 sequence of `b`.
+    static func insideCharacter(_ b: [UInt8], _ cut: Int) -> Bool {
+        var i = 0
+        while i < b.count {
+            let lead = b[i]
+            let len = lead < 0x80 ? 1 : lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 1
+            if len > 1, i + len <= b.count, b[(i + 1) ..< (i + len)].allSatisfy({ $0 & 0xC0 == 0x80 }),
+               String(validating: b[i ..< (i + len)], as: UTF8.self) != nil {
+                if cut > i && cut < i + len { return true }
+                i += len
+            } else {
+                i += 1
+            }
+        }
+        return false
+    }
+
+    @Test func streamedPiecesAreWholeCharactersAndNeverAStopPrefix() async throws {
+        let loaded = try Self.loaded()
+        let engine = try InferenceEngine(model: loaded.model, codec: loaded.codec, options: .init(maxBatch: 4, maxQueue: 8))
+        for seed in UInt64(0)..<12 {
+            var p = Self.params(seed: seed, temperature: 1.5, maxTokens: 60)
+            p.stop = ["e", "\u{FFFD}"]
+            let r = try engine.submit(prompt: try loaded.encode("héllo wörld ✓"), parameters: p)
+            var pieces: [[UInt8]] = []
+            var final: Completion?
+            for try await e in r.events {
+                switch e {
+                case .delta(_, let b): pieces.append(b)
+                case .finished(let c): final = c
+                case .firstToken: break
+                }
+            }
+            let all = pieces.flatMap { $0 }
+            #expect(all == final?.bytes)
+            #expect(!all.contains(UInt8(ascii: "e")))
+            // No boundary between pieces falls inside a well-formed UTF-8 character of the whole text.
+            var boundary = 0
+            for piece in pieces.dropLast() {
+                boundary += piece.count
+                #expect(!Self.insideCharacter(all, boundary), "piece boundary \(boundary) splits a character")
+            }
+        }
+        engine.shutdown()
+    }
+}

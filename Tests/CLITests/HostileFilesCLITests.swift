@@ -1,0 +1,192 @@
+import AIGCFormats
+import Foundation
+import Testing
+
+/// Issue 20, classes 3–5: catastrophic regexes, loaders that trusted their files, lost data and internal errors.
+@Suite struct HostileFilesCLITests {
+    let corpus = CLI.repoRoot.appendingPathComponent("Fixtures/corpus/dialogues.jsonl").path
+
+    // MARK: class 3 — regexes run under ICU's time and stack limits
+
+    @Test func catastrophicRegexesFailNamingThePattern() throws {
+        let dir = try CLI.tempDir("hostile-files")
+        let text = dir.appendingPathComponent("a.txt")
+        try Data((String(repeating: "a", count: 40) + "c\n").utf8).write(to: text)
+        // A tokenizer.json whose Split pre-tokenizer is (a*)*b.
+        let hf = try JSONSerialization.jsonObject(with: Data(contentsOf: CLI.repoRoot.appendingPathComponent("Fixtures/tokenizer/hf-split.json"))) as! [String: Any]
+        var pre = hf["pre_tokenizer"] as! [String: Any]
+        var stages = pre["pretokenizers"] as! [[String: Any]]
+        stages[0]["pattern"] = ["Regex": "(a*)*b"]
+        pre["pretokenizers"] = stages
+        var evil = hf
+        evil["pre_tokenizer"] = pre
+        let tok = dir.appendingPathComponent("evil.json")
+        try JSONSerialization.data(withJSONObject: evil).write(to: tok)
+        let config = dir.appendingPathComponent("norm.json")
+        try Data(#"{"steps": [{"type": "replace", "pattern": "(a*)*b", "regex": true, "content": "x"}]}"#.utf8).write(to: config)
+        let start = Date()
+        for args in [["encode", "--tokenizer", tok.path, text.path], ["count", "--tokenizer", tok.path, text.path],
+                     ["normalize", "--config", config.path, text.path]] {
+            let r = try CLI.run(args)
+            #expect(r.status == 1, "\(args): \(r.stderr)")
+            #expect(r.stderr.contains("(a*)*b") && r.stderr.contains("time/stack limit"), "\(args): \(r.stderr)")
+            #expect(r.out.isEmpty)
+        }
+        #expect(Date().timeIntervalSince(start) < 60, "the limits should stop each run within seconds")
+    }
+
+    // MARK: class 4 — loaders check what they read
+
+    /// A Megatron corpus built by `corpus build`, and copies of it with one corrupted index field each.
+    func corruptMegatron(_ dir: URL) throws -> [(String, String)] {
+        let good = dir.appendingPathComponent("meg")
+        let b = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--output-format", "megatron",
+                             "--output", good.path, corpus])
+        #expect(b.status == 0, "\(b.stderr)")
+        let idx = try Data(contentsOf: good.appendingPathComponent("train.idx"))
+        let n = Int(idx.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 18, as: UInt64.self) })
+        func variant(_ name: String, _ edit: (inout Data) -> Void) throws -> String {
+            let d = dir.appendingPathComponent(name)
+            try FileManager.default.copyItem(at: good, to: d)
+            var bytes = idx
+            edit(&bytes)
+            try bytes.write(to: d.appendingPathComponent("train.idx"))
+            return d.path
+        }
+        func put<T>(_ v: T, at off: Int, in data: inout Data) { withUnsafeBytes(of: v) { data.replaceSubrange(off..<(off + $0.count), with: $0) } }
+        return [
+            (try variant("size-huge") { put(Int32(100_000_000).littleEndian, at: 34, in: &$0) }, "describes"),
+            (try variant("size-negative") { put(Int32(-5).littleEndian, at: 34, in: &$0) }, "sequence 0 has size -5"),
+            (try variant("pointer-huge") { put(Int64(1_000_000_000_000).littleEndian, at: 34 + 4 * n, in: &$0) }, "starts at byte 1000000000000"),
+            (try variant("dtype-int32") { $0[17] = 4 }, "tokens of 4 bytes (dtype int32)"),
+        ]
+    }
+
+    @Test func corruptMegatronIndexesAreRefusedByEveryReader() throws {
+        let dir = try CLI.tempDir("hostile-files")
+        for (path, message) in try corruptMegatron(dir) {
+            for args in [["corpus", "inspect", path, "--row", "0"], ["audit", path, "--json", dir.appendingPathComponent("a.json").path],
+                         ["pretrain", "--train", path + "/train", "--data-format", "megatron", "--vocab-size", "300",
+                          "--out", dir.appendingPathComponent("p").path, "--max-iters", "1"]] {
+                let r = try CLI.run(args)
+                #expect(r.status == 1, "\(args): \(r.stderr)")
+                #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+                #expect(!r.stderr.contains("Fatal error"), "\(args)")
+            }
+        }
+    }
+
+    @Test func nanoGPTTokenWidthTravelsInTheManifest() throws {
+        let dir = try CLI.tempDir("hostile-files")
+        let out = dir.appendingPathComponent("nano")
+        let b = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "cl100k_base", "--output-format", "nanogpt",
+                             "--output", out.path, corpus])
+        #expect(b.status == 0, "\(b.stderr)")
+        let m = try DatasetManifest.read(from: out.appendingPathComponent("manifest.json"))
+        #expect(m.tokenDType == "uint32")
+        // Read as uint16 (the old rule), the first ids would be the low halves; the model must see the real ones.
+        let bin = try Data(contentsOf: out.appendingPathComponent("train.bin"))
+        let ids = bin.withUnsafeBytes { r in (0..<(bin.count / 4)).map { r.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self) } }
+        let maxID = Int(ids.max() ?? 0)
+        let small = try CLI.run(["pretrain", "--train", out.appendingPathComponent("train.bin").path, "--vocab-size", String(maxID),
+                                 "--out", dir.appendingPathComponent("p").path, "--max-iters", "1"])
+        #expect(small.status == 1)
+        #expect(small.stderr.contains("id \(maxID) is outside the vocabulary of \(maxID)"), "\(small.stderr)")
+    }
+
+    @Test func aByteLevelVocabularyMissingAByteIsRefused() throws {
+        let dir = try CLI.tempDir("hostile-files")
+        let vocab = dir.appendingPathComponent("nobang.tiktoken")
+        let lines = (0..<256).filter { $0 != 0x21 }.map { "\(Data([UInt8($0)]).base64EncodedString()) \($0)" }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: vocab)
+        let r = try CLI.run(["encode", "--tokenizer", vocab.path], stdin: Data("hi!".utf8))
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(vocab.path): byte-level vocabulary has no token for the single byte 0x21"), "\(r.stderr)")
+        #expect(r.out.isEmpty)
+    }
+
+    /// A tiny model trained on a byte-level corpus (vocabulary 300), and a copy with one NaN weight.
+    func tinyModels(_ dir: URL) throws -> (corpus: String, model: URL, nan: URL) {
+        let built = dir.appendingPathComponent("corpus")
+        let b = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--seq-len", "64", "--output", built.path, corpus])
+        #expect(b.status == 0, "\(b.stderr)")
+        let nano = dir.appendingPathComponent("nano")
+        _ = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--output-format", "nanogpt", "--output", nano.path, corpus])
+        let model = dir.appendingPathComponent("model")
+        let p = try CLI.run(["pretrain", "--train", nano.appendingPathComponent("train.bin").path, "--vocab-size", "300", "--out", model.path,
+                             "--max-iters", "2", "--eval-interval", "1", "--eval-iters", "1", "--n-layer", "1", "--n-head", "1",
+                             "--n-embd", "8", "--block-size", "64", "--batch-size", "2"])
+        #expect(p.status == 0, "\(p.stderr)")
+        let nan = dir.appendingPathComponent("nan-model")
+        try FileManager.default.copyItem(at: model, to: nan)
+        let f = nan.appendingPathComponent("model.safetensors")
+        var bytes = try Data(contentsOf: f)
+        let headerLen = Int(bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        let header = try JSONSerialization.jsonObject(with: bytes[8..<(8 + headerLen)]) as! [String: Any]
+        let entry = header["wte.weight"] as! [String: Any]
+        let start = 8 + headerLen + ((entry["data_offsets"] as! [Int])[0])
+        withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { bytes.replaceSubrange((start + 4)..<(start + 8), with: $0) }
+        try bytes.write(to: f)
+        return (built.path, model, nan)
+    }
+
+    @Test func nonFiniteWeightsAndLossesAreErrors() throws {
+        let dir = try CLI.tempDir("hostile-files")
+        let (built, model, nan) = try tinyModels(dir)
+        let g = try CLI.run(["generate", "--model", nan.path, "--prompt-ids", "1,2", "--max-tokens", "4"])
+        #expect(g.status == 1)
+        #expect(g.stderr.contains("model.safetensors: tensor 'wte.weight' has a non-finite value (nan) at element 1"), "\(g.stderr)")
+        let ftOut = dir.appendingPathComponent("ft")
+        let f = try CLI.run(["finetune", "--base", nan.path, "--train", built, "--out", ftOut.path, "--max-iters", "1"])
+        #expect(f.status == 1)
+        #expect(f.stderr.contains("tensor 'wte.weight' has a non-finite value"), "\(f.stderr)")
+        #expect(!f.stderr.contains("EncodingError"))
+        #expect(!FileManager.default.fileExists(atPath: ftOut.path), "finetune left files behind")
+        // A learning rate that makes the loss NaN stops training with an error naming the iteration.
+        let nano = dir.appendingPathComponent("nano/train.bin").path
+        let d = try CLI.run(["pretrain", "--train", nano, "--vocab-size", "300", "--out", dir.appendingPathComponent("div").path,
+                             "--max-iters", "20", "--eval-interval", "10", "--eval-iters", "1", "--n-layer", "1", "--n-head", "1",
+                             "--n-embd", "8", "--block-size", "16", "--batch-size", "2", "--lr", "1e30", "--grad-clip", "0"])
+        #expect(d.status == 1)
+        #expect(d.stderr.contains("iteration") && d.stderr.contains("diverged"), "\(d.stderr)")
+        // --resume with another architecture is refused naming the option.
+        let r = try CLI.run(["pretrain", "--train", nano, "--out", model.path, "--resume", "--n-layer", "3", "--max-iters", "3"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("--resume: --n-layer 3 differs from the checkpoint's 1"), "\(r.stderr)")
+    }
+
+    // MARK: class 5 — no lost data, no internal errors
+
+    @Test func aLockedOutputDirectoryIsRefused() throws {
+        let dir = try CLI.tempDir("hostile-files")
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let fd = open(out.appendingPathComponent(".aigc.lock").path, O_RDWR | O_CREAT, 0o644)
+        #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        defer { close(fd) }
+        let r = try CLI.run(["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--output", out.path, corpus])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("is being written by another aigc corpus build"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("manifest.json").path))
+    }
+
+    @Test func noDedupKeepsRepeatedLines() throws {
+        let dir = try CLI.tempDir("hostile-files")
+        let input = dir.appendingPathComponent("dup.jsonl")
+        try Data("{\"text\":\"hello there friend\"}\n{\"text\":\"hello there friend\"}\n{\"text\":\"hello there friend\"}\n".utf8).write(to: input)
+        let r = try CLI.run(["corpus", "build", "--no-dedup", "--no-near-dedup", "--input-format", "jsonl", "--tokenizer", "bytes",
+                             "--output", dir.appendingPathComponent("out").path, input.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("records_in=3 records_kept=3"), "\(r.stderr)")
+        let on = try CLI.run(["corpus", "build", "--input-format", "jsonl", "--tokenizer", "bytes",
+                              "--output", dir.appendingPathComponent("out2").path, input.path])
+        #expect(on.stderr.contains("records_in=3 records_kept=1"), "\(on.stderr)")
+    }
+
+    @Test func decodeHelpListsOnlyWhatItReads() throws {
+        let r = try CLI.run(["decode", "--help"])
+        #expect(r.status == 0)
+        #expect(r.out.contains("values: text, u16,"), "\(r.out)")
+        #expect(!r.out.contains("npy"), "\(r.out)")
+    }
+}
