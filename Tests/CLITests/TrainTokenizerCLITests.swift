@@ -46,17 +46,17 @@ import Testing
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("training.json"))) as! [String: Any]
         let inputs = report["inputs"] as! [[String: Any]]
         #expect(inputs.map { $0["path"] as! String } == files)
-        if let tool = CLI.which("sha256sum") {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: tool)
-            p.arguments = [files[0]]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            try p.run()
-            let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(out.hasPrefix(inputs[0]["sha256"] as! String))
-        }
+        // Cross-checked with coreutils (always installed with the toolchain); a missing tool fails, never skips.
+        let tool = try #require(CLI.which("sha256sum"), "sha256sum (coreutils) is needed to cross-check the input hash")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = [files[0]]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(out.hasPrefix(inputs[0]["sha256"] as! String))
         let counts = report["counts"] as! [String: Any]
         #expect(counts["vocab_size"] as? Int == 800)
         #expect(counts["merges"] as? Int == 544)
@@ -127,6 +127,11 @@ import Testing
         #expect(fail.status != 0)
         #expect(fail.stderr.contains("\(file.path):2 (byte offset 4): invalid UTF-8"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("p/tokenizer.json").path))
+        let replace = try CLI.run(["train-tokenizer", "--vocab-size", "300", "--invalid-utf8", "replace", "--output", dir.appendingPathComponent("q").path, file.path])
+        #expect(replace.status == 0)
+        #expect(replace.stderr.contains("counted 1 line(s) that are not valid UTF-8 with U+FFFD"))
+        let training = try String(contentsOf: dir.appendingPathComponent("q/training.json"), encoding: .utf8)
+        #expect(training.contains(#""invalid": "replace""#))
     }
 
     @Test func badOptionsAreClearErrors() throws {

@@ -87,14 +87,25 @@ public final class InferenceEngine: @unchecked Sendable {
         self.options = options
         decoder = try BatchedDecoder(model: model, slots: options.maxBatch)
         freeSlots = Array((0..<options.maxBatch).reversed())
-        let t = Thread { [unowned self] in self.loop() }
+        let t = Thread { [weak self] in self?.loop() }
         t.name = "aigc-decode"
         t.stackSize = 8 << 20
         thread = t
         t.start()
     }
 
-    deinit { shutdown() }
+    /// The running loop holds the engine (the thread's weak reference is made strong for the call), so `deinit`
+    /// only runs before the loop started — the thread then finds nil and ends — or after it stopped: it never
+    /// waits. (An `unowned` capture crashed when the last reference went before the thread started.)
+    deinit {
+        cond.lock()
+        let left = pending
+        pending = []
+        stopping = true
+        stopped = true
+        cond.unlock()
+        for j in left { j.continuation.finish(throwing: CancellationError()) }
+    }
 
     /// Called after every step with the batch's size (set before submitting; not thread-safe to change later).
     public func setStepObserver(_ f: @escaping @Sendable (StepReport) -> Void) {
