@@ -1,7 +1,7 @@
 /// A parsed JSON value with strings kept as UTF-8 bytes (corpus text never round-trips through `String`).
 /// Objects keep their members in order (duplicate keys: the first wins in `member(_:)`). Not `indirect`: the
 /// arrays already box nested values, and one heap box per value was a large share of a corpus build's mallocs.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -38,7 +38,7 @@ public enum JSONValue: Sendable, Equatable {
 
 /// One member of a JSON object. Keys are `String`s: short keys (≤ 15 UTF-8 bytes, i.e. all the format keys)
 /// are stored inline without a heap allocation.
-public struct JSONMember: Sendable, Equatable {
+package struct JSONMember: Sendable, Equatable {
     public var key: String
     public var value: JSONValue
     public init(key: String, value: JSONValue) { self.key = key; self.value = value }
