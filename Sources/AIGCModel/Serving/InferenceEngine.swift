@@ -87,14 +87,25 @@ public final class InferenceEngine: @unchecked Sendable {
         self.options = options
         decoder = try BatchedDecoder(model: model, slots: options.maxBatch)
         freeSlots = Array((0..<options.maxBatch).reversed())
-        let t = Thread { [unowned self] in self.loop() }
+        // Weak, not unowned: an engine dropped before its thread got going is being destroyed when the thread first
+        // reads the reference, and an unowned read of it traps ("Attempted to read an unowned reference but object
+        // … was already destroyed"). The loop holds a strong reference while it runs.
+        let t = Thread { [weak self] in self?.loop() }
         t.name = "aigc-decode"
         t.stackSize = 8 << 20
         thread = t
         t.start()
     }
 
-    deinit { shutdown() }
+    /// The loop holds a strong reference while it runs, so a deinit means it has returned or never started (and
+    /// never will: the thread's weak reference is already nil). Only queued work is left to cancel.
+    deinit {
+        cond.lock()
+        stopping = true
+        for j in pending { j.cancel(); j.continuation.finish(throwing: CancellationError()) }
+        pending = []
+        cond.unlock()
+    }
 
     /// Called after every step with the batch's size (set before submitting; not thread-safe to change later).
     public func setStepObserver(_ f: @escaping @Sendable (StepReport) -> Void) {
