@@ -87,9 +87,6 @@ public final class InferenceEngine: @unchecked Sendable {
         self.options = options
         decoder = try BatchedDecoder(model: model, slots: options.maxBatch)
         freeSlots = Array((0..<options.maxBatch).reversed())
-        // Weak, not unowned: an engine dropped before its thread got going is being destroyed when the thread first
-        // reads the reference, and an unowned read of it traps ("Attempted to read an unowned reference but object
-        // … was already destroyed"). The loop holds a strong reference while it runs.
         let t = Thread { [weak self] in self?.loop() }
         t.name = "aigc-decode"
         t.stackSize = 8 << 20
@@ -97,14 +94,17 @@ public final class InferenceEngine: @unchecked Sendable {
         t.start()
     }
 
-    /// The loop holds a strong reference while it runs, so a deinit means it has returned or never started (and
-    /// never will: the thread's weak reference is already nil). Only queued work is left to cancel.
+    /// The running loop holds the engine (the thread's weak reference is made strong for the call), so `deinit`
+    /// only runs before the loop started — the thread then finds nil and ends — or after it stopped: it never
+    /// waits. (An `unowned` capture crashed when the last reference went before the thread started.)
     deinit {
         cond.lock()
-        stopping = true
-        for j in pending { j.cancel(); j.continuation.finish(throwing: CancellationError()) }
+        let left = pending
         pending = []
+        stopping = true
+        stopped = true
         cond.unlock()
+        for j in left { j.continuation.finish(throwing: CancellationError()) }
     }
 
     /// Called after every step with the batch's size (set before submitting; not thread-safe to change later).
