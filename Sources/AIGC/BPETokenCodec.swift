@@ -34,19 +34,14 @@ public enum TokenCodecLoader {
 
     /// The BPE tokenizer `spec` names, or nil when `spec` is a character `meta.json`.
     public static func loadBPE(_ spec: String) throws -> Tokenizer? {
-        if NamedEncoding.named(spec) != nil { return try Tokenizer.named(spec) }
-        let url = URL(fileURLWithPath: spec)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw AIGCError.io("\(spec): no such file (and not a named encoding: cl100k_base, o200k_base, r50k_base, p50k_base)")
-        }
-        if isCharacterMeta(url) { return nil }
-        return try Tokenizer(contentsOf: url)
+        if NamedEncoding.named(spec) == nil, isCharacterMeta(URL(fileURLWithPath: spec)) { return nil }
+        return try Tokenizer.resolve(spec)
     }
 
     /// Throws unless the ids of `tok` (named `spec` on the command line) fit a model of `vocabularySize` ids.
     public static func ensureFits(_ tok: Tokenizer, spec: String, vocabularySize: Int) throws {
         guard tok.vocabularySize <= vocabularySize else {
-            throw AIGCError.usage("--tokenizer \(spec) has \(tok.vocabularySize) ids but the model's vocabulary is \(vocabularySize)")
+            throw AIGCError.usage("tokenizer \(spec) has \(tok.vocabularySize) ids but the model's vocabulary is \(vocabularySize)")
         }
     }
 

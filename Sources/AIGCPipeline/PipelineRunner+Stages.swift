@@ -42,7 +42,7 @@ extension PipelineRunner {
     /// The tokenizer the tokenizer stage produced (a named encoding, or WORK/tokenizer/tokenizer.json).
     func loadTokenizer() throws -> Tokenizer {
         switch config.tokenizer {
-        case .named(let name): return try Tokenizer.named(name)
+        case .named(let name): return try Tokenizer.resolve(name)
         case .train: return try Tokenizer(contentsOf: dir(.tokenizer).appendingPathComponent("tokenizer.json"))
         }
     }

@@ -43,11 +43,6 @@ struct AuditCommand: AsyncParsableCommand {
     @Argument(help: "Input files, or one directory built by `aigc corpus build`.")
     var inputs: [String]
 
-    func loadTokenizer(_ spec: String) throws -> Tokenizer {
-        if FileManager.default.fileExists(atPath: spec) { return try Tokenizer(contentsOf: URL(fileURLWithPath: spec)) }
-        return try Tokenizer.named(spec)
-    }
-
     func run() async throws {
         try await runCLI {
             let threads = try Limits.threads("--threads", threads)
@@ -58,7 +53,7 @@ struct AuditCommand: AsyncParsableCommand {
             } else {
                 var o = AuditOptions(inputs: inputs, inputFormat: inputFormat)
                 o.textField = textField
-                if let tokenizer { o.tokenizer = try loadTokenizer(tokenizer) }
+                if let tokenizer { o.tokenizer = try Tokenizer.resolve(tokenizer) }
                 if seqLen != nil && tokenizer == nil { throw ValidationError("--seq-len needs --tokenizer") }
                 o.seqLen = seqLen
                 o.against = against

@@ -115,7 +115,7 @@ struct CorpusBuildCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCLI {
             let o = try options()
-            let tok = try loadCorpusTokenizer(tokenizer)
+            let tok = try CorpusTokenizerSpec.resolve(tokenizer)
             let m = try build(o, tok)
             let dropped = m.dropped.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             logStderr("aigc corpus build: records_in=\(m.recordsIn) records_kept=\(m.recordsKept) dropped: \(dropped.isEmpty ? "none" : dropped)")

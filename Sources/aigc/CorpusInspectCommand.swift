@@ -21,7 +21,7 @@ struct CorpusInspectCommand: AsyncParsableCommand {
         try await runCLI {
             let dir = URL(fileURLWithPath: directory)
             let manifest = try DatasetManifest.read(from: dir.appendingPathComponent("manifest.json"))
-            let base = try loadCorpusTokenizer(manifest.tokenizer.name)
+            let base = try CorpusTokenizerSpec.resolve(manifest.tokenizer.name)
             let inspector = try CorpusInspector(directory: dir, decode: { base.decode($0) })
             guard let row else {
                 var lines = ["records_in=\(manifest.recordsIn) records_kept=\(manifest.recordsKept)"]

@@ -15,7 +15,7 @@ enum DialogueCLISupport {
     /// A decoder for the corpus's tokenizer (named in its manifest) that also prints special tokens; nil when
     /// the tokenizer cannot be loaded here.
     static func decoder(for corpus: PackedCorpus) -> (([Int32]) -> String)? {
-        guard let name = corpus.tokenizerName, let tok = try? loadCorpusTokenizer(name) else { return nil }
+        guard let name = corpus.tokenizerName, let tok = try? CorpusTokenizerSpec.resolve(name) else { return nil }
         var special: [Int32: String] = [:]
         for (text, id) in corpus.specialTokens { special[id] = text }
         return { ids in

@@ -6,7 +6,7 @@ import Foundation
 struct TokenizerOptions: ParsableArguments {
     @Option(help: "Named encoding: cl100k_base, o200k_base (shipped), r50k_base, p50k_base (if their files are in the vocabulary directory).")
     var encoding: String?
-    @Option(help: "Tokenizer file: HF tokenizer.json, a .tiktoken file, or GPT-2 encoder.json (with vocab.bpe beside it).")
+    @Option(help: "Tokenizer: a named encoding, else a file (HF tokenizer.json, a .tiktoken file, or GPT-2 encoder.json with vocab.bpe beside it).")
     var tokenizer: String?
     @Option(help: "Threads (default: all cores). The output never depends on it.")
     var threads: Int?
@@ -15,7 +15,7 @@ struct TokenizerOptions: ParsableArguments {
         var t: Tokenizer
         switch (encoding, tokenizer) {
         case (let e?, nil): t = try Tokenizer.named(e)
-        case (nil, let f?): t = try Tokenizer(contentsOf: URL(fileURLWithPath: f))
+        case (nil, let f?): t = try Tokenizer.resolve(f)
         case (nil, nil): throw ValidationError("give --encoding NAME or --tokenizer FILE")
         default: throw ValidationError("give only one of --encoding and --tokenizer")
         }

@@ -5,7 +5,8 @@ import AIGCFormats
 
 /// Interop with files written by Python's numpy/safetensors. Runs only from Scripts/verify-formats-python.sh,
 /// which writes the Python files into AIGC_FORMATS_EXTERNAL_DIR and checks ours back in Python afterwards.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["AIGC_FORMATS_EXTERNAL_DIR"] != nil))
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["AIGC_FORMATS_EXTERNAL_DIR"] != nil,
+                "runs from Scripts/verify-formats-python.sh, which sets AIGC_FORMATS_EXTERNAL_DIR"))
 struct ExternalFilesTests {
     let dir = URL(fileURLWithPath: ProcessInfo.processInfo.environment["AIGC_FORMATS_EXTERNAL_DIR"] ?? "/nonexistent")
 

@@ -1,13 +1,21 @@
 import AIGCTokenizer
 import Foundation
+import Testing
 
 /// Shared fixtures: tokenizers are loaded once per test process.
 enum TF {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let dir = repo.appendingPathComponent("Fixtures/tokenizer")
     static func url(_ name: String) -> URL { dir.appendingPathComponent(name) }
+    /// A fixture's text; a missing or unreadable fixture fails the calling test (never an empty text that
+    /// would compare equal to nothing).
     static func text(_ name: String) -> String {
-        (try? String(contentsOf: url(name), encoding: .utf8)) ?? ""
+        do {
+            return try String(contentsOf: url(name), encoding: .utf8)
+        } catch {
+            Issue.record("fixture \(url(name).path) is missing or unreadable: \(error)")
+            return ""
+        }
     }
     /// Lines split on the byte `\n` (Swift's `Character` would keep "\r\n" together).
     static func lines(_ s: String) -> [String] {

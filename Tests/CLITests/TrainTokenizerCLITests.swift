@@ -46,17 +46,17 @@ import Testing
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("training.json"))) as! [String: Any]
         let inputs = report["inputs"] as! [[String: Any]]
         #expect(inputs.map { $0["path"] as! String } == files)
-        if let tool = CLI.which("sha256sum") {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: tool)
-            p.arguments = [files[0]]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            try p.run()
-            let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(out.hasPrefix(inputs[0]["sha256"] as! String))
-        }
+        // Cross-checked with coreutils (always installed with the toolchain); a missing tool fails, never skips.
+        let tool = try #require(CLI.which("sha256sum"), "sha256sum (coreutils) is needed to cross-check the input hash")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = [files[0]]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(out.hasPrefix(inputs[0]["sha256"] as! String))
         let counts = report["counts"] as! [String: Any]
         #expect(counts["vocab_size"] as? Int == 800)
         #expect(counts["merges"] as? Int == 544)
