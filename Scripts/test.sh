@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite (the README's test command runs this): Swift unit and CLI tests, then the live server
-# tests with the official OpenAI clients (Scripts/test-serve.sh; their Python environments come from PyPI).
+# The whole test suite (the README's test command runs this): Swift unit and CLI tests, the Python client's unit
+# tests, then the live server tests with the official OpenAI clients (Scripts/test-serve.sh; their Python
+# environments come from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
 swift test --skip-build
+python3 -m unittest discover -s Clients/python/tests -p 'test_client.py'   # the Python client on a fake server
 bash Scripts/test-serve.sh

@@ -228,16 +228,7 @@ extension PipelineRunner {
         let generator = try GPTModel.load(directory: modelDirectory(after: .finetune))
         let stopText = config.corpus.template.specialTokens.first { $0 == "<|im_end|>" || $0 == "<|eot_id|>" } ?? ChatTemplate.endOfText
         let t = try AdversarialTrainer(generator: generator, train: train, val: val, stopToken: train.specialTokens[stopText], options: o)
-        let tok = try loadTokenizer()
-        var special: [Int32: String] = [:]
-        for (text, id) in train.specialTokens { special[id] = text }
-        t.decode = { ids in
-            var bytes: [UInt8] = []
-            for id in ids {
-                if let s = special[id] { bytes += Array(s.utf8) } else if id >= 0 { bytes += tok.tokenBytes(UInt32(id)) ?? [] }
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        t.decode = CorpusTextDecoder.make(try loadTokenizer(), specialTokens: train.specialTokens)
         let bar = reporter("adversarial", total: Double(o.rounds), unit: "rounds")
         t.onRound = { r in bar.set(Double(r.round)) }
         let rows = try t.run(out: out)

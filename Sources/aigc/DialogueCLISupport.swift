@@ -16,17 +16,6 @@ enum DialogueCLISupport {
     /// the tokenizer cannot be loaded here.
     static func decoder(for corpus: PackedCorpus) -> (([Int32]) -> String)? {
         guard let name = corpus.tokenizerName, let tok = try? CorpusTokenizerSpec.resolve(name) else { return nil }
-        var special: [Int32: String] = [:]
-        for (text, id) in corpus.specialTokens { special[id] = text }
-        return { ids in
-            var out: [UInt8] = []
-            var run: [UInt32] = []
-            func flush() { if !run.isEmpty { out += tok.decode(run); run.removeAll() } }
-            for id in ids {
-                if let s = special[id] { flush(); out += Array(s.utf8) } else if id >= 0 { run.append(UInt32(id)) }
-            }
-            flush()
-            return String(decoding: out, as: UTF8.self)
-        }
+        return CorpusTextDecoder.make(tok, specialTokens: corpus.specialTokens)
     }
 }

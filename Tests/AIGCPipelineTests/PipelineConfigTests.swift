@@ -53,6 +53,15 @@ import Testing
         for fragment in edit.2 { #expect(message.contains(fragment), "'\(fragment)' not in: \(message)") }
     }
 
+    @Test func shippedConfigsParse() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let small = try PipelineConfig.load(path: root.appendingPathComponent("Fixtures/pipeline/aigc-small.yaml").path)
+        #expect(small.name == "aigc-small" && small.finetune != nil && small.audit != nil)
+        for input in small.corpus.inputs { #expect(FileManager.default.fileExists(atPath: input), "\(input)") }
+        let tiny = try PipelineConfig.load(path: root.appendingPathComponent("Fixtures/pipeline/tiny.yaml").path)
+        #expect(tiny.name == "aigc-tiny" && tiny.adversarial != nil)
+    }
+
     @Test func missingSectionsAndFiles() {
         #expect(Self.error("name: m\n").contains("p.yaml:1:1: missing key 'corpus'"))
         #expect(Self.error("").contains("the config is empty"))
