@@ -1,4 +1,5 @@
 import AIGCCore
+import Foundation
 
 /// KV-cached forward passes over many independent sequences ("slots"), each at its own length: the compute core
 /// of continuous batching. One `step` takes any mix of segments — a new prompt (many tokens) or the next token of
@@ -57,8 +58,10 @@ public final class BatchedDecoder: @unchecked Sendable {
         guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
         let n = max(c.blockSize + slots, requested ?? 0)
         let bytes = Self.memoryBytes(config: c, slots: slots, maxStepTokens: n)
-        guard bytes <= 64 << 30 else {
-            throw AIGCError.usage("a batch of \(slots) sequences of \(c.blockSize) tokens needs \(bytes >> 20) MiB of cache and activations; lower the batch size")
+        let limit = min(64 << 30, Int(ProcessInfo.processInfo.physicalMemory / 10 * 8))
+        guard bytes <= limit else {
+            throw AIGCError.usage("a batch of \(slots) sequences of \(c.blockSize) tokens needs \(bytes >> 20) MiB of cache and activations "
+                + "(more than 80% of this machine's memory); lower the batch size")
         }
         self.model = model
         self.slots = slots
