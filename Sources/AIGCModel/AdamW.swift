@@ -1,3 +1,4 @@
+import AIGCCore
 import Foundation
 
 /// AdamW exactly as `torch.optim.AdamW` (decoupled weight decay applied first, bias-corrected moments,
@@ -37,7 +38,7 @@ public final class AdamW: @unchecked Sendable {
         let p = params.pointer, g = grads.pointer, mm = m.pointer, vv = v.pointer
         let chunks = Self.chunks(decayRanges)
         let wd = weightDecay
-        Parallel.run(count: chunks.count, threads: threads) { ci in
+        Parallel.forEach(chunks.count, threads: threads) { ci in
             let (r, decays) = chunks[ci]
             let decayFactor: Float = decays ? 1 - lr * wd : 1
             for i in r {

@@ -2,7 +2,7 @@ import Foundation
 
 /// A zero-initialised, 64-byte-aligned Float allocation owned by a class (so workers can share the pointer
 /// without copy-on-write). The model uses one for parameters, one per shard for gradients, one per shard for
-/// activations.
+/// activations; the GAN for its parameters, gradients, optimizer moments and activations.
 public final class FloatBuffer: @unchecked Sendable {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
@@ -31,10 +31,23 @@ public final class FloatBuffer: @unchecked Sendable {
 
     public func zero() { pointer.update(repeating: 0, count: count) }
 
+    /// A buffer holding `values`.
+    public convenience init(_ values: [Float]) {
+        self.init(count: values.count)
+        for i in values.indices { pointer[i] = values[i] }
+    }
+
     public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 
+    public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
+
+    public subscript(i: Int) -> Float {
+        get { pointer[i] }
+        set { pointer[i] = newValue }
+    }
+
     public func copy(from other: FloatBuffer) {
-        precondition(other.count == count)
+        precondition(other.count == count, "FloatBuffer.copy: size mismatch")
         pointer.update(from: other.pointer, count: count)
     }
 }

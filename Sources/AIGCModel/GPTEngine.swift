@@ -72,7 +72,7 @@ public final class GPTEngine: @unchecked Sendable {
 
     /// Zeroes every shard's gradients (start of an optimizer step).
     public func zeroGradients() {
-        Parallel.run(count: shardCount, threads: threads) { workspaces[$0].grads?.zero() }
+        Parallel.forEach(shardCount, threads: threads) { workspaces[$0].grads?.zero() }
     }
 
     /// Runs `body` on every non-empty shard of `batch` in parallel, after loading the shard's rows into its
@@ -82,13 +82,12 @@ public final class GPTEngine: @unchecked Sendable {
         -> (sum: Double, count: Int) {
         var results = [(sum: Double, count: Int)](repeating: (0, 0), count: shardCount)
         results.withUnsafeMutableBufferPointer { res in
-            let r = UncheckedBox(res)
-            Parallel.run(count: shardCount, threads: threads) { s in
+            Parallel.forEach(shardCount, threads: threads) { s in
                 let rows = self.rows(s, batch: batch.batch)
                 if rows.isEmpty { return }
                 let ws = workspaces[s]
                 ws.load(batch, rows: rows)
-                r.value[s] = body(s, rows, ws)
+                res[s] = body(s, rows, ws)
             }
         }
         return results.reduce((0, 0)) { ($0.0 + $1.sum, $0.1 + $1.count) }
@@ -128,11 +127,11 @@ public final class GPTEngine: @unchecked Sendable {
         var out = [Float](repeating: 0, count: batch.batch * batch.time * V)
         let params = UnsafePointer(model.params.pointer)
         out.withUnsafeMutableBufferPointer { o in
-            let ob = UncheckedBox(o)
+            let ob = o
             _ = eachShard(batch) { _, rows, ws in
                 ws.forwardLogits(params: params)
                 let n = rows.count * batch.time * V
-                (ob.value.baseAddress! + rows.lowerBound * batch.time * V).update(from: ws.logits, count: n)
+                (ob.baseAddress! + rows.lowerBound * batch.time * V).update(from: ws.logits, count: n)
                 return (0, 0)
             }
         }
@@ -149,8 +148,7 @@ public final class GPTEngine: @unchecked Sendable {
         var partial = [Double](repeating: 0, count: nChunks)
         let shards = workspaces.compactMap(\.grads)
         partial.withUnsafeMutableBufferPointer { part in
-            let pb = UncheckedBox(part)
-            Parallel.run(count: nChunks, threads: threads) { c in
+            Parallel.forEach(nChunks, threads: threads) { c in
                 let lo = c * chunk, hi = min(count, lo + chunk)
                 let d = g0.pointer
                 for s in shards.dropFirst() {
@@ -159,7 +157,7 @@ public final class GPTEngine: @unchecked Sendable {
                 }
                 var ss: Double = 0
                 for i in lo..<hi { ss += Double(d[i]) * Double(d[i]) }
-                pb.value[c] = ss
+                part[c] = ss
             }
         }
         return (g0, partial.reduce(0, +).squareRoot())

@@ -1,9 +1,12 @@
 import Foundation
 
 /// xoshiro256** seeded through SplitMix64: fast, 256 bits of state that can be saved and restored exactly
-/// (checkpoints store it so `--resume` continues bit-identically).
+/// (checkpoints store it so `--resume` continues bit-identically). The model's one random generator (GPT
+/// training, sampling and the GAN): a seed gives the same stream on every platform and Swift version.
 public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
     public var state: (UInt64, UInt64, UInt64, UInt64)
+    /// The second value of the last Box–Muller pair (`nextNormalFloat`), returned by the next call.
+    private var spareNormal: Float?
 
     public init(seed: UInt64) {
         var z = seed
@@ -46,10 +49,17 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
     @inline(__always)
     public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1p-53 }
 
-    /// Uniform integer in 0..<n (Lemire's method, unbiased).
+    /// Uniform integer in 0..<n (n > 0), by Lemire's multiply-shift with rejection (no modulo bias). Written out
+    /// (it is the standard library's `next(upperBound:)` today) so the stream cannot change with the library.
     public mutating func nextInt(below n: Int) -> Int {
-        precondition(n > 0)
-        return Int(next(upperBound: UInt64(n)))
+        precondition(n > 0, "nextInt(below:) needs n > 0")
+        let bound = UInt64(n)
+        var m = next().multipliedFullWidth(by: bound)
+        if m.low < bound {
+            let threshold = (0 &- bound) % bound
+            while m.low < threshold { m = next().multipliedFullWidth(by: bound) }
+        }
+        return Int(m.high)
     }
 
     /// Standard normal (Box–Muller, one value per call; deterministic).
@@ -58,6 +68,24 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
         while u1 <= 0 { u1 = nextDouble() }
         let u2 = nextDouble()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// Standard normal as Float, Box–Muller in Double using both values of each pair: the cosine value now, the sine
+    /// value on the next call (the GAN's noise).
+    public mutating func nextNormalFloat() -> Float {
+        if let s = spareNormal { spareNormal = nil; return s }
+        var u1 = nextDouble()
+        while u1 <= 0 { u1 = nextDouble() }
+        let u2 = nextDouble()
+        let r = (-2 * log(u1)).squareRoot()
+        let theta = 2 * Double.pi * u2
+        spareNormal = Float(r * sin(theta))
+        return Float(r * cos(theta))
+    }
+
+    /// Fills a buffer with `nextNormalFloat()` values.
+    public mutating func fillNormal(_ p: UnsafeMutableBufferPointer<Float>) {
+        for i in p.indices { p[i] = nextNormalFloat() }
     }
 
     public static func == (a: Xoshiro256, b: Xoshiro256) -> Bool { a.stateArray == b.stateArray }

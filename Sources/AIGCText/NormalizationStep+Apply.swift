@@ -1,4 +1,5 @@
 import CICU
+import AIGCCore
 
 /// Per-application scratch state: UTF-16 buffers and opened transliterators/regexes (ICU handles are not
 /// thread-safe, so each application owns its own).

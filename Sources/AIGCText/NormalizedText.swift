@@ -1,3 +1,4 @@
+import AIGCCore
 /// Text after normalization, with an optional alignment back to the original bytes.
 ///
 /// `origin[i]` is the byte offset in the original input that output byte `i` came from. Unchanged bytes map one to

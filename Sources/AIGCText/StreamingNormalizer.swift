@@ -62,7 +62,7 @@ public struct StreamingNormalizer {
             return try normalizer.normalize(bytes: head, source: source, baseOffset: consumed, stats: &stats).bytes
         }
         let n = normalizer, src = source, base = consumed, cuts = bounds
-        let parts = try parallelMap(pieces, threads: threads) { i -> ([UInt8], NormalizationStats) in
+        let parts = try Parallel.map(pieces, threads: threads) { i -> ([UInt8], NormalizationStats) in
             var st = NormalizationStats()
             let bytes = try n.normalize(bytes: Array(head[cuts[i]..<cuts[i + 1]]), source: src,
                                         baseOffset: base + cuts[i], stats: &st).bytes

@@ -34,8 +34,8 @@ extension TextNormalizer {
             throw NormalizationError.invalidStep("\(source): expected a JSON object")
         }
         if let policy = obj["invalid_utf8"] {
-            guard let s = policy as? String, let p = InvalidUTF8Policy(rawValue: s) else {
-                throw NormalizationError.invalidStep("\(source): invalid_utf8 must be \"replace\" or \"fail\"")
+            guard let s = policy as? String, let p = InvalidUTF8Policy(name: s) else {
+                throw NormalizationError.invalidStep("\(source): invalid_utf8 must be one of \(InvalidUTF8Policy.namesForMessages)")
             }
             invalidUTF8 = p
         }

@@ -1,3 +1,4 @@
+import AIGCCore
 /// A normalization pipeline: invalid-UTF-8 handling followed by steps in order. A `Sendable` value: share it freely;
 /// each call allocates its own ICU handles.
 ///

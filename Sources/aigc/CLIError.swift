@@ -22,8 +22,3 @@ func runCLI(_ body: () async throws -> Void) async throws {
         throw ExitCode(1)
     }
 }
-
-/// Reads a whole file (or stdin for "-"/nil) with an error that names the path (a directory is refused).
-func readInput(_ path: String?) throws -> [UInt8] {
-    try InputFile.readAll(path)
-}

@@ -19,8 +19,8 @@ struct CorpusBuildCommand: AsyncParsableCommand {
     var textField = "text"
     @Option(help: "Normalization pipeline JSON (default: newlines, control-character removal, NFC).")
     var normalize: String?
-    @Option(help: "Records with invalid UTF-8: drop (counted) or replace (with U+FFFD).")
-    var invalidUtf8: InvalidUTF8Handling = .drop
+    @Option(name: invalidUTF8OptionNames, help: "Records with invalid UTF-8: skip (counted as invalid_utf8; also 'drop'), replace (with U+FFFD) or fail (stop at the first).")
+    var invalidUtf8: InvalidUTF8Policy = .skip
     @Option(help: "Tokenizer: cl100k_base, o200k_base, a .tiktoken/tokenizer.json file, or bytes.")
     var tokenizer = "cl100k_base"
     @Option(help: "Chat template: chatml, llama3, plain.")
@@ -131,7 +131,6 @@ struct CorpusBuildCommand: AsyncParsableCommand {
 }
 
 extension InputFormat: ExpressibleByArgument {}
-extension InvalidUTF8Handling: ExpressibleByArgument {}
 extension ChatTemplate: ExpressibleByArgument {}
 extension PackingMode: ExpressibleByArgument {}
 extension OverlongPolicy: ExpressibleByArgument {}

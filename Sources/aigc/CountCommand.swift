@@ -20,8 +20,8 @@ struct CountCommand: AsyncParsableCommand {
             var total = 0
             var out = ""
             for f in names {
-                let bytes = try readInput(f)
-                if let bad = bytes.withUnsafeBufferPointer({ firstInvalidUTF8($0) }) {
+                let bytes = try InputFile.readAll(f)
+                if let bad = bytes.withUnsafeBufferPointer({ UTF8Bytes.firstInvalid($0) }) {
                     throw AIGCError.input(location: f == "-" ? "stdin" : f, message: "invalid UTF-8 at byte \(bad)")
                 }
                 let n = bytes.withUnsafeBufferPointer { t.count(bytes: $0) }

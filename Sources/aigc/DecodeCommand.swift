@@ -26,7 +26,7 @@ struct DecodeCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCLI {
             let t = try tok.load()
-            let input = try readInput(file)
+            let input = try InputFile.readAll(file)
             let sink = try OutputFile(path: output)
             let location = file ?? "stdin"
             func emit(_ ids: [UInt32], where w: String) throws {

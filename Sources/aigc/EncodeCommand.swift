@@ -35,7 +35,7 @@ struct EncodeCommand: AsyncParsableCommand {
             let t0 = DispatchTime.now().uptimeNanoseconds
             // The input is read (and, for one whole text, checked for valid UTF-8) on a second thread while this one
             // loads the vocabulary.
-            let reader = InputReader(path: file, validate: !lines)
+            let reader = BackgroundFileRead(path: file, validateUTF8: !lines)
             let t = try tok.load()
             if reader.expectedSize >= 1 << 20 { t.prepareForLongText() }  // while the input is still being read
             let t1 = DispatchTime.now().uptimeNanoseconds
@@ -63,7 +63,7 @@ struct EncodeCommand: AsyncParsableCommand {
             }
             let input = try reader.bytes()
             let location = file ?? "stdin"
-            if !lines, let bad = reader.firstInvalid {
+            if !lines, let bad = reader.firstInvalidUTF8 {
                 throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(bad)")
             }
             let sink = try OutputFile(path: output)
@@ -82,7 +82,7 @@ struct EncodeCommand: AsyncParsableCommand {
                 return
             }
             func encodeText(_ p: UnsafeBufferPointer<UInt8>, line: Int?) throws -> [UInt32] {
-                if let bad = firstInvalidUTF8(p) {
+                if let bad = UTF8Bytes.firstInvalid(p) {
                     let where_ = line.map { "\(location):\($0)" } ?? location
                     throw AIGCError.input(location: where_, message: "invalid UTF-8 at byte \(bad)")
                 }
@@ -107,7 +107,7 @@ struct EncodeCommand: AsyncParsableCommand {
                     let part = Array(ranges[b..<min(ranges.count, b + batch)])
                     let texts = part.map { String(decoding: all[$0], as: UTF8.self) }
                     for (k, r) in part.enumerated() {
-                        if let bad = firstInvalidUTF8(UnsafeBufferPointer(rebasing: all[r])) {
+                        if let bad = UTF8Bytes.firstInvalid(UnsafeBufferPointer(rebasing: all[r])) {
                             throw AIGCError.input(location: "\(location):\(b + k + 1)", message: "invalid UTF-8 at byte \(r.lowerBound + bad)")
                         }
                     }
@@ -163,18 +163,9 @@ struct EncodeCommand: AsyncParsableCommand {
             if terminator { v.append(UInt16.max) }
             try v.withUnsafeBytes { try sink.write(raw: $0) }
         case .npy:
-            var header = "{'descr': '<u4', 'fortran_order': False, 'shape': (\(ids.count),), }"
-            let total = 10 + header.utf8.count + 1
-            header += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
-            var out: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
-            let hl = UInt16(header.utf8.count)
-            out.append(UInt8(hl & 0xFF)); out.append(UInt8(hl >> 8))
-            out.append(contentsOf: header.utf8)
+            let out = try Npy.header(dtype: .u32, shape: [ids.count])
             try sink.write(out)
             try ids.withUnsafeBytes { try sink.write(raw: $0) }
         }
     }
 }
-
-/// Offset of the first invalid UTF-8 byte, or nil (ASCII 16 bytes at a time, common sequences inline).
-func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>) -> Int? { UTF8Validation.firstInvalid(p) }

@@ -40,7 +40,7 @@ struct NormalizeCommand: AsyncParsableCommand {
     var transliterate: String?
     @Option(help: "Pipeline JSON (this project's steps, an HF normalizer, or a tokenizer.json).")
     var config: String?
-    @Option(help: "Invalid UTF-8: replace (with U+FFFD, counted) or fail (error naming the byte offset).")
+    @Option(name: invalidUTF8OptionNames, help: "Invalid UTF-8: replace (with U+FFFD, counted), skip (invalid bytes left out, counted) or fail (error naming the byte offset).")
     var invalid: InvalidUTF8Policy = .replace
     @Option(name: .shortAndLong, help: "Write here (atomically) instead of stdout.")
     var output: String?
@@ -106,4 +106,3 @@ struct NormalizeCommand: AsyncParsableCommand {
     }
 }
 
-extension InvalidUTF8Policy: ExpressibleByArgument {}

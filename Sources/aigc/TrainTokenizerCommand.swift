@@ -28,8 +28,8 @@ struct TrainTokenizerCommand: AsyncParsableCommand {
     var maxTokenLength: Int?
     @Option(help: "Counting threads (default: all cores). The result does not depend on it.")
     var threads: Int = 0
-    @Option(help: "Lines that are not valid UTF-8: skip (counted, with a warning) or fail.")
-    var invalid: InvalidLinePolicy = .skip
+    @Option(name: invalidUTF8OptionNames, help: "Lines that are not valid UTF-8: skip (counted, with a warning), replace (counted with U+FFFD) or fail.")
+    var invalid: InvalidUTF8Policy = .skip
     @Option(name: .shortAndLong, help: "Output directory.")
     var output: String
     @Argument(help: "Training text files.")
@@ -78,6 +78,9 @@ struct TrainTokenizerCommand: AsyncParsableCommand {
             if run.stats.invalidLinesSkipped > 0 {
                 logStderr("aigc: warning: skipped \(run.stats.invalidLinesSkipped) line(s) that are not valid UTF-8, first at \(run.stats.invalidExamples.joined(separator: ", "))")
             }
+            if run.stats.invalidLinesReplaced > 0 {
+                logStderr("aigc: warning: counted \(run.stats.invalidLinesReplaced) line(s) that are not valid UTF-8 with U+FFFD")
+            }
             let dir = URL(fileURLWithPath: output)
             try run.write(to: dir)
             let r = run.trained.result
@@ -85,5 +88,3 @@ struct TrainTokenizerCommand: AsyncParsableCommand {
         }
     }
 }
-
-extension InvalidLinePolicy: ExpressibleByArgument {}

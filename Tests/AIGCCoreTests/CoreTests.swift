@@ -61,14 +61,44 @@ extension Array {
 
 @Suite struct ParallelMapTests {
     @Test func orderedAndIndependentOfThreadCount() throws {
-        let one = try parallelMap(1000, threads: 1) { $0 * $0 }
-        let four = try parallelMap(1000, threads: 4) { $0 * $0 }
+        let one = Parallel.map(1000, threads: 1) { $0 * $0 }
+        let four = Parallel.map(1000, threads: 4) { $0 * $0 }
         #expect(one == four && one[999] == 998_001)
+    }
+
+    @Test func forEachVisitsEveryIndexOnce() {
+        var hits = [Int](repeating: 0, count: 777)
+        hits.withUnsafeMutableBufferPointer { h in Parallel.forEach(777, threads: 3) { h[$0] += 1 } }
+        #expect(hits.allSatisfy { $0 == 1 })
+    }
+
+    final class Counter: @unchecked Sendable { var made = 0; var released = 0; let lock = NSLock() }
+
+    @Test func streamEmitsInOrderWithOneWorkerStatePerThread() throws {
+        let c = Counter()
+        var seen: [Int] = []
+        try Parallel.stream(count: 500, threads: 4, makeWorker: { c.lock.withLock { c.made += 1 }; return c },
+                            releaseWorker: { (w: Counter) in w.lock.withLock { w.released += 1 } }, { i, _ in i * 2 }) { seen.append($0) }
+        #expect(seen == (0..<500).map { $0 * 2 })
+        #expect(c.made == c.released && c.made >= 1 && c.made <= 4)
+    }
+
+    struct Stop: Error {}
+
+    @Test func streamStopsAtTheFirstEmitError() {
+        var seen: [Int] = []
+        #expect(throws: Stop.self) {
+            try Parallel.stream(count: 1000, threads: 4, makeWorker: { () }, { i, _ in i }) { i in
+                if i == 10 { throw Stop() }
+                seen.append(i)
+            }
+        }
+        #expect(seen == Array(0..<10))
     }
 
     struct Boom: Error, Equatable { let i: Int }
 
     @Test func firstErrorByIndexIsRethrown() {
-        #expect(throws: Boom(i: 3)) { try parallelMap(100, threads: 3) { i in if i == 3 || i == 50 { throw Boom(i: i) }; return i } }
+        #expect(throws: Boom(i: 3)) { try Parallel.map(100, threads: 3) { i in if i == 3 || i == 50 { throw Boom(i: i) }; return i } }
     }
 }

@@ -64,6 +64,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("manifest.json").path))
     }
 
+    /// The one invalid-UTF-8 policy: `fail` stops the build at the record, naming its file and line.
+    @Test func invalidUTF8FailStopsAtTheRecord() throws {
+        let dir = try TestSupport.tempDir()
+        var o = TestSupport.options([TestSupport.dialogues.path], out: dir)
+        o.invalidUTF8 = .fail
+        #expect {
+            try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer()).run()
+        } throws: { e in
+            "\(e)".contains("dialogues.jsonl:") && "\(e)".contains("invalid_utf8")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("manifest.json").path))
+        #expect(o.manifestOptions["invalid_utf8"] == "fail")
+        o.invalidUTF8 = .skip
+        #expect(o.manifestOptions["invalid_utf8"] == "drop")
+    }
+
     @Test func safetensorsMasksMatchAssistantContent() throws {
         let dir = try TestSupport.tempDir()
         let o = TestSupport.options([TestSupport.dialogues.path], out: dir)

@@ -33,7 +33,7 @@ import Testing
         #expect(RecordCleaner.roleOrderProblem([Turn(.system, "s")]) != nil)
     }
 
-    func clean(_ json: String, decon: Decontaminator? = nil, invalid: InvalidUTF8Handling = .drop) -> RecordCleaner.Outcome {
+    func clean(_ json: String, decon: Decontaminator? = nil, invalid: InvalidUTF8Policy = .skip) -> RecordCleaner.Outcome {
         let c = RecordCleaner(parser: RecordParser(format: .openai), normalizer: CorpusBuildOptions.defaultNormalizer,
                               invalidUTF8: invalid, decontaminator: decon)
         return Array(json.utf8).withUnsafeBufferPointer { c.clean($0) }

@@ -8,20 +8,20 @@ import Testing
     /// The MLP's parameter and input gradients for `L = Σ w ⊙ logits`, with both kernels.
     @Test(arguments: [GANGemm.naive, GANGemm.blas])
     func mlpBackwardMatchesFiniteDifferences(gemm: GANGemm) {
-        var rng = GANRandom(seed: 3)
+        var rng = Xoshiro256(seed: 3)
         let mlp = GANMLP(inputSize: 3, hiddenSize: 5, outputSize: 2)
         let rows = 4
-        let params = GANBuffer(count: mlp.parameterCount)
+        let params = FloatBuffer(count: mlp.parameterCount)
         mlp.initialize(params, rng: &rng)
-        var x = (0..<(rows * 3)).map { _ in rng.normal() }
-        let w = (0..<(rows * 2)).map { _ in rng.normal() }
+        var x = (0..<(rows * 3)).map { _ in rng.nextNormalFloat() }
+        let w = (0..<(rows * 2)).map { _ in rng.nextNormalFloat() }
         let ws = GANMLPWorkspace(for: mlp, capacity: rows)
         func loss() -> Double {
             mlp.forward(params, input: x, rows: rows, ws: ws, gemm: gemm)
             return (0..<(rows * 2)).reduce(0.0) { $0 + Double(w[$1]) * Double(ws.logits[$1]) }
         }
         _ = loss()
-        let grads = GANBuffer(count: mlp.parameterCount)
+        let grads = FloatBuffer(count: mlp.parameterCount)
         var dx = [Float](repeating: 0, count: rows * 3)
         mlp.backward(params, input: x, rows: rows, ws: ws, dLogits: w, grads: grads, dInput: &dx, gemm: gemm)
         let h: Float = 1e-2
@@ -47,15 +47,15 @@ import Testing
         }
     }
 
-    static func kinkNear(_ mlp: GANMLP, _ params: GANBuffer, _ x: [Float], _ rows: Int, _ h: Float) -> Bool {
+    static func kinkNear(_ mlp: GANMLP, _ params: FloatBuffer, _ x: [Float], _ rows: Int, _ h: Float) -> Bool {
         let ws = GANMLPWorkspace(for: mlp, capacity: rows)
         mlp.forward(params, input: x, rows: rows, ws: ws, gemm: .naive)
         return (0..<(rows * mlp.hiddenSize)).contains { abs(ws.preActivation[$0]) < 4 * h }
     }
 
     static func tinyTrainer(_ loss: GANGeneratorLoss) throws -> GANTrainer {
-        var rng = GANRandom(seed: 11)
-        let values = (0..<(20 * 2)).map { _ in Float(rng.uniform()) }
+        var rng = Xoshiro256(seed: 11)
+        let values = (0..<(20 * 2)).map { _ in Float(rng.nextDouble()) }
         var config = GANConfig(dataDim: 2)
         config.noiseDim = 3
         config.generatorHidden = 6
@@ -72,8 +72,8 @@ import Testing
     @Test(arguments: GANGeneratorLoss.allCases)
     func generatorGradientMatchesFiniteDifferences(loss: GANGeneratorLoss) throws {
         let t = try Self.tinyTrainer(loss)
-        var rng = GANRandom(seed: 99)
-        let z = (0..<(4 * 3)).map { _ in rng.normal() }
+        var rng = Xoshiro256(seed: 99)
+        let z = (0..<(4 * 3)).map { _ in rng.nextNormalFloat() }
         _ = t.generatorLossAndGradient(noise: z)
         let analytic = t.generatorGrads.array
         let dBefore = t.discriminatorParams.array
@@ -95,9 +95,9 @@ import Testing
     /// D's gradient on a real + fake minibatch against finite differences of D's loss.
     @Test func discriminatorGradientMatchesFiniteDifferences() throws {
         let t = try Self.tinyTrainer(.minimax)
-        var rng = GANRandom(seed: 98)
-        let real = (0..<(4 * 2)).map { _ in Float(rng.uniform()) }
-        let z = (0..<(4 * 3)).map { _ in rng.normal() }
+        var rng = Xoshiro256(seed: 98)
+        let real = (0..<(4 * 2)).map { _ in Float(rng.nextDouble()) }
+        let z = (0..<(4 * 3)).map { _ in rng.nextNormalFloat() }
         _ = t.discriminatorLossAndGradient(real: real, noise: z)
         let analytic = t.discriminatorGrads.array
         let h: Float = 1e-2

@@ -7,9 +7,9 @@ import Testing
 /// The classic GAN learns known distributions, deterministically.
 @Suite struct GANTrainingTests {
     static func gaussian(count: Int, mean: [Float], std: [Float], seed: UInt64) throws -> GANDataset {
-        var rng = GANRandom(seed: seed)
+        var rng = Xoshiro256(seed: seed)
         var v: [Float] = []
-        for _ in 0..<count { for j in mean.indices { v.append(min(1, max(0, mean[j] + std[j] * rng.normal()))) } }
+        for _ in 0..<count { for j in mean.indices { v.append(min(1, max(0, mean[j] + std[j] * rng.nextNormalFloat()))) } }
         return try GANDataset(values: v, count: count, dim: mean.count)
     }
 

@@ -50,6 +50,14 @@ import Testing
         #expect(fail.status != 0)
         #expect(fail.stderr.contains("bad.txt: invalid UTF-8 at byte offset 4"))
         #expect(fail.stderr.split(separator: "\n").count == 1)
+        // The one policy's values and names: skip leaves the invalid bytes out; --invalid-utf8 is the same option.
+        let skip = try CLI.run(["normalize", "--invalid-utf8", "skip", "--stats"], stdin: bad)
+        #expect(skip.status == 0 && skip.out == "ab\ncd")
+        #expect(skip.stderr.contains("invalid_utf8_replaced=1"))
+        let alias = try CLI.run(["normalize", "--invalid-utf8", "drop"], stdin: bad)
+        #expect(alias.status == 0 && alias.out == "ab\ncd")
+        let wrong = try CLI.run(["normalize", "--invalid-utf8", "ignore"], stdin: bad)
+        #expect(wrong.status != 0 && wrong.stderr.contains("replace"))
     }
 
     @Test func outputFileConfigAndErrors() throws {

@@ -127,6 +127,11 @@ import Testing
         #expect(fail.status != 0)
         #expect(fail.stderr.contains("\(file.path):2 (byte offset 4): invalid UTF-8"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("p/tokenizer.json").path))
+        let replace = try CLI.run(["train-tokenizer", "--vocab-size", "300", "--invalid-utf8", "replace", "--output", dir.appendingPathComponent("q").path, file.path])
+        #expect(replace.status == 0)
+        #expect(replace.stderr.contains("counted 1 line(s) that are not valid UTF-8 with U+FFFD"))
+        let training = try String(contentsOf: dir.appendingPathComponent("q/training.json"), encoding: .utf8)
+        #expect(training.contains(#""invalid": "replace""#))
     }
 
     @Test func badOptionsAreClearErrors() throws {

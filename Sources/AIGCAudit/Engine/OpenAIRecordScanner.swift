@@ -1,5 +1,6 @@
 import AIGCCorpus
 import AIGCText
+import AIGCCore
 
 /// The common shape of an OpenAI-format record — `{"messages": [{"role": …, "content": "…"}, …]}` with string
 /// contents, known roles and no other keys — read straight from the bytes, without building a JSON tree (one

@@ -1,5 +1,6 @@
 import AIGCText
 import CICU
+import AIGCCore
 
 /// `NFKCCheck.wouldChange` with a per-code-point shortcut: a scalar that has a normalization boundary before it
 /// (nothing before it can combine or reorder with it) and that NFKC maps to itself can never be changed, wherever

@@ -1,5 +1,6 @@
 import AIGCCorpus
 import AIGCText
+import AIGCCore
 
 /// One pass over a text's UTF-8 bytes for the audit: characters, words (with their hashes and ranges, for n-grams
 /// and fertility), script of every character (and, on request, of every byte, for attributing tokens), invalid

@@ -5,7 +5,7 @@ import AIGCText
 public struct RecordCleaner: Sendable {
     public let parser: RecordParser
     public let normalizer: TextNormalizer
-    public let invalidUTF8: InvalidUTF8Handling
+    public let invalidUTF8: InvalidUTF8Policy
     public let checkRoleOrder: Bool
     public let scrubber: PIIScrubber?
     public let decontaminator: Decontaminator?
@@ -15,7 +15,7 @@ public struct RecordCleaner: Sendable {
     /// Exactly newline rules, control removal and NFC (the default): Latin text skips ICU too.
     let latinInvariant: Bool
 
-    public init(parser: RecordParser, normalizer: TextNormalizer, invalidUTF8: InvalidUTF8Handling = .drop,
+    public init(parser: RecordParser, normalizer: TextNormalizer, invalidUTF8: InvalidUTF8Policy = .skip,
                 checkRoleOrder: Bool = true, scrubber: PIIScrubber? = PIIScrubber(), decontaminator: Decontaminator? = nil) {
         self.parser = parser
         var n = normalizer
@@ -55,13 +55,13 @@ public struct RecordCleaner: Sendable {
     public func clean(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
         let (parsed, badUTF8, failure) = parser.parse(bytes)
         if let failure {
-            if badUTF8 && invalidUTF8 == .drop && failure.reason != .malformedJSON {
+            if badUTF8 && invalidUTF8 != .replace && failure.reason != .malformedJSON {
                 return .dropped(.invalidUTF8, "invalid UTF-8")
             }
             return .dropped(failure.reason, failure.message)
         }
         guard var record = parsed else { return .dropped(.schema, "no record") }
-        if badUTF8 && invalidUTF8 == .drop { return .dropped(.invalidUTF8, "invalid UTF-8 (or an unpaired surrogate escape)") }
+        if badUTF8 && invalidUTF8 != .replace { return .dropped(.invalidUTF8, "invalid UTF-8 (or an unpaired surrogate escape)") }
         // Normalize.
         switch record {
         case .document(let d):

@@ -1,4 +1,5 @@
 import AIGCText
+import AIGCCore
 
 /// Small byte-level checks used by cleaning.
 public enum TextChecks {

@@ -1,3 +1,4 @@
+import AIGCCore
 /// Splits UTF-8 text into words and hashes them, for shingling (MinHash 5-grams) and decontamination 13-grams.
 /// A word is a maximal run of letters/digits: ASCII alphanumerics (lowercased) and any non-ASCII scalar except
 /// common Unicode punctuation and spaces; so "Hello, world!" and "hello world" give the same words.

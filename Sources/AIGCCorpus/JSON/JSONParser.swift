@@ -1,3 +1,4 @@
+import AIGCCore
 import Foundation
 
 /// A strict RFC 8259 JSON parser over UTF-8 bytes, built for corpus records: no `Foundation` bridging, strings
@@ -198,7 +199,7 @@ public struct JSONParser {
             if c < 0x20 { throw fail("unescaped control character in string") }
             if c < 0x80 && c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
             if c >= 0x80 {
-                let (ok, len) = UTF8Check.validSequenceLength(p, at: i)
+                let (ok, len) = UTF8Bytes.validSequenceLength(p, at: i)
                 if ok {
                     for k in 0..<len { out.append(p[i + k]) }
                 } else {
@@ -243,7 +244,7 @@ public struct JSONParser {
                     sawInvalidUTF8 = true
                     u = 0xFFFD
                 }
-                UTF8Check.append(u, to: &out)
+                UTF8Bytes.append(u, to: &out)
             default:
                 i -= 1
                 throw fail("invalid escape '\\\(Self.show(e))'")

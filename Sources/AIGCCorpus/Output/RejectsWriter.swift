@@ -12,13 +12,18 @@ public final class RejectsWriter {
 
     public static func line(ordinal: UInt64, reason: DropReason, source: String, message: String, record: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = Array("{\"ordinal\":\(ordinal),\"reason\":\"\(reason.rawValue)\",\"source\":".utf8)
-        JSONWriter.appendString(Array(source.utf8), to: &out)
+        appendString(Array(source.utf8), to: &out)
         out.append(contentsOf: Array(",\"message\":".utf8))
-        JSONWriter.appendString(Array(message.utf8), to: &out)
+        appendString(Array(message.utf8), to: &out)
         out.append(contentsOf: Array(",\"record\":".utf8))
-        JSONWriter.appendString(record, to: &out)
+        appendString(Array(record), to: &out)
         out.append(contentsOf: [0x7D, 0x0A])
         return out
+    }
+
+    /// A JSON string of any bytes (U+007F escaped, invalid UTF-8 as U+FFFD): every line is valid JSON.
+    private static func appendString(_ bytes: [UInt8], to out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { JSONText.appendString($0, escapingDelete: true, to: &out) }
     }
 
     public func append(line: [UInt8]) throws { try file.write(line) }

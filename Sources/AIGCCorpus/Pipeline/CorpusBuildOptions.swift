@@ -8,7 +8,9 @@ public struct CorpusBuildOptions: Sendable {
     public var normalizer = CorpusBuildOptions.defaultNormalizer
     /// Where `normalizer` came from (a config path, or "default").
     public var normalizerSource = "default"
-    public var invalidUTF8 = InvalidUTF8Handling.drop
+    /// Records with invalid UTF-8: skipped (counted as `invalid_utf8`, the default), kept with U+FFFD, or the build
+    /// stops at the first one.
+    public var invalidUTF8 = InvalidUTF8Policy.skip
     public var template = ChatTemplate.chatml
     /// nil: `pack` for dialogue formats, `concat` for `jsonl`/`text`.
     public var packing: PackingMode?
@@ -52,11 +54,12 @@ public struct CorpusBuildOptions: Sendable {
 
     public var effectivePacking: PackingMode { packing ?? (inputFormat.isDialogue ? .pack : .concat) }
 
-    /// The options as manifest strings (everything that changes the output; not threads or batch size).
+    /// The options as manifest strings (everything that changes the output; not threads or batch size). The
+    /// invalid-UTF-8 policy `skip` is recorded as "drop", the name manifests have always used.
     public var manifestOptions: [String: String] {
         [
             "input_format": inputFormat.rawValue, "text_field": textField, "normalize": normalizerSource,
-            "invalid_utf8": invalidUTF8.rawValue, "template": template.rawValue, "packing": effectivePacking.rawValue,
+            "invalid_utf8": invalidUTF8 == .skip ? "drop" : invalidUTF8.rawValue, "template": template.rawValue, "packing": effectivePacking.rawValue,
             "seq_len": String(seqLen), "overlong": overlong.rawValue, "min_tokens": String(minTokens),
             "max_tokens": maxTokens.map(String.init) ?? "none", "train_on_prompt": String(trainOnPrompt),
             "role_order": String(checkRoleOrder), "exact_dedup": String(exactDedup), "near_dedup": String(nearDedup),

@@ -1,3 +1,4 @@
+import AIGCCore
 /// Turns one raw record's bytes into a `Record` for a given input format, or says why it cannot (a drop reason
 /// and a message naming the byte offset or field). Pure and thread-safe.
 public struct RecordParser: Sendable {

@@ -1,7 +1,5 @@
-import CBLAS
-
 /// Matrix products for the GAN's layers: row-major C = alpha·op(A)·op(B) + beta·C with op(A) m×k, op(B) k×n.
-/// `.blas` calls OpenBLAS `cblas_sgemm`; `.naive` is the reference triple loop (Double accumulation) that the
+/// `.blas` goes through the model's one BLAS entry point (`BLAS.sgemm`, OpenBLAS); `.naive` is the reference triple loop (Double accumulation) that the
 /// tests compare against, and that a whole training run can use to show the two give the same model.
 public enum GANGemm: String, Sendable, Codable {
     case blas
@@ -14,8 +12,8 @@ public enum GANGemm: String, Sendable, Codable {
         if m == 0 || n == 0 { return }
         switch self {
         case .blas:
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            BLAS.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                       b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         case .naive:
             Self.reference(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                            b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -42,5 +40,5 @@ public enum GANGemm: String, Sendable, Codable {
 
     /// Sets OpenBLAS's thread count (the GAN's matrices are small: one thread is fastest and keeps runs
     /// reproducible regardless of the machine's core count).
-    public static func setBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+    public static func setBLASThreads(_ n: Int) { BLAS.setThreads(n) }
 }

@@ -22,19 +22,19 @@ public struct GANMLP: Sendable {
     public var parameterCount: Int { b2Offset + outputSize }
 
     /// PyTorch's default `nn.Linear` initialization: weights and biases uniform in ±1/√fan_in.
-    public func initialize(_ params: GANBuffer, rng: inout GANRandom) {
+    public func initialize(_ params: FloatBuffer, rng: inout Xoshiro256) {
         precondition(params.count == parameterCount)
         let p = params.pointer
         let a1 = 1 / Double(inputSize).squareRoot(), a2 = 1 / Double(hiddenSize).squareRoot()
         for i in 0..<b2Offset {
             let bound = i < w2Offset ? a1 : a2
-            p[i] = Float((2 * rng.uniform() - 1) * bound)
+            p[i] = Float((2 * rng.nextDouble() - 1) * bound)
         }
-        for i in b2Offset..<parameterCount { p[i] = Float((2 * rng.uniform() - 1) * a2) }
+        for i in b2Offset..<parameterCount { p[i] = Float((2 * rng.nextDouble() - 1) * a2) }
     }
 
     /// Forward over `rows` inputs; the logits land in `ws.logits` (`[rows, output]`).
-    public func forward(_ params: GANBuffer, input x: UnsafePointer<Float>, rows: Int, ws: GANMLPWorkspace, gemm: GANGemm) {
+    public func forward(_ params: FloatBuffer, input x: UnsafePointer<Float>, rows: Int, ws: GANMLPWorkspace, gemm: GANGemm) {
         precondition(rows <= ws.capacity && ws.hiddenSize == hiddenSize && ws.outputSize == outputSize)
         let p = params.pointer
         let h = hiddenSize, o = outputSize
@@ -64,8 +64,8 @@ public struct GANMLP: Sendable {
     /// Backward of the last `forward` on `ws` for upstream gradient `dLogits` (`[rows, output]`, clobbered
     /// nowhere). Writes parameter gradients into `grads` (overwritten, not accumulated) when given, and the
     /// input gradient into `dInput` (`[rows, input]`) when given.
-    public func backward(_ params: GANBuffer, input x: UnsafePointer<Float>, rows: Int, ws: GANMLPWorkspace,
-                         dLogits: UnsafePointer<Float>, grads: GANBuffer?, dInput: UnsafeMutablePointer<Float>?,
+    public func backward(_ params: FloatBuffer, input x: UnsafePointer<Float>, rows: Int, ws: GANMLPWorkspace,
+                         dLogits: UnsafePointer<Float>, grads: FloatBuffer?, dInput: UnsafeMutablePointer<Float>?,
                          gemm: GANGemm) {
         precondition(rows <= ws.capacity)
         let p = params.pointer

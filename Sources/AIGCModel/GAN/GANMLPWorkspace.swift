@@ -4,21 +4,21 @@ public final class GANMLPWorkspace {
     public let hiddenSize: Int
     public let outputSize: Int
     /// `W1·x + b1`, `[rows, hidden]`.
-    public let preActivation: GANBuffer
+    public let preActivation: FloatBuffer
     /// `relu(pre)`, `[rows, hidden]`.
-    public let hidden: GANBuffer
+    public let hidden: FloatBuffer
     /// `W2·hidden + b2`, `[rows, output]`.
-    public let logits: GANBuffer
+    public let logits: FloatBuffer
     /// Scratch for the backward pass, `[rows, hidden]`.
-    public let dHidden: GANBuffer
+    public let dHidden: FloatBuffer
 
     public init(for mlp: GANMLP, capacity: Int) {
         self.capacity = capacity
         hiddenSize = mlp.hiddenSize
         outputSize = mlp.outputSize
-        preActivation = GANBuffer(count: capacity * mlp.hiddenSize)
-        hidden = GANBuffer(count: capacity * mlp.hiddenSize)
-        logits = GANBuffer(count: capacity * mlp.outputSize)
-        dHidden = GANBuffer(count: capacity * mlp.hiddenSize)
+        preActivation = FloatBuffer(count: capacity * mlp.hiddenSize)
+        hidden = FloatBuffer(count: capacity * mlp.hiddenSize)
+        logits = FloatBuffer(count: capacity * mlp.outputSize)
+        dHidden = FloatBuffer(count: capacity * mlp.hiddenSize)
     }
 }

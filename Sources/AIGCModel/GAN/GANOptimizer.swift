@@ -16,9 +16,9 @@ public final class GANOptimizer {
     public let epsilon: Float
     public let momentum: Float
     /// Adam's first moment, or SGD's velocity.
-    public let m: GANBuffer
+    public let m: FloatBuffer
     /// Adam's second moment (unused by SGD).
-    public let v: GANBuffer
+    public let v: FloatBuffer
     public private(set) var steps: Int = 0
 
     public init(kind: GANOptimizerKind, count: Int, learningRate: Float, beta1: Float = 0.5, beta2: Float = 0.999,
@@ -29,12 +29,12 @@ public final class GANOptimizer {
         self.beta2 = beta2
         self.epsilon = epsilon
         self.momentum = momentum
-        m = GANBuffer(count: count)
-        v = GANBuffer(count: kind == .adam ? count : 0)
+        m = FloatBuffer(count: count)
+        v = FloatBuffer(count: kind == .adam ? count : 0)
     }
 
     /// One update of `params` by `grads` (gradients of a loss to minimize).
-    public func step(_ params: GANBuffer, _ grads: GANBuffer) {
+    public func step(_ params: FloatBuffer, _ grads: FloatBuffer) {
         precondition(params.count == grads.count && params.count == m.count)
         steps += 1
         let p = params.pointer, g = grads.pointer, m = self.m.pointer

@@ -6,31 +6,31 @@ import Foundation
 /// `G(z) = sigmoid(W2·relu(W1·z + b1) + b2)` on Gaussian z and `D(x) = sigmoid(W2·relu(W1·x + b1) + b2)`.
 /// Each `step()` makes `discriminatorSteps` updates of D on a minibatch of real examples (drawn uniformly with
 /// replacement) and as many fakes, then one update of G through D. All randomness comes from one seeded
-/// `GANRandom`, so a config and a data set give the same run bit for bit.
+/// `Xoshiro256`, so a config and a data set give the same run bit for bit.
 public final class GANTrainer {
     public let config: GANConfig
     public let data: GANDataset
     public let generator: GANMLP
     public let discriminator: GANMLP
-    public let generatorParams: GANBuffer
-    public let discriminatorParams: GANBuffer
-    public let generatorGrads: GANBuffer
+    public let generatorParams: FloatBuffer
+    public let discriminatorParams: FloatBuffer
+    public let generatorGrads: FloatBuffer
     /// Exponential moving average of `generatorParams` (see `GANConfig.generatorEMA`).
-    public let generatorAverage: GANBuffer
-    public let discriminatorGrads: GANBuffer
+    public let generatorAverage: FloatBuffer
+    public let discriminatorGrads: FloatBuffer
     public let generatorOptimizer: GANOptimizer
     public let discriminatorOptimizer: GANOptimizer
-    public private(set) var rng: GANRandom
+    public private(set) var rng: Xoshiro256
     public private(set) var stepCount = 0
 
     private let gWS: GANMLPWorkspace
     private let dWS: GANMLPWorkspace
-    private let noise: GANBuffer       // [B, noiseDim]
-    private let dBatch: GANBuffer      // [2B, dim]: real rows then fake rows
-    private let fake: GANBuffer        // [B, dim]
-    private let dLogitGrad: GANBuffer  // [2B]
-    private let dFake: GANBuffer       // [B, dim]
-    private let gOutGrad: GANBuffer    // [B, dim]
+    private let noise: FloatBuffer       // [B, noiseDim]
+    private let dBatch: FloatBuffer      // [2B, dim]: real rows then fake rows
+    private let fake: FloatBuffer        // [B, dim]
+    private let dLogitGrad: FloatBuffer  // [2B]
+    private let dFake: FloatBuffer       // [B, dim]
+    private let gOutGrad: FloatBuffer    // [B, dim]
 
     public init(config: GANConfig, data: GANDataset) throws {
         try config.validate()
@@ -42,13 +42,13 @@ public final class GANTrainer {
         let b = config.batchSize, d = config.dataDim
         generator = GANMLP(inputSize: config.noiseDim, hiddenSize: config.generatorHidden, outputSize: d)
         discriminator = GANMLP(inputSize: d, hiddenSize: config.discriminatorHidden, outputSize: 1)
-        generatorParams = GANBuffer(count: generator.parameterCount)
-        discriminatorParams = GANBuffer(count: discriminator.parameterCount)
-        generatorGrads = GANBuffer(count: generator.parameterCount)
-        discriminatorGrads = GANBuffer(count: discriminator.parameterCount)
-        rng = GANRandom(seed: config.seed)
+        generatorParams = FloatBuffer(count: generator.parameterCount)
+        discriminatorParams = FloatBuffer(count: discriminator.parameterCount)
+        generatorGrads = FloatBuffer(count: generator.parameterCount)
+        discriminatorGrads = FloatBuffer(count: discriminator.parameterCount)
+        rng = Xoshiro256(seed: config.seed)
         generator.initialize(generatorParams, rng: &rng)
-        generatorAverage = GANBuffer(count: generator.parameterCount)
+        generatorAverage = FloatBuffer(count: generator.parameterCount)
         generatorAverage.copy(from: generatorParams)
         discriminator.initialize(discriminatorParams, rng: &rng)
         generatorOptimizer = GANOptimizer(kind: config.optimizer, count: generator.parameterCount,
@@ -59,17 +59,17 @@ public final class GANTrainer {
                                               beta2: config.beta2, momentum: config.momentum)
         gWS = GANMLPWorkspace(for: generator, capacity: b)
         dWS = GANMLPWorkspace(for: discriminator, capacity: 2 * b)
-        noise = GANBuffer(count: b * config.noiseDim)
-        dBatch = GANBuffer(count: 2 * b * d)
-        fake = GANBuffer(count: b * d)
-        dLogitGrad = GANBuffer(count: 2 * b)
-        dFake = GANBuffer(count: b * d)
-        gOutGrad = GANBuffer(count: b * d)
+        noise = FloatBuffer(count: b * config.noiseDim)
+        dBatch = FloatBuffer(count: 2 * b * d)
+        fake = FloatBuffer(count: b * d)
+        dLogitGrad = FloatBuffer(count: 2 * b)
+        dFake = FloatBuffer(count: b * d)
+        gOutGrad = FloatBuffer(count: b * d)
     }
 
     /// Generator forward on `rows` noise vectors into `out` (`[rows, dim]`, after the sigmoid).
     private func generate(noise z: UnsafePointer<Float>, rows: Int, ws: GANMLPWorkspace, into out: UnsafeMutablePointer<Float>,
-                          params: GANBuffer? = nil) {
+                          params: FloatBuffer? = nil) {
         generator.forward(params ?? generatorParams, input: z, rows: rows, ws: ws, gemm: config.gemm)
         let l = ws.logits.pointer
         for i in 0..<(rows * config.dataDim) { out[i] = Float(GANLoss.sigmoid(Double(l[i]))) }
@@ -84,7 +84,7 @@ public final class GANTrainer {
             let batch = dBatch.pointer
             data.values.withUnsafeBufferPointer { real in
                 for r in 0..<b {
-                    let src = rng.index(below: data.count) * d
+                    let src = rng.nextInt(below: data.count) * d
                     for j in 0..<d { batch[r * d + j] = real[src + j] }
                 }
             }
@@ -146,16 +146,16 @@ public final class GANTrainer {
     /// weights unless `averaged` is false or the average is off.
     public func sample(count: Int, seed: UInt64, averaged: Bool = true) -> [Float] {
         let params = averaged && config.generatorEMA > 0 ? generatorAverage : generatorParams
-        var r = GANRandom(seed: seed)
+        var r = Xoshiro256(seed: seed)
         let d = config.dataDim, chunk = max(1, min(count, 1024))
         let ws = GANMLPWorkspace(for: generator, capacity: chunk)
-        let z = GANBuffer(count: chunk * config.noiseDim)
+        let z = FloatBuffer(count: chunk * config.noiseDim)
         var out = [Float](repeating: 0, count: count * d)
         var done = 0
         out.withUnsafeMutableBufferPointer { o in
             while done < count {
                 let rows = min(chunk, count - done)
-                for i in 0..<(rows * config.noiseDim) { z[i] = r.normal() }
+                for i in 0..<(rows * config.noiseDim) { z[i] = r.nextNormalFloat() }
                 generate(noise: z.pointer, rows: rows, ws: ws, into: o.baseAddress! + done * d, params: params)
                 done += rows
             }

@@ -44,13 +44,8 @@ extension Tokenizer {
     public func decodeString(_ ids: [UInt32], strict: Bool = false) throws -> String {
         let b = try decodeBytes(ids)
         if strict {
-            try b.withUnsafeBufferPointer { p in
-                var i = 0
-                while i < p.count {
-                    let (ok, l) = UTF8Bytes.validSequenceLength(p, at: i)
-                    if !ok { throw AIGCError.input(location: "byte \(i)", message: "decoded bytes are not valid UTF-8") }
-                    i += l
-                }
+            if let i = b.withUnsafeBufferPointer({ UTF8Bytes.firstInvalid($0) }) {
+                throw AIGCError.input(location: "byte \(i)", message: "decoded bytes are not valid UTF-8")
             }
         }
         return String(decoding: b, as: UTF8.self)

@@ -115,7 +115,7 @@ extension Tokenizer {
     /// nothing.
     func encodeStreaming(_ bytes: UnsafeBufferPointer<UInt8>, target: Int, emit: ([UInt32]) throws -> Void) throws {
         let cuts = TextChunker.cuts(bytes, target: target)
-        try OrderedParallelRun.run(count: cuts.count, threads: threads, pool: core.model.scratchPool, { k, scratch -> [UInt32] in
+        try core.model.scratchPool.stream(count: cuts.count, threads: threads, { k, scratch -> [UInt32] in
             let a = k == 0 ? 0 : cuts[k - 1]
             var out: [UInt32] = []
             out.reserveCapacity((cuts[k] - a) / 3 + 16)
@@ -163,7 +163,7 @@ extension Tokenizer {
     func encodeParallel(_ p: UnsafeBufferPointer<UInt8>, target requested: Int? = nil) -> [UInt32] {
         let target = requested ?? max(1 << 16, min(1 << 20, p.count / (threads * 4)))
         let cuts = TextChunker.cuts(p, target: target)
-        let results = ParallelMap.run(count: cuts.count, threads: threads, pool: core.model.scratchPool) { k, scratch -> [UInt32] in
+        let results = core.model.scratchPool.map(count: cuts.count, threads: threads) { k, scratch -> [UInt32] in
             let a = k == 0 ? 0 : cuts[k - 1]
             var out: [UInt32] = []
             out.reserveCapacity((cuts[k] - a) / 3 + 16)
@@ -249,7 +249,7 @@ extension Tokenizer {
         if threads > 1 && p.count >= Tokenizer.parallelThreshold && core.chunkable {
             let target = max(1 << 16, min(1 << 20, p.count / (threads * 4)))
             let cuts = TextChunker.cuts(p, target: target)
-            let counts = ParallelMap.run(count: cuts.count, threads: threads, pool: core.model.scratchPool) { k, scratch -> Int in
+            let counts = core.model.scratchPool.map(count: cuts.count, threads: threads) { k, scratch -> Int in
                 let a = k == 0 ? 0 : cuts[k - 1]
                 return self.countSegment(UnsafeBufferPointer(rebasing: p[a..<cuts[k]]), scratch: scratch)
             }
@@ -280,10 +280,9 @@ extension Tokenizer {
                             disallowedSpecial: DisallowedSpecialPolicy = .encodeAsText) throws -> [[UInt32]] {
         var single = self
         single.threads = 1
-        let results = ParallelMap.run(count: texts.count, threads: threads) { i, _ -> Result<[UInt32], Error> in
-            Result { try single.encode(texts[i], allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial) }
+        let all = try Parallel.map(texts.count, threads: threads) { i in
+            try single.encode(texts[i], allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial)
         }
-        let all = try results.map { try $0.get() }
         try checkPreTokenizer()
         return all
     }
@@ -292,7 +291,7 @@ extension Tokenizer {
     public func encodeOrdinaryBatch(_ texts: [String]) -> [[UInt32]] {
         var single = self
         single.threads = 1
-        return ParallelMap.run(count: texts.count, threads: threads) { i, _ in single.encodeOrdinary(texts[i]) }
+        return Parallel.map(texts.count, threads: threads) { i in single.encodeOrdinary(texts[i]) }
     }
 }
 

@@ -1,3 +1,4 @@
+import AIGCCore
 import Foundation
 
 /// Reusable `BPEScratch`es of one model: encode calls take one and give it back, so the per-thread piece caches
@@ -18,5 +19,21 @@ final class ScratchPool: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if free.count < ScratchPool.keep { free.append(s) }
+    }
+}
+
+extension ScratchPool {
+    /// `Parallel.stream` with one scratch from this pool per thread.
+    func stream<T>(count: Int, threads: Int, _ body: (Int, BPEScratch) -> T, emit: (T) throws -> Void) throws {
+        try Parallel.stream(count: count, threads: threads, makeWorker: take, releaseWorker: give, body, emit: emit)
+    }
+
+    /// `body(i, scratch)` for `i` in `0..<count` on up to `threads` threads, one scratch per thread; results in
+    /// index order.
+    func map<T>(count: Int, threads: Int, _ body: (Int, BPEScratch) -> T) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(count)
+        try? stream(count: count, threads: threads, body) { out.append($0) }
+        return out
     }
 }

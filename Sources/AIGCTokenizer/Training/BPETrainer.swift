@@ -24,7 +24,7 @@ public struct BPETrainer: Sendable {
     public var maxTokenLength: Int?
     /// Counting threads; 0 means all cores.
     public var threads: Int = 0
-    public var invalidLines: InvalidLinePolicy = .skip
+    public var invalidLines: InvalidUTF8Policy = .skip
     /// Applied to every line before pre-tokenization (written into `tokenizer.json` as HF's normalizer).
     public var normalizer: TextNormalizer?
 

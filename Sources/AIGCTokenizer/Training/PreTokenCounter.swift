@@ -16,12 +16,12 @@ public struct PreTokenCounter: Sendable {
     public var split: PreTokenSplitter
     public var normalizer: TextNormalizer?
     public var threads: Int
-    public var invalidLines: InvalidLinePolicy
+    public var invalidLines: InvalidUTF8Policy
     /// Bytes per chunk (a line longer than this is read whole).
     public var chunkSize: Int = 4 << 20
 
     public init(split: @escaping PreTokenSplitter, normalizer: TextNormalizer? = nil, threads: Int = 0,
-                invalidLines: InvalidLinePolicy = .skip) {
+                invalidLines: InvalidUTF8Policy = .skip) {
         self.split = split
         self.normalizer = normalizer
         self.threads = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
@@ -79,7 +79,7 @@ public struct PreTokenCounter: Sendable {
                 defer { results.free() }
                 let me = self
                 let batch = chunks
-                DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                Parallel.forEach(batch.count, threads: batch.count, chunk: 1) { i in
                     results.base[i] = batch[i].bytes.withUnsafeBufferPointer { me.countChunk($0, into: &tables.base[i], cache: &caches.base[i]) }
                 }
                 for i in 0..<chunks.count {
@@ -88,11 +88,12 @@ public struct PreTokenCounter: Sendable {
                     for bad in r.invalid {
                         let location = "\(path):\(lineBase + bad.line) (byte offset \(chunks[i].offset + bad.offset))"
                         if invalidLines == .fail {
-                            throw AIGCError.input(location: location, message: "invalid UTF-8 (use --invalid skip to skip such lines)")
+                            throw AIGCError.input(location: location, message: "invalid UTF-8 (policy `skip` skips such lines, `replace` counts them with U+FFFD)")
                         }
                         stats.invalidLinesSkipped += 1
                         if stats.invalidExamples.count < 10 { stats.invalidExamples.append(location) }
                     }
+                    stats.invalidLinesReplaced += r.replaced
                     lineBase += r.lines
                     stats.lines += r.lines
                 }
@@ -120,45 +121,53 @@ public struct PreTokenCounter: Sendable {
                 end = n
             }
             let line = UnsafeBufferPointer(rebasing: chunk[start..<end])
-            if let bad = Self.firstInvalidUTF8(line) {
-                r.invalid.append((r.lines, start + bad))
-            } else if let normalizer {
-                do {
-                    let normalized = try normalizer.normalize(bytes: Array(line)).bytes
-                    normalized.withUnsafeBufferPointer { p in
-                        split(p) { range in counts.add(UnsafeBufferPointer(rebasing: p[range])) }
+            if let bad = UTF8Bytes.firstInvalid(line) {
+                if invalidLines == .replace {
+                    // Counted with U+FFFD in place of each invalid subpart, like any other line.
+                    do {
+                        var noOrigin: [Int]? = nil
+                        let fixed = try UTF8Bytes.repair(line, policy: .replace, origin: &noOrigin)?.bytes ?? Array(line)
+                        if let e = fixed.withUnsafeBufferPointer({ countLine($0, into: &counts, cache: &cache) }) {
+                            r.error = "normalization failed in line \(r.lines + 1) of this chunk: \(e)"
+                            return r
+                        }
+                        r.replaced += 1
+                    } catch {
+                        r.error = "line \(r.lines + 1) of this chunk: \(error)"
+                        return r
                     }
-                } catch {
-                    r.error = "normalization failed in line \(r.lines + 1) of this chunk: \(error)"
-                    return r
+                } else {
+                    r.invalid.append((r.lines, start + bad))
                 }
-            } else {
-                split(line) { range in
-                    let token = UnsafeBufferPointer(rebasing: line[range])
-                    if token.count <= 7 { cache.add(token, into: &counts) } else { counts.add(token) }
-                }
+            } else if let e = countLine(line, into: &counts, cache: &cache) {
+                r.error = "normalization failed in line \(r.lines + 1) of this chunk: \(e)"
+                return r
             }
             r.lines += 1
             start = end
         }
         return r
     }
+}
 
-    /// Offset of the first byte that is not valid UTF-8, or nil. ASCII is checked eight bytes at a time.
-    @inline(__always)
-    static func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
-        let n = p.count
-        var i = 0
-        let raw = UnsafeRawPointer(p.baseAddress!)
-        while i < n {
-            if i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                i += 8
-                continue
+extension PreTokenCounter {
+    /// Counts one valid line's pre-tokens (normalized first when there is a normalizer); an error message, or nil.
+    fileprivate func countLine(_ line: UnsafeBufferPointer<UInt8>, into counts: inout PreTokenCounts,
+                               cache: inout ShortTokenCache) -> String? {
+        if let normalizer {
+            do {
+                let normalized = try normalizer.normalize(bytes: Array(line)).bytes
+                normalized.withUnsafeBufferPointer { p in
+                    split(p) { range in counts.add(UnsafeBufferPointer(rebasing: p[range])) }
+                }
+            } catch {
+                return "\(error)"
             }
-            if p[i] < 0x80 { i += 1; continue }
-            let (ok, len) = UTF8Bytes.validSequenceLength(p, at: i)
-            if !ok { return i }
-            i += len
+        } else {
+            split(line) { range in
+                let token = UnsafeBufferPointer(rebasing: line[range])
+                if token.count <= 7 { cache.add(token, into: &counts) } else { counts.add(token) }
+            }
         }
         return nil
     }
@@ -168,6 +177,8 @@ public struct PreTokenCounter: Sendable {
 private struct ChunkResult {
     var lines = 0
     var invalid: [(line: Int, offset: Int)] = []
+    /// Lines counted with U+FFFD (policy `.replace`).
+    var replaced = 0
     var error: String?
 }
 

@@ -1,6 +1,5 @@
-import AIGCTokenizer
-import AIGCText
 import Testing
+import AIGCCore
 
 /// The fast whole-input UTF-8 check reports the same first invalid offset as the sequence-by-sequence walk.
 @Suite struct UTF8ValidationTests {
@@ -15,7 +14,7 @@ import Testing
     }
 
     @Test func sameAnswerAsTheSequenceWalk() {
-        var rng = TF.RNG(s: 11)
+        var rng = SplitMix(s: 11)
         let valid = Array("aé日本€𝟙 ok ЖΩ\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}\u{D7FF}\u{E000}".utf8)
         let odd: [UInt8] = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA0, 0x9F, 0x8F, 0x90]
         for round in 0..<3000 {
@@ -28,10 +27,39 @@ import Testing
             }
             if round % 3 == 0, !b.isEmpty { b.removeLast(rng.int(min(3, b.count) + 1)) }  // truncated endings
             b.withUnsafeBufferPointer { p in
-                #expect(UTF8Validation.firstInvalid(p) == Self.reference(p), "\(b)")
+                #expect(UTF8Bytes.firstInvalid(p) == Self.reference(p), "\(b)")
             }
         }
         let text = Array(String(repeating: "Hello 日本語 wörld ", count: 50).utf8)
-        text.withUnsafeBufferPointer { #expect(UTF8Validation.firstInvalid($0) == nil) }
+        text.withUnsafeBufferPointer { #expect(UTF8Bytes.firstInvalid($0) == nil) }
     }
+
+    /// The two-thread scan of a large input agrees with the one-thread scan wherever the first bad byte lies.
+    @Test func halvesAgreeWithOneScan() {
+        let unit = Array("abc日本語 ЖΩ é\n".utf8)
+        var big: [UInt8] = []
+        while big.count < (1 << 20) + 4096 { big.append(contentsOf: unit) }
+        big.withUnsafeBufferPointer { #expect(UTF8Bytes.firstInvalidInHalves($0) == nil) }
+        for at in [5, big.count / 2 - 2, big.count / 2, big.count / 2 + 1, big.count - 1] {
+            var b = big
+            b[at] = 0xFF
+            b.withUnsafeBufferPointer { p in
+                #expect(UTF8Bytes.firstInvalidInHalves(p) == UTF8Bytes.firstInvalid(p))
+                #expect(UTF8Bytes.firstInvalid(p) == Self.reference(p))
+            }
+        }
+    }
+}
+
+/// SplitMix64: a tiny deterministic generator for the randomized cases.
+private struct SplitMix {
+    var s: UInt64
+    mutating func next() -> UInt64 {
+        s &+= 0x9E37_79B9_7F4A_7C15
+        var z = s
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func int(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
 }
