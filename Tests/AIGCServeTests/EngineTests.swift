@@ -126,3 +126,36 @@ import Testing
         engine.shutdown()
     }
 }
+
+/// The decode attention kernel agrees with the BLAS one for a single new token.
+@Suite struct DecodeAttentionTests {
+    @Test func matchesCachedAttention() {
+        for (C, NH, past) in [(32, 2, 0), (48, 4, 7), (64, 4, 30), (40, 5, 3)] {
+            let T = past + 1
+            var rng = Xoshiro256(seed: UInt64(C + past))
+            var qkv = (0..<(3 * C)).map { _ in Float(rng.nextNormal()) }
+            var kc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
+            var vc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
+            for d in 0..<C { kc[past * C + d] = qkv[C + d]; vc[past * C + d] = qkv[2 * C + d] }
+            var a = [Float](repeating: 0, count: C), b = [Float](repeating: 0, count: C)
+            var scratch = [Float](repeating: 0, count: T * T + 16)
+            qkv.withUnsafeMutableBufferPointer { q in
+                kc.withUnsafeMutableBufferPointer { k in
+                    vc.withUnsafeMutableBufferPointer { v in
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            a.withUnsafeMutableBufferPointer { ao in
+                                Kernels.cachedAttentionForward(out: ao.baseAddress!, qkv: q.baseAddress!, kCache: k.baseAddress!, vCache: v.baseAddress!,
+                                                               scratch: s.baseAddress!, S: 1, tNew: 1, past: past, maxT: T, C: C, NH: NH, profile: nil)
+                            }
+                            b.withUnsafeMutableBufferPointer { bo in
+                                Kernels.decodeAttention(out: bo.baseAddress!, q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!,
+                                                        len: T, C: C, NH: NH, scores: s.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) }, "C=\(C) NH=\(NH) past=\(past)")
+        }
+    }
+}

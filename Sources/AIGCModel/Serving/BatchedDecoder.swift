@@ -12,11 +12,13 @@ import Foundation
 /// and the results differ in the last bits. It does compute every row of an sgemm with a *fixed* shape the same
 /// way at any position (measured on its Cooperlake kernels for every matrix shape of our models). So the rows of a
 /// step are laid out in blocks whose sgemm shape depends only on the block itself, never on the rest of the step:
-/// - the decode block: every one-token segment, computed in sgemm calls of exactly `rowMultiple` (8) rows, padded
-///   with zero rows (a lone sequence computes 8 rows where it needs 1: decoding is bound by reading the weights, so
-///   this is cheap; a batch of B reads each weight matrix ⌈B/8⌉ times);
-/// - one block per prompt: its tokens padded to a multiple of 8, computed in one sgemm call of that many rows (a
-///   100-token prompt is one 104-row product, not thirteen 8-row ones).
+/// - the decode block: every one-token segment, computed in sgemm calls of exactly `rowMultiple` (16) rows, padded
+///   with zero rows (a lone sequence computes 16 rows where it needs 1: decoding is bound by reading the weights,
+///   so this is cheap; a batch of B reads each weight matrix ⌈B/16⌉ times);
+/// - one block per prompt: its tokens padded to a multiple of 16, computed in one sgemm call of that many rows (a
+///   100-token prompt is one 112-row product, not seven 16-row ones).
+/// Attention is per sequence: one-token segments use `Kernels.decodeAttention` (SIMD loops), prompts the BLAS
+/// kernel `cachedAttentionForward`.
 /// Never the `sgemv` shortcut of `Kernels.matmulForward`. `EngineTests` checks the property on the machine that
 /// runs the tests.
 ///
@@ -30,7 +32,7 @@ public final class BatchedDecoder: @unchecked Sendable {
     }
 
     /// Rows of every matrix product are padded to a multiple of this (see the type's note).
-    public static let rowMultiple = 8
+    public static let rowMultiple = 16
 
     public let model: GPTModel
     public let slots: Int
@@ -179,9 +181,14 @@ public final class BatchedDecoder: @unchecked Sendable {
                     (kc + (seg.slot * T + past + j) * C).update(from: src + C, count: C)
                     (vc + (seg.slot * T + past + j) * C).update(from: src + 2 * C, count: C)
                 }
-                Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kc + seg.slot * T * C,
-                                               vCache: vc + seg.slot * T * C, scratch: scratch, S: 1, tNew: tNew,
-                                               past: past, maxT: T, C: C, NH: NH, profile: nil)
+                if tNew == 1 {
+                    Kernels.decodeAttention(out: atty + off * C, q: qkv + off * 3 * C, k: kc + seg.slot * T * C,
+                                            v: vc + seg.slot * T * C, len: past + 1, C: C, NH: NH, scores: scratch)
+                } else {
+                    Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kc + seg.slot * T * C,
+                                                   vCache: vc + seg.slot * T * C, scratch: scratch, S: 1, tNew: tNew,
+                                                   past: past, maxT: T, C: C, NH: NH, profile: nil)
+                }
             }
             for r in 0..<P where isPadding[r] { (atty + r * C).update(repeating: 0, count: C) }
             Self.linear(blocks, out: tmp, inp: atty, weight: p + w.projW, bias: p + w.projB, C: C, OC: C)
