@@ -67,11 +67,15 @@ public final class PipelineRunner {
     public func run() throws -> [StageResult] {
         var results: [StageResult] = []
         var ran: Set<PipelineStage> = []
+        // Two runs in one work directory would interleave their stages: the second is refused at once.
+        var lock: DirectoryLock?
         if !dryRun {
+            lock = try DirectoryLock(directory: work, what: "aigc pipeline run")
             do { try FileManager.default.createDirectory(at: work.appendingPathComponent("stamps"), withIntermediateDirectories: true) } catch {
                 throw AIGCError.io("\(work.path): cannot create (\(error.localizedDescription))")
             }
         }
+        defer { withExtendedLifetime(lock) {} }
         for stage in stages {
             let upstreamRan = dependencies(stage).contains { ran.contains($0) }
             if dryRun && upstreamRan {

@@ -127,6 +127,19 @@ import Testing
         #expect(PipelineRunner.summary(plan).contains("pretrain     would run"))
     }
 
+    @Test func aSecondRunInTheSameWorkDirectoryIsRefused() throws {
+        let tmp = try Self.tempDir("pipeline-lock")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let held = try DirectoryLock(directory: tmp.appendingPathComponent("work"), what: "aigc pipeline run")
+        do {
+            try Self.runner(try Self.tiny(), tmp).run()
+            Issue.record("no error")
+        } catch {
+            #expect("\(error)".contains("is being written by another aigc pipeline run"), "\(error)")
+        }
+        withExtendedLifetime(held) {}
+    }
+
     struct Interrupted: Error {}
 
     @Test func interruptedPretrainingResumesToTheSameWeights() throws {
