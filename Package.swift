@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "AIGC", targets: ["AIGC"]),
+        // The loaders' fuzz targets: used by the libFuzzer binary in Fuzz/ and replayed by FuzzRegressionTests.
+        .library(name: "AIGCFuzzTargets", targets: ["AIGCFuzzTargets"]),
         .executable(name: "aigc", targets: ["aigc"]),
     ],
     dependencies: [
@@ -45,6 +47,8 @@ let package = Package(
         .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU", "CKernels"], swiftSettings: optimize),
         .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),
         .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),
+        // Fuzz targets for the loaders (docs/reliability.md): no dependency of the tool, only of Fuzz/ and the tests.
+        .target(name: "AIGCFuzzTargets", dependencies: ["AIGC"]),
         // `aigc pipeline run`: one YAML config, stages with content-hash stamps, the model registered by name.
         .target(name: "AIGCPipeline", dependencies: ["AIGC", .product(name: "Yams", package: "Yams")]),
         // The OpenAI-compatible HTTP server (`aigc serve`): routes, request decoding, SSE, metrics. Kept out of the
@@ -73,6 +77,7 @@ let package = Package(
         .testTarget(name: "AIGCStoreTests", dependencies: ["AIGC"]),
         .testTarget(name: "AIGCPipelineTests", dependencies: ["AIGCPipeline", "AIGC"]),
         .testTarget(name: "CLITests", dependencies: ["aigc", "AIGCFormats"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["AIGCFuzzTargets"]),
         .testTarget(name: "AIGCFacadeTests", dependencies: ["AIGC"]),
         .testTarget(name: "AIGCServeTests", dependencies: [
             "AIGCServe", "AIGC", .product(name: "HummingbirdTesting", package: "hummingbird"),

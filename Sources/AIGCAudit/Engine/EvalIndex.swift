@@ -50,7 +50,12 @@ public struct EvalIndex: Sendable {
             var added = false
             for s in strings {
                 var stats = NormalizationStats()
-                let norm = (try? normalizer.normalize(bytes: s, source: path, stats: &stats).bytes) ?? s
+                let norm: [UInt8]
+                do {
+                    norm = try normalizer.normalize(bytes: s, source: path, stats: &stats).bytes
+                } catch {
+                    throw AIGCError.input(location: "\(path):\(line)", message: "normalization failed: \(error)")
+                }
                 if add(norm, item: item) { added = true }
             }
             if added {

@@ -34,8 +34,11 @@ public struct Decontaminator: Sendable {
                 }
                 for s in strings {
                     var stats = NormalizationStats()
-                    let norm = (try? normalizer.normalize(bytes: s, source: path, stats: &stats).bytes) ?? s
-                    add(norm)
+                    do {
+                        add(try normalizer.normalize(bytes: s, source: path, stats: &stats).bytes)
+                    } catch {
+                        throw AIGCError.input(location: "\(path):\(line)", message: "normalization failed: \(error)")
+                    }
                 }
             }
             start = end + 1
