@@ -109,10 +109,10 @@ import Testing
         }()
         // Same bytes at a new path: the key includes the path, so everything would run; nothing ran in a dry run.
         #expect(plan.allSatisfy { $0.status == .wouldRun }, "\(plan)")
-        // The original work directory is intact; only its registration reruns (the copy's run replaced the
-        // registered model, whose files the register stamp also records).
+        // The original work directory is intact. Its registration reruns only if the copy's run wrote other
+        // bytes into the store (the card's `created` second), which the register stamp also records.
         let back = Self.statuses(try Self.runner(changed, tmp).run())
-        #expect(back.filter { $0.value != .skipped } == ["register": .ran], "\(back)")
+        #expect(back.filter { $0.key != "register" }.values.allSatisfy { $0 == .skipped }, "\(back)")
     }
 
     @Test func dryRunOnAFreshDirectoryWritesNothing() throws {
