@@ -3,8 +3,6 @@
 // Module graph and the reason for each dependency: ARCHITECTURE.md.
 import PackageDescription
 
-let optimize: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-
 let package = Package(
     name: "AIGC",
     platforms: [.macOS(.v14)],
@@ -27,25 +25,24 @@ let package = Package(
         // C shims. CICU's public headers use only <stdint.h> types; only its .c files see <unicode/*.h>.
         .target(
             name: "CICU",
-            cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
         // SHA-256 block compression in C (x86 SHA extensions with a portable fallback): corpus builds hash every byte.
-        .target(name: "CSHA256", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CSHA256"),
         // Small C kernels Swift cannot express as fast: MinHash lanes (SSE4.1, four per step), cache prefetch hints.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CKernels"),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // zlib for streaming `.gz` inputs in-process (no extra package; the mirror has no gzip library besides a NIO one).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Libraries, bottom to top.
-        .target(name: "AIGCCore", dependencies: ["CSHA256"], swiftSettings: optimize),
-        .target(name: "AIGCText", dependencies: ["CICU", "AIGCCore"], swiftSettings: optimize),
-        .target(name: "AIGCFormats", dependencies: ["AIGCCore"], swiftSettings: optimize),
-        .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "CICU", "CKernels"], swiftSettings: optimize),
-        .target(name: "AIGCCorpus", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CKernels", "CZlib"], swiftSettings: optimize),
-        .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU", "CKernels"], swiftSettings: optimize),
-        .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"], swiftSettings: optimize),
+        .target(name: "AIGCCore", dependencies: ["CSHA256"]),
+        .target(name: "AIGCText", dependencies: ["CICU", "AIGCCore"]),
+        .target(name: "AIGCFormats", dependencies: ["AIGCCore"]),
+        .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "CICU", "CKernels"]),
+        .target(name: "AIGCCorpus", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CKernels", "CZlib"]),
+        .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU", "CKernels"]),
+        .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"]),
         .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),
         // Fuzz targets for the loaders (docs/reliability.md): no dependency of the tool, only of Fuzz/ and the tests.
         .target(name: "AIGCFuzzTargets", dependencies: ["AIGC"]),
@@ -59,11 +56,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], swiftSettings: optimize),
+        ]),
         .executableTarget(
             name: "aigc",
-            dependencies: ["AIGC", "AIGCServe", "AIGCPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: optimize
+            dependencies: ["AIGC", "AIGCServe", "AIGCPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Tests.

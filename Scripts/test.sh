@@ -8,3 +8,5 @@ swift build --build-tests
 swift test --skip-build
 python3 -m unittest discover -s Clients/python/tests -p 'test_client.py'   # the Python client on a fake server
 bash Scripts/test-serve.sh
+# The package as a versioned dependency of a separate package (Examples/), built and run.
+bash Scripts/test-examples.sh

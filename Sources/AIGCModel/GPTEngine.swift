@@ -8,7 +8,7 @@ public final class GPTEngine: @unchecked Sendable {
     public let model: GPTModel
     public let shardCount: Int
     public let threads: Int
-    public let workspaces: [GPTWorkspace]
+    package let workspaces: [GPTWorkspace]
     public let training: Bool
 
     /// Refuses an engine whose workspaces would not fit in this machine's memory (before allocating them).

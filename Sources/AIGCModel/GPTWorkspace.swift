@@ -4,7 +4,7 @@ import AIGCCore
 /// allocation for activations (carved into per-layer regions), one for parameter gradients (optional), a
 /// T×T attention scratch, and its own sgemm profile. Workers never share a workspace, so shards run in parallel
 /// without locks and each shard's arithmetic is identical whichever thread runs it.
-public final class GPTWorkspace: @unchecked Sendable {
+package final class GPTWorkspace: @unchecked Sendable {
     public let config: GPTConfig
     public let maxBatch: Int
     public let maxTime: Int

@@ -44,6 +44,17 @@ import Testing
         return nil
     }
 
+    /// A normalizer that fails (here: a transliterator ICU does not know) drops the record with its own reason;
+    /// the text is never kept un-normalized.
+    @Test func normalizationFailureIsADropReason() {
+        let c = RecordCleaner(parser: RecordParser(format: .openai),
+                              normalizer: TextNormalizer(steps: [.transliterate(id: "No-Such-Transform")]))
+        let out = Array(#"{"messages":[{"role":"user","content":"Grüße"},{"role":"assistant","content":"ok"}]}"#.utf8)
+            .withUnsafeBufferPointer { c.clean($0) }
+        #expect(reason(out) == .normalizationFailed)
+        if case .dropped(_, let message) = out { #expect(message.contains("normalization failed")) }
+    }
+
     @Test func cleaningStepsAndReasons() throws {
         #expect(reason(clean(#"{"messages":[{"role":"user","content":" \u200b\t"},{"role":"assistant","content":"a"}]}"#)) == .emptyTurn)
         #expect(reason(clean(#"{"messages":[{"role":"user","content":"\u0007"},{"role":"assistant","content":"a"}]}"#)) == .emptyTurn)

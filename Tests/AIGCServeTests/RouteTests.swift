@@ -32,6 +32,25 @@ import Testing
         state.shutdownEngines()
     }
 
+    @Test func healthIs503WhileLoadingAndDraining() async throws {
+        var c = ServeConfiguration()
+        c.models = [.init(id: "tiny", directory: ServeFixture.modelDirectory)]
+        let state = ServerState(configuration: c)  // models not loaded yet
+        try await ServeFixture.app(state).test(.router) { client in
+            let (s, o, _) = try await client.get("/health")
+            #expect(s == 503 && o?["status"] as? String == "loading")
+            let (cs, co, _) = try await client.post("/v1/completions", #"{"model":"tiny","prompt":"hi"}"#)
+            #expect(cs == 503 && errorObject(co)?["code"] as? String == "loading")
+            try state.loadModels()
+            #expect(try await client.get("/health").0 == 200)
+            state.setPhase(.draining)
+            let (ds, d, _) = try await client.get("/health")
+            #expect(ds == 503 && d?["status"] as? String == "draining")
+            #expect(try await client.get("/v1/models").0 == 503)
+        }
+        state.shutdownEngines()
+    }
+
     @Test func completionShapeUsageAndDeterminism() async throws {
         let state = try ServeFixture.state()
         try await ServeFixture.app(state).test(.router) { client in

@@ -29,6 +29,9 @@ public enum DropReason: String, Sendable, Codable, CaseIterable, Comparable {
     case overlong
     /// Nothing left to train on (every assistant turn has `weight: 0`).
     case noTrainedTokens = "no_trained_tokens"
+    /// The normalizer failed on the record's text (e.g. a user regex over its time limit): never kept un-normalized.
+    /// Last in the list, so the document log's reason codes (indices) stay as they were.
+    case normalizationFailed = "normalization_failed"
 
     public static func < (a: DropReason, b: DropReason) -> Bool { a.rawValue < b.rawValue }
 }

@@ -62,22 +62,23 @@ public struct RecordCleaner: Sendable {
         }
         guard var record = parsed else { return .dropped(.schema, "no record") }
         if badUTF8 && invalidUTF8 != .replace { return .dropped(.invalidUTF8, "invalid UTF-8 (or an unpaired surrogate escape)") }
-        // Normalize.
+        // Normalize (a failure drops the record: its text is never kept un-normalized).
+        do {
+            record = try normalized(record)
+        } catch {
+            return .dropped(.normalizationFailed, "normalization failed: \(error)")
+        }
         switch record {
-        case .document(let d):
-            let n = normalize(d)
+        case .document(let n):
             if TextChecks.isBlank(n) { return .dropped(.emptyDocument, "empty or whitespace-only document") }
-            record = .document(n)
-        case .conversation(var turns):
+        case .conversation(let turns):
             if turns.isEmpty { return .dropped(.emptyTurn, "conversation has no turns") }
             for k in turns.indices {
-                turns[k].content = normalize(turns[k].content)
                 if TextChecks.isBlank(turns[k].content) {
                     return .dropped(.emptyTurn, "turn \(k) (\(turns[k].role.name)) is empty or whitespace-only")
                 }
             }
             if checkRoleOrder, let problem = Self.roleOrderProblem(turns) { return .dropped(.roleOrder, problem) }
-            record = .conversation(turns)
         }
         // PII.
         var pii: [PIIKind: Int] = [:]
@@ -99,13 +100,24 @@ public struct RecordCleaner: Sendable {
         return .kept(Cleaned(record: record, hash: ContentHash(record: record), pii: pii))
     }
 
-    func normalize(_ text: [UInt8]) -> [UInt8] {
+    /// The record with every text normalized.
+    func normalized(_ record: Record) throws -> Record {
+        switch record {
+        case .document(let d): return .document(try normalize(d))
+        case .conversation(var turns):
+            for k in turns.indices { turns[k].content = try normalize(turns[k].content) }
+            return .conversation(turns)
+        }
+    }
+
+    func normalize(_ text: [UInt8]) throws -> [UInt8] {
         if normalizer.steps.isEmpty { return text }
         if latinInvariant && text.withUnsafeBufferPointer({ TextChecks.isNFCStableLatin($0) }) { return text }
         if asciiInvariant && text.withUnsafeBufferPointer({ TextChecks.isPlainASCII($0) }) { return text }
         var stats = NormalizationStats()
-        // Invalid UTF-8 was already repaired by the parser; `.replace` cannot throw here, but stay total.
-        return (try? normalizer.normalize(bytes: text, stats: &stats).bytes) ?? text
+        // Invalid UTF-8 was already repaired by the parser (`.replace`); what can still fail are steps such as a
+        // regex over its time limit.
+        return try normalizer.normalize(bytes: text, stats: &stats).bytes
     }
 
     /// Optional system turn first, then user and assistant alternating from user, ending with assistant.

@@ -5,7 +5,7 @@ import Foundation
 /// unescaped straight into byte arrays, bounded nesting (hostile inputs cannot overflow the stack). Invalid UTF-8
 /// inside strings and unpaired surrogate escapes do not fail the parse: they become U+FFFD and set
 /// `sawInvalidUTF8`, so the caller decides (drop the record with reason `invalid_utf8`, or keep the repair).
-public struct JSONParser {
+package struct JSONParser {
     public struct Failure: Error, Sendable, Equatable {
         /// Byte offset within the parsed bytes.
         public var offset: Int

@@ -1,7 +1,7 @@
 /// A parsed JSON value with strings kept as UTF-8 bytes (corpus text never round-trips through `String`).
 /// Objects keep their members in order (duplicate keys: the first wins in `member(_:)`). Not `indirect`: the
 /// arrays already box nested values, and one heap box per value was a large share of a corpus build's mallocs.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -38,8 +38,21 @@ public enum JSONValue: Sendable, Equatable {
 
 /// One member of a JSON object. Keys are `String`s: short keys (≤ 15 UTF-8 bytes, i.e. all the format keys)
 /// are stored inline without a heap allocation.
-public struct JSONMember: Sendable, Equatable {
+package struct JSONMember: Sendable, Equatable {
     public var key: String
     public var value: JSONValue
     public init(key: String, value: JSONValue) { self.key = key; self.value = value }
+}
+
+extension JSONValue {
+    /// Appends every string value inside this value (depth first, in document order): the texts of an evaluation
+    /// file's JSON line, for decontamination and the audit's contamination check alike.
+    package func collectStrings(into out: inout [[UInt8]]) {
+        switch self {
+        case .string(let s): out.append(s)
+        case .array(let a): for x in a { x.collectStrings(into: &out) }
+        case .object(let m): for x in m { x.value.collectStrings(into: &out) }
+        default: break
+        }
+    }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// after everything before it is durable. A re-run with the same inputs and options continues from it: records
 /// before `next_ordinal` are skipped (read but not processed), dedup state is replayed from the journal, partial
 /// files are cut back to their recorded lengths — and the result is byte-identical to an uninterrupted run.
-public struct BuildCheckpoint: Codable, Sendable, Equatable {
+package struct BuildCheckpoint: Codable, Sendable, Equatable {
     /// Hash of options, tokenizer and input files (path, size, modification time): a checkpoint only resumes
     /// the same build.
     public var fingerprint: String

@@ -1,4 +1,5 @@
 import AIGCCore
+import Foundation
 
 /// KV-cached forward passes over many independent sequences ("slots"), each at its own length: the compute core
 /// of continuous batching. One `step` takes any mix of segments — a new prompt (many tokens) or the next token of
@@ -9,11 +10,15 @@ import AIGCCore
 /// answer differently alone and in a crowd. OpenBLAS does not promise that: it computes an sgemm row through
 /// different kernels depending on the row count (gemv below 4 rows, small-matrix kernels below size thresholds),
 /// and the results differ in the last bits. It does compute every row of an sgemm with a *fixed* shape the same
-/// way at any position (measured on its Cooperlake kernels for every matrix shape of our models). So every
-/// product runs as sgemm calls of exactly `rowMultiple` rows — the step's rows padded with zero rows — never the
-/// `sgemv` shortcut of `Kernels.matmulForward`. `EngineTests` checks the property on the machine that runs the
-/// tests. The cost: a lone sequence computes 8 rows where it needs 1 (decoding is bound by reading the weights,
-/// so this is cheap), and a batch of B sequences reads each weight matrix ⌈B/8⌉ times.
+/// way at any position (measured on its Cooperlake kernels for every matrix shape of our models). So the rows of a
+/// step are laid out in blocks whose sgemm shape depends only on the block itself, never on the rest of the step:
+/// - the decode block: every one-token segment, computed in sgemm calls of exactly `rowMultiple` (8) rows, padded
+///   with zero rows (a lone sequence computes 8 rows where it needs 1: decoding is bound by reading the weights, so
+///   this is cheap; a batch of B reads each weight matrix ⌈B/8⌉ times);
+/// - one block per prompt: its tokens padded to a multiple of 8, computed in one sgemm call of that many rows (a
+///   100-token prompt is one 104-row product, not thirteen 8-row ones).
+/// Never the `sgemv` shortcut of `Kernels.matmulForward`. `EngineTests` checks the property on the machine that
+/// runs the tests.
 ///
 /// Shapes: caches `[L, slots, maxTime, C]`; per step N = total new tokens, activations `[N, C]` (`[N, 4C]` for
 /// the MLP); logits `[segments, V]` (each segment's last token only).
@@ -42,11 +47,14 @@ public final class BatchedDecoder: @unchecked Sendable {
 
     /// Bytes of memory a decoder with these sizes allocates (checked before allocating).
     public static func memoryBytes(config c: GPTConfig, slots: Int, maxStepTokens: Int) -> Int {
-        let C = c.nEmbd, T = c.blockSize, N = padded(maxStepTokens), R = padded(slots)
+        let C = c.nEmbd, T = c.blockSize, N = rowCapacity(maxStepTokens: maxStepTokens, slots: slots), R = padded(slots)
         let cache = 2 * c.nLayer * slots * T * C
-        let acts = N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + N * T + 2 * N
+        let acts = N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + T * T + 2 * N
         return (cache + acts) * 4
     }
+
+    /// Rows a step may need: its tokens plus the padding of the decode block and of every prompt block.
+    static func rowCapacity(maxStepTokens: Int, slots: Int) -> Int { padded(maxStepTokens) + rowMultiple * (slots + 1) }
 
     /// - Parameters:
     ///   - slots: sequences held at once (the largest batch).
@@ -57,22 +65,29 @@ public final class BatchedDecoder: @unchecked Sendable {
         guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
         let n = max(c.blockSize + slots, requested ?? 0)
         let bytes = Self.memoryBytes(config: c, slots: slots, maxStepTokens: n)
-        guard bytes <= 64 << 30 else {
-            throw AIGCError.usage("a batch of \(slots) sequences of \(c.blockSize) tokens needs \(bytes >> 20) MiB of cache and activations; lower the batch size")
+        let limit = min(64 << 30, Int(ProcessInfo.processInfo.physicalMemory / 10 * 8))
+        guard bytes <= limit else {
+            throw AIGCError.usage("a batch of \(slots) sequences of \(c.blockSize) tokens needs \(bytes >> 20) MiB of cache and activations "
+                + "(more than 80% of this machine's memory); lower the batch size")
         }
         self.model = model
         self.slots = slots
         maxTime = c.blockSize
         maxStepTokens = n
         lengths = [Int](repeating: 0, count: slots)
-        let C = c.nEmbd, N = Self.padded(n), T = maxTime, R = Self.padded(slots)
-        kCache = FloatBuffer(count: c.nLayer * slots * T * C)
-        vCache = FloatBuffer(count: c.nLayer * slots * T * C)
-        acts = FloatBuffer(count: N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + N * T + 2 * N)
+        let C = c.nEmbd, N = Self.rowCapacity(maxStepTokens: n, slots: slots), T = maxTime, R = Self.padded(slots)
+        // The caches are large and mostly unused until the batch fills: lazily zeroed pages, so a server with room
+        // for 64 sequences starts as fast as one with room for 1.
+        guard let k = FloatBuffer(lazilyZeroed: c.nLayer * slots * T * C), let v = FloatBuffer(lazilyZeroed: c.nLayer * slots * T * C) else {
+            throw AIGCError.usage("cannot allocate the KV cache for \(slots) sequences (\(bytes >> 20) MiB)")
+        }
+        kCache = k
+        vCache = v
+        acts = FloatBuffer(count: N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + T * T + 2 * N)
         var cur = acts.pointer
         func take(_ k: Int) -> Kernels.FP { defer { cur += k }; return cur }
         x = take(N * C); ln = take(N * C); atty = take(N * C); tmp = take(N * C); qkv = take(N * 3 * C); fch = take(N * 4 * C)
-        lnLast = take(R * C); logitsOut = take(R * c.vocabSize); scratch = take(N * T)
+        lnLast = take(R * C); logitsOut = take(R * c.vocabSize); scratch = take(T * T)
         mean = take(N); rstd = take(N)
         tokenBuf = [Int32](repeating: 0, count: N)
         positionBuf = [Int32](repeating: 0, count: N)
@@ -121,72 +136,90 @@ public final class BatchedDecoder: @unchecked Sendable {
             N += seg.tokens.count
         }
         guard N <= maxStepTokens else { throw AIGCError.usage("step: \(N) tokens exceed \(maxStepTokens) per step") }
-        let P = Self.padded(N)  // rows of every product; rows N..<P are zeros
-        var n = 0
-        for seg in segments {
+        // Row layout: the decode block (one-token segments) first, then one block per prompt, each padded to a
+        // multiple of 8 with zero rows (see the type's note on batch invariance).
+        var segRow = [Int](repeating: 0, count: segments.count)
+        var blocks: [RowBlock] = []
+        var P = 0
+        for (i, seg) in segments.enumerated() where seg.tokens.count == 1 { segRow[i] = P; P += 1 }
+        if P > 0 { blocks.append(RowBlock(start: 0, rows: Self.padded(P), chunk: Self.rowMultiple)); P = Self.padded(P) }
+        for (i, seg) in segments.enumerated() where seg.tokens.count > 1 {
+            segRow[i] = P
+            let rows = Self.padded(seg.tokens.count)
+            blocks.append(RowBlock(start: P, rows: rows, chunk: rows))
+            P += rows
+        }
+        for i in 0..<P { tokenBuf[i] = 0; positionBuf[i] = 0 }
+        for (i, seg) in segments.enumerated() {
             let start = lengths[seg.slot]
-            for (i, t) in seg.tokens.enumerated() {
-                tokenBuf[n] = t
-                positionBuf[n] = Int32(start + i)
-                n += 1
+            for (j, t) in seg.tokens.enumerated() {
+                tokenBuf[segRow[i] + j] = t
+                positionBuf[segRow[i] + j] = Int32(start + j)
             }
         }
+        var isPadding = [Bool](repeating: true, count: P)
+        for (i, seg) in segments.enumerated() { for j in 0..<seg.tokens.count { isPadding[segRow[i] + j] = false } }
         let p = UnsafePointer(model.params.pointer), lay = model.layout
         tokenBuf.withUnsafeBufferPointer { tok in
             positionBuf.withUnsafeBufferPointer { pos in
                 Kernels.encoderForward(out: x, tokens: tok.baseAddress!, positions: pos.baseAddress!, wte: p + lay.wte,
-                                       wpe: p + lay.wpe, N: N, C: C)
+                                       wpe: p + lay.wpe, N: P, C: C)
             }
         }
-        (x + N * C).update(repeating: 0, count: (P - N) * C)
+        for r in 0..<P where isPadding[r] { (x + r * C).update(repeating: 0, count: C) }
         for l in 0..<c.nLayer {
             let w = lay.blocks[l]
             let kc = kCache.pointer + l * S * T * C, vc = vCache.pointer + l * S * T * C
             Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln1w, bias: p + w.ln1b, N: P, C: C)
-            Self.linear(out: qkv, inp: ln, weight: p + w.attnW, bias: p + w.attnB, N: P, C: C, OC: 3 * C)
-            var off = 0
-            for seg in segments {
-                let tNew = seg.tokens.count, past = lengths[seg.slot]
-                for i in 0..<tNew {
-                    let src = qkv + (off + i) * 3 * C
-                    (kc + (seg.slot * T + past + i) * C).update(from: src + C, count: C)
-                    (vc + (seg.slot * T + past + i) * C).update(from: src + 2 * C, count: C)
+            Self.linear(blocks, out: qkv, inp: ln, weight: p + w.attnW, bias: p + w.attnB, C: C, OC: 3 * C)
+            for (i, seg) in segments.enumerated() {
+                let tNew = seg.tokens.count, past = lengths[seg.slot], off = segRow[i]
+                for j in 0..<tNew {
+                    let src = qkv + (off + j) * 3 * C
+                    (kc + (seg.slot * T + past + j) * C).update(from: src + C, count: C)
+                    (vc + (seg.slot * T + past + j) * C).update(from: src + 2 * C, count: C)
                 }
                 Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kc + seg.slot * T * C,
                                                vCache: vc + seg.slot * T * C, scratch: scratch, S: 1, tNew: tNew,
                                                past: past, maxT: T, C: C, NH: NH, profile: nil)
-                off += tNew
             }
-            (atty + N * C).update(repeating: 0, count: (P - N) * C)
-            Self.linear(out: tmp, inp: atty, weight: p + w.projW, bias: p + w.projB, N: P, C: C, OC: C)
+            for r in 0..<P where isPadding[r] { (atty + r * C).update(repeating: 0, count: C) }
+            Self.linear(blocks, out: tmp, inp: atty, weight: p + w.projW, bias: p + w.projB, C: C, OC: C)
             for i in 0..<(P * C) { x[i] += tmp[i] }
             Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln2w, bias: p + w.ln2b, N: P, C: C)
-            Self.linear(out: fch, inp: ln, weight: p + w.fcW, bias: p + w.fcB, N: P, C: C, OC: 4 * C)
+            Self.linear(blocks, out: fch, inp: ln, weight: p + w.fcW, bias: p + w.fcB, C: C, OC: 4 * C)
             Kernels.geluForward(out: fch, inp: fch, count: P * 4 * C)
-            Self.linear(out: tmp, inp: fch, weight: p + w.fcProjW, bias: p + w.fcProjB, N: P, C: 4 * C, OC: C)
+            Self.linear(blocks, out: tmp, inp: fch, weight: p + w.fcProjW, bias: p + w.fcProjB, C: 4 * C, OC: C)
             for i in 0..<(P * C) { x[i] += tmp[i] }
         }
         // Final LayerNorm and LM head on each segment's last token only.
-        var off = 0
         for (r, seg) in segments.enumerated() {
-            off += seg.tokens.count
-            (tmp + r * C).update(from: x + (off - 1) * C, count: C)
+            (tmp + r * C).update(from: x + (segRow[r] + seg.tokens.count - 1) * C, count: C)
             lengths[seg.slot] += seg.tokens.count
         }
         let R = Self.padded(segments.count)
         (tmp + segments.count * C).update(repeating: 0, count: (R - segments.count) * C)
         Kernels.layerNormForward(out: lnLast, mean: mean, rstd: rstd, inp: tmp, weight: p + lay.lnfw, bias: p + lay.lnfb, N: R, C: C)
-        Self.linear(out: logitsOut, inp: lnLast, weight: p + lay.wte, bias: nil, N: R, C: C, OC: V)
+        Self.linear([RowBlock(start: 0, rows: R, chunk: Self.rowMultiple)], out: logitsOut, inp: lnLast, weight: p + lay.wte,
+                    bias: nil, C: C, OC: V)
     }
 
-    /// out[N, OC] = inp[N, C] · W[OC, C]ᵀ + bias, as sgemm calls of exactly `rowMultiple` rows (N is a multiple
-    /// of it): batch-invariant rows, see the type's note.
-    static func linear(out: Kernels.FP, inp: Kernels.CFP, weight: Kernels.CFP, bias: Kernels.CFP?, N: Int, C: Int, OC: Int) {
-        if let bias { for n in 0..<N { (out + n * OC).update(from: bias, count: OC) } }
-        let R = rowMultiple
-        for r in stride(from: 0, to: N, by: R) {
-            BLAS.sgemm(transA: false, transB: true, m: R, n: OC, k: C, alpha: 1, a: inp + r * C, lda: C, b: weight, ldb: C,
-                       beta: bias == nil ? 0 : 1, c: out + r * OC, ldc: OC)
+    /// Rows `start ..< start + rows` of a step, computed in sgemm calls of `chunk` rows each.
+    struct RowBlock {
+        var start: Int
+        var rows: Int
+        var chunk: Int
+    }
+
+    /// out[rows, OC] = inp[rows, C] · W[OC, C]ᵀ + bias over every block, each in calls of its own fixed shape
+    /// (batch-invariant rows; see the type's note).
+    static func linear(_ blocks: [RowBlock], out: Kernels.FP, inp: Kernels.CFP, weight: Kernels.CFP, bias: Kernels.CFP?, C: Int, OC: Int) {
+        for b in blocks {
+            if let bias { for n in b.start ..< (b.start + b.rows) { (out + n * OC).update(from: bias, count: OC) } }
+            for r in stride(from: b.start, to: b.start + b.rows, by: b.chunk) {
+                BLAS.sgemm(transA: false, transB: true, m: b.chunk, n: OC, k: C, alpha: 1, a: inp + r * C, lda: C, b: weight, ldb: C,
+                           beta: bias == nil ? 0 : 1, c: out + r * OC, ldc: OC)
+            }
         }
     }
 }

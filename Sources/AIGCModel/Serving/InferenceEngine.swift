@@ -67,6 +67,51 @@ public final class InferenceEngine: @unchecked Sendable {
     public let model: GPTModel
     public let codec: (any TokenCodec)?
     public let options: Options
+    /// The loop's state lives in its own object, which the decode thread holds: the engine can be released (its
+    /// `deinit` stops the loop) while the thread still runs to its end.
+    let loop: DecodeLoop
+
+    public init(model: GPTModel, codec: (any TokenCodec)?, options: Options = Options()) throws {
+        guard options.maxBatch >= 1, options.maxBatch <= 1024 else { throw AIGCError.usage("max batch must be in 1...1024 (got \(options.maxBatch))") }
+        guard options.maxQueue >= 0, options.maxQueue <= 1_000_000 else { throw AIGCError.usage("max queue must be in 0...1000000 (got \(options.maxQueue))") }
+        self.model = model
+        self.codec = codec
+        self.options = options
+        loop = try DecodeLoop(model: model, codec: codec, options: options)
+    }
+
+    deinit { loop.shutdown(timeout: 30) }
+
+    /// Called after every step with the batch's size.
+    public func setStepObserver(_ f: @escaping @Sendable (StepReport) -> Void) { loop.setStepObserver(f) }
+
+    /// Holds the decode loop between steps (tests: makes "the batch is busy" deterministic).
+    package func setPaused(_ p: Bool) { loop.setPaused(p) }
+
+    /// Requests waiting for slots.
+    public var queueDepth: Int { loop.queueDepth }
+
+    /// Queues a prompt. Completion k of this prompt gets index `indexBase + k` in events.
+    public func submit(prompt: [Int32], parameters: SamplingParameters, indexBase: Int = 0) throws -> Request {
+        try loop.submit(prompt: prompt, parameters: parameters, indexBase: indexBase)
+    }
+
+    /// Stops taking requests, lets the running and queued ones finish, and ends the loop (waits at most `timeout`
+    /// seconds, then cancels what is left).
+    public func shutdown(timeout: Double = 30) { loop.shutdown(timeout: timeout) }
+}
+
+/// The decode loop of an `InferenceEngine` and everything it owns (see there).
+final class DecodeLoop: @unchecked Sendable {
+    typealias Event = InferenceEngine.Event
+    typealias EngineError = InferenceEngine.EngineError
+    typealias Request = InferenceEngine.Request
+    typealias StepReport = InferenceEngine.StepReport
+    typealias Options = InferenceEngine.Options
+
+    let model: GPTModel
+    let codec: (any TokenCodec)?
+    let options: Options
     let decoder: BatchedDecoder
     let cond = NSCondition()
     // Guarded by `cond`.
@@ -77,51 +122,35 @@ public final class InferenceEngine: @unchecked Sendable {
     var running: [Job] = []  // owned by the loop thread
     var freeSlots: [Int]
     var onStep: (@Sendable (StepReport) -> Void)?
-    private var thread: Thread?
 
-    public init(model: GPTModel, codec: (any TokenCodec)?, options: Options = Options()) throws {
-        guard options.maxBatch >= 1, options.maxBatch <= 1024 else { throw AIGCError.usage("max batch must be in 1...1024 (got \(options.maxBatch))") }
-        guard options.maxQueue >= 0, options.maxQueue <= 1_000_000 else { throw AIGCError.usage("max queue must be in 0...1000000 (got \(options.maxQueue))") }
+    init(model: GPTModel, codec: (any TokenCodec)?, options: Options) throws {
         self.model = model
         self.codec = codec
         self.options = options
         decoder = try BatchedDecoder(model: model, slots: options.maxBatch)
         freeSlots = Array((0..<options.maxBatch).reversed())
-        let t = Thread { [weak self] in self?.loop() }
+        let t = Thread { self.loop() }  // strong: the thread keeps the loop alive until it ends
         t.name = "aigc-decode"
         t.stackSize = 8 << 20
-        thread = t
+
         t.start()
     }
 
-    /// The running loop holds the engine (the thread's weak reference is made strong for the call), so `deinit`
-    /// only runs before the loop started — the thread then finds nil and ends — or after it stopped: it never
-    /// waits. (An `unowned` capture crashed when the last reference went before the thread started.)
-    deinit {
-        cond.lock()
-        let left = pending
-        pending = []
-        stopping = true
-        stopped = true
-        cond.unlock()
-        for j in left { j.continuation.finish(throwing: CancellationError()) }
-    }
-
     /// Called after every step with the batch's size (set before submitting; not thread-safe to change later).
-    public func setStepObserver(_ f: @escaping @Sendable (StepReport) -> Void) {
+    func setStepObserver(_ f: @escaping @Sendable (StepReport) -> Void) {
         cond.lock(); onStep = f; cond.unlock()
     }
 
     /// Holds the decode loop between steps (tests: makes "the batch is busy" deterministic).
-    package func setPaused(_ p: Bool) {
+    func setPaused(_ p: Bool) {
         cond.lock(); paused = p; cond.broadcast(); cond.unlock()
     }
 
     /// Requests waiting for slots.
-    public var queueDepth: Int { cond.lock(); defer { cond.unlock() }; return pending.count }
+    var queueDepth: Int { cond.lock(); defer { cond.unlock() }; return pending.count }
 
     /// Queues a prompt. Completion k of this prompt gets index `indexBase + k` in events.
-    public func submit(prompt: [Int32], parameters: SamplingParameters, indexBase: Int = 0) throws -> Request {
+    func submit(prompt: [Int32], parameters: SamplingParameters, indexBase: Int = 0) throws -> Request {
         try parameters.validate()
         try Generator.checkPrompt(prompt, model: model)
         guard parameters.n <= options.maxBatch else { throw EngineError.tooManyChoices(n: parameters.n, maxBatch: options.maxBatch) }
@@ -144,7 +173,7 @@ public final class InferenceEngine: @unchecked Sendable {
 
     /// Stops taking requests, lets the running and queued ones finish, and ends the loop (waits at most `timeout`
     /// seconds, then cancels what is left).
-    public func shutdown(timeout: Double = 30) {
+    func shutdown(timeout: Double = 30) {
         cond.lock()
         if stopped { cond.unlock(); return }
         stopping = true

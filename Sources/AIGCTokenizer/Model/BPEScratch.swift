@@ -2,7 +2,7 @@ import Foundation
 
 /// Reusable raw buffers for merging one piece; one per encoding thread, so the inner loop neither allocates nor
 /// pays for array uniqueness checks.
-public final class BPEScratch {
+package final class BPEScratch {
     private(set) var capacity = 0
     var starts: UnsafeMutablePointer<Int32>
     var ranks: UnsafeMutablePointer<UInt32>
