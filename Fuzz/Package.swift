@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // libFuzzer targets for the toolkit's loaders (their own package, so the main build never compiles them).
 // One binary, the target chosen by AIGC_FUZZ_TARGET; built with coverage and the address sanitizer:
-//   Scripts/fuzz.sh TARGET SECONDS        (runs it, reports executions and coverage)
+//   Scripts/fuzz.sh TARGET SECONDS        (builds with the right flags, runs it, reports executions and coverage)
 import PackageDescription
 
 let package = Package(

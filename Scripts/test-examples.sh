@@ -9,6 +9,8 @@ tmp=$(mktemp -d /tmp/aigc-examples.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 git clone --quiet --bare --no-local "$repo" "$tmp/aigc.git"
 git --git-dir="$tmp/aigc.git" tag 1.0.0 "$(git rev-parse HEAD)"
-cd Examples
+# Built from a copy, so no Package.resolved pinning this run's temporary clone is left in Examples/.
+cp -R Examples "$tmp/examples"
+cd "$tmp/examples"
 AIGC_PACKAGE_URL="file://$tmp/aigc.git" swift build --scratch-path "$tmp/build"
 "$tmp/build/debug/aigc-example"

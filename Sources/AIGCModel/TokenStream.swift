@@ -34,7 +34,7 @@ public struct TokenStream: Sendable {
         case .nanogpt:
             let data = try read(path)
             // A corpus built by `aigc corpus build` says its token width in manifest.json next to the .bin.
-            let manifestURL = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("manifest.json")
+            let manifestURL = CorpusLayout.manifestURL(in: URL(fileURLWithPath: path).deletingLastPathComponent())
             if FileManager.default.fileExists(atPath: manifestURL.path) {
                 let m = try DatasetManifest.read(from: manifestURL)
                 guard m.options["output_format"] == nil || m.options["output_format"] == "nanogpt" else {

@@ -67,11 +67,15 @@ public final class PipelineRunner {
     public func run() throws -> [StageResult] {
         var results: [StageResult] = []
         var ran: Set<PipelineStage> = []
+        // Two runs in one work directory would interleave their stages: the second is refused at once.
+        var lock: DirectoryLock?
         if !dryRun {
+            lock = try DirectoryLock(directory: work, what: "aigc pipeline run")
             do { try FileManager.default.createDirectory(at: work.appendingPathComponent("stamps"), withIntermediateDirectories: true) } catch {
                 throw AIGCError.io("\(work.path): cannot create (\(error.localizedDescription))")
             }
         }
+        defer { withExtendedLifetime(lock) {} }
         for stage in stages {
             let upstreamRan = dependencies(stage).contains { ran.contains($0) }
             if dryRun && upstreamRan {
@@ -80,7 +84,7 @@ public final class PipelineRunner {
                 continue
             }
             let key = try self.key(stage)
-            if !upstreamRan, let stamp = StageStamp.load(stage, work: work), stamp.key == key, stamp.outputsIntact {
+            if !upstreamRan, let stamp = StageStamp.load(stage, work: work), stamp.key == key, stamp.outputsIntact(work: work) {
                 stamps[stage] = stamp
                 results.append(StageResult(stage: stage, status: .skipped, seconds: stamp.seconds, metric: stamp.metric))
                 log("pipeline: \(stage.rawValue): current, skipped")
@@ -101,7 +105,9 @@ public final class PipelineRunner {
             let outcome = try execute(stage, resumable: resumable)
             let seconds = Date().timeIntervalSince(t0)
             var outputs: [String: String] = [:]
-            for d in outcome.outputDirectories { outputs.merge(try FileHashing.tree(d)) { a, _ in a } }
+            for d in outcome.outputDirectories {
+                for (path, hash) in try FileHashing.tree(d) { outputs[StageStamp.record(path, work: work)] = hash }
+            }
             let stamp = StageStamp(stage: stage.rawValue, key: key, outputs: outputs, seconds: seconds, metric: outcome.metric,
                                    finished: ISO8601DateFormatter().string(from: Date()))
             try stamp.save(work: work)

@@ -7,7 +7,8 @@ import Foundation
 struct StageStamp: Codable, Sendable, Equatable {
     var stage: String
     var key: String
-    /// Output file path → SHA-256 of its bytes.
+    /// Output file path (relative to the work directory when inside it, so a moved or copied work directory
+    /// checks its own files) → SHA-256 of its bytes.
     var outputs: [String: String]
     var seconds: Double
     var metric: String
@@ -36,7 +37,17 @@ struct StageStamp: Codable, Sendable, Equatable {
     }
 
     /// True when every recorded output exists with its recorded hash.
-    var outputsIntact: Bool {
-        outputs.allSatisfy { path, hash in (try? FileHashing.sha256(file: URL(fileURLWithPath: path))) == hash }
+    func outputsIntact(work: URL) -> Bool {
+        outputs.allSatisfy { path, hash in (try? FileHashing.sha256(file: Self.resolve(path, work: work))) == hash }
+    }
+
+    /// `path` as recorded: relative to `work` when inside it, else absolute.
+    static func record(_ path: String, work: URL) -> String {
+        let prefix = work.standardizedFileURL.path + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
+    static func resolve(_ recorded: String, work: URL) -> URL {
+        recorded.hasPrefix("/") ? URL(fileURLWithPath: recorded) : work.appendingPathComponent(recorded)
     }
 }

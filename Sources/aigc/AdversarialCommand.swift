@@ -59,15 +59,16 @@ struct AdversarialCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runCLI {
-            let trainCorpus = try PackedCorpus(directory: URL(fileURLWithPath: train), split: "train")
-            let valCorpus = try PackedCorpus(directory: URL(fileURLWithPath: val ?? train), split: "val")
-            let model = try GPTModel.load(directory: try DialogueCLISupport.modelDirectory(generator))
             var o = AdversarialOptions()
             o.rounds = rounds; o.generatorSteps = gSteps; o.discriminatorSteps = dSteps; o.discriminatorPretrainSteps = dPretrainSteps
             o.mleSteps = mleSteps; o.batchSize = batchSize; o.mleBatchSize = mleBatchSize; o.rollouts = rollouts
             o.generatorLR = gLr; o.discriminatorLR = dLr; o.gradClip = gradClip; o.baselineDecay = baselineDecay
             o.maxReplyTokens = maxReplyTokens; o.temperature = temperature; o.topK = topK; o.maxPplIncrease = maxPplIncrease
             o.evalPairs = evalPairs; o.seed = seed; o.threads = try Limits.threads("--threads", threads); o.shards = shards
+            try o.validate()  // options first: an absurd flag is refused before anything is loaded
+            let trainCorpus = try PackedCorpus(directory: URL(fileURLWithPath: train), split: "train")
+            let valCorpus = try PackedCorpus(directory: URL(fileURLWithPath: val ?? train), split: "val")
+            let model = try GPTModel.load(directory: try DialogueCLISupport.modelDirectory(generator))
             let stopText = stopToken ?? "<|im_end|>"
             let stop = trainCorpus.specialTokens[stopText]
             if stopToken != nil && stop == nil {

@@ -20,7 +20,7 @@ struct CorpusInspectCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCLI {
             let dir = URL(fileURLWithPath: directory)
-            let manifest = try DatasetManifest.read(from: dir.appendingPathComponent("manifest.json"))
+            let manifest = try CorpusLayout.readManifest(in: dir)
             let base = try CorpusTokenizerSpec.resolve(manifest.tokenizer.name)
             let inspector = try CorpusInspector(directory: dir, decode: { base.decode($0) })
             guard let row else {

@@ -57,7 +57,7 @@ struct FinetuneCommand: AsyncParsableCommand {
         try await runCLI {
             let trainCorpus = try PackedCorpus(directory: URL(fileURLWithPath: train), split: "train")
             let valDir = val ?? train
-            let hasVal = (try? FileManager.default.contentsOfDirectory(atPath: valDir))?.contains { $0.hasPrefix("val-") && $0.hasSuffix(".safetensors") } ?? false
+            let hasVal = (try? FileManager.default.contentsOfDirectory(atPath: valDir))?.contains { CorpusLayout.isSafeTensorsShard($0, split: "val") } ?? false
             let valCorpus: PackedCorpus? = val != nil || hasVal ? try PackedCorpus(directory: URL(fileURLWithPath: valDir), split: "val") : nil
             var o = TrainingOptions()
             o.batchSize = batchSize; o.maxIters = maxIters; o.lr = lr; o.minLR = minLr; o.warmupIters = warmupIters

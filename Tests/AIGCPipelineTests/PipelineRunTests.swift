@@ -89,6 +89,15 @@ import Testing
         #expect(fifth == ["tokenizer": .skipped, "corpus": .skipped, "audit": .skipped, "pretrain": .skipped,
                           "finetune": .ran, "adversarial": .ran, "register": .ran], "\(fifth)")
 
+        // A copied work directory checks its own files: current as it is, stale where the copy lost a file
+        // (while the original still has it).
+        try FileManager.default.copyItem(at: tmp.appendingPathComponent("work"), to: tmp.appendingPathComponent("copy"))
+        #expect(Self.statuses(try Self.runner(changed, tmp, work: "copy").run()).values.allSatisfy { $0 == .skipped })
+        try FileManager.default.removeItem(at: tmp.appendingPathComponent("copy/corpus/manifest.json"))
+        let copied = Self.statuses(try Self.runner(changed, tmp, work: "copy").run())
+        #expect(copied == ["tokenizer": .skipped, "corpus": .ran, "audit": .skipped, "pretrain": .ran,
+                           "finetune": .ran, "adversarial": .ran, "register": .ran], "\(copied)")
+
         // A changed input file changes every stage that reads it.
         let copy = tmp.appendingPathComponent("dialogues.jsonl")
         try FileManager.default.copyItem(atPath: Self.root.appendingPathComponent("Fixtures/corpus/dialogues.jsonl").path, toPath: copy.path)
@@ -100,7 +109,10 @@ import Testing
         }()
         // Same bytes at a new path: the key includes the path, so everything would run; nothing ran in a dry run.
         #expect(plan.allSatisfy { $0.status == .wouldRun }, "\(plan)")
-        #expect(Self.statuses(try Self.runner(changed, tmp).run()).values.allSatisfy { $0 == .skipped })
+        // The original work directory is intact. Its registration reruns only if the copy's run wrote other
+        // bytes into the store (the card's `created` second), which the register stamp also records.
+        let back = Self.statuses(try Self.runner(changed, tmp).run())
+        #expect(back.filter { $0.key != "register" }.values.allSatisfy { $0 == .skipped }, "\(back)")
     }
 
     @Test func dryRunOnAFreshDirectoryWritesNothing() throws {
@@ -113,6 +125,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("work").path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty)
         #expect(PipelineRunner.summary(plan).contains("pretrain     would run"))
+    }
+
+    @Test func aSecondRunInTheSameWorkDirectoryIsRefused() throws {
+        let tmp = try Self.tempDir("pipeline-lock")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let held = try DirectoryLock(directory: tmp.appendingPathComponent("work"), what: "aigc pipeline run")
+        do {
+            try Self.runner(try Self.tiny(), tmp).run()
+            Issue.record("no error")
+        } catch {
+            #expect("\(error)".contains("is being written by another aigc pipeline run"), "\(error)")
+        }
+        withExtendedLifetime(held) {}
     }
 
     struct Interrupted: Error {}

@@ -149,6 +149,15 @@ import Testing
                              "--n-embd", "8", "--block-size", "16", "--batch-size", "2", "--lr", "1e30", "--grad-clip", "0"])
         #expect(d.status == 1)
         #expect(d.stderr.contains("iteration") && d.stderr.contains("diverged"), "\(d.stderr)")
+        // Model commands on a full disk: an error, not a trap in FileHandle.
+        if FileManager.default.fileExists(atPath: "/dev/full") {
+            let full = try CLI.run(["generate", "--model", model.path, "--prompt-ids", "1,2", "--max-tokens", "3"], stdoutPath: "/dev/full")
+            #expect(full.status == 1 && full.stderr.contains("stdout: write failed: No space left on device"), "\(full.stderr)")
+            let p = try CLI.run(["pretrain", "--train", nano, "--vocab-size", "300", "--out", dir.appendingPathComponent("full").path,
+                                 "--max-iters", "1", "--eval-interval", "1", "--eval-iters", "1", "--n-layer", "1", "--n-head", "1",
+                                 "--n-embd", "8", "--block-size", "16", "--batch-size", "2"], stdoutPath: "/dev/full")
+            #expect(p.status == 1 && p.stderr.contains("stdout: write failed: No space left on device"), "\(p.stderr)")
+        }
         // --resume with another architecture is refused naming the option.
         let r = try CLI.run(["pretrain", "--train", nano, "--out", model.path, "--resume", "--n-layer", "3", "--max-iters", "3"])
         #expect(r.status == 1)

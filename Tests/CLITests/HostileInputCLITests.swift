@@ -140,6 +140,15 @@ import Testing
         #expect(g.stderr.contains("--steps must be ≥ 1"), "\(g.stderr)")
     }
 
+    @Test func unboundedWorkFlagsHaveLimits() throws {
+        let dir = try CLI.tempDir("hostile")
+        let r = try CLI.run(["adversarial", "--generator", dir.path, "--train", dir.path, "--out", dir.path, "--rollouts", "99999"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("--rollouts must be in 0...64 (got 99999)"), "\(r.stderr)")
+        let help = try CLI.run(["adversarial", "--help"])
+        #expect(help.out.contains("sampled completions"), "the cost of --rollouts is stated in --help")
+    }
+
     @Test func minhashZeroIsRefused() throws {
         let dir = try CLI.tempDir("hostile")
         for flag in ["--minhash-ngram", "--minhash-rows", "--minhash-bands"] {

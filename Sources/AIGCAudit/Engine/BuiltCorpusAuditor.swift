@@ -15,7 +15,7 @@ public struct BuiltCorpusAuditor {
     }
 
     public func run() throws -> AuditReport {
-        let manifestURL = directory.appendingPathComponent("manifest.json")
+        let manifestURL = CorpusLayout.manifestURL(in: directory)
         guard FileManager.default.fileExists(atPath: manifestURL.path) else {
             throw AIGCError.input(location: directory.path, message: "no manifest.json: not a directory built by `aigc corpus build` (or the build did not finish)")
         }
@@ -44,14 +44,14 @@ public struct BuiltCorpusAuditor {
                     let base = String(f.dropLast(".input_ids.npy".count))
                     var t: [String: [Int32]] = [:]
                     var shape: [Int] = []
-                    for name in ["input_ids", "labels", "position_ids", "segment_ids"] {
+                    for name in CorpusLayout.tensorNames {
                         let a = try Npy.read(contentsOf: url("\(base).\(name).npy"))
-                        if name == "input_ids" { shape = a.shape } else if a.shape != shape {
+                        if name == CorpusLayout.inputIDs { shape = a.shape } else if a.shape != shape {
                             throw AIGCError.input(location: "\(base).\(name).npy", message: "shape \(a.shape) differs from input_ids \(shape)")
                         }
                         t[name] = try a.int32s()
                     }
-                    try check(Rows(inputIDs: t["input_ids"]!, labels: t["labels"]!, positionIDs: t["position_ids"]!, segmentIDs: t["segment_ids"]!),
+                    try check(Rows(inputIDs: t[CorpusLayout.inputIDs]!, labels: t[CorpusLayout.labels]!, positionIDs: t[CorpusLayout.positionIDs]!, segmentIDs: t[CorpusLayout.segmentIDs]!),
                               seqLen: seqLen, vocab: vocab, into: &st, &sanity)
                     st.files += 4
                 }
@@ -114,15 +114,15 @@ public struct BuiltCorpusAuditor {
     }
 
     static func rows(_ f: SafeTensorsFile, seqLen: Int, path: String) throws -> Rows {
-        for name in ["input_ids", "labels", "position_ids", "segment_ids"] where !f.contains(name) {
+        for name in CorpusLayout.tensorNames where !f.contains(name) {
             throw AIGCError.input(location: path, message: "missing tensor '\(name)'")
         }
-        let shape = try f.shape("input_ids")
-        for name in ["labels", "position_ids", "segment_ids"] where try f.shape(name) != shape {
+        let shape = try f.shape(CorpusLayout.inputIDs)
+        for name in CorpusLayout.tensorNames.dropFirst() where try f.shape(name) != shape {
             throw AIGCError.input(location: path, message: "tensor '\(name)' has shape \(try f.shape(name)), input_ids has \(shape)")
         }
-        return Rows(inputIDs: try f.int32s("input_ids"), labels: try f.int32s("labels"),
-                    positionIDs: try f.int32s("position_ids"), segmentIDs: try f.int32s("segment_ids"))
+        return Rows(inputIDs: try f.int32s(CorpusLayout.inputIDs), labels: try f.int32s(CorpusLayout.labels),
+                    positionIDs: try f.int32s(CorpusLayout.positionIDs), segmentIDs: try f.int32s(CorpusLayout.segmentIDs))
     }
 
     /// Counts and checks rows of `seqLen` positions.

@@ -42,7 +42,7 @@ public struct EvalIndex: Sendable {
             if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             var strings: [[UInt8]] = []
             if slice.first == UInt8(ascii: "{") || slice.first == UInt8(ascii: "["), let v = JSONParser.parse(slice).value {
-                Self.collectStrings(v, into: &strings)
+                v.collectStrings(into: &strings)
             } else {
                 strings = [slice]
             }
@@ -62,15 +62,6 @@ public struct EvalIndex: Sendable {
                 let preview = strings.max { $0.count < $1.count } ?? slice
                 items.append(("\(path):\(line)", Excerpt.around(preview, offset: 0, before: 0, after: 96)))
             }
-        }
-    }
-
-    static func collectStrings(_ v: JSONValue, into out: inout [[UInt8]]) {
-        switch v {
-        case .string(let s): out.append(s)
-        case .array(let a): for x in a { collectStrings(x, into: &out) }
-        case .object(let m): for x in m { collectStrings(x.value, into: &out) }
-        default: break
         }
     }
 

@@ -28,7 +28,7 @@ public struct Decontaminator: Sendable {
                 var strings: [[UInt8]] = []
                 if slice.first == UInt8(ascii: "{") || slice.first == UInt8(ascii: "["),
                    let v = JSONParser.parse(slice).value {
-                    Self.collectStrings(v, into: &strings)
+                    v.collectStrings(into: &strings)
                 } else {
                     strings = [slice]
                 }
@@ -42,15 +42,6 @@ public struct Decontaminator: Sendable {
                 }
             }
             start = end + 1
-        }
-    }
-
-    static func collectStrings(_ v: JSONValue, into out: inout [[UInt8]]) {
-        switch v {
-        case .string(let s): out.append(s)
-        case .array(let a): for x in a { collectStrings(x, into: &out) }
-        case .object(let m): for x in m { collectStrings(x.value, into: &out) }
-        default: break
         }
     }
 

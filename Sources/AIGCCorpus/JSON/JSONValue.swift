@@ -43,3 +43,16 @@ package struct JSONMember: Sendable, Equatable {
     public var value: JSONValue
     public init(key: String, value: JSONValue) { self.key = key; self.value = value }
 }
+
+extension JSONValue {
+    /// Appends every string value inside this value (depth first, in document order): the texts of an evaluation
+    /// file's JSON line, for decontamination and the audit's contamination check alike.
+    package func collectStrings(into out: inout [[UInt8]]) {
+        switch self {
+        case .string(let s): out.append(s)
+        case .array(let a): for x in a { x.collectStrings(into: &out) }
+        case .object(let m): for x in m { x.value.collectStrings(into: &out) }
+        default: break
+        }
+    }
+}

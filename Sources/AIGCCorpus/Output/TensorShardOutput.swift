@@ -15,7 +15,7 @@ public final class TensorShardOutput: CorpusOutput {
     private var files: [WrittenFile] = []
     private let seqLen: Int
 
-    public static let tensorNames = ["input_ids", "labels", "position_ids", "segment_ids"]
+    public static let tensorNames = CorpusLayout.tensorNames
 
     public private(set) var wantsCheckpoint = false
 
@@ -70,9 +70,9 @@ public final class TensorShardOutput: CorpusOutput {
             let n = rows * seqLen
             let index = shardCounts[split, default: 0]
             shardCounts[split] = index + 1
-            let base = String(format: "%@-%05d", split.rawValue, index)
+            let base = CorpusLayout.shardBaseName(split: split.rawValue, index: index)
             let tensors: [(String, ArraySlice<Int32>)] = [
-                ("input_ids", block.inputIDs[0..<n]), ("labels", block.labels[0..<n]),
+                (CorpusLayout.inputIDs, block.inputIDs[0..<n]), (CorpusLayout.labels, block.labels[0..<n]),
                 ("position_ids", block.positionIDs[0..<n]), ("segment_ids", block.segmentIDs[0..<n]),
             ]
             switch format {

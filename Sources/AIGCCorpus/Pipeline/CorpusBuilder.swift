@@ -93,7 +93,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         let lock = try DirectoryLock(directory: directory, what: "aigc corpus build")
         defer { withExtendedLifetime(lock) {} }
         // A manifest marks a complete output: remove a stale one first so an interrupted rebuild never looks done.
-        let manifestURL = directory.appendingPathComponent("manifest.json")
+        let manifestURL = CorpusLayout.manifestURL(in: directory)
         if fm.fileExists(atPath: manifestURL.path) { try fm.removeItem(at: manifestURL) }
         let tok = renderer.tokenizer
         let fingerprint = BuildCheckpoint.fingerprint(options: options.manifestOptions, tokenizerSHA: tok.sha256, inputs: options.inputs)

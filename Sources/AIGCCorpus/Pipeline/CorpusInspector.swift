@@ -13,7 +13,7 @@ public struct CorpusInspector {
 
     public init(directory: URL, decode: @escaping ([UInt32]) -> [UInt8]) throws {
         self.directory = directory
-        manifest = try DatasetManifest.read(from: directory.appendingPathComponent("manifest.json"))
+        manifest = try CorpusLayout.readManifest(in: directory)
         self.decode = decode
     }
 
@@ -25,7 +25,7 @@ public struct CorpusInspector {
         case .safetensors, .npy:
             let perShard = Int(manifest.options["rows_per_shard"] ?? "") ?? 1
             let shard = index / max(perShard, 1), r = index % max(perShard, 1)
-            let base = String(format: "%@-%05d", split.rawValue, shard)
+            let base = CorpusLayout.shardBaseName(split: split.rawValue, index: shard)
             func tensor(_ name: String) throws -> [Int32]? {
                 if format == .npy {
                     let url = directory.appendingPathComponent("\(base).\(name).npy")
@@ -37,7 +37,7 @@ public struct CorpusInspector {
                 let f = try SafeTensorsFile(contentsOf: url)
                 return try f.withRawBytes(name) { raw, _ in Array(raw.bindMemory(to: Int32.self)) }
             }
-            guard let ids = try tensor("input_ids"), let labels = try tensor("labels"), let seg = try tensor("segment_ids") else { return nil }
+            guard let ids = try tensor(CorpusLayout.inputIDs), let labels = try tensor(CorpusLayout.labels), let seg = try tensor(CorpusLayout.segmentIDs) else { return nil }
             let lo = r * seqLen, hi = lo + seqLen
             guard hi <= ids.count else { return nil }
             return (Array(ids[lo..<hi]), Array(labels[lo..<hi]), Array(seg[lo..<hi]))

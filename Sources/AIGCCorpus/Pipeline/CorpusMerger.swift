@@ -19,7 +19,7 @@ public struct CorpusMerger {
     @discardableResult
     public func run() throws -> DatasetManifest {
         guard !inputs.isEmpty else { throw AIGCError.usage("merge: no shard directories") }
-        let manifests = try inputs.map { try DatasetManifest.read(from: $0.appendingPathComponent("manifest.json")) }
+        let manifests = try inputs.map { try CorpusLayout.readManifest(in: $0) }
         let first = manifests[0]
         var reference = first.options
         reference["shard_index"] = nil
@@ -55,7 +55,7 @@ public struct CorpusMerger {
             throw AIGCError.usage("merge: --output must not be one of the shard directories")
         }
         try fm.createDirectory(at: output, withIntermediateDirectories: true)
-        let manifestURL = output.appendingPathComponent("manifest.json")
+        let manifestURL = CorpusLayout.manifestURL(in: output)
         if fm.fileExists(atPath: manifestURL.path) { try fm.removeItem(at: manifestURL) }
         try CorpusBuilder<ByteLevelTokenizer>.removeOldOutputs(in: output)
 

@@ -28,7 +28,7 @@ public struct PackedCorpus: Sendable {
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
             throw AIGCError.io("\(directory.path): cannot list (\(error.localizedDescription))")
         }
-        let shards = names.filter { $0.hasPrefix(split + "-") && $0.hasSuffix(".safetensors") }.sorted()
+        let shards = names.filter { CorpusLayout.isSafeTensorsShard($0, split: split) }.sorted()
         guard !shards.isEmpty else {
             throw AIGCError.input(location: directory.path, message: "no \(split)-*.safetensors shards (build the corpus with --output-format safetensors)")
         }
@@ -37,7 +37,7 @@ public struct PackedCorpus: Sendable {
         for name in shards {
             let f = try SafeTensorsFile(contentsOf: directory.appendingPathComponent(name))
             var shape: [Int]? = nil
-            for t in ["input_ids", "labels", "position_ids", "segment_ids"] {
+            for t in CorpusLayout.tensorNames {
                 let s = try f.shape(t)
                 guard s.count == 2 else { throw AIGCError.input(location: "\(f.path): tensor '\(t)'", message: "expected [rows, seq_len], found \(s)") }
                 if let shape, shape != s { throw AIGCError.input(location: "\(f.path): tensor '\(t)'", message: "shape \(s) differs from input_ids \(shape)") }
@@ -47,8 +47,8 @@ public struct PackedCorpus: Sendable {
             if let seq, seq != s[1] { throw AIGCError.input(location: f.path, message: "seq_len \(s[1]) differs from earlier shards' \(seq)") }
             seq = s[1]
             total += s[0]
-            ids += try f.int32s("input_ids"); labs += try f.int32s("labels")
-            pos += try f.int32s("position_ids"); segs += try f.int32s("segment_ids")
+            ids += try f.int32s(CorpusLayout.inputIDs); labs += try f.int32s(CorpusLayout.labels)
+            pos += try f.int32s(CorpusLayout.positionIDs); segs += try f.int32s(CorpusLayout.segmentIDs)
         }
         rows = total
         seqLen = seq ?? 0
@@ -65,7 +65,7 @@ public struct PackedCorpus: Sendable {
         inputIds = ids; labels = labs; positions = pos; segments = segs
         var special: [String: Int32] = [:]
         var tokName: String? = nil, tokVocab: Int? = nil
-        let manifest = directory.appendingPathComponent("manifest.json")
+        let manifest = CorpusLayout.manifestURL(in: directory)
         if let data = try? Data(contentsOf: manifest) {
             guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw AIGCError.input(location: manifest.path, message: "not a JSON object")
