@@ -172,7 +172,8 @@ def main():
     ap.add_argument("--max-tokens", type=int, default=64)
     ap.add_argument("--prompt-tokens", type=int, default=100)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2, help="OpenBLAS threads of the aigc servers")
+    ap.add_argument("--hf-threads", type=int, default=2, help="torch threads of the HF runs")
     ap.add_argument("--json")
     a = ap.parse_args()
 
@@ -213,14 +214,14 @@ def main():
         stoi = {ch: i for i, ch in enumerate(meta["itos"])}
         ids = [[stoi[ch] for ch in p] for p in prompts]
         cfg = {"prompts": ids, "max_tokens": a.max_tokens, "batches": [16, 64], "requests": 16}
-        out = subprocess.run([a.hf_python, "-c", HF_SCRIPT, a.hf, str(a.threads), json.dumps(cfg)], capture_output=True, text=True)
+        out = subprocess.run([a.hf_python, "-c", HF_SCRIPT, a.hf, str(a.hf_threads), json.dumps(cfg)], capture_output=True, text=True)
         if out.returncode != 0:
             print(out.stderr[-2000:], file=sys.stderr)
         else:
             hf = json.loads(out.stdout.strip().splitlines()[-1])
 
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-    print(f"CPU: {cpu}; {os.cpu_count()} cores; OpenBLAS threads {a.threads}; load average {os.getloadavg()}")
+    print(f"CPU: {cpu}; {os.cpu_count()} cores; aigc OpenBLAS threads {a.threads}; HF torch threads {a.hf_threads}; load average {os.getloadavg()}")
     print(f"prompt {a.prompt_tokens} tokens, max_tokens {a.max_tokens}, greedy, streaming; medians of {a.rounds} alternating rounds")
     print("| configuration | concurrency | tokens/s | p50 latency ms | p99 latency ms | TTFT p50 ms | TTFT p99 ms | errors |")
     print("|---|---|---|---|---|---|---|---|")

@@ -24,5 +24,5 @@ fi
 hf_args=()
 if "$HF_PYTHON" -c "import torch, transformers" 2>/dev/null; then hf_args=(--hf "$OUT/hf" --hf-python "$HF_PYTHON"); else echo "HF: skipped ($HF_PYTHON lacks torch/transformers)"; fi
 echo "OpenBLAS core: $(OPENBLAS_VERBOSE=2 $AIGC --version 2>&1 | grep -i core || echo "see openblas_get_corename")"
-python3 Benchmarks/serve_bench.py --aigc "$AIGC" --model "$OUT/model" "${hf_args[@]}" --threads "$THREADS" --rounds "$ROUNDS" \
+python3 Benchmarks/serve_bench.py --aigc "$AIGC" --model "$OUT/model" "${hf_args[@]}" --threads "$THREADS" --hf-threads "${HF_THREADS:-2}" --rounds "$ROUNDS" \
   --json "$OUT/serve_bench.json" "$@"
