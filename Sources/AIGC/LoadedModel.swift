@@ -26,24 +26,14 @@ public final class LoadedModel: Sendable {
     public init(id: String, directory: URL) throws {
         self.id = id
         self.directory = directory
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir), isDir.boolValue else {
-            throw AIGCError.io("\(directory.path): not a model directory (no such directory)")
-        }
-        for f in ["config.json", "model.safetensors"] where !FileManager.default.fileExists(atPath: directory.appendingPathComponent(f).path) {
-            throw AIGCError.input(location: directory.path, message: "not a model directory: no \(f)")
-        }
+        // The store's check (files present, card readable) and the loader every command uses for a model's
+        // tokenizer (the card's named encoding or file, which must stay inside the directory; else meta.json or
+        // tokenizer.json).
+        if let problem = ModelStore.problem(with: directory) { throw AIGCError.io("\(directory.path): \(problem)") }
         model = try GPTModel.load(directory: directory)
         card = try ModelCard.load(directory: directory)
-        var tok: Tokenizer?
-        var codec: (any TokenCodec)?
-        if let spec = card?.tokenizer {
-            let path = NamedEncoding.named(spec) != nil ? spec : directory.appendingPathComponent(spec).path
-            if let t = try TokenCodecLoader.loadBPE(path) { tok = t; codec = BPETokenCodec(t) } else { codec = try TokenCodecLoader.load(path) }
-        } else if let c = try TokenCodecLoader.load(modelDirectory: directory) {
-            codec = c
-            tok = (c as? BPETokenCodec)?.tokenizer
-        }
+        let codec = try TokenCodecLoader.load(modelDirectory: directory)
+        let tok = (codec as? BPETokenCodec)?.tokenizer
         if let tok { try TokenCodecLoader.ensureFits(tok, spec: "the tokenizer of \(directory.path)", vocabularySize: model.config.vocabSize) }
         self.tokenizer = tok
         self.codec = codec
