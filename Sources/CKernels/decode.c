@@ -124,6 +124,12 @@ AVX512 static void linear_avx512(float *out, const float *inp, const float *w, c
     /* Outputs outer: a tile's four weight rows stay in L1/L2 while every group of rows passes over them, so
        the weights stream from memory once per call. */
     for (int o0 = 0; o0 < ofull; o0 += 4) {
+        /* The weights come from memory once per call: ask for the tile 16 weight rows ahead (into L2) while this
+           one computes; with the hardware prefetcher alone the loop waits on memory (measured 2x slower). */
+        if (o0 + 16 < OC) {
+            const char *next = (const char *)(w + (size_t)(o0 + 16) * C);
+            for (size_t b = 0; b < (size_t)4 * C * sizeof(float); b += 64) _mm_prefetch(next + b, _MM_HINT_T1);
+        }
         int r0 = 0;
         for (; r0 + 4 <= rows; r0 += 4) tile512(out, inp, w, bias, r0, o0, C, OC, 4, 4, kfull, tail);
         switch (rows - r0) {
@@ -161,7 +167,7 @@ AVX512 INLINE __m512 exp512(__m512 x) {
     return _mm512_mul_ps(e, _mm512_castsi512_ps(bits));
 }
 
-AVX512 static void attention_avx512(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
+AVX512 static void attention_avx512_heads(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
                                     int stride, float *scores) {
     int hs = C / NH;
     float scale = 1.0f / sqrtf((float)hs);
@@ -204,6 +210,69 @@ AVX512 static void attention_avx512(float *out, const float *q, const float *k, 
             _mm512_mask_storeu_ps(oh + d, mk, _mm512_mul_ps(o, inv));
         }
     }
+}
+
+/* Head size a multiple of 16 (all real models): one pass over each cache row for all heads at once, so the
+   cache streams sequentially; the outputs accumulate in registers, 8 chunks of 16 at a time. */
+AVX512 static void attention_avx512_rows(float *out, const float *q, const float *k, const float *v, int len, int C,
+                                         int NH, int stride, float *scores) {
+    int hs = C / NH, chunks = C / 16, per = hs / 16;
+    float scale = 1.0f / sqrtf((float)hs);
+    /* scores: [NH][len] */
+    for (int j = 0; j < len; j++) {
+        const float *kj = k + (size_t)j * stride;
+        for (int h = 0; h < NH; h++) {
+            __m512 acc = _mm512_setzero_ps();
+            for (int c = h * per; c < (h + 1) * per; c++) acc = _mm512_fmadd_ps(_mm512_loadu_ps(q + 16 * c), _mm512_loadu_ps(kj + 16 * c), acc);
+            scores[(size_t)h * len + j] = hsum512(acc) * scale;
+        }
+    }
+    int jfull = len / 16 * 16;
+    __mmask16 jtail = (__mmask16)((1u << (len - jfull)) - 1);
+    for (int h = 0; h < NH; h++) {
+        float *sh = scores + (size_t)h * len;
+        __m512 mx = _mm512_set1_ps(-INFINITY);
+        for (int j = 0; j < jfull; j += 16) mx = _mm512_max_ps(mx, _mm512_loadu_ps(sh + j));
+        if (jtail) mx = _mm512_mask_max_ps(mx, jtail, mx, _mm512_maskz_loadu_ps(jtail, sh + jfull));
+        __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
+        __m512 sum = _mm512_setzero_ps();
+        for (int j = 0; j < jfull; j += 16) {
+            __m512 e = exp512(_mm512_sub_ps(_mm512_loadu_ps(sh + j), m));
+            _mm512_storeu_ps(sh + j, e);
+            sum = _mm512_add_ps(sum, e);
+        }
+        if (jtail) {
+            __m512 e = _mm512_maskz_mov_ps(jtail, exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(jtail, sh + jfull), m)));
+            _mm512_mask_storeu_ps(sh + jfull, jtail, e);
+            sum = _mm512_add_ps(sum, e);
+        }
+        float inv = 1.0f / hsum512(sum);
+        for (int j = 0; j < len; j++) sh[j] *= inv;
+    }
+    for (int c0 = 0; c0 < chunks; c0 += 8) {
+        int n = chunks - c0 < 8 ? chunks - c0 : 8;
+        __m512 o[8];
+        const float *pr[8];
+        for (int c = 0; c < 8; c++) { o[c] = _mm512_setzero_ps(); pr[c] = scores + (size_t)((c0 + (c < n ? c : 0)) / per) * len; }
+        if (n == 8) {
+            for (int j = 0; j < len; j++) {
+                const float *vj = v + (size_t)j * stride + 16 * c0;
+                for (int c = 0; c < 8; c++) o[c] = _mm512_fmadd_ps(_mm512_set1_ps(pr[c][j]), _mm512_loadu_ps(vj + 16 * c), o[c]);
+            }
+        } else {
+            for (int j = 0; j < len; j++) {
+                const float *vj = v + (size_t)j * stride + 16 * c0;
+                for (int c = 0; c < n; c++) o[c] = _mm512_fmadd_ps(_mm512_set1_ps(pr[c][j]), _mm512_loadu_ps(vj + 16 * c), o[c]);
+            }
+        }
+        for (int c = 0; c < n; c++) _mm512_storeu_ps(out + 16 * (c0 + c), o[c]);
+    }
+}
+
+AVX512 static void attention_avx512(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
+                                    int stride, float *scores) {
+    if ((C / NH) % 16 == 0) attention_avx512_rows(out, q, k, v, len, C, NH, stride, scores);
+    else attention_avx512_heads(out, q, k, v, len, C, NH, stride, scores);
 }
 
 AVX512 static void gelu_avx512(float *x, long count) {

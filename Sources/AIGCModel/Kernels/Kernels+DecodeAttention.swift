@@ -3,7 +3,7 @@ import CKernels
 extension Kernels {
     /// Attention of one new token against its sequence's KV cache (decoding): `q` is the token's query `[C]`
     /// (row of qkv), `k`/`v` the cache rows `[len, C]` with stride C (the token's own k and v already at row
-    /// len − 1). Writes `out` `[C]`; `scores` holds `len` floats.
+    /// len − 1). Writes `out` `[C]`; `scores` holds `NH · len` floats.
     ///
     /// `cachedAttentionForward` does the same with two BLAS calls per head; for a single query row those are
     /// gemv-sized calls whose dispatch (and, with OpenBLAS threads, thread hand-off) costs more than the

@@ -45,7 +45,7 @@ public final class BatchedDecoder: @unchecked Sendable {
     public static func memoryBytes(config c: GPTConfig, slots: Int, maxStepTokens: Int) -> Int {
         let C = c.nEmbd, T = c.blockSize, N = maxStepTokens, R = slots
         let cache = 2 * c.nLayer * slots * T * C
-        let acts = N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + T * T + 2 * N
+        let acts = N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + max(T * T, c.nHead * T) + 2 * N
         return (cache + acts) * 4
     }
 
@@ -76,11 +76,11 @@ public final class BatchedDecoder: @unchecked Sendable {
         }
         kCache = k
         vCache = v
-        acts = FloatBuffer(count: N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + T * T + 2 * N)
+        acts = FloatBuffer(count: N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + max(T * T, c.nHead * T) + 2 * N)
         var cur = acts.pointer
         func take(_ k: Int) -> Kernels.FP { defer { cur += k }; return cur }
         x = take(N * C); ln = take(N * C); atty = take(N * C); tmp = take(N * C); qkv = take(N * 3 * C); fch = take(N * 4 * C)
-        lnLast = take(R * C); logitsOut = take(R * c.vocabSize); scratch = take(T * T)
+        lnLast = take(R * C); logitsOut = take(R * c.vocabSize); scratch = take(max(T * T, c.nHead * T))
         mean = take(N); rstd = take(N)
         tokenBuf = [Int32](repeating: 0, count: N)
         positionBuf = [Int32](repeating: 0, count: N)

@@ -15,7 +15,7 @@
 void ck_linear_rows(float *out, const float *inp, const float *w, const float *bias, int rows, int C, int OC);
 
 /// Causal attention of one new token against its sequence's cache: q `[C]` (NH heads of C/NH), k and v the
-/// cache rows `[len, C]` with row stride `stride` floats; writes out `[C]`. `scores` holds `len` floats.
+/// cache rows `[len, C]` with row stride `stride` floats; writes out `[C]`. `scores` holds `NH · len` floats.
 void ck_decode_attention(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
                          int stride, float *scores);
 
