@@ -34,49 +34,61 @@ public final class BatchedDecoder: @unchecked Sendable {
     public let maxTime: Int
     /// Most tokens one step may feed in all.
     public let maxStepTokens: Int
-    /// Tokens cached per slot.
-    public private(set) var lengths: [Int]
-    let kCache: FloatBuffer, vCache: FloatBuffer
+    /// The slots' keys, values and lengths (possibly shared with other decoders; see `KVCache`).
+    public let cache: KVCache
     let acts: FloatBuffer
     let x, ln, qkv, atty, tmp, fch, lnLast, logitsOut, scratch, mean, rstd: Kernels.FP
     var tokenBuf: [Int32], positionBuf: [Int32]
 
-    /// Bytes of memory a decoder with these sizes allocates (checked before allocating).
-    public static func memoryBytes(config c: GPTConfig, slots: Int, maxStepTokens: Int) -> Int {
-        let C = c.nEmbd, T = c.blockSize, N = maxStepTokens, R = slots
-        let cache = 2 * c.nLayer * slots * T * C
-        let acts = N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + max(T * T, c.nHead * T) + 2 * N
-        return (cache + acts) * 4
+    /// Floats of activations a decoder feeding up to `maxStepTokens` tokens per step allocates.
+    static func activationCount(config c: GPTConfig, slots: Int, maxStepTokens N: Int) -> Int {
+        let C = c.nEmbd, T = c.blockSize
+        return N * C * 4 + N * 3 * C + N * 4 * C + slots * C + slots * c.vocabSize + max(T * T, c.nHead * T) + 2 * N
     }
 
-    /// - Parameters:
-    ///   - slots: sequences held at once (the largest batch).
-    ///   - maxStepTokens: most tokens fed in one step (prompt tokens plus one per running sequence); at least
-    ///     the block size, so any prompt that fits the context fits one step.
-    public init(model: GPTModel, slots: Int, maxStepTokens requested: Int? = nil) throws {
-        let c = model.config
-        guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
-        let n = max(c.blockSize + slots, requested ?? 0)
-        let bytes = Self.memoryBytes(config: c, slots: slots, maxStepTokens: n)
+    /// Bytes of memory a decoder with these sizes allocates, its own cache included (checked before allocating).
+    public static func memoryBytes(config c: GPTConfig, slots: Int, maxStepTokens: Int) -> Int {
+        KVCache.memoryBytes(config: c, slots: slots) + activationCount(config: c, slots: slots, maxStepTokens: maxStepTokens) * 4
+    }
+
+    /// Throws unless `bytes` fit in 80% of this machine's memory.
+    static func checkMemory(_ bytes: Int, config c: GPTConfig, slots: Int) throws {
         let limit = min(64 << 30, Int(ProcessInfo.processInfo.physicalMemory / 10 * 8))
         guard bytes <= limit else {
             throw AIGCError.usage("a batch of \(slots) sequences of \(c.blockSize) tokens needs \(bytes >> 20) MiB of cache and activations "
                 + "(more than 80% of this machine's memory); lower the batch size")
         }
+    }
+
+    /// A decoder with its own cache.
+    /// - Parameters:
+    ///   - slots: sequences held at once (the largest batch).
+    ///   - maxStepTokens: most tokens fed in one step (prompt tokens plus one per running sequence); default the
+    ///     block size plus `slots`, so any prompt that fits the context fits one step beside a full batch.
+    public convenience init(model: GPTModel, slots: Int, maxStepTokens requested: Int? = nil) throws {
+        let c = model.config
+        guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
+        let n = requested ?? (c.blockSize + slots)
+        try Self.checkMemory(Self.memoryBytes(config: c, slots: slots, maxStepTokens: max(1, n)), config: c, slots: slots)
+        try self.init(model: model, cache: KVCache(config: c, slots: slots), maxStepTokens: n)
+    }
+
+    /// A decoder working on `cache`'s slots (shared with other decoders).
+    public init(model: GPTModel, cache: KVCache, maxStepTokens n: Int) throws {
+        let c = model.config
+        guard cache.layers == c.nLayer, cache.width == c.nEmbd, cache.maxTime == c.blockSize else {
+            throw AIGCError.usage("the KV cache was made for another model shape")
+        }
+        guard n >= 1, n <= 1 << 20 else { throw AIGCError.usage("tokens per step must be in 1...\(1 << 20) (got \(n))") }
+        let slots = cache.slots
+        try Self.checkMemory(Self.activationCount(config: c, slots: slots, maxStepTokens: n) * 4, config: c, slots: slots)
         self.model = model
         self.slots = slots
+        self.cache = cache
         maxTime = c.blockSize
         maxStepTokens = n
-        lengths = [Int](repeating: 0, count: slots)
         let C = c.nEmbd, N = n, T = maxTime, R = slots
-        // The caches are large and mostly unused until the batch fills: lazily zeroed pages, so a server with room
-        // for 64 sequences starts as fast as one with room for 1.
-        guard let k = FloatBuffer(lazilyZeroed: c.nLayer * slots * T * C), let v = FloatBuffer(lazilyZeroed: c.nLayer * slots * T * C) else {
-            throw AIGCError.usage("cannot allocate the KV cache for \(slots) sequences (\(bytes >> 20) MiB)")
-        }
-        kCache = k
-        vCache = v
-        acts = FloatBuffer(count: N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + max(T * T, c.nHead * T) + 2 * N)
+        acts = FloatBuffer(count: Self.activationCount(config: c, slots: slots, maxStepTokens: n))
         var cur = acts.pointer
         func take(_ k: Int) -> Kernels.FP { defer { cur += k }; return cur }
         x = take(N * C); ln = take(N * C); atty = take(N * C); tmp = take(N * C); qkv = take(N * 3 * C); fch = take(N * 4 * C)
@@ -86,19 +98,14 @@ public final class BatchedDecoder: @unchecked Sendable {
         positionBuf = [Int32](repeating: 0, count: N)
     }
 
+    /// Tokens cached in slot `s`.
+    public func length(slot s: Int) -> Int { cache.lengths[s] }
+
     /// Forgets slot `s`'s cached tokens (the slot can take a new sequence).
-    public func reset(slot s: Int) { lengths[s] = 0 }
+    public func reset(slot s: Int) { cache.reset(slot: s) }
 
     /// Copies slot `from`'s cache into slot `to` (n completions of one prompt share its prefill).
-    public func copy(slot from: Int, to: Int) {
-        let c = model.config, C = c.nEmbd, T = maxTime, len = lengths[from]
-        for l in 0..<c.nLayer {
-            let base = l * slots * T * C
-            (kCache.pointer + base + to * T * C).update(from: kCache.pointer + base + from * T * C, count: len * C)
-            (vCache.pointer + base + to * T * C).update(from: vCache.pointer + base + from * T * C, count: len * C)
-        }
-        lengths[to] = len
-    }
+    public func copy(slot from: Int, to: Int) { cache.copy(slot: from, to: to) }
 
     /// Logits row `i` of the last `step` (`[V]`), valid until the next step.
     public func logits(_ i: Int) -> UnsafeBufferPointer<Float> {
@@ -109,7 +116,7 @@ public final class BatchedDecoder: @unchecked Sendable {
     /// Feeds every segment's tokens (each continuing its slot's cached sequence) and computes the logits of each
     /// segment's last token into rows `0..<segments.count` (read them with `logits(_:)`).
     public func step(_ segments: [Segment]) throws {
-        let c = model.config, C = c.nEmbd, V = c.vocabSize, NH = c.nHead, T = maxTime, S = slots
+        let c = model.config, C = c.nEmbd, V = c.vocabSize, NH = c.nHead, T = maxTime, S = slots, lengths = cache.lengths
         guard !segments.isEmpty, segments.count <= S else { throw AIGCError.usage("step: 1...\(S) segments (got \(segments.count))") }
         var N = 0
         var seen = Set<Int>()
@@ -163,7 +170,7 @@ public final class BatchedDecoder: @unchecked Sendable {
         }
         for l in 0..<c.nLayer {
             let w = lay.blocks[l]
-            let kc = kCache.pointer + l * S * T * C, vc = vCache.pointer + l * S * T * C
+            let kc = cache.k.pointer + l * S * T * C, vc = cache.v.pointer + l * S * T * C
             Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln1w, bias: p + w.ln1b, N: P, C: C)
             linear(out: qkv, inp: ln, weight: p + w.attnW, bias: p + w.attnB, C: C, OC: 3 * C)
             for (i, seg) in segments.enumerated() {
