@@ -37,6 +37,17 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         guard options.numShards >= 1, options.shardIndex >= 0, options.shardIndex < options.numShards else {
             throw AIGCError.usage("CorpusBuildOptions.shardIndex must be in 0..<CorpusBuildOptions.numShards")
         }
+        if let ranges = options.inputRanges {
+            var seen = Set<Int>()
+            for r in ranges {
+                guard r.input >= 0 && r.input < options.inputs.count, r.start >= 0, r.start <= r.end else {
+                    throw AIGCError.usage("inputRanges: \(r.label) is not a byte range of one of the \(options.inputs.count) inputs")
+                }
+                guard seen.insert(r.input).inserted else {
+                    throw AIGCError.usage("inputRanges: input \(r.input) appears in more than one range")
+                }
+            }
+        }
         for p in options.inputs where !FileManager.default.isReadableFile(atPath: p) {
             throw AIGCError.io("\(p): no such readable file")
         }
@@ -81,7 +92,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
 
     /// True when this shard owns the record (a stable function of its ordinal).
     @inline(__always) func owns(_ ordinal: UInt64) -> Bool {
-        options.numShards == 1 || StableHash.scramble(ordinal ^ 0x5348_4152_4453_0000) % UInt64(options.numShards) == UInt64(options.shardIndex)
+        options.inputRanges != nil || options.numShards == 1 || StableHash.scramble(ordinal ^ 0x5348_4152_4453_0000) % UInt64(options.numShards) == UInt64(options.shardIndex)
     }
 
     /// Runs the build and writes `manifest.json` last. Resumes from `DIR/.checkpoint.json` when it belongs to the
@@ -120,7 +131,8 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         let output = try Self.makeOutput(options, directory: directory, padID: renderer.endOfText,
                                          vocabularySize: tok.vocabularySize, resume: resume?.output)
         let rejects = options.keepRejects ? try RejectsWriter(url: directory.appendingPathComponent("rejects.jsonl"), resumeAt: resume?.rejectsLength) : nil
-        let sharded = options.numShards > 1
+        // Shards and plan tasks write the replay log `merge` needs; a whole build keeps only a dedup journal.
+        let sharded = options.numShards > 1 || options.inputRanges != nil
         let journal = try DocumentLog.Writer(url: directory.appendingPathComponent(sharded ? "documents.log" : "dedup.journal"),
                                              includeDocuments: sharded, resumeAt: resume?.journalLength)
         var dedup = DedupState(exact: options.exactDedup, near: options.nearDedup, bands: options.minhashBands)
@@ -152,8 +164,9 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
             manifest.tokenDType = NanoGPTBinWriter.needsWide(vocabularySize: tok.vocabularySize) ? "uint32" : "uint16"
         }
 
-        let reader = InputReader(paths: options.inputs, format: options.inputFormat)
-        let totalBytes = options.inputs.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let reader = InputReader(paths: options.inputs, format: options.inputFormat, ranges: options.inputRanges)
+        let totalBytes = options.inputRanges.map { $0.reduce(0) { $0 + $1.count } }
+            ?? options.inputs.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         let progress = ProgressReporter("corpus build", total: Double(totalBytes), enabled: options.progress)
         let threads = max(1, options.threads)
         let cleaner = self.cleaner
@@ -261,8 +274,17 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         manifest.recordsKept = kept
         manifest.dropped = Dictionary(uniqueKeysWithValues: dropped.map { ($0.key.rawValue, $0.value) })
         manifest.pii = Dictionary(uniqueKeysWithValues: pii.map { ($0.key.rawValue, $0.value) })
-        manifest.blankLines = options.shardIndex == 0 ? reader.blankLines : 0
+        // Hash shards all read every input: only shard 0 counts blank lines. Plan tasks count their own ranges'.
+        manifest.blankLines = options.inputRanges != nil || options.shardIndex == 0 ? reader.blankLines : 0
         manifest.inputs = reader.fileHashes.map { .init(path: $0.path, bytes: $0.bytes, sha256: $0.sha256) }
+        if let ranges = options.inputRanges {
+            guard reader.rangeCounts.count == ranges.count else {
+                throw AIGCError.io("internal: read \(reader.rangeCounts.count) of \(ranges.count) input ranges")
+            }
+            manifest.inputRanges = zip(ranges, reader.rangeCounts).map {
+                .init(input: $0.input, start: $0.start, end: $0.end, lines: $1.lines, records: $1.records)
+            }
+        }
         Self.fill(&manifest, stats: output.stats, truncated: truncatedPerSplit, files: files, directory: directory)
         try manifest.validate()
         // A pre-tokenizer regex that gave up (time or stack limit) left ids incomplete: no manifest, no "done".
