@@ -4,10 +4,20 @@ import Foundation
 /// Streams raw records out of a list of input files in order, in bounded memory: JSONL and DailyDialog files by
 /// line, JSON arrays (first non-blank byte `[`) element by element, and `text` files whole. `.gz` inputs are
 /// inflated on the fly. Blank lines are not records: they are counted in `blankLines`.
+///
+/// With `ranges` (a task of a corpus plan) only those byte ranges are read, in order: ordinals count from 0 and
+/// line numbers from 1 in each range, and `rangeCounts` says how many lines and records each range held, which is
+/// what `aigc corpus merge` needs to turn them back into the single run's numbers.
 public final class InputReader {
     public let paths: [String]
     public let format: InputFormat
+    /// nil: every input file, whole.
+    public let ranges: [InputRange]?
     private var fileIndex = -1
+    private var unitIndex = -1
+    private var unitRecords = 0
+    /// Lines and records of every range (or file) read completely, in order.
+    public private(set) var rangeCounts: [(lines: Int, records: Int)] = []
     private var reader: ChunkReader?
     private var buffer: [UInt8] = []
     private var bufferStart = 0
@@ -22,9 +32,10 @@ public final class InputReader {
     public var fileBytesRead: Int { finishedFileBytes + (reader?.fileBytesRead ?? 0) }
     private var finishedFileBytes = 0
 
-    public init(paths: [String], format: InputFormat) {
+    public init(paths: [String], format: InputFormat, ranges: [InputRange]? = nil) {
         self.paths = paths
         self.format = format
+        self.ranges = ranges
     }
 
     /// Returns the next batch of about `maxBytes` bytes or `maxRecords` records, or nil at the end of all inputs.
@@ -42,6 +53,7 @@ public final class InputReader {
                 batch.storage.append(contentsOf: bytes)
                 batch.records.append(RawRecord(range: start..<batch.storage.count, fileIndex: fileIndex, line: 1, ordinal: nextOrdinal))
                 nextOrdinal += 1
+                unitRecords += 1
                 closeFile()
                 continue
             }
@@ -51,25 +63,61 @@ public final class InputReader {
     }
 
     private func openNextFile() throws -> Bool {
-        fileIndex += 1
-        guard fileIndex < paths.count else { return false }
-        reader = try ChunkReader(path: paths[fileIndex], chunkSize: 1 << 20)
+        unitIndex += 1
+        var slice: Range<Int>? = nil
+        if let ranges {
+            guard unitIndex < ranges.count else { return false }
+            let r = ranges[unitIndex]
+            guard r.input >= 0 && r.input < paths.count, r.start >= 0, r.start <= r.end else {
+                throw AIGCError.usage("input range \(r.label) does not name a byte range of one of the \(paths.count) inputs")
+            }
+            fileIndex = r.input
+            var st = stat()
+            guard stat(paths[fileIndex], &st) == 0 else {
+                throw AIGCError.io("\(paths[fileIndex]): cannot stat (\(String(cString: strerror(errno))))")
+            }
+            if r.start > 0 || r.end < Int(st.st_size) {
+                guard format != .text else {
+                    throw AIGCError.input(location: paths[fileIndex], message: "a text document is read whole, not as byte range \(r.start)..<\(r.end)")
+                }
+                slice = r.start..<r.end
+            }
+        } else {
+            fileIndex = unitIndex
+            guard fileIndex < paths.count else { return false }
+        }
+        reader = try ChunkReader(path: paths[fileIndex], chunkSize: 1 << 20, slice: slice)
         buffer.removeAll(keepingCapacity: true)
         bufferStart = 0
         line = 1
+        unitRecords = 0
         eof = false
         arrayMode = false
         splitter = JSONArraySplitter()
-        if format != .text && format != .dailydialog && format != .jsonl {
-            // Sniff the first non-blank byte: `[` means one JSON array of records rather than JSONL.
-            while !eof {
-                var i = bufferStart
-                while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 || buffer[i] == 0xEF || buffer[i] == 0xBB || buffer[i] == 0xBF { i += 1 }
-                if i < buffer.count { arrayMode = buffer[i] == UInt8(ascii: "["); break }
-                try refill()
+        if let slice {
+            // A byte range holds whole lines of a JSONL file; a JSON array is only ever read whole.
+            let jsonFormat = format != .dailydialog && format != .jsonl
+            if try slice.lowerBound == 0 && jsonFormat && sniffArray() {
+                throw AIGCError.input(location: paths[fileIndex], message: "a JSON array is read whole, not as byte range \(slice.lowerBound)..<\(slice.upperBound)")
             }
+            return true
+        }
+        if format != .text && format != .dailydialog && format != .jsonl {
+            arrayMode = try sniffArray()
         }
         return true
+    }
+
+    /// Whether the first non-blank byte (after a BOM) of the current file is `[`.
+    private func sniffArray() throws -> Bool {
+        // `[` means one JSON array of records rather than JSONL.
+        while !eof {
+            var i = bufferStart
+            while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 || buffer[i] == 0xEF || buffer[i] == 0xBB || buffer[i] == 0xBF { i += 1 }
+            if i < buffer.count { return buffer[i] == UInt8(ascii: "[") }
+            try refill()
+        }
+        return false
     }
 
     private func closeFile() {
@@ -79,6 +127,7 @@ public final class InputReader {
             while (try? r.read(into: &sink)) == true { sink.removeAll(keepingCapacity: true) }
             finishedFileBytes += r.fileBytesRead
             fileHashes.append((paths[fileIndex], r.fileBytesRead, r.sha256))
+            rangeCounts.append((line - 1, unitRecords))
         }
         reader = nil
     }
@@ -132,6 +181,7 @@ public final class InputReader {
             batch.storage.append(contentsOf: buffer[start..<e])
             batch.records.append(RawRecord(range: s..<batch.storage.count, fileIndex: fileIndex, line: thisLine, ordinal: nextOrdinal))
             nextOrdinal += 1
+            unitRecords += 1
             return true
         }
     }
@@ -149,6 +199,7 @@ public final class InputReader {
                 batch.storage.append(contentsOf: buffer[range])
                 batch.records.append(RawRecord(range: s..<batch.storage.count, fileIndex: fileIndex, line: startLine, ordinal: nextOrdinal))
                 nextOrdinal += 1
+                unitRecords += 1
                 bufferStart = range.upperBound
                 return true
             case .needMore:
