@@ -16,8 +16,8 @@ struct CorpusMergeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runCLI {
-            let m = try CorpusMerger(inputs: shards.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output)).run()
-            logStderr("aigc corpus merge: \(shards.count) shard or task directories, records_in=\(m.recordsIn) records_kept=\(m.recordsKept)")
+            let (m, state, entries) = try CorpusMerger(inputs: shards.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output)).runMeasured()
+            logStderr("aigc corpus merge: \(shards.count) shard or task directories, records_in=\(m.recordsIn) records_kept=\(m.recordsKept); dedup state \(state) bytes for \(entries) log entries" + (entries > 0 ? String(format: " (%.1f bytes each)", Double(state) / Double(entries)) : ""))
         }
     }
 }

@@ -10,6 +10,9 @@ import Foundation
 public struct CorpusMerger {
     public let inputs: [URL]
     public let output: URL
+    /// Deduplication state allowed per distinct record, in bytes (≥ 32): the LSH bands are processed in as many
+    /// passes over the logs as this needs (at 64: exact dedup and 4 bands, then 6, then 4 of the default 14).
+    public var stateBytesPerRecord = 64
 
     public init(inputs: [URL], output: URL) {
         self.inputs = inputs
@@ -17,8 +20,13 @@ public struct CorpusMerger {
     }
 
     @discardableResult
-    public func run() throws -> DatasetManifest {
+    public func run() throws -> DatasetManifest { try runMeasured().manifest }
+
+    /// `run()`, also returning the largest deduplication state one pass held (bytes) and the log entries merged.
+    public func runMeasured() throws -> (manifest: DatasetManifest, peakStateBytes: Int, entries: Int) {
         guard !inputs.isEmpty else { throw AIGCError.usage("merge: no shard directories") }
+        try Limits.check("stateBytesPerRecord", stateBytesPerRecord, in: 32...1 << 20)
+        var peakStateBytes = 0
         let manifests = try inputs.map { try CorpusLayout.readManifest(in: $0) }
         let first = manifests[0]
         // Tasks of a plan read byte ranges (their manifests say which); hash shards all read every input.
@@ -72,7 +80,6 @@ public struct CorpusMerger {
         buildOptions.seqLen = seqLen
         buildOptions.rowsPerShard = rows
         let sink = try CorpusBuilder<ByteLevelTokenizer>.makeOutput(buildOptions, directory: output, padID: eot, vocabularySize: first.tokenizer.vocabularySize)
-        var dedup = DedupState(exact: o["exact_dedup"] == "true", near: o["near_dedup"] == "true", bands: bands)
 
         var recordsIn = 0, kept = 0, blank = 0
         var dropped: [String: Int] = [:]
@@ -101,14 +108,7 @@ public struct CorpusMerger {
             }
         }
 
-        let logs = try ordered.map { try DocumentLog.Reader(url: $0.1.appendingPathComponent("documents.log")) }
-        // A task's entries carry its own ordinals and (in a file it starts inside) line numbers: renumber them.
-        func next(_ k: Int) throws -> DocumentLogEntry? {
-            guard var e = try logs[k].next() else { return nil }
-            if let t = numbering?[k] { t.apply(ordinal: &e.ordinal, line: &e.line) }
-            return e
-        }
-        var heads = try logs.indices.map { try next($0) }
+        let logURLs = ordered.map { $0.1.appendingPathComponent("documents.log") }
         var truncated: [Split: Int] = [:]
         var sources = first.inputs.map(\.path)
         if planTasks {
@@ -117,35 +117,59 @@ public struct CorpusMerger {
             for m in manifests { for (r, f) in zip(m.inputRanges ?? [], m.inputs) { byIndex[r.input] = f.path } }
             sources = (0..<((byIndex.keys.max() ?? -1) + 1)).map { byIndex[$0] ?? "input \($0)" }
         }
-        while true {
-            var best: Int? = nil
-            for (k, h) in heads.enumerated() {
-                if let h, best == nil || h.ordinal < heads[best!]!.ordinal { best = k }
+
+        // Deduplication in passes over the logs (in global record order), so that the state per distinct record
+        // stays within `stateBytesPerRecord`: a counting pass sizes the tables, then exact dedup and the first
+        // LSH bands, then the remaining bands a group at a time; the last pass also re-packs. Band decisions are
+        // independent of each other (every record that is not an exact duplicate registers all its band keys), so
+        // a record is a near duplicate when any pass says so: the same decisions as one pass with every band.
+        var entries = 0
+        let counter = try EntryStream(logURLs, numbering: numbering, documents: false)
+        while try counter.next() != nil { entries += 1 }
+        let exactOn = o["exact_dedup"] == "true", nearOn = o["near_dedup"] == "true"
+        let groups = nearOn ? Self.bandGroups(bands: bands, exact: exactOn, budget: stateBytesPerRecord) : [[]]
+        var exactDup = BitSet(count: entries), nearDup = BitSet(count: entries)
+        for (p, group) in groups.enumerated() {
+            let last = p == groups.count - 1
+            var exact = p == 0 && exactOn ? CompactKeySet(words: 2, expected: entries) : nil
+            var tables = group.map { _ in CompactKeySet(words: 1, expected: entries) }
+            peakStateBytes = max(peakStateBytes, (exact?.bytes ?? 0) + tables.reduce(0) { $0 + $1.bytes } + 2 * ((entries + 63) / 64) * 8)
+            let stream = try EntryStream(logURLs, numbering: numbering, documents: last)
+            var j = 0
+            while let e = try stream.next() {
+                guard j < entries else { throw AIGCError.io("merge: a documents.log grew while merging") }
+                if exact != nil, !exact!.insert(e.hash.high, e.hash.low) { exactDup[j] = true }
+                if !exactDup[j] {
+                    for (t, band) in group.enumerated() where band < e.bands.count {
+                        if !tables[t].insert(e.bands[band]) { nearDup[j] = true }
+                    }
+                }
+                defer { j += 1 }
+                guard last else { continue }
+                try flushRejects(before: e.ordinal)
+                var verdict: DropReason? = e.dropped
+                if exactDup[j] {
+                    verdict = .exactDuplicate
+                } else if nearDup[j] {
+                    verdict = .nearDuplicate
+                } else if e.dropped == .nearDuplicate {
+                    // Cannot happen (a shard's earlier records are a subset of all earlier records); keep the shard's verdict.
+                    verdict = .nearDuplicate
+                }
+                if verdict != e.dropped, let v = verdict {
+                    // Re-classified: move the count, replace the shard's reject line.
+                    if let old = e.dropped { dropped[old.rawValue, default: 0] -= 1; suppressed.insert(e.ordinal) } else { kept -= 1 }
+                    dropped[v.rawValue, default: 0] += 1
+                    let src = Int(e.fileIndex) < sources.count ? sources[Int(e.fileIndex)] : "input \(e.fileIndex)"
+                    let msg = v == .exactDuplicate ? "same normalized content as an earlier record" : "MinHash-LSH near duplicate of an earlier record"
+                    try rejectsOut?.append(line: RejectsWriter.line(ordinal: e.ordinal, reason: v, source: "\(src):\(e.line)", message: msg, record: [UInt8]()))
+                }
+                if verdict == nil, let doc = e.document {
+                    try sink.add(doc, split: e.split)
+                    if e.truncated { truncated[e.split, default: 0] += 1 }
+                }
             }
-            guard let b = best, let e = heads[b] else { break }
-            heads[b] = try next(b)
-            try flushRejects(before: e.ordinal)
-            var verdict: DropReason? = e.dropped
-            if dedup.isExactDuplicate(e.hash) {
-                verdict = .exactDuplicate
-            } else if dedup.isNearDuplicate(e.bands) {
-                verdict = .nearDuplicate
-            } else if e.dropped == .nearDuplicate {
-                // Cannot happen (a shard's earlier records are a subset of all earlier records); keep the shard's verdict.
-                verdict = .nearDuplicate
-            }
-            if verdict != e.dropped, let v = verdict {
-                // Re-classified: move the count, replace the shard's reject line.
-                if let old = e.dropped { dropped[old.rawValue, default: 0] -= 1; suppressed.insert(e.ordinal) } else { kept -= 1 }
-                dropped[v.rawValue, default: 0] += 1
-                let src = Int(e.fileIndex) < sources.count ? sources[Int(e.fileIndex)] : "input \(e.fileIndex)"
-                let msg = v == .exactDuplicate ? "same normalized content as an earlier record" : "MinHash-LSH near duplicate of an earlier record"
-                try rejectsOut?.append(line: RejectsWriter.line(ordinal: e.ordinal, reason: v, source: "\(src):\(e.line)", message: msg, record: [UInt8]()))
-            }
-            if verdict == nil, let doc = e.document {
-                try sink.add(doc, split: e.split)
-                if e.truncated { truncated[e.split, default: 0] += 1 }
-            }
+            guard j == entries else { throw AIGCError.io("merge: a documents.log changed while merging") }
         }
         try flushRejects(before: .max)
         dropped = dropped.filter { $0.value != 0 }
@@ -170,11 +194,25 @@ public struct CorpusMerger {
         CorpusBuilder<ByteLevelTokenizer>.fill(&manifest, stats: sink.stats, truncated: truncated, files: files, directory: output)
         try manifest.validate()
         try AtomicFile.write(try manifest.encoded(), to: manifestURL)
-        return manifest
+        return (manifest, peakStateBytes, entries)
     }
 }
 
 extension CorpusMerger {
+    /// Bands per pass within `budget` bytes per record: a 128-bit exact key costs 20 bytes at load 0.8, a band key
+    /// 10, the two flag bits per record are rounded up to one byte. The first pass also holds the exact keys.
+    package static func bandGroups(bands: Int, exact: Bool, budget: Int) -> [[Int]] {
+        var groups: [[Int]] = []
+        var next = 0
+        while next < bands || groups.isEmpty {
+            let room = budget - 1 - (groups.isEmpty && exact ? 20 : 0)
+            let k = max(1, room / 10)
+            groups.append(Array(next..<min(bands, next + k)))
+            next += k
+        }
+        return groups
+    }
+
     /// Checks that plan tasks' ranges follow each other (input by input, each starting where the last ended) and
     /// returns each task's renumbering: ordinals continue from the records of earlier tasks; in a file a task
     /// starts inside, line numbers continue from the lines of earlier tasks' ranges of that file.
@@ -205,6 +243,37 @@ extension CorpusMerger {
             records += m.recordsIn
         }
         return out
+    }
+}
+
+/// The entries of all logs in global record order (the smallest ordinal first), renumbered for plan tasks.
+final class EntryStream {
+    private let logs: [DocumentLog.Reader]
+    private let numbering: [TaskNumbering]?
+    private var heads: [DocumentLogEntry?] = []
+
+    init(_ urls: [URL], numbering: [TaskNumbering]?, documents: Bool) throws {
+        logs = try urls.map { try DocumentLog.Reader(url: $0) }
+        for l in logs { l.skipsDocuments = !documents }
+        self.numbering = numbering
+        heads = try logs.indices.map { try read($0) }
+    }
+
+    /// A task's entries carry its own ordinals and (in a file it starts inside) line numbers: renumber them.
+    private func read(_ k: Int) throws -> DocumentLogEntry? {
+        guard var e = try logs[k].next() else { return nil }
+        if let t = numbering?[k] { t.apply(ordinal: &e.ordinal, line: &e.line) }
+        return e
+    }
+
+    func next() throws -> DocumentLogEntry? {
+        var best: Int? = nil
+        for (k, h) in heads.enumerated() {
+            if let h, best == nil || h.ordinal < (heads[best!]?.ordinal ?? .max) { best = k }
+        }
+        guard let b = best, let e = heads[b] else { return nil }
+        heads[b] = try read(b)
+        return e
     }
 }
 
