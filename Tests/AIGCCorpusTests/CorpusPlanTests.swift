@@ -178,3 +178,47 @@ import Testing
         #expect(sized.bytes <= 10 * 1_000_000 + 8)
     }
 }
+
+@Suite struct PartitionedDedupTests {
+    @Test func partitionsGiveTheSameMerge() throws {
+        let dir = try TestSupport.tempDir()
+        let input = try BuilderTests().corpus(dir, copies: 9)
+        var single = TestSupport.options([input], out: dir.appendingPathComponent("single"))
+        single.rowsPerShard = 7
+        single.keepRejects = true
+        let ms = try CorpusBuilder(options: single, tokenizer: ByteLevelTokenizer()).run()
+        let (plan, _) = try CorpusPlan.make(options: single, tokenizer: "bytes", output: dir.appendingPathComponent("t").path, tasks: 4)
+        var dirs: [URL] = []
+        for i in 0..<4 {
+            var o = try plan.taskOptions(i, threads: 1)
+            o.progress = false
+            try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer()).run()
+            dirs.append(URL(fileURLWithPath: plan.taskDirectory(i)))
+        }
+        let reference = try CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("ref")).run()
+        for p in [1, 3, 7] {
+            let parts = dir.appendingPathComponent("parts-\(p)")
+            try FileManager.default.createDirectory(at: parts, withIntermediateDirectories: true)
+            var files: [URL] = []
+            var flagged = 0
+            for i in 0..<p {
+                let f = parts.appendingPathComponent("dedup-\(i).bin")
+                flagged += try CorpusMerger(inputs: dirs, output: parts).dedupPartition(i, of: p, to: f).flagged
+                files.append(f)
+            }
+            #expect(flagged > 0)
+            var merger = CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("m\(p)"))
+            merger.partitionedDedup = files.reversed()
+            let mm = try merger.run()
+            #expect(mm.files == reference.files, "P=\(p)")
+            #expect(mm.files.filter { $0.path != "rejects.jsonl" } == ms.files.filter { $0.path != "rejects.jsonl" }, "P=\(p)")
+            #expect(mm.dropped == ms.dropped && mm.recordsKept == ms.recordsKept, "P=\(p)")
+            if p == 3 {
+                // A missing partition is refused, not silently under-deduplicated.
+                var partial = CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("partial"))
+                partial.partitionedDedup = Array(files.prefix(2))
+                #expect { try partial.run() } throws: { "\($0)".contains("need all 3 partition files") }
+            }
+        }
+    }
+}
