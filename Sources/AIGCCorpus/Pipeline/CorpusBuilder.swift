@@ -16,26 +16,26 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
 
     public init(options: CorpusBuildOptions, tokenizer: T) throws {
         guard !options.inputs.isEmpty else { throw AIGCError.usage("no input files") }
-        try Limits.check("--seq-len", options.seqLen, in: 8...(1 << 24))
-        try Limits.check("--rows-per-shard", options.rowsPerShard, in: 1...(1 << 30))
+        try Limits.check("CorpusBuildOptions.seqLen", options.seqLen, in: 8...(1 << 24))
+        try Limits.check("CorpusBuildOptions.rowsPerShard", options.rowsPerShard, in: 1...(1 << 30))
         if options.outputFormat == .safetensors || options.outputFormat == .npy {
             // A shard is assembled in memory: input, label, position and segment ids, 4 bytes each per token.
-            try Limits.memory("--rows-per-shard \(options.rowsPerShard) × --seq-len \(options.seqLen)",
+            try Limits.memory("CorpusBuildOptions.rowsPerShard \(options.rowsPerShard) × CorpusBuildOptions.seqLen \(options.seqLen)",
                               bytes: 16 * Double(options.rowsPerShard) * Double(options.seqLen))
         }
-        try Limits.check("--min-tokens", options.minTokens, in: 0...Int.max)
-        if let m = options.maxTokens { try Limits.check("--max-tokens", m, in: 1...Int.max) }
+        try Limits.check("CorpusBuildOptions.minTokens", options.minTokens, in: 0...Int.max)
+        if let m = options.maxTokens { try Limits.check("CorpusBuildOptions.maxTokens", m, in: 1...Int.max) }
         if options.nearDedup {
-            try Limits.check("--minhash-ngram", options.minhashNgram, in: 1...64)
-            try Limits.check("--minhash-bands", options.minhashBands, in: 1...1024)
-            try Limits.check("--minhash-rows", options.minhashRows, in: 1...1024)
-            try Limits.check("--minhash-bands × --minhash-rows", options.minhashBands * options.minhashRows, in: 1...4096)
+            try Limits.check("CorpusBuildOptions.minhashNgram", options.minhashNgram, in: 1...64)
+            try Limits.check("CorpusBuildOptions.minhashBands", options.minhashBands, in: 1...1024)
+            try Limits.check("CorpusBuildOptions.minhashRows", options.minhashRows, in: 1...1024)
+            try Limits.check("CorpusBuildOptions.minhashBands × CorpusBuildOptions.minhashRows", options.minhashBands * options.minhashRows, in: 1...4096)
         }
-        try Limits.check("--decontamination-ngram", options.decontaminationNgram, in: 1...64)
-        try Limits.check("--threads", options.threads, in: 1...Int.max)
-        guard options.valFraction >= 0 && options.valFraction <= 1 else { throw AIGCError.usage("--val-fraction must be in [0, 1]") }
+        try Limits.check("CorpusBuildOptions.decontaminationNgram", options.decontaminationNgram, in: 1...64)
+        try Limits.check("CorpusBuildOptions.threads", options.threads, in: 1...Int.max)
+        guard options.valFraction >= 0 && options.valFraction <= 1 else { throw AIGCError.usage("CorpusBuildOptions.valFraction must be in [0, 1]") }
         guard options.numShards >= 1, options.shardIndex >= 0, options.shardIndex < options.numShards else {
-            throw AIGCError.usage("--shard-index must be in 0..<--num-shards")
+            throw AIGCError.usage("CorpusBuildOptions.shardIndex must be in 0..<CorpusBuildOptions.numShards")
         }
         if let ranges = options.inputRanges {
             var seen = Set<Int>()

@@ -49,7 +49,7 @@ public struct CorpusMerger {
 
         let fm = FileManager.default
         if inputs.contains(where: { $0.standardizedFileURL == output.standardizedFileURL }) {
-            throw AIGCError.usage("merge: --output must not be one of the shard directories")
+            throw AIGCError.usage("merge: CorpusMerger.output must not be one of the shard directories")
         }
         try fm.createDirectory(at: output, withIntermediateDirectories: true)
         let manifestURL = CorpusLayout.manifestURL(in: output)
