@@ -65,8 +65,10 @@ struct CorpusBuildCommand: AsyncParsableCommand {
     var rowsPerShard = 4096
     @Flag(help: "Write dropped records with reason and source to DIR/rejects.jsonl.")
     var keepRejects = false
-    @Flag(help: "Stop at the first malformed record (bad JSON, wrong types, unknown role, invalid UTF-8).")
+    @Flag(help: "Stop at the first malformed record (bad JSON, wrong types, unknown role, invalid UTF-8, over --max-record-bytes).")
     var strict = false
+    @Option(help: "Drop records (a JSONL line, a JSON array element, a text file) over this many bytes as record_too_large, without holding them in memory (1 KiB…2 GiB).")
+    var maxRecordBytes = CorpusBuildOptions.defaultMaxRecordBytes
     @Option(help: "Worker threads (default: all cores). Outputs do not depend on it.")
     var threads: Int?
     @Option(help: "Split the records into N stable shards and process only --shard-index.")
@@ -106,6 +108,7 @@ struct CorpusBuildCommand: AsyncParsableCommand {
         o.rowsPerShard = rowsPerShard
         o.keepRejects = keepRejects
         o.strict = strict
+        o.maxRecordBytes = maxRecordBytes
         o.threads = try Limits.threads("--threads", threads ?? ProcessInfo.processInfo.activeProcessorCount)
         o.numShards = numShards
         o.shardIndex = shardIndex

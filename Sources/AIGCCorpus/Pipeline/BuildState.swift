@@ -35,7 +35,7 @@ final class BuildState: @unchecked Sendable {
     func reject(_ r: RawRecord, _ batch: RawBatch, _ reason: DropReason, _ message: String) throws {
         dropped[reason, default: 0] += 1
         let source = "\(options.inputs[r.fileIndex]):\(r.line)"
-        if options.strict && [.malformedJSON, .schema, .unknownRole, .invalidUTF8].contains(reason)
+        if options.strict && [.malformedJSON, .schema, .unknownRole, .invalidUTF8, .recordTooLarge].contains(reason)
             || reason == .invalidUTF8 && options.invalidUTF8 == .fail {
             throw AIGCError.input(location: source, message: "\(reason.rawValue): \(message)")
         }

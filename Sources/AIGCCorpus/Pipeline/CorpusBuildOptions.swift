@@ -34,6 +34,10 @@ public struct CorpusBuildOptions: Sendable {
     public var rowsPerShard = 4096
     public var keepRejects = false
     public var strict = false
+    /// Records (a JSONL line, a JSON array element, a text file) over this many bytes are dropped as
+    /// `record_too_large` without being held in memory.
+    public var maxRecordBytes = CorpusBuildOptions.defaultMaxRecordBytes
+    public static let defaultMaxRecordBytes = 8 << 20
     public var threads = 1
     public var numShards = 1
     public var shardIndex = 0
@@ -68,6 +72,7 @@ public struct CorpusBuildOptions: Sendable {
             "decontaminate": decontaminate.joined(separator: ","), "decontamination_ngram": String(decontaminationNgram),
             "val_fraction": String(valFraction), "output_format": outputFormat.rawValue,
             "rows_per_shard": String(rowsPerShard), "num_shards": String(numShards), "shard_index": String(shardIndex),
+            "max_record_bytes": String(maxRecordBytes),
         ]
     }
 }

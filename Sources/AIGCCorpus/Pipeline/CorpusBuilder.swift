@@ -24,6 +24,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
                               bytes: 16 * Double(options.rowsPerShard) * Double(options.seqLen))
         }
         try Limits.check("--min-tokens", options.minTokens, in: 0...Int.max)
+        try Limits.check("--max-record-bytes", options.maxRecordBytes, in: 1024...(1 << 31))
         if let m = options.maxTokens { try Limits.check("--max-tokens", m, in: 1...Int.max) }
         if options.nearDedup {
             try Limits.check("--minhash-ngram", options.minhashNgram, in: 1...64)
@@ -152,7 +153,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
             manifest.tokenDType = NanoGPTBinWriter.needsWide(vocabularySize: tok.vocabularySize) ? "uint32" : "uint16"
         }
 
-        let reader = InputReader(paths: options.inputs, format: options.inputFormat)
+        let reader = InputReader(paths: options.inputs, format: options.inputFormat, maxRecordBytes: options.maxRecordBytes)
         let totalBytes = options.inputs.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         let progress = ProgressReporter("corpus build", total: Double(totalBytes), enabled: options.progress)
         let threads = max(1, options.threads)
@@ -191,6 +192,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
             var pending: [Int] = []
             var sameAs = [Int](repeating: -1, count: mine.count)
             for i in mine.indices {
+                if mine[i].oversize > 0 { continue }
                 if let v = rawSeen[keys[i]], reusable(v) { continue }
                 if let j = firstInBatch[keys[i]] { sameAs[i] = j; continue }
                 firstInBatch[keys[i]] = i
@@ -207,6 +209,10 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
             stage1.reserveCapacity(mine.count)
             for i in mine.indices {
                 let verdict: RawVerdict
+                if mine[i].oversize > 0 {
+                    stage1.append(.cleaned(.dropped(.recordTooLarge, mine[i].oversizeMessage(limit: options.maxRecordBytes))))
+                    continue
+                }
                 if let v = rawSeen[keys[i]], reusable(v) {
                     verdict = v
                 } else if let o = byIndex[sameAs[i] >= 0 ? sameAs[i] : i] {
