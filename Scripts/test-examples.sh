@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
-tmp=$(mktemp -d /tmp/aigc-examples.XXXXXX)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/aigc-examples.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 git clone --quiet --bare --no-local "$repo" "$tmp/aigc.git"
 git --git-dir="$tmp/aigc.git" tag 1.0.0 "$(git rev-parse HEAD)"

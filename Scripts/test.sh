@@ -4,6 +4,11 @@
 # environments come from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every test, CLI run and server test below writes its scratch files under one fresh temporary directory, removed
+# when the run ends, passed or failed (a run creates about a thousand; none is left in /tmp).
+TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/aigc-test-run.XXXXXX")"
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 swift build --build-tests
 swift test --skip-build
 python3 -m unittest discover -s Clients/python/tests -p 'test_client.py'   # the Python client on a fake server
