@@ -79,6 +79,26 @@ import Testing
         #expect(outputs[0][1] != outputs[2][1])
     }
 
+    /// Issue 20: `--g-lr 1e30` once wrote NaN samples and a summary.json with `-nan` (invalid JSON), exit 0. A
+    /// generator that overflows (finite losses, non-finite samples) and a loss that overflows are errors naming
+    /// the value, and nothing is written. Each case fails if its guard is removed.
+    @Test func nonFiniteSamplesAndLossesAreErrorsNamingTheValue() throws {
+        let dir = try CLI.tempDir("gan-nan")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = CLI.repoRoot.appendingPathComponent("Fixtures/gan/blob2d.npy").path
+        for (flags, expected) in [(["--g-lr", "1e38"], "has a non-finite value ("),
+                                  (["--d-lr", "1e38"], "non-finite loss (d_loss nan")] {
+            let out = dir.appendingPathComponent(flags.joined())
+            let r = try CLI.run(["gan", "train", "--data", data, "--steps", "200", "--out", out.path] + flags)
+            #expect(r.status == 1, "\(flags): \(r.stderr)")
+            #expect(r.stderr.contains(expected), "\(flags): \(r.stderr)")
+            #expect(r.stderr.contains("nan") || r.stderr.contains("inf"), "the value is not named: \(r.stderr)")
+            for f in ["samples.npy", "summary.json", "metrics.jsonl", "gan.safetensors"] {
+                #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(f).path), "\(flags) wrote \(f)")
+            }
+        }
+    }
+
     @Test func badInputGivesOneClearLine() throws {
         let dir = try CLI.tempDir("gan-bad")
         defer { try? FileManager.default.removeItem(at: dir) }
