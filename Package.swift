@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "CICU", "CKernels"]),
         .target(name: "AIGCCorpus", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CKernels", "CZlib"]),
         .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU", "CKernels"]),
-        .target(name: "AIGCModel", dependencies: ["CBLAS", "AIGCFormats", "AIGCCore"]),
+        .target(name: "AIGCModel", dependencies: ["CBLAS", "CKernels", "AIGCFormats", "AIGCCore"]),
         .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),
         // Fuzz targets for the loaders (docs/reliability.md): no dependency of the tool, only of Fuzz/ and the tests.
         .target(name: "AIGCFuzzTargets", dependencies: ["AIGC", "AIGCServe"]),

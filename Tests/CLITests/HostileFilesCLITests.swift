@@ -254,6 +254,22 @@ import Testing
         #expect(json.contains("record_too_large: record of") && json.contains("in.jsonl:2"), "\(a.stderr)")
     }
 
+    /// Issue 17: when OpenBLAS falls back to kernels below what the CPU runs, aigc re-executes itself once with
+    /// OPENBLAS_CORETYPE set (the test hook makes start-up believe OpenBLAS picked Prescott); a user's setting is
+    /// never overridden; `--version` says which kernels run and who chose them.
+    @Test func openBLASFallbackIsReplacedByReexecution() throws {
+        let plain = try CLI.run(["--version"])
+        #expect(plain.status == 0 && plain.out.contains("CPU: ") && plain.out.contains("OpenBLAS: ") && plain.out.contains("kernels "), "\(plain.out)")
+        let forced = try CLI.run(["--version"], environment: ["AIGC_OPENBLAS_TEST_CORENAME": "Prescott"])
+        #expect(forced.status == 0)
+        if plain.out.contains("AVX-512") || plain.out.contains("AVX2") {
+            #expect(forced.out.contains("OPENBLAS_CORETYPE set by aigc: OpenBLAS picked Prescott on this CPU"), "\(forced.out)")
+            #expect(!forced.out.contains("kernels Prescott"), "\(forced.out)")
+        }
+        let user = try CLI.run(["--version"], environment: ["AIGC_OPENBLAS_TEST_CORENAME": "Prescott", "OPENBLAS_CORETYPE": "Prescott"])
+        #expect(user.out.contains("kernels Prescott (OPENBLAS_CORETYPE=Prescott set by the user)"), "\(user.out)")
+    }
+
     @Test func decodeHelpListsOnlyWhatItReads() throws {
         let r = try CLI.run(["decode", "--help"])
         #expect(r.status == 0)
