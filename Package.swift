@@ -39,7 +39,15 @@ let package = Package(
         .target(name: "AIGCCore", dependencies: ["CSHA256"]),
         .target(name: "AIGCText", dependencies: ["CICU", "AIGCCore"]),
         .target(name: "AIGCFormats", dependencies: ["AIGCCore"]),
-        .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "CICU", "CKernels"]),
+        // The shipped vocabularies (Vocab/*.tiktoken) as SwiftPM resources, so named encodings load in an app that
+        // depends on the package with no source checkout at hand (copied as they are: no processing, no compiling).
+        .target(
+            name: "AIGCVocab",
+            path: "Vocab",
+            exclude: ["README.md"],
+            resources: [.copy("cl100k_base.tiktoken"), .copy("o200k_base.tiktoken")]
+        ),
+        .target(name: "AIGCTokenizer", dependencies: ["AIGCText", "AIGCCore", "AIGCVocab", "CICU", "CKernels"]),
         .target(name: "AIGCCorpus", dependencies: ["AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CKernels", "CZlib"]),
         .target(name: "AIGCAudit", dependencies: ["AIGCCorpus", "AIGCTokenizer", "AIGCText", "AIGCFormats", "AIGCCore", "CICU", "CKernels"]),
         .target(name: "AIGCModel", dependencies: ["CBLAS", "CKernels", "AIGCFormats", "AIGCCore"]),

@@ -13,4 +13,11 @@ git --git-dir="$tmp/aigc.git" tag 1.0.0 "$(git rev-parse HEAD)"
 cp -R Examples "$tmp/examples"
 cd "$tmp/examples"
 AIGC_PACKAGE_URL="file://$tmp/aigc.git" swift build --scratch-path "$tmp/build"
-"$tmp/build/debug/aigc-example"
+# Run the way an installed app runs: the executable and the resource bundles SwiftPM put beside it, moved to a
+# directory of their own, with the build directory (and the package checkout inside it) deleted and no
+# AIGC_VOCAB_DIR, so the named encodings can only come from the bundled resources.
+mkdir "$tmp/app"
+cp "$tmp/build/debug/aigc-example" "$tmp/app/"
+cp -R "$tmp/build/debug/"*.resources "$tmp/app/" 2>/dev/null || cp -R "$tmp/build/debug/"*.bundle "$tmp/app/"
+rm -rf "$tmp/build"
+(cd / && env -u AIGC_VOCAB_DIR "$tmp/app/aigc-example")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite (the README's test command runs this): Swift unit and CLI tests, the Python client's unit
 # tests, then the live server tests with the official OpenAI clients (Scripts/test-serve.sh; their Python
-# environments come from PyPI).
+# environments come from PyPI) and the Ray corpus driver (Scripts/test-ray.sh; ray from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Every test, CLI run and server test below writes its scratch files under one fresh temporary directory, removed
@@ -13,5 +13,7 @@ swift build --build-tests
 swift test --skip-build
 python3 -m unittest discover -s Clients/python/tests -p 'test_client.py'   # the Python client on a fake server
 bash Scripts/test-serve.sh
+# A corpus plan on a local Ray (ray from PyPI), one task killed and resumed: merged output = the single run.
+bash Scripts/test-ray.sh
 # The package as a versioned dependency of a separate package (Examples/), built and run.
 bash Scripts/test-examples.sh

@@ -2,7 +2,8 @@ import Foundation
 
 /// The one place where sizes, thread counts and real numbers given by a user are checked, before anything is
 /// allocated: a size outside its range or a product that would not fit in memory is refused with a message naming
-/// the flag and the value; a thread count beyond what can help is clamped with a note; NaN and infinity are refused.
+/// the option and the value (libraries name it by property, `CorpusBuildOptions.seqLen`; the CLI passes its flags
+/// and shows library names as flags through its `OptionFlags`); a thread count beyond what can help is clamped with a note; NaN and infinity are refused.
 public enum Limits {
     /// Physical memory of this machine, in bytes.
     public static var physicalMemory: Double { Double(ProcessInfo.processInfo.physicalMemory) }
@@ -13,7 +14,7 @@ public enum Limits {
     /// More worker threads than this never help (each costs its own buffers): 4 × the cores.
     public static var maxUsefulThreads: Int { 4 * cores }
 
-    /// Refuses `value` outside `range`, naming `flag` (e.g. "--seq-len").
+    /// Refuses `value` outside `range`, naming `flag` (e.g. "CorpusBuildOptions.seqLen", or "--seq-len" in the CLI).
     public static func check(_ flag: String, _ value: Int, in range: ClosedRange<Int>) throws {
         guard range.contains(value) else {
             let bound = range.upperBound == Int.max ? "≥ \(range.lowerBound)" : "in \(range.lowerBound)...\(range.upperBound)"

@@ -22,6 +22,19 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         public init(path: String, bytes: Int, sha256: String) { self.path = path; self.bytes = bytes; self.sha256 = sha256 }
     }
 
+    /// One byte range a task of a corpus plan read, with the lines and records it held (`aigc corpus merge`
+    /// turns the task's ordinals and line numbers back into the single run's with them).
+    public struct RangeEntry: Codable, Sendable, Equatable {
+        public var input: Int
+        public var start: Int
+        public var end: Int
+        public var lines: Int
+        public var records: Int
+        public init(input: Int, start: Int, end: Int, lines: Int, records: Int) {
+            self.input = input; self.start = start; self.end = end; self.lines = lines; self.records = records
+        }
+    }
+
     public struct SplitStats: Codable, Sendable, Equatable {
         public var documents = 0
         public var rows = 0
@@ -64,6 +77,8 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     /// Element type of the token files when it is not fixed by the format: "uint16" or "uint32" for nanoGPT
     /// `.bin` files (headerless, so the width must travel with them); absent for other formats and older builds.
     public var tokenDType: String?
+    /// A plan task's byte ranges (absent for a whole build and after a merge).
+    public var inputRanges: [RangeEntry]?
 
     public init(tokenizer: Tokenizer) { self.tokenizer = tokenizer }
 
@@ -71,7 +86,7 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         case tool, version, options, tokenizer, specialTokens = "special_tokens", inputs
         case recordsIn = "records_in", recordsKept = "records_kept", dropped, blankLines = "blank_lines", pii
         case splits, trainedTokenFraction = "trained_token_fraction", files, mergedFrom = "merged_from"
-        case tokenDType = "token_dtype"
+        case tokenDType = "token_dtype", inputRanges = "input_ranges"
     }
 
     /// Bytes per token of this corpus's nanoGPT `.bin` files: `token_dtype` when recorded, else the writer's rule

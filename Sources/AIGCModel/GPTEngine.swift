@@ -18,7 +18,7 @@ public final class GPTEngine: @unchecked Sendable {
         let floats = Double(shardCount) * GPTWorkspace.activationFloats(config: config, maxBatch: rowsPerShard, maxTime: time,
                                                                         withGradients: training, training: training)
         let grads = training ? Double(shardCount) * Double(ParameterLayout(config).count) : 0
-        try Limits.memory("--batch-size \(batchSize) × --block-size \(time) (\(config.nLayer) layers, \(config.nEmbd) wide)",
+        try Limits.memory("TrainingOptions.batchSize \(batchSize) × TrainingOptions.blockSize \(time) (\(config.nLayer) layers, \(config.nEmbd) wide)",
                           bytes: 4 * (floats + grads))
     }
 

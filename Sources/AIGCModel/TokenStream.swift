@@ -38,7 +38,7 @@ public struct TokenStream: Sendable {
             if FileManager.default.fileExists(atPath: manifestURL.path) {
                 let m = try DatasetManifest.read(from: manifestURL)
                 guard m.options["output_format"] == nil || m.options["output_format"] == "nanogpt" else {
-                    throw AIGCError.input(location: manifestURL.path, message: "this corpus is \(m.options["output_format"]!), not nanogpt (use --data-format \(m.options["output_format"]!))")
+                    throw AIGCError.input(location: manifestURL.path, message: "this corpus is \(m.options["output_format"]!), not nanogpt (use TokenStream.Format.\(m.options["output_format"]!))")
                 }
                 let width = try m.nanoGPTTokenBytes(path: manifestURL.path)
                 guard data.count % width == 0 else {
@@ -93,7 +93,7 @@ public struct TokenStream: Sendable {
             tokens = try f.int32s(name)
         }
         if let i = tokens.firstIndex(where: { $0 < 0 || Int($0) >= vocabSize }) {
-            throw AIGCError.input(location: "\(shownPath): token \(i)", message: "id \(tokens[i]) is outside the vocabulary of \(vocabSize) (check --vocab-size)")
+            throw AIGCError.input(location: "\(shownPath): token \(i)", message: "id \(tokens[i]) is outside the vocabulary of \(vocabSize) (check GPTConfig.vocabSize)")
         }
         return TokenStream(tokens: tokens, path: shownPath)
     }

@@ -82,7 +82,7 @@ public final class Trainer {
         try options.validate()
         let ck = try TrainingCheckpoint.load(directory: outDirectory)
         if let config, config != ck.model.config {
-            throw AIGCError.usage("--resume: the model options differ from \(outDirectory.path)/config.json")
+            throw AIGCError.usage("Trainer.resume: the model options differ from \(outDirectory.path)/config.json")
         }
         return try Trainer(model: ck.model, optimizer: ck.optimizer, options: options, outDirectory: outDirectory,
                            rng: ck.rng, iter: ck.state.iter, bestValLoss: ck.state.bestValLoss, resumed: true)
@@ -91,7 +91,7 @@ public final class Trainer {
     init(model: GPTModel, optimizer: AdamW, options: TrainingOptions, outDirectory: URL, rng: Xoshiro256, iter: Int,
          bestValLoss: Double?, resumed: Bool) throws {
         guard options.blockSize <= model.config.blockSize else {
-            throw AIGCError.usage("--block-size \(options.blockSize) exceeds the model's \(model.config.blockSize) positions")
+            throw AIGCError.usage("TrainingOptions.blockSize \(options.blockSize) exceeds the model's \(model.config.blockSize) positions")
         }
         try GPTEngine.checkMemory(config: model.config, batchSize: options.batchSize, time: options.blockSize,
                                   shards: options.shards, training: true)
@@ -142,7 +142,7 @@ public final class Trainer {
             if isEval && !(it == startIter && startIter > 0) {
                 let losses = estimateLoss(source: source)
                 guard losses.train.isFinite, losses.val?.isFinite ?? true else {
-                    throw AIGCError.input(location: "iteration \(it)", message: "the evaluation loss is not finite (train \(losses.train), val \(losses.val.map { "\($0)" } ?? "none")); training diverged: lower --lr or check the data")
+                    throw AIGCError.input(location: "iteration \(it)", message: "the evaluation loss is not finite (train \(losses.train), val \(losses.val.map { "\($0)" } ?? "none")); training diverged: lower TrainingOptions.lr or check the data")
                 }
                 lastEval = losses
                 if let v = losses.val { bestValLoss = min(bestValLoss ?? v, v) }
@@ -174,11 +174,11 @@ public final class Trainer {
                 lossCount += 1
             }
             guard lossSum.isFinite else {
-                throw AIGCError.input(location: "iteration \(it)", message: "the training loss is \(lossSum / Double(max(1, lossCount))) (training diverged); lower --lr or check the data")
+                throw AIGCError.input(location: "iteration \(it)", message: "the training loss is \(lossSum / Double(max(1, lossCount))) (training diverged); lower TrainingOptions.lr or check the data")
             }
             let (grads, norm) = engine.reduceGradients()
             guard norm.isFinite else {
-                throw AIGCError.input(location: "iteration \(it)", message: "the gradient norm is not finite (training diverged); lower --lr or check the data")
+                throw AIGCError.input(location: "iteration \(it)", message: "the gradient norm is not finite (training diverged); lower TrainingOptions.lr or check the data")
             }
             if o.gradClip > 0 {
                 let coef = o.gradClip / (norm + 1e-6)

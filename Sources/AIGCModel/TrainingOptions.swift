@@ -36,17 +36,17 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
     public func validate() throws {
         func bad(_ m: String) -> AIGCError { .usage(m) }
-        try Limits.check("--batch-size", batchSize, in: 1...(1 << 24))
-        try Limits.check("--block-size", blockSize, in: 1...(1 << 16))
-        guard maxIters >= 0 else { throw bad("--max-iters must be ≥ 0") }
-        guard lr > 0, minLR >= 0, lr.isFinite, minLR.isFinite else { throw bad("--lr must be > 0 and --min-lr ≥ 0") }
-        guard warmupIters >= 0, lrDecayIters >= 0 else { throw bad("--warmup-iters and --lr-decay-iters must be ≥ 0") }
-        guard beta1 >= 0 && beta1 < 1, beta2 >= 0 && beta2 < 1 else { throw bad("--beta1/--beta2 must be in [0, 1)") }
-        guard weightDecay >= 0, gradClip >= 0 else { throw bad("--weight-decay and --grad-clip must be ≥ 0") }
-        guard gradAccumSteps >= 1 else { throw bad("--grad-accum must be ≥ 1") }
-        guard evalInterval >= 1, evalIters >= 1 else { throw bad("--eval-interval and --eval-iters must be ≥ 1") }
-        guard logInterval >= 0 else { throw bad("--log-interval must be ≥ 0") }
-        try Limits.check("--threads", threads, in: 1...Int.max)
-        try Limits.check("--shards", shards, in: 1...(1 << 16))
+        try Limits.check("TrainingOptions.batchSize", batchSize, in: 1...(1 << 24))
+        try Limits.check("TrainingOptions.blockSize", blockSize, in: 1...(1 << 16))
+        guard maxIters >= 0 else { throw bad("TrainingOptions.maxIters must be ≥ 0") }
+        guard lr > 0, minLR >= 0, lr.isFinite, minLR.isFinite else { throw bad("TrainingOptions.lr must be > 0 and TrainingOptions.minLR ≥ 0") }
+        guard warmupIters >= 0, lrDecayIters >= 0 else { throw bad("TrainingOptions.warmupIters and TrainingOptions.lrDecayIters must be ≥ 0") }
+        guard beta1 >= 0 && beta1 < 1, beta2 >= 0 && beta2 < 1 else { throw bad("TrainingOptions.beta1/TrainingOptions.beta2 must be in [0, 1)") }
+        guard weightDecay >= 0, gradClip >= 0 else { throw bad("TrainingOptions.weightDecay and TrainingOptions.gradClip must be ≥ 0") }
+        guard gradAccumSteps >= 1 else { throw bad("TrainingOptions.gradAccumSteps must be ≥ 1") }
+        guard evalInterval >= 1, evalIters >= 1 else { throw bad("TrainingOptions.evalInterval and TrainingOptions.evalIters must be ≥ 1") }
+        guard logInterval >= 0 else { throw bad("TrainingOptions.logInterval must be ≥ 0") }
+        try Limits.check("TrainingOptions.threads", threads, in: 1...Int.max)
+        try Limits.check("TrainingOptions.shards", shards, in: 1...(1 << 16))
     }
 }

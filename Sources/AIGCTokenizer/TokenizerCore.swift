@@ -1,3 +1,4 @@
+import AIGCCore
 import AIGCText
 
 /// The immutable, shared part of a tokenizer: model, pre-tokenizer and HF pipeline options.
@@ -9,6 +10,9 @@ final class TokenizerCore: Sendable {
     let normalizer: TextNormalizer?
     /// HF pipeline details kept for saving and for `add_prefix_space`.
     let hf: HFPipeline
+    /// The first normalizer failure of a non-throwing encoder (whose text was then not encoded at all);
+    /// `Tokenizer.checkPreTokenizer()` throws it.
+    let normalizationFailure = FailureBox()
 
     init(model: BPEModel, pattern: PreTokenizerPattern, preTokenizer: (any PreTokenizer)? = nil,
          normalizer: TextNormalizer? = nil, hf: HFPipeline = HFPipeline()) throws {

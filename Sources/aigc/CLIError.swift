@@ -18,7 +18,8 @@ func runCLI(_ body: () async throws -> Void) async throws {
     } catch let e as ValidationError {
         throw e
     } catch {
-        logStderr("aigc: error: \(error)")
+        // Library errors name options by property; the user typed flags (OptionFlags).
+        logStderr("aigc: error: \(OptionFlags.rewrite("\(error)"))")
         throw ExitCode(1)
     }
 }

@@ -5,6 +5,6 @@ struct CorpusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
         abstract: "Build, merge and inspect training corpora (dialogue/text → tokenized, masked, packed tensors).",
-        subcommands: [CorpusBuildCommand.self, CorpusMergeCommand.self, CorpusInspectCommand.self]
+        subcommands: [CorpusBuildCommand.self, CorpusPlanCommand.self, CorpusMergeCommand.self, CorpusInspectCommand.self]
     )
 }

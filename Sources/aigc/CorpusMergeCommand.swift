@@ -17,7 +17,7 @@ struct CorpusMergeCommand: AsyncParsableCommand {
     func run() async throws {
         try await runCLI {
             let m = try CorpusMerger(inputs: shards.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output)).run()
-            logStderr("aigc corpus merge: \(shards.count) shards, records_in=\(m.recordsIn) records_kept=\(m.recordsKept)")
+            logStderr("aigc corpus merge: \(shards.count) shard or task directories, records_in=\(m.recordsIn) records_kept=\(m.recordsKept)")
         }
     }
 }

@@ -241,6 +241,21 @@ import Testing
         #expect(latin.tokenBytes + common.tokenBytes == UInt64(Array("Café 123 okTea 456 ok".utf8).count))
     }
 
+    /// A normalizer that fails on a text (here a transliterator ICU does not know) is an error-severity finding,
+    /// `normalization_failed`, counted per document: the raw text is never passed off as its normalized form.
+    @Test func normalizationFailuresAreFindings() throws {
+        let dir = try Fixture.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let f = dir.appendingPathComponent("n.jsonl")
+        try Data("{\"text\":\"Grüße\"}\n{\"text\":\"Größe\"}\n".utf8).write(to: f)
+        var o = AuditOptions(inputs: [f.path], inputFormat: .jsonl)
+        o.normalizer = TextNormalizer(steps: [.transliterate(id: "No-Such-Transform")])
+        o.threads = 1
+        let r = try Auditor(options: o).run()
+        let finding = try #require(r.findings.first { $0.kind == "normalization_failed" })
+        #expect(finding.count == 2 && finding.severity == "error" && finding.examples.first?.location.contains("n.jsonl:1") == true)
+    }
+
     /// Conversations without turns, empty files and whitespace-only lines are counted, never a crash.
     @Test func emptyConversationsAndFiles() throws {
         let dir = try Fixture.tempDir()

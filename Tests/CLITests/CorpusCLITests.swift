@@ -68,6 +68,46 @@ import Testing
     }
 }
 
+@Suite struct CorpusPlanCLITests {
+    let fixture = CLI.repoRoot.appendingPathComponent("Fixtures/corpus/dialogues.jsonl").path
+
+    @Test func planTasksAndMerge() throws {
+        let dir = try CLI.tempDir("corpus-plan")
+        let opts = ["--input-format", "openai", "--tokenizer", "bytes", "--seq-len", "128", "--keep-rejects"]
+        let plan = try CLI.run(["corpus", "plan"] + opts + ["--num-shards", "3", "--output", dir.appendingPathComponent("tasks").path, fixture])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stderr.contains("3 tasks over 3195 bytes"))
+        let planFile = dir.appendingPathComponent("plan.json")
+        try Data(plan.out.utf8).write(to: planFile)
+        var taskDirs: [String] = []
+        for i in 0..<3 {
+            let r = try CLI.run(["corpus", "build", "--plan", planFile.path, "--task", "\(i)", "--threads", "1"])
+            #expect(r.status == 0, "\(r.stderr)")
+            taskDirs.append(dir.appendingPathComponent(String(format: "tasks/task-%05d", i)).path)
+        }
+        let merged = dir.appendingPathComponent("merged").path
+        let m = try CLI.run(["corpus", "merge", "--output", merged] + taskDirs)
+        #expect(m.status == 0, "\(m.stderr)")
+        let single = dir.appendingPathComponent("single").path
+        #expect(try CLI.run(["corpus", "build"] + opts + ["--output", single, fixture]).status == 0)
+        let a = try DatasetManifest.read(from: URL(fileURLWithPath: single + "/manifest.json"))
+        let b = try DatasetManifest.read(from: URL(fileURLWithPath: merged + "/manifest.json"))
+        #expect(a.files.filter { $0.path != "rejects.jsonl" } == b.files.filter { $0.path != "rejects.jsonl" })
+        #expect(a.dropped == b.dropped && a.recordsKept == b.recordsKept && a.blankLines == b.blankLines)
+
+        // Misuse: build options next to --plan, a task out of range, a plan that is not one.
+        let extra = try CLI.run(["corpus", "build", "--plan", planFile.path, "--task", "0", "--seq-len", "64"])
+        #expect(extra.status != 0 && extra.stderr.contains("--seq-len"), "\(extra.stderr)")
+        let range = try CLI.run(["corpus", "build", "--plan", planFile.path, "--task", "3"])
+        #expect(range.status != 0 && range.stderr.contains("0..<3"), "\(range.stderr)")
+        let bad = dir.appendingPathComponent("bad.json")
+        try Data(plan.out.replacingOccurrences(of: "\"seq_len\": 128", with: "\"seq_len\": -1").utf8).write(to: bad)
+        let badRun = try CLI.run(["corpus", "build", "--plan", bad.path, "--task", "0"])
+        #expect(badRun.status != 0 && badRun.stderr.contains("bad.json: options.seq_len: must be in 8..."), "\(badRun.stderr)")
+        #expect(badRun.stderr.split(separator: "\n").count == 1)
+    }
+}
+
 @Suite struct CorpusResumeCLITests {
     /// Kills a real build with SIGKILL once it has checkpointed, re-runs the same command, and compares every
     /// output byte with an uninterrupted run.

@@ -102,6 +102,32 @@ import Testing
         #expect(p2.stderr.contains("more than this machine's memory"), "\(p2.stderr)")
     }
 
+    /// Library errors name the option's property (`CorpusBuildOptions.seqLen`); the CLI shows the flag the user typed,
+    /// including flags spelled other than their property's kebab-case.
+    @Test func libraryErrorsAreShownWithTheFlag() throws {
+        let dir = try CLI.tempDir("hostile")
+        let out = dir.appendingPathComponent("c").path
+        let cases: [([String], String)] = [
+            (["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--val-fraction", "2", "--output", out, corpus],
+             "--val-fraction must be in [0, 1]"),
+            (["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--num-shards", "2", "--shard-index", "2", "--output", out, corpus],
+             "--shard-index must be in 0..<--num-shards"),
+            (["corpus", "build", "--input-format", "openai", "--tokenizer", "bytes", "--minhash-bands", "100",
+              "--minhash-rows", "100", "--output", out, corpus], "--minhash-bands × --minhash-rows must be in 1...4096 (got 10000)"),
+            (["gan", "train", "--data", gan, "--out", dir.path, "--g-ema", "1"], "--g-ema must be in [0, 1)"),
+            (["gan", "train", "--data", gan, "--out", dir.path, "--d-steps", "9999999"], "--d-steps must be in 1...1048576 (got 9999999)"),
+            (["pretrain", "--train", corpus, "--vocab-size", "300", "--out", dir.path, "--min-lr", "-1"], "--lr must be > 0 and --min-lr ≥ 0"),
+            (["pretrain", "--train", corpus, "--vocab-size", "300", "--out", dir.path, "--grad-accum", "0"], "--grad-accum must be ≥ 1"),
+            (["adversarial", "--generator", dir.path, "--train", dir.path, "--out", dir.path, "--g-steps", "0"], "(--g-steps ≥ 1)"),
+        ]
+        for (args, message) in cases {
+            let r = try CLI.run(args)
+            #expect(r.status != 0, "\(args)")
+            #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+            #expect(!r.stderr.contains("Options."), "no property names in CLI errors: \(r.stderr)")
+        }
+    }
+
     @Test func threadCountsAreClampedWithANote() throws {
         let dir = try CLI.tempDir("hostile")
         let r = try CLI.run(["audit", "--threads", "10000", "--input-format", "openai", corpus, "--json", dir.appendingPathComponent("a.json").path])

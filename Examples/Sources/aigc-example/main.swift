@@ -12,11 +12,17 @@ func check(_ ok: Bool, _ what: String) {
 }
 
 do {
-    // Tokenizer: a named encoding, resolved the same way as every command does.
+    // Tokenizer: named encodings, resolved the same way as every command does. Their vocabularies come from the
+    // package's SwiftPM resources (the bundle beside this executable), not from a source checkout: CI runs this
+    // binary from a directory of its own after deleting the build directory and its checkouts.
+    let found = try VocabLocator.find("cl100k_base.tiktoken").path
+    check(found.contains("AIGC_AIGCVocab"), "cl100k_base.tiktoken comes from the package's resource bundle (found at \(found))")
     let tok = try Tokenizer.resolve("cl100k_base")
     let ids = tok.encodeOrdinary("hello world")
     check(ids == [15339, 1917], "cl100k_base encodes \"hello world\" as [15339, 1917] (got \(ids))")
     check(try tok.decodeString(ids) == "hello world", "decoding gives the text back")
+    let o200k = try Tokenizer.resolve("o200k_base")
+    check(o200k.encodeOrdinary("hello world") == [24912, 2375], "o200k_base encodes \"hello world\" as [24912, 2375]")
 
     // Normalizer: NFKC then lowercase.
     let normalizer = TextNormalizer(steps: [.form(.nfkc), .lowercase(locale: nil)])

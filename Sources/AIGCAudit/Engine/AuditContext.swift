@@ -49,14 +49,15 @@ final class AuditContext: Sendable {
     }
 
     /// The configured normalization (printable ASCII skips it when every step leaves it unchanged); `changed` is
-    /// false when the result is the input itself (no comparison needed).
-    func normalize(_ text: [UInt8]) -> (bytes: [UInt8], changed: Bool) {
+    /// false when the result is the input itself (no comparison needed). A normalizer failure is thrown: the
+    /// worker counts it as a `normalization_failed` finding rather than passing the raw text off as normalized.
+    func normalize(_ text: [UInt8]) throws -> (bytes: [UInt8], changed: Bool) {
         if options.normalizer.steps.isEmpty { return (text, false) }
         if asciiInvariant && text.withUnsafeBufferPointer({ TextChecks.isPlainASCII($0) }) { return (text, false) }
         // Valid UTF-8 here (the fast OpenAI reader takes only valid text; the parser repaired the rest).
         if latinInvariant && text.withUnsafeBufferPointer({ TextChecks.isNFCStableLatin($0) }) { return (text, false) }
         var stats = NormalizationStats()
-        guard let out = try? options.normalizer.normalize(bytes: text, stats: &stats).bytes else { return (text, false) }
+        let out = try options.normalizer.normalize(bytes: text, stats: &stats).bytes
         return (out, out != text)
     }
 }

@@ -155,7 +155,12 @@ final class AuditWorker: @unchecked Sendable {
         }
         for (ti, turn) in turns.enumerated() {
             let content = turn.content
-            let (normalized, changed) = context.normalize(content)
+            let normalized: [UInt8], changed: Bool
+            do { (normalized, changed) = try context.normalize(content) } catch {
+                // Counted, and the turn audited as it is (never silently taken for its normalized form).
+                note(.normalizationFailed, content, 0)
+                (normalized, changed) = (content, false)
+            }
             if changed { anyChanged = true }
             let scan: TextScan
             let normalizedScan: TextScan

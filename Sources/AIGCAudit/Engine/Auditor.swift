@@ -19,8 +19,8 @@ public final class Auditor: Sendable {
         for p in options.inputs where !FileManager.default.isReadableFile(atPath: p) {
             throw AIGCError.io("\(p): no such readable file")
         }
-        if let s = options.seqLen, s < 1 { throw AIGCError.usage("--seq-len must be at least 1") }
-        guard options.threads >= 1 else { throw AIGCError.usage("--threads must be at least 1") }
+        if let s = options.seqLen, s < 1 { throw AIGCError.usage("AuditOptions.seqLen must be at least 1") }
+        guard options.threads >= 1 else { throw AIGCError.usage("AuditOptions.threads must be at least 1") }
         var eval: EvalIndex? = nil
         if !options.against.isEmpty {
             var e = EvalIndex(n: options.contaminationNgram)

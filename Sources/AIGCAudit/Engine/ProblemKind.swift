@@ -15,6 +15,7 @@ public enum ProblemKind: String, Sendable, CaseIterable, Codable {
     case pii
     case contaminated
     case overSeqLen = "over_seq_len"
+    case normalizationFailed = "normalization_failed"
 
     /// Index in `allCases` (declaration order), for bit masks and per-kind arrays on hot paths.
     package var ordinal: Int {
@@ -34,12 +35,13 @@ public enum ProblemKind: String, Sendable, CaseIterable, Codable {
         case .pii: return 12
         case .contaminated: return 13
         case .overSeqLen: return 14
+        case .normalizationFailed: return 15
         }
     }
 
     public var severity: String {
         switch self {
-        case .malformedRecord, .invalidUTF8, .bidi, .contaminated, .pii: return "error"
+        case .malformedRecord, .invalidUTF8, .bidi, .contaminated, .pii, .normalizationFailed: return "error"
         case .nfkcWouldChange: return "info"
         default: return "warning"
         }
@@ -71,6 +73,7 @@ public enum ProblemKind: String, Sendable, CaseIterable, Codable {
         case .pii: return "Personal data: e-mail addresses, phone numbers, IP addresses, credit-card-like numbers (occurrences)."
         case .contaminated: return "Documents sharing a word n-gram with an evaluation item (--against)."
         case .overSeqLen: return "Documents with more tokens than --seq-len (truncation would lose tokens)."
+        case .normalizationFailed: return "Documents the configured normalizer failed on (e.g. a regex step over ICU's limits): audited as they are, not normalized."
         }
     }
 }

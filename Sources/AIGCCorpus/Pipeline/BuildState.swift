@@ -37,7 +37,10 @@ final class BuildState: @unchecked Sendable {
         let source = "\(options.inputs[r.fileIndex]):\(r.line)"
         if options.strict && [.malformedJSON, .schema, .unknownRole, .invalidUTF8, .recordTooLarge].contains(reason)
             || reason == .invalidUTF8 && options.invalidUTF8 == .fail {
-            throw AIGCError.input(location: source, message: "\(reason.rawValue): \(message)")
+            // A plan task that starts inside a file numbers that file's lines from its range's first byte.
+            let midFile = options.inputRanges?.first { $0.input == r.fileIndex && $0.start > 0 }
+            let location = midFile.map { "\(source) (line counted from byte \($0.start), where this task's range starts)" } ?? source
+            throw AIGCError.input(location: location, message: "\(reason.rawValue): \(message)")
         }
         if let rejects {
             try rejects.append(line: RejectsWriter.line(ordinal: r.ordinal, reason: reason, source: source, message: message,

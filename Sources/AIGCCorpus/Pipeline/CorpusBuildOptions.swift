@@ -41,6 +41,9 @@ public struct CorpusBuildOptions: Sendable {
     public var threads = 1
     public var numShards = 1
     public var shardIndex = 0
+    /// A task of a corpus plan: read only these byte ranges of `inputs` (in order) and own every record in them;
+    /// `numShards`/`shardIndex` are then the plan's task count and this task's index. nil: read every input whole.
+    public var inputRanges: [InputRange]?
     /// Records per processing batch (a determinism-neutral knob: outputs do not depend on it).
     public var batchRecords = 2048
     public var progress: Bool? = nil
@@ -61,7 +64,7 @@ public struct CorpusBuildOptions: Sendable {
     /// The options as manifest strings (everything that changes the output; not threads or batch size). The
     /// invalid-UTF-8 policy `skip` is recorded as "drop", the name manifests have always used.
     public var manifestOptions: [String: String] {
-        [
+        var o = [
             "input_format": inputFormat.rawValue, "text_field": textField, "normalize": normalizerSource,
             "invalid_utf8": invalidUTF8 == .skip ? "drop" : invalidUTF8.rawValue, "template": template.rawValue, "packing": effectivePacking.rawValue,
             "seq_len": String(seqLen), "overlong": overlong.rawValue, "min_tokens": String(minTokens),
@@ -74,5 +77,7 @@ public struct CorpusBuildOptions: Sendable {
             "rows_per_shard": String(rowsPerShard), "num_shards": String(numShards), "shard_index": String(shardIndex),
             "max_record_bytes": String(maxRecordBytes),
         ]
+        if let inputRanges { o["input_ranges"] = inputRanges.map(\.label).joined(separator: ",") }
+        return o
     }
 }

@@ -16,27 +16,38 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
 
     public init(options: CorpusBuildOptions, tokenizer: T) throws {
         guard !options.inputs.isEmpty else { throw AIGCError.usage("no input files") }
-        try Limits.check("--seq-len", options.seqLen, in: 8...(1 << 24))
-        try Limits.check("--rows-per-shard", options.rowsPerShard, in: 1...(1 << 30))
+        try Limits.check("CorpusBuildOptions.seqLen", options.seqLen, in: 8...(1 << 24))
+        try Limits.check("CorpusBuildOptions.rowsPerShard", options.rowsPerShard, in: 1...(1 << 30))
         if options.outputFormat == .safetensors || options.outputFormat == .npy {
             // A shard is assembled in memory: input, label, position and segment ids, 4 bytes each per token.
-            try Limits.memory("--rows-per-shard \(options.rowsPerShard) × --seq-len \(options.seqLen)",
+            try Limits.memory("CorpusBuildOptions.rowsPerShard \(options.rowsPerShard) × CorpusBuildOptions.seqLen \(options.seqLen)",
                               bytes: 16 * Double(options.rowsPerShard) * Double(options.seqLen))
         }
-        try Limits.check("--min-tokens", options.minTokens, in: 0...Int.max)
-        try Limits.check("--max-record-bytes", options.maxRecordBytes, in: 1024...(1 << 31))
-        if let m = options.maxTokens { try Limits.check("--max-tokens", m, in: 1...Int.max) }
+        try Limits.check("CorpusBuildOptions.minTokens", options.minTokens, in: 0...Int.max)
+        try Limits.check("CorpusBuildOptions.maxRecordBytes", options.maxRecordBytes, in: 1024...(1 << 31))
+        if let m = options.maxTokens { try Limits.check("CorpusBuildOptions.maxTokens", m, in: 1...Int.max) }
         if options.nearDedup {
-            try Limits.check("--minhash-ngram", options.minhashNgram, in: 1...64)
-            try Limits.check("--minhash-bands", options.minhashBands, in: 1...1024)
-            try Limits.check("--minhash-rows", options.minhashRows, in: 1...1024)
-            try Limits.check("--minhash-bands × --minhash-rows", options.minhashBands * options.minhashRows, in: 1...4096)
+            try Limits.check("CorpusBuildOptions.minhashNgram", options.minhashNgram, in: 1...64)
+            try Limits.check("CorpusBuildOptions.minhashBands", options.minhashBands, in: 1...1024)
+            try Limits.check("CorpusBuildOptions.minhashRows", options.minhashRows, in: 1...1024)
+            try Limits.check("CorpusBuildOptions.minhashBands × CorpusBuildOptions.minhashRows", options.minhashBands * options.minhashRows, in: 1...4096)
         }
-        try Limits.check("--decontamination-ngram", options.decontaminationNgram, in: 1...64)
-        try Limits.check("--threads", options.threads, in: 1...Int.max)
-        guard options.valFraction >= 0 && options.valFraction <= 1 else { throw AIGCError.usage("--val-fraction must be in [0, 1]") }
+        try Limits.check("CorpusBuildOptions.decontaminationNgram", options.decontaminationNgram, in: 1...64)
+        try Limits.check("CorpusBuildOptions.threads", options.threads, in: 1...Int.max)
+        guard options.valFraction >= 0 && options.valFraction <= 1 else { throw AIGCError.usage("CorpusBuildOptions.valFraction must be in [0, 1]") }
         guard options.numShards >= 1, options.shardIndex >= 0, options.shardIndex < options.numShards else {
-            throw AIGCError.usage("--shard-index must be in 0..<--num-shards")
+            throw AIGCError.usage("CorpusBuildOptions.shardIndex must be in 0..<CorpusBuildOptions.numShards")
+        }
+        if let ranges = options.inputRanges {
+            var seen = Set<Int>()
+            for r in ranges {
+                guard r.input >= 0 && r.input < options.inputs.count, r.start >= 0, r.start <= r.end else {
+                    throw AIGCError.usage("inputRanges: \(r.label) is not a byte range of one of the \(options.inputs.count) inputs")
+                }
+                guard seen.insert(r.input).inserted else {
+                    throw AIGCError.usage("inputRanges: input \(r.input) appears in more than one range")
+                }
+            }
         }
         for p in options.inputs where !FileManager.default.isReadableFile(atPath: p) {
             throw AIGCError.io("\(p): no such readable file")
@@ -82,7 +93,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
 
     /// True when this shard owns the record (a stable function of its ordinal).
     @inline(__always) func owns(_ ordinal: UInt64) -> Bool {
-        options.numShards == 1 || StableHash.scramble(ordinal ^ 0x5348_4152_4453_0000) % UInt64(options.numShards) == UInt64(options.shardIndex)
+        options.inputRanges != nil || options.numShards == 1 || StableHash.scramble(ordinal ^ 0x5348_4152_4453_0000) % UInt64(options.numShards) == UInt64(options.shardIndex)
     }
 
     /// Runs the build and writes `manifest.json` last. Resumes from `DIR/.checkpoint.json` when it belongs to the
@@ -121,7 +132,8 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         let output = try Self.makeOutput(options, directory: directory, padID: renderer.endOfText,
                                          vocabularySize: tok.vocabularySize, resume: resume?.output)
         let rejects = options.keepRejects ? try RejectsWriter(url: directory.appendingPathComponent("rejects.jsonl"), resumeAt: resume?.rejectsLength) : nil
-        let sharded = options.numShards > 1
+        // Shards and plan tasks write the replay log `merge` needs; a whole build keeps only a dedup journal.
+        let sharded = options.numShards > 1 || options.inputRanges != nil
         let journal = try DocumentLog.Writer(url: directory.appendingPathComponent(sharded ? "documents.log" : "dedup.journal"),
                                              includeDocuments: sharded, resumeAt: resume?.journalLength)
         var dedup = DedupState(exact: options.exactDedup, near: options.nearDedup, bands: options.minhashBands)
@@ -153,8 +165,10 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
             manifest.tokenDType = NanoGPTBinWriter.needsWide(vocabularySize: tok.vocabularySize) ? "uint32" : "uint16"
         }
 
-        let reader = InputReader(paths: options.inputs, format: options.inputFormat, maxRecordBytes: options.maxRecordBytes)
-        let totalBytes = options.inputs.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let reader = InputReader(paths: options.inputs, format: options.inputFormat, ranges: options.inputRanges,
+                                 maxRecordBytes: options.maxRecordBytes)
+        let totalBytes = options.inputRanges.map { $0.reduce(0) { $0 + $1.count } }
+            ?? options.inputs.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         let progress = ProgressReporter("corpus build", total: Double(totalBytes), enabled: options.progress)
         let threads = max(1, options.threads)
         let cleaner = self.cleaner
@@ -267,8 +281,17 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         manifest.recordsKept = kept
         manifest.dropped = Dictionary(uniqueKeysWithValues: dropped.map { ($0.key.rawValue, $0.value) })
         manifest.pii = Dictionary(uniqueKeysWithValues: pii.map { ($0.key.rawValue, $0.value) })
-        manifest.blankLines = options.shardIndex == 0 ? reader.blankLines : 0
+        // Hash shards all read every input: only shard 0 counts blank lines. Plan tasks count their own ranges'.
+        manifest.blankLines = options.inputRanges != nil || options.shardIndex == 0 ? reader.blankLines : 0
         manifest.inputs = reader.fileHashes.map { .init(path: $0.path, bytes: $0.bytes, sha256: $0.sha256) }
+        if let ranges = options.inputRanges {
+            guard reader.rangeCounts.count == ranges.count else {
+                throw AIGCError.io("internal: read \(reader.rangeCounts.count) of \(ranges.count) input ranges")
+            }
+            manifest.inputRanges = zip(ranges, reader.rangeCounts).map {
+                .init(input: $0.input, start: $0.start, end: $0.end, lines: $1.lines, records: $1.records)
+            }
+        }
         Self.fill(&manifest, stats: output.stats, truncated: truncatedPerSplit, files: files, directory: directory)
         try manifest.validate()
         // A pre-tokenizer regex that gave up (time or stack limit) left ids incomplete: no manifest, no "done".

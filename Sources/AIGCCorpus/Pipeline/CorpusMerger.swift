@@ -21,21 +21,28 @@ public struct CorpusMerger {
         guard !inputs.isEmpty else { throw AIGCError.usage("merge: no shard directories") }
         let manifests = try inputs.map { try CorpusLayout.readManifest(in: $0) }
         let first = manifests[0]
+        // Tasks of a plan read byte ranges (their manifests say which); hash shards all read every input.
+        let planTasks = first.inputRanges != nil
         var reference = first.options
         reference["shard_index"] = nil
+        reference["input_ranges"] = nil
         for (k, m) in manifests.enumerated() {
             var o = m.options
             o["shard_index"] = nil
-            guard o == reference, m.tokenizer == first.tokenizer, m.specialTokens == first.specialTokens else {
+            o["input_ranges"] = nil
+            guard o == reference, m.tokenizer == first.tokenizer, m.specialTokens == first.specialTokens,
+                  (m.inputRanges != nil) == planTasks else {
                 throw AIGCError.usage("merge: \(inputs[k].path) was built with different options or tokenizer than \(inputs[0].path)")
             }
         }
         let n = Int(first.options["num_shards"] ?? "1") ?? 1
-        let indices = Set(manifests.compactMap { Int($0.options["shard_index"] ?? "") })
-        guard n > 1, manifests.count == n, indices == Set(0..<n) else {
-            throw AIGCError.usage("merge: need exactly the \(n) shards 0..<\(n) of one sharded build (got shard indices \(indices.sorted()))")
+        let indices = manifests.compactMap { Int($0.options["shard_index"] ?? "") }
+        guard n > 1 || (planTasks && n == 1), manifests.count == n, indices.count == n, Set(indices) == Set(0..<n) else {
+            let what = planTasks ? "tasks" : "shards"
+            throw AIGCError.usage("merge: need exactly the \(n) \(what) 0..<\(n) of one \(planTasks ? "plan" : "sharded build") (got \(what) \(indices.sorted()))")
         }
-        let ordered = zip(manifests, inputs).sorted { Int($0.0.options["shard_index"]!)! < Int($1.0.options["shard_index"]!)! }
+        let ordered = zip(manifests, inputs).sorted { Int($0.0.options["shard_index"] ?? "") ?? 0 < Int($1.0.options["shard_index"] ?? "") ?? 0 }
+        let numbering = planTasks ? try Self.planNumbering(ordered.map(\.0), dirs: ordered.map(\.1)) : nil
         let o = first.options
         func opt(_ k: String) throws -> String {
             guard let v = o[k] else { throw AIGCError.input(location: "manifest.json", message: "missing option \(k)") }
@@ -52,7 +59,7 @@ public struct CorpusMerger {
 
         let fm = FileManager.default
         if inputs.contains(where: { $0.standardizedFileURL == output.standardizedFileURL }) {
-            throw AIGCError.usage("merge: --output must not be one of the shard directories")
+            throw AIGCError.usage("merge: CorpusMerger.output must not be one of the shard directories")
         }
         try fm.createDirectory(at: output, withIntermediateDirectories: true)
         let manifestURL = CorpusLayout.manifestURL(in: output)
@@ -78,7 +85,9 @@ public struct CorpusMerger {
 
         let keepRejects = ordered.allSatisfy { fm.fileExists(atPath: $0.1.appendingPathComponent("rejects.jsonl").path) }
         let rejectsOut = keepRejects ? try RejectsWriter(url: output.appendingPathComponent("rejects.jsonl")) : nil
-        let rejectReaders = keepRejects ? try ordered.map { try RejectLineReader(url: $0.1.appendingPathComponent("rejects.jsonl")) } : []
+        let rejectReaders = keepRejects ? try ordered.enumerated().map { k, t in
+            try RejectLineReader(url: t.1.appendingPathComponent("rejects.jsonl"), numbering: numbering?[k])
+        } : []
         var suppressed = Set<UInt64>()
         func flushRejects(before limit: UInt64) throws {
             guard let rejectsOut else { return }
@@ -93,16 +102,28 @@ public struct CorpusMerger {
         }
 
         let logs = try ordered.map { try DocumentLog.Reader(url: $0.1.appendingPathComponent("documents.log")) }
-        var heads = try logs.map { try $0.next() }
+        // A task's entries carry its own ordinals and (in a file it starts inside) line numbers: renumber them.
+        func next(_ k: Int) throws -> DocumentLogEntry? {
+            guard var e = try logs[k].next() else { return nil }
+            if let t = numbering?[k] { t.apply(ordinal: &e.ordinal, line: &e.line) }
+            return e
+        }
+        var heads = try logs.indices.map { try next($0) }
         var truncated: [Split: Int] = [:]
-        let sources = first.inputs.map(\.path)
+        var sources = first.inputs.map(\.path)
+        if planTasks {
+            // Task manifests list one input entry per range read; the plan's input index names the file.
+            var byIndex: [Int: String] = [:]
+            for m in manifests { for (r, f) in zip(m.inputRanges ?? [], m.inputs) { byIndex[r.input] = f.path } }
+            sources = (0..<((byIndex.keys.max() ?? -1) + 1)).map { byIndex[$0] ?? "input \($0)" }
+        }
         while true {
             var best: Int? = nil
             for (k, h) in heads.enumerated() {
                 if let h, best == nil || h.ordinal < heads[best!]!.ordinal { best = k }
             }
             guard let b = best, let e = heads[b] else { break }
-            heads[b] = try logs[b].next()
+            heads[b] = try next(b)
             try flushRejects(before: e.ordinal)
             var verdict: DropReason? = e.dropped
             if dedup.isExactDuplicate(e.hash) {
@@ -138,7 +159,8 @@ public struct CorpusMerger {
         opts["shard_index"] = "0"
         manifest.options = opts
         manifest.specialTokens = first.specialTokens
-        manifest.inputs = first.inputs
+        // After a plan, a file read in k ranges is listed k times: each range's bytes and SHA-256, in order.
+        manifest.inputs = planTasks ? ordered.flatMap(\.0.inputs) : first.inputs
         manifest.recordsIn = recordsIn
         manifest.recordsKept = kept
         manifest.dropped = dropped
@@ -152,6 +174,58 @@ public struct CorpusMerger {
     }
 }
 
+extension CorpusMerger {
+    /// Checks that plan tasks' ranges follow each other (input by input, each starting where the last ended) and
+    /// returns each task's renumbering: ordinals continue from the records of earlier tasks; in a file a task
+    /// starts inside, line numbers continue from the lines of earlier tasks' ranges of that file.
+    static func planNumbering(_ manifests: [DatasetManifest], dirs: [URL]) throws -> [TaskNumbering] {
+        var out: [TaskNumbering] = []
+        var records = 0
+        var linesBefore: [Int: Int] = [:]
+        var last: (input: Int, end: Int)? = nil
+        for (m, dir) in zip(manifests, dirs) {
+            let ranges = m.inputRanges ?? []
+            var fix: TaskNumbering.LineFix? = nil
+            for (j, r) in ranges.enumerated() {
+                let follows = last.map { r.input == $0.input ? r.start == $0.end : r.input > $0.input && r.start == 0 } ?? (r.start == 0)
+                guard follows, r.start <= r.end, r.records >= 0, r.lines >= 0 else {
+                    throw AIGCError.input(location: CorpusLayout.manifestURL(in: dir).path,
+                                          message: "input_ranges[\(j)] (\(r.input):\(r.start)-\(r.end)) does not continue where the previous task's range ended: tasks of different plans?")
+                }
+                if j == 0 && r.start > 0 {
+                    fix = .init(records: UInt64(r.records), base: linesBefore[r.input, default: 0])
+                }
+                linesBefore[r.input, default: 0] += r.lines
+                last = (r.input, r.end)
+            }
+            guard ranges.reduce(0, { $0 + $1.records }) == m.recordsIn else {
+                throw AIGCError.input(location: CorpusLayout.manifestURL(in: dir).path, message: "input_ranges hold \(ranges.reduce(0, { $0 + $1.records })) records but records_in is \(m.recordsIn)")
+            }
+            out.append(TaskNumbering(ordinalBase: UInt64(records), lineFix: fix))
+            records += m.recordsIn
+        }
+        return out
+    }
+}
+
+/// How a plan task's own record numbers map to the single run's.
+struct TaskNumbering {
+    struct LineFix {
+        /// Records of the task's first range (the ones whose lines are counted from the range start).
+        var records: UInt64
+        /// Lines of the file before the range.
+        var base: Int
+    }
+    var ordinalBase: UInt64
+    var lineFix: LineFix?
+
+    /// Renumbers one record: `ordinal` is the task's own (before renumbering).
+    func apply(ordinal: inout UInt64, line: inout UInt64) {
+        if let f = lineFix, ordinal < f.records { line += UInt64(f.base) }
+        ordinal += ordinalBase
+    }
+}
+
 /// Reads `rejects.jsonl` lines one at a time with their ordinal (the first field every line starts with).
 final class RejectLineReader {
     private let reader: ChunkReader
@@ -161,9 +235,11 @@ final class RejectLineReader {
     private(set) var peekOrdinal: UInt64?
     private var peekLine: [UInt8] = []
     let path: String
+    let numbering: TaskNumbering?
 
-    init(url: URL) throws {
+    init(url: URL, numbering: TaskNumbering? = nil) throws {
         path = url.path
+        self.numbering = numbering
         reader = try ChunkReader(path: url.path)
         try advance()
     }
@@ -186,13 +262,49 @@ final class RejectLineReader {
                 var v: UInt64 = 0
                 var i = prefix.count
                 while i < line.count, line[i] >= 0x30 && line[i] <= 0x39 { v = v * 10 + UInt64(line[i] - 0x30); i += 1 }
-                peekOrdinal = v
-                peekLine = line
+                guard i > prefix.count, i - prefix.count <= 20 else { throw AIGCError.input(location: path, message: "a rejects.jsonl line without an ordinal") }
+                if let numbering {
+                    peekLine = try Self.renumber(line, ordinalDigitsEnd: i, local: v, numbering, path: path)
+                    peekOrdinal = v + numbering.ordinalBase
+                } else {
+                    peekOrdinal = v
+                    peekLine = line
+                }
                 return
             }
             if eof { return }
             buf.removeSubrange(0..<pos); pos = 0
             if !(try reader.read(into: &buf)) { eof = true }
         }
+    }
+
+    /// The line with the single run's ordinal and, for records of a range that starts inside a file, the single
+    /// run's line number at the end of `source` ("FILE:LINE").
+    static func renumber(_ line: [UInt8], ordinalDigitsEnd: Int, local: UInt64, _ t: TaskNumbering, path: String) throws -> [UInt8] {
+        var ordinal = local, lineNumber: UInt64 = 0
+        let prefix = Array("{\"ordinal\":".utf8)
+        var rest = Array(line[ordinalDigitsEnd...])
+        if let f = t.lineFix, local < f.records, f.base > 0 {
+            let key = Array(",\"source\":\"".utf8)
+            guard let hit = (0...max(0, rest.count - key.count)).first(where: { rest[$0...].starts(with: key) }),
+                  rest[hit...].starts(with: key) else {
+                throw AIGCError.input(location: path, message: "rejects.jsonl line of record \(local) has no source")
+            }
+            // The end of the JSON string (skipping escapes), then the digits before it.
+            let at = hit + key.count
+            var i = at, escaped = false
+            while i < rest.count, escaped || rest[i] != UInt8(ascii: "\"") { escaped = !escaped && rest[i] == UInt8(ascii: "\\"); i += 1 }
+            var d = i
+            while d > at, rest[d - 1] >= 0x30 && rest[d - 1] <= 0x39 { d -= 1 }
+            guard i < rest.count, d < i, d > at, rest[d - 1] == UInt8(ascii: ":") else {
+                throw AIGCError.input(location: path, message: "rejects.jsonl line of record \(local): source does not end in :LINE")
+            }
+            for c in rest[d..<i] { lineNumber = lineNumber &* 10 &+ UInt64(c - 0x30) }
+            t.apply(ordinal: &ordinal, line: &lineNumber)
+            rest.replaceSubrange(d..<i, with: Array(String(lineNumber).utf8))
+        } else {
+            t.apply(ordinal: &ordinal, line: &lineNumber)
+        }
+        return prefix + Array(String(ordinal).utf8) + rest
     }
 }

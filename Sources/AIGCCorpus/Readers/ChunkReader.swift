@@ -25,7 +25,12 @@ public final class ChunkReader {
     public private(set) var hasher = SHA256()
     public var sha256: String { var h = hasher; return h.finalizeHex() }
 
-    public init(path: String, chunkSize: Int = 1 << 20) throws {
+    /// Bytes left to read of a `slice` (nil: to the end of the file).
+    private var remaining: Int?
+
+    /// `slice`: read only these bytes of a plain (not gzip) file, a byte range of a corpus plan. It must hold whole
+    /// lines: start at 0 or just after a newline, end at the end of the file or just after a newline.
+    public init(path: String, chunkSize: Int = 1 << 20, slice: Range<Int>? = nil) throws {
         self.path = path
         self.chunkSize = max(chunkSize, 4096)
         fd = open(path, O_RDONLY)
@@ -35,7 +40,39 @@ public final class ChunkReader {
         var magic: (UInt8, UInt8) = (0, 0)
         let n = pread(fd, &magic, 2, 0)
         gzip = n == 2 && magic.0 == 0x1F && magic.1 == 0x8B
-        if gzip { try openStream() }
+        // (A throw from here on runs deinit, which closes the file.)
+        if let slice {
+            try startSlice(slice)
+        } else if gzip {
+            try openStream()
+        }
+    }
+
+    private func startSlice(_ slice: Range<Int>) throws {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw AIGCError.io("\(path): cannot stat (\(String(cString: strerror(errno))))") }
+        let size = Int(st.st_size)
+        guard slice.lowerBound >= 0, slice.upperBound <= size else {
+            throw AIGCError.input(location: path, message: "byte range \(slice.lowerBound)..<\(slice.upperBound) lies outside the file (\(size) bytes)")
+        }
+        guard !gzip else {
+            throw AIGCError.input(location: path, message: "a gzip file can only be read whole, not as byte range \(slice.lowerBound)..<\(slice.upperBound)")
+        }
+        func byte(at offset: Int) throws -> UInt8 {
+            var b: UInt8 = 0
+            guard pread(fd, &b, 1, off_t(offset)) == 1 else { throw AIGCError.io("\(path): cannot read byte \(offset)") }
+            return b
+        }
+        if slice.lowerBound > 0, try byte(at: slice.lowerBound - 1) != 0x0A {
+            throw AIGCError.input(location: path, message: "byte range \(slice.lowerBound)..<\(slice.upperBound) does not start just after a newline (the file changed since the plan was made?)")
+        }
+        if slice.upperBound < size, slice.upperBound > slice.lowerBound, try byte(at: slice.upperBound - 1) != 0x0A {
+            throw AIGCError.input(location: path, message: "byte range \(slice.lowerBound)..<\(slice.upperBound) does not end just after a newline (the file changed since the plan was made?)")
+        }
+        guard lseek(fd, off_t(slice.lowerBound), SEEK_SET) == off_t(slice.lowerBound) else {
+            throw AIGCError.io("\(path): cannot seek to byte \(slice.lowerBound)")
+        }
+        remaining = slice.count
     }
 
     deinit {
@@ -53,13 +90,15 @@ public final class ChunkReader {
 
     private func fill() throws {
         if inStart < inEnd || eof { return }
-        let n = inBuffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, chunkSize) }
+        let want = min(chunkSize, remaining ?? chunkSize)
+        let n = want == 0 ? 0 : inBuffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, want) }
         if n < 0 { throw AIGCError.io("\(path): read error (\(String(cString: strerror(errno))))") }
         if n == 0 { eof = true }
         if n > 0 { inBuffer.withUnsafeBytes { hasher.update(buffer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) } }
         inStart = 0
         inEnd = n
         fileBytesRead += n
+        if let r = remaining, n > 0 { remaining = r - n }
     }
 
     /// Appends the next chunk of decoded bytes to `out`; returns false at the end of the input.

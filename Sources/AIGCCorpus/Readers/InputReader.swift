@@ -7,10 +7,20 @@ import Foundation
 /// `maxRecordBytes` is not held in memory: its bytes are skipped as they are read, and it comes back as an empty
 /// record with its size in `oversize` (JSON array elements, which must be found by parsing, are checked once
 /// split).
+///
+/// With `ranges` (a task of a corpus plan) only those byte ranges are read, in order: ordinals count from 0 and
+/// line numbers from 1 in each range, and `rangeCounts` says how many lines and records each range held, which is
+/// what `aigc corpus merge` needs to turn them back into the single run's numbers.
 public final class InputReader {
     public let paths: [String]
     public let format: InputFormat
+    /// nil: every input file, whole.
+    public let ranges: [InputRange]?
     private var fileIndex = -1
+    private var unitIndex = -1
+    private var unitRecords = 0
+    /// Lines and records of every range (or file) read completely, in order.
+    public private(set) var rangeCounts: [(lines: Int, records: Int)] = []
     private var reader: ChunkReader?
     private var buffer: [UInt8] = []
     private var bufferStart = 0
@@ -29,9 +39,10 @@ public final class InputReader {
     /// Records longer than this are skipped while reading (see `RawRecord.oversize`).
     public let maxRecordBytes: Int
 
-    public init(paths: [String], format: InputFormat, maxRecordBytes: Int = Int.max) {
+    public init(paths: [String], format: InputFormat, ranges: [InputRange]? = nil, maxRecordBytes: Int = Int.max) {
         self.paths = paths
         self.format = format
+        self.ranges = ranges
         self.maxRecordBytes = max(1, maxRecordBytes)
     }
 
@@ -59,6 +70,7 @@ public final class InputReader {
                 batch.records.append(RawRecord(range: start..<batch.storage.count, fileIndex: fileIndex, line: 1, ordinal: nextOrdinal,
                                                oversize: skipped))
                 nextOrdinal += 1
+                unitRecords += 1
                 closeFile()
                 continue
             }
@@ -68,26 +80,62 @@ public final class InputReader {
     }
 
     private func openNextFile() throws -> Bool {
-        fileIndex += 1
-        guard fileIndex < paths.count else { return false }
-        reader = try ChunkReader(path: paths[fileIndex], chunkSize: 1 << 20)
+        unitIndex += 1
+        var slice: Range<Int>? = nil
+        if let ranges {
+            guard unitIndex < ranges.count else { return false }
+            let r = ranges[unitIndex]
+            guard r.input >= 0 && r.input < paths.count, r.start >= 0, r.start <= r.end else {
+                throw AIGCError.usage("input range \(r.label) does not name a byte range of one of the \(paths.count) inputs")
+            }
+            fileIndex = r.input
+            var st = stat()
+            guard stat(paths[fileIndex], &st) == 0 else {
+                throw AIGCError.io("\(paths[fileIndex]): cannot stat (\(String(cString: strerror(errno))))")
+            }
+            if r.start > 0 || r.end < Int(st.st_size) {
+                guard format != .text else {
+                    throw AIGCError.input(location: paths[fileIndex], message: "a text document is read whole, not as byte range \(r.start)..<\(r.end)")
+                }
+                slice = r.start..<r.end
+            }
+        } else {
+            fileIndex = unitIndex
+            guard fileIndex < paths.count else { return false }
+        }
+        reader = try ChunkReader(path: paths[fileIndex], chunkSize: 1 << 20, slice: slice)
         buffer.removeAll(keepingCapacity: true)
         bufferStart = 0
-        bufferBase = 0
+        bufferBase = slice?.lowerBound ?? 0  // offsets in the file, not in a plan task's range
         line = 1
+        unitRecords = 0
         eof = false
         arrayMode = false
         splitter = JSONArraySplitter()
-        if format != .text && format != .dailydialog && format != .jsonl {
-            // Sniff the first non-blank byte: `[` means one JSON array of records rather than JSONL.
-            while !eof {
-                var i = bufferStart
-                while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 || buffer[i] == 0xEF || buffer[i] == 0xBB || buffer[i] == 0xBF { i += 1 }
-                if i < buffer.count { arrayMode = buffer[i] == UInt8(ascii: "["); break }
-                try refill()
+        if let slice {
+            // A byte range holds whole lines of a JSONL file; a JSON array is only ever read whole.
+            let jsonFormat = format != .dailydialog && format != .jsonl
+            if try slice.lowerBound == 0 && jsonFormat && sniffArray() {
+                throw AIGCError.input(location: paths[fileIndex], message: "a JSON array is read whole, not as byte range \(slice.lowerBound)..<\(slice.upperBound)")
             }
+            return true
+        }
+        if format != .text && format != .dailydialog && format != .jsonl {
+            arrayMode = try sniffArray()
         }
         return true
+    }
+
+    /// Whether the first non-blank byte (after a BOM) of the current file is `[`.
+    private func sniffArray() throws -> Bool {
+        // `[` means one JSON array of records rather than JSONL.
+        while !eof {
+            var i = bufferStart
+            while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 || buffer[i] == 0xEF || buffer[i] == 0xBB || buffer[i] == 0xBF { i += 1 }
+            if i < buffer.count { return buffer[i] == UInt8(ascii: "[") }
+            try refill()
+        }
+        return false
     }
 
     private func closeFile() {
@@ -97,6 +145,7 @@ public final class InputReader {
             while (try? r.read(into: &sink)) == true { sink.removeAll(keepingCapacity: true) }
             finishedFileBytes += r.fileBytesRead
             fileHashes.append((paths[fileIndex], r.fileBytesRead, r.sha256))
+            rangeCounts.append((line - 1, unitRecords))
         }
         reader = nil
     }
@@ -157,6 +206,7 @@ public final class InputReader {
             batch.records.append(RawRecord(range: s..<batch.storage.count, fileIndex: fileIndex, line: thisLine, ordinal: nextOrdinal,
                                            oversize: over ? e - start : 0, byteOffset: bufferBase + start))
             nextOrdinal += 1
+            unitRecords += 1
             return true
         }
     }
@@ -190,6 +240,7 @@ public final class InputReader {
         let s = batch.storage.count
         batch.records.append(RawRecord(range: s..<s, fileIndex: fileIndex, line: thisLine, ordinal: nextOrdinal, oversize: size, byteOffset: offset))
         nextOrdinal += 1
+        unitRecords += 1
     }
 
     private func isBlank(_ r: Range<Int>) -> Bool {
@@ -207,6 +258,7 @@ public final class InputReader {
                 batch.records.append(RawRecord(range: s..<batch.storage.count, fileIndex: fileIndex, line: startLine, ordinal: nextOrdinal,
                                                oversize: over ? range.count : 0, byteOffset: bufferBase + range.lowerBound))
                 nextOrdinal += 1
+                unitRecords += 1
                 bufferStart = range.upperBound
                 return true
             case .needMore:

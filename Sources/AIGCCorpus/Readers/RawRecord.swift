@@ -18,7 +18,7 @@ public struct RawRecord: Sendable {
 
     /// Why an oversized record is dropped (and, with `--strict`, the error).
     public func oversizeMessage(limit: Int) -> String {
-        "record of \(oversize) bytes starting at byte \(byteOffset) is over --max-record-bytes \(limit)"
+        "record of \(oversize) bytes starting at byte \(byteOffset) is over the record size limit of \(limit) bytes (--max-record-bytes)"
     }
 }
 

@@ -38,23 +38,23 @@ public struct AdversarialOptions: Codable, Sendable, Equatable {
 
     public func validate() throws {
         func need(_ ok: Bool, _ m: String) throws { if !ok { throw AIGCError.usage("adversarial: \(m)") } }
-        try need(rounds >= 0, "--rounds must be ≥ 0 (0: only pretrain D and evaluate the generator)")
-        try need(generatorSteps >= 1 && discriminatorSteps >= 0 && discriminatorPretrainSteps >= 0 && mleSteps >= 0, "step counts must be ≥ 0 (--g-steps ≥ 1)")
+        try need(rounds >= 0, "AdversarialOptions.rounds must be ≥ 0 (0: only pretrain D and evaluate the generator)")
+        try need(generatorSteps >= 1 && discriminatorSteps >= 0 && discriminatorPretrainSteps >= 0 && mleSteps >= 0, "step counts must be ≥ 0 (AdversarialOptions.generatorSteps ≥ 1)")
         try need(batchSize >= 1 && mleBatchSize >= 1, "batch sizes must be ≥ 1")
         // Each rollout samples a completion of every prefix of every reply: cost ∝ batch × reply tokens × rollouts.
-        try Limits.check("--rollouts", rollouts, in: 0...64)
-        try Limits.check("--batch-size", batchSize, in: 1...(1 << 16))
-        try Limits.check("--mle-batch-size", mleBatchSize, in: 1...(1 << 16))
-        try Limits.check("--max-reply-tokens", maxReplyTokens, in: 1...(1 << 16))
-        try Limits.finite("--g-lr", generatorLR)
-        try Limits.finite("--d-lr", discriminatorLR)
-        try Limits.finite("--grad-clip", gradClip)
-        try Limits.check("--temperature", Double(temperature), in: 0...2)
+        try Limits.check("AdversarialOptions.rollouts", rollouts, in: 0...64)
+        try Limits.check("AdversarialOptions.batchSize", batchSize, in: 1...(1 << 16))
+        try Limits.check("AdversarialOptions.mleBatchSize", mleBatchSize, in: 1...(1 << 16))
+        try Limits.check("AdversarialOptions.maxReplyTokens", maxReplyTokens, in: 1...(1 << 16))
+        try Limits.finite("AdversarialOptions.generatorLR", generatorLR)
+        try Limits.finite("AdversarialOptions.discriminatorLR", discriminatorLR)
+        try Limits.finite("AdversarialOptions.gradClip", gradClip)
+        try Limits.check("AdversarialOptions.temperature", Double(temperature), in: 0...2)
         try need(generatorLR > 0 && discriminatorLR > 0, "learning rates must be > 0")
-        try need(baselineDecay >= 0 && baselineDecay < 1, "--baseline-decay must be in [0, 1)")
-        try need(maxReplyTokens >= 1, "--max-reply-tokens must be ≥ 1")
-        try need(maxPplIncrease >= 0, "--max-ppl-increase must be ≥ 0")
-        try need(evalPairs >= 1, "--eval-pairs must be ≥ 1")
-        try need(threads >= 1 && shards >= 1, "--threads and --shards must be ≥ 1")
+        try need(baselineDecay >= 0 && baselineDecay < 1, "AdversarialOptions.baselineDecay must be in [0, 1)")
+        try need(maxReplyTokens >= 1, "AdversarialOptions.maxReplyTokens must be ≥ 1")
+        try need(maxPplIncrease >= 0, "AdversarialOptions.maxPplIncrease must be ≥ 0")
+        try need(evalPairs >= 1, "AdversarialOptions.evalPairs must be ≥ 1")
+        try need(threads >= 1 && shards >= 1, "AdversarialOptions.threads and AdversarialOptions.shards must be ≥ 1")
     }
 }

@@ -42,7 +42,7 @@ public final class AdversarialTrainer {
         self.stopToken = stopToken
         let block = generator.config.blockSize
         guard block > options.maxReplyTokens + 1 else {
-            throw AIGCError.usage("--max-reply-tokens \(options.maxReplyTokens) leaves no room for a context in block size \(block)")
+            throw AIGCError.usage("AdversarialOptions.maxReplyTokens \(options.maxReplyTokens) leaves no room for a context in block size \(block)")
         }
         let maxContext = block - options.maxReplyTokens - 1
         trainPairs = train.pairs(maxContext: maxContext, maxReply: options.maxReplyTokens)

@@ -109,7 +109,7 @@ public struct Finetuner {
 
     static func checkFits(_ model: GPTModel, _ c: PackedCorpus) throws {
         if c.maxPosition >= model.config.blockSize || c.seqLen > model.config.blockSize {
-            throw AIGCError.usage("\(c.directory): rows of \(c.seqLen) tokens (positions up to \(c.maxPosition)) do not fit the model's block size \(model.config.blockSize); rebuild the corpus with --seq-len \(model.config.blockSize) or less")
+            throw AIGCError.usage("\(c.directory): rows of \(c.seqLen) tokens (positions up to \(c.maxPosition)) do not fit the model's block size \(model.config.blockSize); rebuild the corpus with CorpusBuildOptions.seqLen \(model.config.blockSize) or less")
         }
     }
 }

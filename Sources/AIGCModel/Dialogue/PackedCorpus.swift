@@ -30,7 +30,7 @@ public struct PackedCorpus: Sendable {
         }
         let shards = names.filter { CorpusLayout.isSafeTensorsShard($0, split: split) }.sorted()
         guard !shards.isEmpty else {
-            throw AIGCError.input(location: directory.path, message: "no \(split)-*.safetensors shards (build the corpus with --output-format safetensors)")
+            throw AIGCError.input(location: directory.path, message: "no \(split)-*.safetensors shards (build the corpus with CorpusBuildOptions.outputFormat safetensors)")
         }
         var ids: [Int32] = [], labs: [Int32] = [], pos: [Int32] = [], segs: [Int32] = []
         var seq: Int? = nil, total = 0

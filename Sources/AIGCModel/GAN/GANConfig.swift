@@ -34,19 +34,19 @@ public struct GANConfig: Codable, Sendable, Equatable {
     public func validate() throws {
         func need(_ ok: Bool, _ m: String) throws { if !ok { throw AIGCError.usage("gan: \(m)") } }
         try need(dataDim >= 1, "data dimension must be ≥ 1")
-        try need(noiseDim >= 1, "--noise-dim must be ≥ 1")
+        try need(noiseDim >= 1, "GANConfig.noiseDim must be ≥ 1")
         try need(generatorHidden >= 1 && discriminatorHidden >= 1, "hidden sizes must be ≥ 1")
-        try need(batchSize >= 1, "--batch-size must be ≥ 1")
-        try Limits.check("--batch-size", batchSize, in: 1...(1 << 24))
-        try Limits.check("--noise-dim", noiseDim, in: 1...(1 << 16))
-        try Limits.check("--g-hidden", generatorHidden, in: 1...(1 << 16))
-        try Limits.check("--d-hidden", discriminatorHidden, in: 1...(1 << 16))
-        try Limits.check("--d-steps", discriminatorSteps, in: 1...(1 << 20))
-        try need(discriminatorSteps >= 1, "--d-steps must be ≥ 1")
+        try need(batchSize >= 1, "GANConfig.batchSize must be ≥ 1")
+        try Limits.check("GANConfig.batchSize", batchSize, in: 1...(1 << 24))
+        try Limits.check("GANConfig.noiseDim", noiseDim, in: 1...(1 << 16))
+        try Limits.check("GANConfig.generatorHidden", generatorHidden, in: 1...(1 << 16))
+        try Limits.check("GANConfig.discriminatorHidden", discriminatorHidden, in: 1...(1 << 16))
+        try Limits.check("GANConfig.discriminatorSteps", discriminatorSteps, in: 1...(1 << 20))
+        try need(discriminatorSteps >= 1, "GANConfig.discriminatorSteps must be ≥ 1")
         try need(generatorLR.isFinite && generatorLR > 0 && discriminatorLR.isFinite && discriminatorLR > 0,
                  "learning rates must be positive")
         try need((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam betas must be in [0, 1)")
-        try need((0..<1).contains(momentum), "--momentum must be in [0, 1)")
-        try need((0..<1).contains(generatorEMA), "--g-ema must be in [0, 1)")
+        try need((0..<1).contains(momentum), "GANConfig.momentum must be in [0, 1)")
+        try need((0..<1).contains(generatorEMA), "GANConfig.generatorEMA must be in [0, 1)")
     }
 }

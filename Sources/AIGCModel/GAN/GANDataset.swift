@@ -46,7 +46,7 @@ public struct GANDataset: Sendable {
             let name: String
             if let tensor { name = tensor } else {
                 guard f.tensors.count == 1, let only = f.tensors.first else {
-                    throw AIGCError.usage("\(url.path): holds \(f.tensors.count) tensors (\(f.names.joined(separator: ", "))); choose one with --tensor")
+                    throw AIGCError.usage("\(url.path): holds \(f.tensors.count) tensors (\(f.names.joined(separator: ", "))); choose one with GANDataset.load(tensor:)")
                 }
                 name = only.name
             }

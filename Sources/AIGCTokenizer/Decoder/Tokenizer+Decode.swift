@@ -52,11 +52,11 @@ extension Tokenizer {
     }
 
     /// Each token's byte range in `text` for `encodeOrdinary(text)` (through the normalizer, when there is one:
-    /// ranges are then in the original text, and tokens inside a changed span share its range).
+    /// ranges are then in the original text, and tokens inside a changed span share its range). A normalizer
+    /// failure gives no ids and is thrown by `checkPreTokenizer()`, as for `encodeOrdinary`.
     public func encodeWithOffsets(_ text: String) -> (ids: [UInt32], offsets: [Range<Int>]) {
         let original = Array(text.utf8)
-        var normalized = NormalizedText(original: original, trackOffsets: true)
-        if let nz = core.normalizer, let n = try? nz.normalize(bytes: original, trackOffsets: true) { normalized = n }
+        guard let normalized = normalizedOrRecorded(original, trackOffsets: true) else { return ([], []) }
         let ids = normalized.bytes.withUnsafeBufferPointer { encodeNormalized($0) }
         var offsets: [Range<Int>] = []
         offsets.reserveCapacity(ids.count)

@@ -13,12 +13,23 @@ extension Tokenizer {
     }
 
     /// Encodes valid UTF-8 bytes with no special-token handling, in parallel for large inputs (same result).
+    /// When the tokenizer's normalizer fails on the text (a `tokenizer.json` regex step over ICU's limits), the
+    /// text is not encoded (no ids: never the raw text in its place) and `checkPreTokenizer()` throws the failure.
     public func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>) -> [UInt32] {
-        if let nz = core.normalizer {
-            let normalized = (try? nz.normalize(bytes: Array(bytes))) ?? NormalizedText(original: Array(bytes), trackOffsets: false)
+        if core.normalizer != nil {
+            guard let normalized = normalizedOrRecorded(Array(bytes), trackOffsets: false) else { return [] }
             return normalized.bytes.withUnsafeBufferPointer { encodeNormalized($0) }
         }
         return encodeNormalized(bytes)
+    }
+
+    /// The normalizer's result for `bytes`, or nil after recording its failure for `checkPreTokenizer()`.
+    func normalizedOrRecorded(_ bytes: [UInt8], trackOffsets: Bool) -> NormalizedText? {
+        guard let nz = core.normalizer else { return NormalizedText(original: bytes, trackOffsets: trackOffsets) }
+        do { return try nz.normalize(bytes: bytes, trackOffsets: trackOffsets) } catch {
+            core.normalizationFailure.set(error)
+            return nil
+        }
     }
 
     /// `encodeOrdinary(bytes:)` into `out` (emptied first), reusing its storage: for callers that encode many short
@@ -103,11 +114,13 @@ extension Tokenizer {
         })
     }
 
-    /// Throws the pre-tokenizer's failure, if a split failed (a tokenizer.json `Split` regex that exceeded the
-    /// regex engine's time or stack limit): the ids encoded since are incomplete. The non-throwing encoders
-    /// (`encodeOrdinary`, `count`) leave this check to their caller; the throwing ones make it themselves.
+    /// Throws the first failure of an earlier encode: a pre-tokenizer split that failed (a tokenizer.json `Split`
+    /// regex that exceeded the regex engine's time or stack limit), or a normalizer that failed on a text: the ids
+    /// encoded since are incomplete. The non-throwing encoders (`encodeOrdinary`, `count`, `encodeWithOffsets`)
+    /// leave this check to their caller; the throwing ones make it themselves.
     public func checkPreTokenizer() throws {
         if let f = core.preTokenizer.failure { throw f }
+        try core.normalizationFailure.check()
     }
 
     /// The chunked streaming path. Chunks of 64–256 KiB by default, at least 8 per thread: small enough that the

@@ -1,18 +1,22 @@
 import AIGCCore
+import AIGCVocab
 import Foundation
 
 /// Finds the `Vocab/` directory at run time, in this order:
-/// 1. `$AIGC_VOCAB_DIR`;
-/// 2. a `Vocab/` directory next to the running executable or in one of its parent directories (an installed
+/// 1. `$AIGC_VOCAB_DIR` (an explicit override);
+/// 2. the package's resource bundle (`VocabResources`: SwiftPM copies `Vocab/*.tiktoken` beside the executable or
+///    into an app's resources, so an app using the package needs no source checkout);
+/// 3. a `Vocab/` directory next to the running executable or in one of its parent directories (an installed
 ///    `bin/aigc` with `bin/../Vocab`, or `.build/release/aigc` inside a checkout);
-/// 3. `Vocab/` in the current directory or one of its parents;
-/// 4. the checkout this module was compiled from (`#filePath`), so tests and `swift run` work from a fresh clone.
+/// 4. `Vocab/` in the current directory or one of its parents;
+/// 5. the checkout this module was compiled from (`#filePath`), so tests and `swift run` work from a fresh clone.
 public enum VocabLocator {
     public static func candidates() -> [URL] {
         var out: [URL] = []
         if let env = ProcessInfo.processInfo.environment["AIGC_VOCAB_DIR"], !env.isEmpty {
             out.append(URL(fileURLWithPath: env))
         }
+        if let bundled = VocabResources.directory { out.append(bundled) }
         func walkUp(_ start: URL) {
             var dir = start
             for _ in 0..<8 {

@@ -14,18 +14,11 @@ public final class RegexPreTokenizer: PreTokenizer, @unchecked Sendable {
     public let invert: Bool
     /// The compiled pattern, never matched directly (not thread-safe): each `split` clones it.
     private let compiled: OpaquePointer
-    private let failureLock = NSLock()
-    private var firstFailure: AIGCError?
+    private let firstFailure = FailureBox()
 
-    public var failure: AIGCError? {
-        failureLock.lock(); defer { failureLock.unlock() }
-        return firstFailure
-    }
+    public var failure: AIGCError? { firstFailure.error as? AIGCError }
 
-    private func record(_ e: AIGCError) {
-        failureLock.lock(); defer { failureLock.unlock() }
-        if firstFailure == nil { firstFailure = e }
-    }
+    private func record(_ e: AIGCError) { firstFailure.set(e) }
 
     public init(pattern: String, behavior: Behavior = .isolated, invert: Bool = false, caseInsensitive: Bool = false) throws {
         self.pattern = pattern

@@ -33,14 +33,14 @@ public struct BPETrainer: Sendable {
     /// Checks the options; every problem is a usage error with the option's name.
     public func validate() throws {
         guard vocabSize >= 256 else {
-            throw AIGCError.usage("--vocab-size \(vocabSize) is below 256: the vocabulary always holds the 256 byte tokens")
+            throw AIGCError.usage("BPETrainer.vocabSize \(vocabSize) is below 256: the vocabulary always holds the 256 byte tokens")
         }
-        guard vocabSize <= Int(UInt32.max / 2) else { throw AIGCError.usage("--vocab-size \(vocabSize) is too large") }
-        if let m = maxTokenLength, m < 1 { throw AIGCError.usage("--max-token-length must be at least 1") }
+        guard vocabSize <= Int(UInt32.max / 2) else { throw AIGCError.usage("BPETrainer.vocabSize \(vocabSize) is too large") }
+        if let m = maxTokenLength, m < 1 { throw AIGCError.usage("BPETrainer.maxTokenLength must be at least 1") }
         var seen = Set<String>()
         for s in specialTokens {
-            if s.isEmpty { throw AIGCError.usage("--special-token must not be empty") }
-            if !seen.insert(s).inserted { throw AIGCError.usage("--special-token '\(s)' is given twice") }
+            if s.isEmpty { throw AIGCError.usage("BPETrainer.specialTokens must not be empty") }
+            if !seen.insert(s).inserted { throw AIGCError.usage("BPETrainer.specialTokens '\(s)' is given twice") }
         }
     }
 
@@ -89,7 +89,7 @@ public struct BPETrainer: Sendable {
         for (id, t) in result.tokens.enumerated() {
             let p = TrainingByteOrder.printable(t)
             if wanted.contains(p) {
-                throw AIGCError.usage("--special-token '\(p)' is spelled like vocabulary token \(id) in tokenizer.json; choose another text")
+                throw AIGCError.usage("BPETrainer.specialTokens '\(p)' is spelled like vocabulary token \(id) in tokenizer.json; choose another text")
             }
         }
     }
