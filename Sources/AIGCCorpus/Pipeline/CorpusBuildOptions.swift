@@ -64,7 +64,7 @@ public struct CorpusBuildOptions: Sendable {
     /// The options as manifest strings (everything that changes the output; not threads or batch size). The
     /// invalid-UTF-8 policy `skip` is recorded as "drop", the name manifests have always used.
     public var manifestOptions: [String: String] {
-        var o = [
+        var o: [String: String] = [
             "input_format": inputFormat.rawValue, "text_field": textField, "normalize": normalizerSource,
             "invalid_utf8": invalidUTF8 == .skip ? "drop" : invalidUTF8.rawValue, "template": template.rawValue, "packing": effectivePacking.rawValue,
             "seq_len": String(seqLen), "overlong": overlong.rawValue, "min_tokens": String(minTokens),
@@ -75,8 +75,8 @@ public struct CorpusBuildOptions: Sendable {
             "decontaminate": decontaminate.joined(separator: ","), "decontamination_ngram": String(decontaminationNgram),
             "val_fraction": String(valFraction), "output_format": outputFormat.rawValue,
             "rows_per_shard": String(rowsPerShard), "num_shards": String(numShards), "shard_index": String(shardIndex),
-            "max_record_bytes": String(maxRecordBytes),
         ]
+        o["max_record_bytes"] = String(maxRecordBytes)
         if let inputRanges { o["input_ranges"] = inputRanges.map(\.label).joined(separator: ",") }
         return o
     }
