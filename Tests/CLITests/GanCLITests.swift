@@ -37,7 +37,9 @@ import Testing
         var lastStep = 0
         for line in lines {
             let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            #expect(Set(o.keys) == ["step", "d_loss", "g_loss", "d_accuracy"])
+            // The first row also records where the run ran (CPU, OpenBLAS kernels and threads).
+            let machine: Set<String> = lastStep == 0 ? ["cpu", "openblas_core", "openblas_core_origin", "openblas_threads", "threads"] : []
+            #expect(Set(o.keys) == Set(["step", "d_loss", "g_loss", "d_accuracy"]).union(machine))
             let step = try #require(o["step"] as? Int)
             #expect(step == lastStep + 10)
             lastStep = step
