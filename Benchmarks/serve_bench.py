@@ -8,9 +8,11 @@ Usage (release build first; see Benchmarks/serve_bench.sh, which prepares the mo
 
 For every concurrency level C, C client threads each send R completions (stream=true, greedy) with different
 prompts of --prompt-tokens tokens; we record time to first token (first SSE text chunk), request latency and
-aggregate completion tokens/s (tokens the server reports in usage / wall time of the level). The two server
-configurations run as two processes side by side and are measured alternately (A, B, A, B … for --rounds),
-medians reported, because this VM's speed drifts. HF is run in its own process per configuration.
+aggregate completion tokens/s (tokens the server reports in usage / wall time of the level) and the server's CPU
+time per completion token (user + system of the server process over the level: what the tokens cost, which a
+busy machine changes much less than the wall time). Each round measures every level on the two server
+configurations (two processes side by side) and then the HF runs (a fresh process), so all sides see the same
+stretch of a drifting, shared machine; medians over --rounds reported, with the load average of each round.
 Prints a Markdown table and writes JSON next to it (--json).
 """
 import argparse
@@ -101,7 +103,18 @@ def one_request(port, prompt, max_tokens):
     return ttft if ttft is not None else time.perf_counter() - t0, time.perf_counter() - t0, tokens
 
 
-def run_level(port, prompts, clients, per_client, max_tokens):
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return float("nan")
+
+
+def run_level(port, prompts, clients, per_client, max_tokens, pid=None):
+    cpu0 = cpu_seconds(pid) if pid else 0.0
     ttfts, lats, toks, errors = [], [], [0], []
     lock = threading.Lock()
 
@@ -122,7 +135,8 @@ def run_level(port, prompts, clients, per_client, max_tokens):
     for t in ts:
         t.join()
     wall = time.perf_counter() - t0
-    return {"tokens_per_s": toks[0] / wall, "p50_ms": 1000 * percentile(lats, 50), "p99_ms": 1000 * percentile(lats, 99),
+    cpu_ms = 1000 * (cpu_seconds(pid) - cpu0) / max(1, toks[0]) if pid else float("nan")
+    return {"tokens_per_s": toks[0] / wall, "cpu_ms_per_token": cpu_ms, "p50_ms": 1000 * percentile(lats, 50), "p99_ms": 1000 * percentile(lats, 99),
             "ttft_p50_ms": 1000 * percentile(ttfts, 50), "ttft_p99_ms": 1000 * percentile(ttfts, 99), "errors": len(errors),
             "requests": len(lats), "wall_s": wall}
 
@@ -172,7 +186,7 @@ def main():
     ap.add_argument("--max-tokens", type=int, default=64)
     ap.add_argument("--prompt-tokens", type=int, default=100)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2, help="OpenBLAS threads of the aigc servers")
+    ap.add_argument("--threads", type=int, default=1, help="OpenBLAS threads of the aigc servers (prompt products)")
     ap.add_argument("--hf-threads", type=int, default=2, help="torch threads of the HF runs")
     ap.add_argument("--json")
     a = ap.parse_args()
@@ -186,17 +200,31 @@ def main():
     log = open(os.path.join(tempfile.gettempdir(), "serve_bench_servers.log"), "w")
     batched = Server(a.aigc, a.model, max(levels), a.threads, log)
     single = Server(a.aigc, a.model, 1, a.threads, log)
-    results = {}
+    results, hf_runs, loads = {}, [], []
+    hf_cfg = None
+    if a.hf:
+        # Token ids for HF: the same prompts through the model's tokenizer (character meta.json here).
+        meta = json.load(open(os.path.join(a.model, "meta.json")))
+        stoi = {ch: i for i, ch in enumerate(meta["itos"])}
+        hf_cfg = {"prompts": [[stoi[ch] for ch in p] for p in prompts], "max_tokens": a.max_tokens, "batches": [16, 64],
+                  "requests": 16}
     try:
         for s in (batched, single):  # warm-up
             run_level(s.port, prompts, 2, 1, 8)
-        for c in levels:
-            for name, s in (("aigc", batched), ("aigc_max_batch_1", single)):
-                results.setdefault(f"{name}@{c}", [])
-            for _ in range(a.rounds):
+        for _ in range(a.rounds):
+            loads.append(os.getloadavg()[0])
+            for c in levels:
                 for name, s in (("aigc", batched), ("aigc_max_batch_1", single)):
                     per = a.requests_per_client if c <= 16 else max(1, a.requests_per_client // 2)
-                    results[f"{name}@{c}"].append(run_level(s.port, prompts, c, per, a.max_tokens))
+                    results.setdefault(f"{name}@{c}", []).append(run_level(s.port, prompts, c, per, a.max_tokens, s.proc.pid))
+            if hf_cfg:
+                out = subprocess.run([a.hf_python, "-c", HF_SCRIPT, a.hf, str(a.hf_threads), json.dumps(hf_cfg)],
+                                     capture_output=True, text=True)
+                if out.returncode != 0:
+                    print(out.stderr[-2000:], file=sys.stderr)
+                else:
+                    hf_runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            loads.append(os.getloadavg()[0])
         rss = {"aigc": rss_kb(batched.proc.pid), "aigc_max_batch_1": rss_kb(single.proc.pid)}
     finally:
         batched.stop()
@@ -208,28 +236,19 @@ def main():
         summary[k]["errors"] = sum(r["errors"] for r in runs)
 
     hf = {}
-    if a.hf:
-        # Token ids for HF: the same prompts through the model's tokenizer (character meta.json here).
-        meta = json.load(open(os.path.join(a.model, "meta.json")))
-        stoi = {ch: i for i, ch in enumerate(meta["itos"])}
-        ids = [[stoi[ch] for ch in p] for p in prompts]
-        cfg = {"prompts": ids, "max_tokens": a.max_tokens, "batches": [16, 64], "requests": 16}
-        out = subprocess.run([a.hf_python, "-c", HF_SCRIPT, a.hf, str(a.hf_threads), json.dumps(cfg)], capture_output=True, text=True)
-        if out.returncode != 0:
-            print(out.stderr[-2000:], file=sys.stderr)
-        else:
-            hf = json.loads(out.stdout.strip().splitlines()[-1])
+    for k in (hf_runs[0] if hf_runs else {}):
+        hf[k] = {m: statistics.median(r[k][m] for r in hf_runs) for m in hf_runs[0][k]}
 
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-    print(f"CPU: {cpu}; {os.cpu_count()} cores; aigc OpenBLAS threads {a.threads}; HF torch threads {a.hf_threads}; load average {os.getloadavg()}")
+    print(f"CPU: {cpu}; {os.cpu_count()} cores; aigc OpenBLAS threads {a.threads}; HF torch threads {a.hf_threads}; load average (1 min) per round {loads}")
     print(f"prompt {a.prompt_tokens} tokens, max_tokens {a.max_tokens}, greedy, streaming; medians of {a.rounds} alternating rounds")
-    print("| configuration | concurrency | tokens/s | p50 latency ms | p99 latency ms | TTFT p50 ms | TTFT p99 ms | errors |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| configuration | concurrency | tokens/s | p50 latency ms | p99 latency ms | TTFT p50 ms | TTFT p99 ms | server CPU ms/token | errors |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for k, v in summary.items():
         name, c = k.split("@")
-        print(f"| {name} | {c} | {v['tokens_per_s']:.0f} | {v['p50_ms']:.0f} | {v['p99_ms']:.0f} | {v['ttft_p50_ms']:.1f} | {v['ttft_p99_ms']:.1f} | {v['errors']} |")
+        print(f"| {name} | {c} | {v['tokens_per_s']:.0f} | {v['p50_ms']:.0f} | {v['p99_ms']:.0f} | {v['ttft_p50_ms']:.1f} | {v['ttft_p99_ms']:.1f} | {v['cpu_ms_per_token']:.2f} | {v['errors']} |")
     for k, v in hf.items():
-        print(f"| {k} | {v['requests']} requests | {v['tokens_per_s']:.0f} | {v['p50_ms']:.0f} | {v['p99_ms']:.0f} | {v['ttft_p50_ms']:.1f} | – | 0 |")
+        print(f"| {k} | {v['requests']} requests | {v['tokens_per_s']:.0f} | {v['p50_ms']:.0f} | {v['p99_ms']:.0f} | {v['ttft_p50_ms']:.1f} | – | – | 0 |")
     c1 = summary.get("aigc@1", {}).get("tokens_per_s")
     c16 = summary.get("aigc@16", {}).get("tokens_per_s")
     best_hf = max((v["tokens_per_s"] for v in hf.values()), default=None)
@@ -239,7 +258,8 @@ def main():
         print(f"aigc concurrency 16 / best HF: {c16 / best_hf:.2f}x (target >= 2x)")
     print(f"peak RSS (VmHWM): aigc {rss['aigc'] / 1024:.0f} MB, aigc --max-batch 1 {rss['aigc_max_batch_1'] / 1024:.0f} MB")
     if a.json:
-        json.dump({"aigc": summary, "hf": hf, "rss_kb": rss}, open(a.json, "w"), indent=1)
+        json.dump({"aigc": summary, "hf": hf, "rss_kb": rss, "loads": loads, "rounds": {"aigc": results, "hf": hf_runs}},
+                  open(a.json, "w"), indent=1)
 
 
 if __name__ == "__main__":

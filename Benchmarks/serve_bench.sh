@@ -3,7 +3,8 @@
 # exported with `aigc export-hf`, then Benchmarks/serve_bench.py: aigc serve (continuous batching) vs --max-batch 1 vs
 # HF transformers generate (one at a time; batched with padding), concurrency 1, 4, 16, 64.
 # usage: Benchmarks/serve_bench.sh   env: HF_PYTHON (a python with torch + transformers; default /tmp/hf-venv/bin/python),
-#        TRAIN_ITERS (40), THREADS (2), ROUNDS (3), OUT (/tmp/aigc-serve-bench), NO_BUILD=1
+#        TRAIN_ITERS (40), THREADS (2, training), SERVE_THREADS (1, the servers' OpenBLAS threads), HF_THREADS (2),
+#        ROUNDS (3), OUT (/tmp/aigc-serve-bench), NO_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REF=${AIGC_SHARED:-$(cd .. && pwd)/shared}
@@ -24,5 +25,5 @@ fi
 hf_args=()
 if "$HF_PYTHON" -c "import torch, transformers" 2>/dev/null; then hf_args=(--hf "$OUT/hf" --hf-python "$HF_PYTHON"); else echo "HF: skipped ($HF_PYTHON lacks torch/transformers)"; fi
 echo "OpenBLAS core: $(OPENBLAS_VERBOSE=2 $AIGC --version 2>&1 | grep -i core || echo "see openblas_get_corename")"
-python3 Benchmarks/serve_bench.py --aigc "$AIGC" --model "$OUT/model" "${hf_args[@]}" --threads "$THREADS" --hf-threads "${HF_THREADS:-2}" --rounds "$ROUNDS" \
+python3 Benchmarks/serve_bench.py --aigc "$AIGC" --model "$OUT/model" "${hf_args[@]}" --threads "${SERVE_THREADS:-1}" --hf-threads "${HF_THREADS:-2}" --rounds "$ROUNDS" \
   --json "$OUT/serve_bench.json" "$@"

@@ -19,8 +19,9 @@ public struct ServeConfiguration: Sendable {
     /// Requests waiting per model before new ones get 429.
     public var maxQueue = 256
     public var maxBodyBytes = 2 << 20
-    /// OpenBLAS threads.
-    public var threads = 2
+    /// OpenBLAS threads of the prompt (prefill) products. Default 1: each model's engine already runs two
+    /// threads (decoding and prefilling), and idle OpenBLAS workers spin on the cores they would need.
+    public var threads = 1
     /// Longest wait for in-flight requests after SIGTERM/SIGINT.
     public var drainSeconds = 30
     /// Prompts in one completions request (an array prompt).

@@ -96,24 +96,25 @@ struct EncodeCommand: AsyncParsableCommand {
                     try writeIds(ids, terminator: false, sink: sink, maxId: t.vocabularySize)
                     return
                 }
-                // Lines in parallel batches, written in order.
-                var ranges: [Range<Int>] = []
-                var s = 0
-                for i in 0..<all.count where all[i] == 0x0A { ranges.append(s..<i); s = i + 1 }
-                if s < all.count { ranges.append(s..<all.count) }
+                // Lines in parallel groups, written in order while later groups are still being encoded.
+                let ranges = Tokenizer.lineRanges(all)
+                if let bad = UTF8Bytes.firstInvalid(all) {
+                    // A newline byte is never inside a UTF-8 sequence: the whole text is valid iff every line is.
+                    let line = ranges.firstIndex { $0.upperBound > bad } ?? ranges.count - 1
+                    throw AIGCError.input(location: "\(location):\(line + 1)", message: "invalid UTF-8 at byte \(bad)")
+                }
+                if policy == .none {
+                    try t.encodeOrdinaryDocuments(bytes: all, ranges: ranges) { group in
+                        tokens += group.ids.count
+                        try writeLines(group, sink: sink, maxId: t.vocabularySize)
+                    }
+                    return
+                }
                 let batch = 4096
                 var b = 0
                 while b < ranges.count {
-                    let part = Array(ranges[b..<min(ranges.count, b + batch)])
-                    let texts = part.map { String(decoding: all[$0], as: UTF8.self) }
-                    for (k, r) in part.enumerated() {
-                        if let bad = UTF8Bytes.firstInvalid(UnsafeBufferPointer(rebasing: all[r])) {
-                            throw AIGCError.input(location: "\(location):\(b + k + 1)", message: "invalid UTF-8 at byte \(r.lowerBound + bad)")
-                        }
-                    }
-                    let encoded = policy == .none ? t.encodeOrdinaryBatch(texts)
-                        : try t.encodeBatch(texts, allowedSpecial: policy, disallowedSpecial: .encodeAsText)
-                    try t.checkPreTokenizer()
+                    let texts = ranges[b..<min(ranges.count, b + batch)].map { String(decoding: all[$0], as: UTF8.self) }
+                    let encoded = try t.encodeBatch(texts, allowedSpecial: policy, disallowedSpecial: .encodeAsText)
                     for ids in encoded { tokens += ids.count; try writeIds(ids, terminator: true, sink: sink, maxId: t.vocabularySize) }
                     b += batch
                 }
@@ -143,6 +144,35 @@ struct EncodeCommand: AsyncParsableCommand {
             try v.withUnsafeBytes { try sink.write(raw: $0) }
         case .npy:
             preconditionFailure("npy is written whole")
+        }
+    }
+
+    /// The lines of one group of documents (`--lines`), each with its terminator, in one write.
+    func writeLines(_ group: Tokenizer.DocumentGroup, sink: OutputFile, maxId: Int) throws {
+        switch format {
+        case .text:
+            var out: [UInt8] = []
+            out.reserveCapacity(group.ids.count * 6 + group.ends.count)
+            for k in group.ends.indices { IdText.line(group.ids(of: k), into: &out) }
+            try sink.write(out)
+        case .u32:
+            var v: [UInt32] = []
+            v.reserveCapacity(group.ids.count + group.ends.count)
+            for k in group.ends.indices { v.append(contentsOf: group.ids(of: k)); v.append(UInt32.max) }
+            try v.withUnsafeBytes { try sink.write(raw: $0) }
+        case .u16:
+            guard maxId <= 65535 else {
+                throw AIGCError.usage("--format u16 needs a vocabulary below 65535 ids (this one has \(maxId)); use u32")
+            }
+            var v: [UInt16] = []
+            v.reserveCapacity(group.ids.count + group.ends.count)
+            for k in group.ends.indices {
+                for id in group.ids(of: k) { v.append(UInt16(truncatingIfNeeded: id)) }
+                v.append(UInt16.max)
+            }
+            try v.withUnsafeBytes { try sink.write(raw: $0) }
+        case .npy:
+            throw AIGCError.usage("--format npy holds one array; it cannot be used with --lines")
         }
     }
 

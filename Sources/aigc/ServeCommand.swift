@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Completions decoded at once per model.") var maxBatch: Int = 16
     @Option(help: "Requests waiting per model before 429.") var maxQueue: Int = 256
     @Option(help: "Largest request body in bytes.") var maxBodyBytes: Int = 2 << 20
-    @Option(help: "OpenBLAS threads.") var threads: Int = 2
+    @Option(help: "OpenBLAS threads for prompt products (each model already decodes and prefills on two threads).") var threads: Int = 1
     @Option(help: "Longest wait for in-flight requests on shutdown.") var drainSeconds: Int = 30
     @Option(help: "Write the bound port to this file once listening (for scripts using --port 0).") var portFile: String?
 

@@ -44,7 +44,7 @@ enum IdText {
         }
     }
 
-    static func line(_ ids: [UInt32], into out: inout [UInt8]) {
+    static func line(_ ids: some Collection<UInt32>, into out: inout [UInt8]) {
         for (k, id) in ids.enumerated() {
             if k > 0 { out.append(0x20) }
             append(id, to: &out)

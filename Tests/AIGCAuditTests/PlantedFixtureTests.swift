@@ -95,14 +95,14 @@ import Testing
 
     /// The audit's contamination count equals what the corpus builder's decontaminator would drop.
     @Test func contaminationAgreesWithCorpusDecontaminator() throws {
-        var d = Decontaminator(n: 13)
+        var d = NGramIndex(n: 13)
         try d.addFile(Fixture.path("eval.jsonl"), normalizer: CorpusBuildOptions.defaultNormalizer)
         let reader = InputReader(paths: [Fixture.path("planted.jsonl")], format: .openai)
         let parser = RecordParser(format: .openai)
         var hit = 0
         while let batch = try reader.nextBatch() {
             for rec in batch.records {
-                if let record = parser.parse(Array(batch.storage[rec.range])).record, d.isContaminated(record.texts) { hit += 1 }
+                if let record = parser.parse(Array(batch.storage[rec.range])).record, d.contains(record.texts) { hit += 1 }
             }
         }
         let r = try Auditor(options: try Fixture.plantedOptions()).run()

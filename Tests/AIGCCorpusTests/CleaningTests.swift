@@ -33,7 +33,7 @@ import Testing
         #expect(RecordCleaner.roleOrderProblem([Turn(.system, "s")]) != nil)
     }
 
-    func clean(_ json: String, decon: Decontaminator? = nil, invalid: InvalidUTF8Policy = .skip) -> RecordCleaner.Outcome {
+    func clean(_ json: String, decon: NGramIndex? = nil, invalid: InvalidUTF8Policy = .skip) -> RecordCleaner.Outcome {
         let c = RecordCleaner(parser: RecordParser(format: .openai), normalizer: CorpusBuildOptions.defaultNormalizer,
                               invalidUTF8: invalid, decontaminator: decon)
         return Array(json.utf8).withUnsafeBufferPointer { c.clean($0) }
@@ -128,13 +128,13 @@ import Testing
     }
 
     @Test func decontamination13Grams() {
-        var d = Decontaminator()
+        var d = NGramIndex()
         d.add(Array("Question: what is the boiling point of water at sea level in degrees celsius exactly? Answer: 100".utf8))
         d.add(Array("short item".utf8))
         #expect(d.skippedShortTexts == 1)
-        #expect(d.isContaminated([Array("Well, WHAT is the boiling point of water at sea level in degrees Celsius exactly, friend?".utf8)]))
-        #expect(!d.isContaminated([Array("what is the boiling point of water at sea level in degrees".utf8)]))
-        #expect(!d.isContaminated([Array("short item".utf8)]))
+        #expect(d.contains([Array("Well, WHAT is the boiling point of water at sea level in degrees Celsius exactly, friend?".utf8)]))
+        #expect(!d.contains([Array("what is the boiling point of water at sea level in degrees".utf8)]))
+        #expect(!d.contains([Array("short item".utf8)]))
         let kept = clean(#"{"messages":[{"role":"user","content":"what is the boiling point of water at sea level in degrees celsius exactly"},{"role":"assistant","content":"100"}]}"#, decon: d)
         #expect(reason(kept) == .contaminated)
     }

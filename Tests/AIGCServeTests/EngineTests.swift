@@ -130,7 +130,7 @@ import Testing
 /// The decode attention kernel agrees with the BLAS one for a single new token.
 @Suite struct DecodeAttentionTests {
     @Test func matchesCachedAttention() {
-        for (C, NH, past) in [(32, 2, 0), (48, 4, 7), (64, 4, 30), (40, 5, 3)] {
+        for (C, NH, past) in [(32, 2, 0), (48, 4, 7), (64, 4, 30), (40, 5, 3), (384, 6, 40), (96, 1, 17), (160, 2, 5)] {
             let T = past + 1
             var rng = Xoshiro256(seed: UInt64(C + past))
             var qkv = (0..<(3 * C)).map { _ in Float(rng.nextNormal()) }
@@ -138,7 +138,7 @@ import Testing
             var vc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
             for d in 0..<C { kc[past * C + d] = qkv[C + d]; vc[past * C + d] = qkv[2 * C + d] }
             var a = [Float](repeating: 0, count: C), b = [Float](repeating: 0, count: C)
-            var scratch = [Float](repeating: 0, count: T * T + 16)
+            var scratch = [Float](repeating: 0, count: max(T * T, NH * T) + 16)
             qkv.withUnsafeMutableBufferPointer { q in
                 kc.withUnsafeMutableBufferPointer { k in
                     vc.withUnsafeMutableBufferPointer { v in

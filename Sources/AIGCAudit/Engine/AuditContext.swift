@@ -12,13 +12,15 @@ final class AuditContext: Sendable {
     let tokenLengths: [UInt16]
     let minhasher: MinHasher
     let scrubber = PIIScrubber()
-    let evalIndex: EvalIndex?
+    /// The evaluation items' n-grams (`--against`) and, per item, its location and excerpt for the report.
+    let evalIndex: NGramIndex?
+    let evalItems: [ContaminationItem]
     let asciiInvariant: Bool
     /// Exactly newline rules, control removal and NFC (the default, as the corpus builder's `RecordCleaner` tests
     /// it): Latin text with typographic punctuation (`TextChecks.isNFCStableLatin`) skips the normalizer too.
     let latinInvariant: Bool
 
-    init(options: AuditOptions, evalIndex: EvalIndex?) {
+    init(options: AuditOptions, evalIndex: NGramIndex?, evalItems: [ContaminationItem]) {
         self.options = options
         paths = options.inputs
         parser = RecordParser(format: options.inputFormat, textField: options.textField)
@@ -32,6 +34,7 @@ final class AuditContext: Sendable {
         }
         minhasher = MinHasher(shingleSize: options.shingleSize, bands: options.bands, rows: options.rows)
         self.evalIndex = evalIndex
+        self.evalItems = evalItems
         latinInvariant = !options.normalizer.steps.isEmpty && options.normalizer.steps.allSatisfy { step in
             switch step {
             case .form(let f): return f == .nfc

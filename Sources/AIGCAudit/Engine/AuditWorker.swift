@@ -57,7 +57,7 @@ final class AuditWorker: @unchecked Sendable {
     // does not copy (and retain/release every reference of) `AuditOptions` or `Tokenizer` values each time.
     private let tokenizer: Tokenizer?
     private let minhasher: MinHasher
-    private let evalIndex: EvalIndex?
+    private let evalIndex: NGramIndex?
     private let scrubber: PIIScrubber
     private let parser: RecordParser
     private let longRunThreshold: Int

@@ -21,17 +21,20 @@ public final class Auditor: Sendable {
         }
         if let s = options.seqLen, s < 1 { throw AIGCError.usage("AuditOptions.seqLen must be at least 1") }
         guard options.threads >= 1 else { throw AIGCError.usage("AuditOptions.threads must be at least 1") }
-        var eval: EvalIndex? = nil
+        var eval: NGramIndex? = nil
+        var items: [ContaminationItem] = []
         if !options.against.isEmpty {
-            var e = EvalIndex(n: options.contaminationNgram)
+            var e = NGramIndex(n: options.contaminationNgram)
             for f in options.against {
                 guard FileManager.default.isReadableFile(atPath: f) else { throw AIGCError.io("\(f): no such readable file") }
-                try e.addFile(f, normalizer: options.normalizer)
+                try e.addFile(f, normalizer: options.normalizer) { location, text in
+                    items.append(ContaminationItem(location: location, excerpt: Excerpt.around(text, offset: 0, before: 0, after: 96)))
+                }
             }
             eval = e
         }
         self.options = options
-        context = AuditContext(options: options, evalIndex: eval)
+        context = AuditContext(options: options, evalIndex: eval, evalItems: items)
     }
 
     /// Order-dependent state.
@@ -353,12 +356,12 @@ public final class Auditor: Sendable {
         }
         // Contamination.
         if let eval = context.evalIndex {
-            var cr = ContaminationReport(against: options.against, ngram: eval.n, evalItems: UInt64(eval.items.count),
+            var cr = ContaminationReport(against: options.against, ngram: eval.n, evalItems: UInt64(context.evalItems.count),
                                          contaminatedDocuments: fold.contaminated)
             cr.distinctItemsHit = UInt64(fold.itemOrder.count)
             cr.itemsHit = fold.itemOrder.prefix(200).map { item in
                 let h = fold.itemHits[item]!
-                return ContaminatedItem(item: eval.items[Int(item)].location, excerpt: eval.items[Int(item)].excerpt,
+                return ContaminatedItem(item: context.evalItems[Int(item)].location, excerpt: context.evalItems[Int(item)].excerpt,
                                         documents: h.documents, firstDocument: h.first)
             }
             report.contamination = cr

@@ -8,7 +8,8 @@ public struct RecordCleaner: Sendable {
     public let invalidUTF8: InvalidUTF8Policy
     public let checkRoleOrder: Bool
     public let scrubber: PIIScrubber?
-    public let decontaminator: Decontaminator?
+    /// Evaluation texts' n-grams (`--decontaminate`): a record sharing one is dropped as `contaminated`.
+    public let decontaminator: NGramIndex?
     /// The normalizer leaves printable ASCII unchanged (only form/newline/control/format steps), so it can be
     /// skipped for such texts: the common case, and the fast path.
     let asciiInvariant: Bool
@@ -16,7 +17,7 @@ public struct RecordCleaner: Sendable {
     let latinInvariant: Bool
 
     public init(parser: RecordParser, normalizer: TextNormalizer, invalidUTF8: InvalidUTF8Policy = .skip,
-                checkRoleOrder: Bool = true, scrubber: PIIScrubber? = PIIScrubber(), decontaminator: Decontaminator? = nil) {
+                checkRoleOrder: Bool = true, scrubber: PIIScrubber? = PIIScrubber(), decontaminator: NGramIndex? = nil) {
         self.parser = parser
         var n = normalizer
         n.invalidUTF8 = .replace
@@ -94,7 +95,7 @@ public struct RecordCleaner: Sendable {
                 if changed { record = .conversation(turns) }
             }
         }
-        if let decontaminator, decontaminator.isContaminated(record.texts) {
+        if let decontaminator, decontaminator.contains(record.texts) {
             return .dropped(.contaminated, "shares a \(decontaminator.n)-gram of words with an evaluation text")
         }
         return .kept(Cleaned(record: record, hash: ContentHash(record: record), pii: pii))

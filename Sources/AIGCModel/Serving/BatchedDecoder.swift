@@ -3,24 +3,21 @@ import Foundation
 
 /// KV-cached forward passes over many independent sequences ("slots"), each at its own length: the compute core
 /// of continuous batching. One `step` takes any mix of segments — a new prompt (many tokens) or the next token of
-/// each running sequence — and runs every layer's matrix products once over all their tokens (one sgemm per
-/// weight matrix per layer, not one sgemv per request); only attention is per sequence.
+/// each running sequence — and runs every layer's matrix products once over all the running sequences (each
+/// weight matrix is read once per step for the whole batch, not once per request); only attention is per sequence.
 ///
 /// Batch invariance: a sequence's logits must not depend on what else is in the step, or a seeded request would
-/// answer differently alone and in a crowd. OpenBLAS does not promise that: it computes an sgemm row through
-/// different kernels depending on the row count (gemv below 4 rows, small-matrix kernels below size thresholds),
-/// and the results differ in the last bits. It does compute every row of an sgemm with a *fixed* shape the same
-/// way at any position (measured on its Cooperlake kernels for every matrix shape of our models). So the rows of a
-/// step are laid out in blocks whose sgemm shape depends only on the block itself, never on the rest of the step:
-/// - the decode block: every one-token segment, computed in sgemm calls of exactly `rowMultiple` (16) rows, padded
-///   with zero rows (a lone sequence computes 16 rows where it needs 1: decoding is bound by reading the weights,
-///   so this is cheap; a batch of B reads each weight matrix ⌈B/16⌉ times);
-/// - one block per prompt: its tokens padded to a multiple of 16, computed in one sgemm call of that many rows (a
-///   100-token prompt is one 112-row product, not seven 16-row ones).
-/// Attention is per sequence: one-token segments use `Kernels.decodeAttention` (SIMD loops), prompts the BLAS
-/// kernel `cachedAttentionForward`.
-/// Never the `sgemv` shortcut of `Kernels.matmulForward`. `EngineTests` checks the property on the machine that
-/// runs the tests.
+/// answer differently alone and in a crowd. OpenBLAS does not promise that (it picks kernels by the row count),
+/// so the rows of a step are laid out in blocks whose arithmetic depends only on the block itself:
+/// - the decode block: every one-token segment, computed by `Kernels.decodeMatmul`, whose every output element
+///   is the same fixed-order SIMD dot product whatever the other rows (batch-invariant by construction, and no
+///   weight packing: a decode step streams each weight row once against all its rows);
+/// - one block per prompt, computed in one sgemm call of exactly its own token count (a shape that depends only
+///   on the prompt; OpenBLAS computes a given shape the same way every time);
+/// - the LM head over each segment's last token: `decodeMatmul` again.
+/// Attention is per sequence: one-token segments use `Kernels.decodeAttention`, prompts the BLAS kernel
+/// `cachedAttentionForward`. LayerNorm, GELU and the residual adds run per row. `EngineTests` checks the
+/// property.
 ///
 /// Shapes: caches `[L, slots, maxTime, C]`; per step N = total new tokens, activations `[N, C]` (`[N, 4C]` for
 /// the MLP); logits `[segments, V]` (each segment's last token only).
@@ -31,85 +28,84 @@ public final class BatchedDecoder: @unchecked Sendable {
         public init(slot: Int, tokens: [Int32]) { self.slot = slot; self.tokens = tokens }
     }
 
-    /// Rows of every matrix product are padded to a multiple of this (see the type's note).
-    public static let rowMultiple = 16
-
     public let model: GPTModel
     public let slots: Int
     /// Longest sequence a slot holds (the block size).
     public let maxTime: Int
     /// Most tokens one step may feed in all.
     public let maxStepTokens: Int
-    /// Tokens cached per slot.
-    public private(set) var lengths: [Int]
-    let kCache: FloatBuffer, vCache: FloatBuffer
+    /// The slots' keys, values and lengths (possibly shared with other decoders; see `KVCache`).
+    public let cache: KVCache
     let acts: FloatBuffer
     let x, ln, qkv, atty, tmp, fch, lnLast, logitsOut, scratch, mean, rstd: Kernels.FP
     var tokenBuf: [Int32], positionBuf: [Int32]
 
-    /// Bytes of memory a decoder with these sizes allocates (checked before allocating).
-    public static func memoryBytes(config c: GPTConfig, slots: Int, maxStepTokens: Int) -> Int {
-        let C = c.nEmbd, T = c.blockSize, N = rowCapacity(maxStepTokens: maxStepTokens, slots: slots), R = padded(slots)
-        let cache = 2 * c.nLayer * slots * T * C
-        let acts = N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + T * T + 2 * N
-        return (cache + acts) * 4
+    /// Floats of activations a decoder feeding up to `maxStepTokens` tokens per step allocates.
+    static func activationCount(config c: GPTConfig, slots: Int, maxStepTokens N: Int) -> Int {
+        let C = c.nEmbd, T = c.blockSize
+        return N * C * 4 + N * 3 * C + N * 4 * C + slots * C + slots * c.vocabSize + max(T * T, c.nHead * T) + 2 * N
     }
 
-    /// Rows a step may need: its tokens plus the padding of the decode block and of every prompt block.
-    static func rowCapacity(maxStepTokens: Int, slots: Int) -> Int { padded(maxStepTokens) + rowMultiple * (slots + 1) }
+    /// Bytes of memory a decoder with these sizes allocates, its own cache included (checked before allocating).
+    public static func memoryBytes(config c: GPTConfig, slots: Int, maxStepTokens: Int) -> Int {
+        KVCache.memoryBytes(config: c, slots: slots) + activationCount(config: c, slots: slots, maxStepTokens: maxStepTokens) * 4
+    }
 
-    /// - Parameters:
-    ///   - slots: sequences held at once (the largest batch).
-    ///   - maxStepTokens: most tokens fed in one step (prompt tokens plus one per running sequence); at least
-    ///     the block size, so any prompt that fits the context fits one step.
-    public init(model: GPTModel, slots: Int, maxStepTokens requested: Int? = nil) throws {
-        let c = model.config
-        guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
-        let n = max(c.blockSize + slots, requested ?? 0)
-        let bytes = Self.memoryBytes(config: c, slots: slots, maxStepTokens: n)
+    /// Throws unless `bytes` fit in 80% of this machine's memory.
+    static func checkMemory(_ bytes: Int, config c: GPTConfig, slots: Int) throws {
         let limit = min(64 << 30, Int(ProcessInfo.processInfo.physicalMemory / 10 * 8))
         guard bytes <= limit else {
             throw AIGCError.usage("a batch of \(slots) sequences of \(c.blockSize) tokens needs \(bytes >> 20) MiB of cache and activations "
                 + "(more than 80% of this machine's memory); lower the batch size")
         }
+    }
+
+    /// A decoder with its own cache.
+    /// - Parameters:
+    ///   - slots: sequences held at once (the largest batch).
+    ///   - maxStepTokens: most tokens fed in one step (prompt tokens plus one per running sequence); default the
+    ///     block size plus `slots`, so any prompt that fits the context fits one step beside a full batch.
+    public convenience init(model: GPTModel, slots: Int, maxStepTokens requested: Int? = nil) throws {
+        let c = model.config
+        guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
+        let n = requested ?? (c.blockSize + slots)
+        try Self.checkMemory(Self.memoryBytes(config: c, slots: slots, maxStepTokens: max(1, n)), config: c, slots: slots)
+        try self.init(model: model, cache: KVCache(config: c, slots: slots), maxStepTokens: n)
+    }
+
+    /// A decoder working on `cache`'s slots (shared with other decoders).
+    public init(model: GPTModel, cache: KVCache, maxStepTokens n: Int) throws {
+        let c = model.config
+        guard cache.layers == c.nLayer, cache.width == c.nEmbd, cache.maxTime == c.blockSize else {
+            throw AIGCError.usage("the KV cache was made for another model shape")
+        }
+        guard n >= 1, n <= 1 << 20 else { throw AIGCError.usage("tokens per step must be in 1...\(1 << 20) (got \(n))") }
+        let slots = cache.slots
+        try Self.checkMemory(Self.activationCount(config: c, slots: slots, maxStepTokens: n) * 4, config: c, slots: slots)
         self.model = model
         self.slots = slots
+        self.cache = cache
         maxTime = c.blockSize
         maxStepTokens = n
-        lengths = [Int](repeating: 0, count: slots)
-        let C = c.nEmbd, N = Self.rowCapacity(maxStepTokens: n, slots: slots), T = maxTime, R = Self.padded(slots)
-        // The caches are large and mostly unused until the batch fills: lazily zeroed pages, so a server with room
-        // for 64 sequences starts as fast as one with room for 1.
-        guard let k = FloatBuffer(lazilyZeroed: c.nLayer * slots * T * C), let v = FloatBuffer(lazilyZeroed: c.nLayer * slots * T * C) else {
-            throw AIGCError.usage("cannot allocate the KV cache for \(slots) sequences (\(bytes >> 20) MiB)")
-        }
-        kCache = k
-        vCache = v
-        acts = FloatBuffer(count: N * C * 4 + N * 3 * C + N * 4 * C + R * C + R * c.vocabSize + T * T + 2 * N)
+        let C = c.nEmbd, N = n, T = maxTime, R = slots
+        acts = FloatBuffer(count: Self.activationCount(config: c, slots: slots, maxStepTokens: n))
         var cur = acts.pointer
         func take(_ k: Int) -> Kernels.FP { defer { cur += k }; return cur }
         x = take(N * C); ln = take(N * C); atty = take(N * C); tmp = take(N * C); qkv = take(N * 3 * C); fch = take(N * 4 * C)
-        lnLast = take(R * C); logitsOut = take(R * c.vocabSize); scratch = take(T * T)
+        lnLast = take(R * C); logitsOut = take(R * c.vocabSize); scratch = take(max(T * T, c.nHead * T))
         mean = take(N); rstd = take(N)
         tokenBuf = [Int32](repeating: 0, count: N)
         positionBuf = [Int32](repeating: 0, count: N)
     }
 
-    @inline(__always) static func padded(_ n: Int) -> Int { (n + rowMultiple - 1) / rowMultiple * rowMultiple }
+    /// Tokens cached in slot `s`.
+    public func length(slot s: Int) -> Int { cache.lengths[s] }
 
     /// Forgets slot `s`'s cached tokens (the slot can take a new sequence).
-    public func reset(slot s: Int) { lengths[s] = 0 }
+    public func reset(slot s: Int) { cache.reset(slot: s) }
 
     /// Copies slot `from`'s cache into slot `to` (n completions of one prompt share its prefill).
-    public func copy(slot from: Int, to: Int) {
-        let c = model.config, C = c.nEmbd, T = maxTime, len = lengths[from]
-        for l in 0..<c.nLayer {
-            let base = l * slots * T * C
-            (kCache.pointer + base + to * T * C).update(from: kCache.pointer + base + from * T * C, count: len * C)
-            (vCache.pointer + base + to * T * C).update(from: vCache.pointer + base + from * T * C, count: len * C)
-        }
-        lengths[to] = len
-    }
+    public func copy(slot from: Int, to: Int) { cache.copy(slot: from, to: to) }
 
     /// Logits row `i` of the last `step` (`[V]`), valid until the next step.
     public func logits(_ i: Int) -> UnsafeBufferPointer<Float> {
@@ -120,7 +116,7 @@ public final class BatchedDecoder: @unchecked Sendable {
     /// Feeds every segment's tokens (each continuing its slot's cached sequence) and computes the logits of each
     /// segment's last token into rows `0..<segments.count` (read them with `logits(_:)`).
     public func step(_ segments: [Segment]) throws {
-        let c = model.config, C = c.nEmbd, V = c.vocabSize, NH = c.nHead, T = maxTime, S = slots
+        let c = model.config, C = c.nEmbd, V = c.vocabSize, NH = c.nHead, T = maxTime, S = slots, lengths = cache.lengths
         guard !segments.isEmpty, segments.count <= S else { throw AIGCError.usage("step: 1...\(S) segments (got \(segments.count))") }
         var N = 0
         var seen = Set<Int>()
@@ -138,20 +134,18 @@ public final class BatchedDecoder: @unchecked Sendable {
             N += seg.tokens.count
         }
         guard N <= maxStepTokens else { throw AIGCError.usage("step: \(N) tokens exceed \(maxStepTokens) per step") }
-        // Row layout: the decode block (one-token segments) first, then one block per prompt, each padded to a
-        // multiple of 8 with zero rows (see the type's note on batch invariance).
+        // Row layout: the decode block (one-token segments) first, then one block per prompt (see the type's note
+        // on batch invariance).
         var segRow = [Int](repeating: 0, count: segments.count)
-        var blocks: [RowBlock] = []
-        var P = 0
-        for (i, seg) in segments.enumerated() where seg.tokens.count == 1 { segRow[i] = P; P += 1 }
-        if P > 0 { blocks.append(RowBlock(start: 0, rows: Self.padded(P), chunk: Self.rowMultiple)); P = Self.padded(P) }
+        var prompts: [Range<Int>] = []
+        var D = 0
+        for (i, seg) in segments.enumerated() where seg.tokens.count == 1 { segRow[i] = D; D += 1 }
+        var P = D
         for (i, seg) in segments.enumerated() where seg.tokens.count > 1 {
             segRow[i] = P
-            let rows = Self.padded(seg.tokens.count)
-            blocks.append(RowBlock(start: P, rows: rows, chunk: rows))
-            P += rows
+            prompts.append(P ..< P + seg.tokens.count)
+            P += seg.tokens.count
         }
-        for i in 0..<P { tokenBuf[i] = 0; positionBuf[i] = 0 }
         for (i, seg) in segments.enumerated() {
             let start = lengths[seg.slot]
             for (j, t) in seg.tokens.enumerated() {
@@ -159,8 +153,6 @@ public final class BatchedDecoder: @unchecked Sendable {
                 positionBuf[segRow[i] + j] = Int32(start + j)
             }
         }
-        var isPadding = [Bool](repeating: true, count: P)
-        for (i, seg) in segments.enumerated() { for j in 0..<seg.tokens.count { isPadding[segRow[i] + j] = false } }
         let p = UnsafePointer(model.params.pointer), lay = model.layout
         tokenBuf.withUnsafeBufferPointer { tok in
             positionBuf.withUnsafeBufferPointer { pos in
@@ -168,12 +160,19 @@ public final class BatchedDecoder: @unchecked Sendable {
                                        wpe: p + lay.wpe, N: P, C: C)
             }
         }
-        for r in 0..<P where isPadding[r] { (x + r * C).update(repeating: 0, count: C) }
+        func linear(out: Kernels.FP, inp: Kernels.CFP, weight: Kernels.CFP, bias: Kernels.CFP, C: Int, OC: Int) {
+            Kernels.decodeMatmul(out: out, inp: inp, weight: weight, bias: bias, rows: D, C: C, OC: OC)
+            for r in prompts {
+                for n in r { (out + n * OC).update(from: bias, count: OC) }
+                BLAS.sgemm(transA: false, transB: true, m: r.count, n: OC, k: C, alpha: 1, a: inp + r.lowerBound * C, lda: C,
+                           b: weight, ldb: C, beta: 1, c: out + r.lowerBound * OC, ldc: OC)
+            }
+        }
         for l in 0..<c.nLayer {
             let w = lay.blocks[l]
-            let kc = kCache.pointer + l * S * T * C, vc = vCache.pointer + l * S * T * C
+            let kc = cache.k.pointer + l * S * T * C, vc = cache.v.pointer + l * S * T * C
             Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln1w, bias: p + w.ln1b, N: P, C: C)
-            Self.linear(blocks, out: qkv, inp: ln, weight: p + w.attnW, bias: p + w.attnB, C: C, OC: 3 * C)
+            linear(out: qkv, inp: ln, weight: p + w.attnW, bias: p + w.attnB, C: C, OC: 3 * C)
             for (i, seg) in segments.enumerated() {
                 let tNew = seg.tokens.count, past = lengths[seg.slot], off = segRow[i]
                 for j in 0..<tNew {
@@ -190,13 +189,12 @@ public final class BatchedDecoder: @unchecked Sendable {
                                                    past: past, maxT: T, C: C, NH: NH, profile: nil)
                 }
             }
-            for r in 0..<P where isPadding[r] { (atty + r * C).update(repeating: 0, count: C) }
-            Self.linear(blocks, out: tmp, inp: atty, weight: p + w.projW, bias: p + w.projB, C: C, OC: C)
+            linear(out: tmp, inp: atty, weight: p + w.projW, bias: p + w.projB, C: C, OC: C)
             for i in 0..<(P * C) { x[i] += tmp[i] }
             Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln2w, bias: p + w.ln2b, N: P, C: C)
-            Self.linear(blocks, out: fch, inp: ln, weight: p + w.fcW, bias: p + w.fcB, C: C, OC: 4 * C)
-            Kernels.geluForward(out: fch, inp: fch, count: P * 4 * C)
-            Self.linear(blocks, out: tmp, inp: fch, weight: p + w.fcProjW, bias: p + w.fcProjB, C: 4 * C, OC: C)
+            linear(out: fch, inp: ln, weight: p + w.fcW, bias: p + w.fcB, C: C, OC: 4 * C)
+            Kernels.geluInPlace(fch, count: P * 4 * C)
+            linear(out: tmp, inp: fch, weight: p + w.fcProjW, bias: p + w.fcProjB, C: 4 * C, OC: C)
             for i in 0..<(P * C) { x[i] += tmp[i] }
         }
         // Final LayerNorm and LM head on each segment's last token only.
@@ -204,29 +202,8 @@ public final class BatchedDecoder: @unchecked Sendable {
             (tmp + r * C).update(from: x + (segRow[r] + seg.tokens.count - 1) * C, count: C)
             lengths[seg.slot] += seg.tokens.count
         }
-        let R = Self.padded(segments.count)
-        (tmp + segments.count * C).update(repeating: 0, count: (R - segments.count) * C)
+        let R = segments.count
         Kernels.layerNormForward(out: lnLast, mean: mean, rstd: rstd, inp: tmp, weight: p + lay.lnfw, bias: p + lay.lnfb, N: R, C: C)
-        Self.linear([RowBlock(start: 0, rows: R, chunk: Self.rowMultiple)], out: logitsOut, inp: lnLast, weight: p + lay.wte,
-                    bias: nil, C: C, OC: V)
-    }
-
-    /// Rows `start ..< start + rows` of a step, computed in sgemm calls of `chunk` rows each.
-    struct RowBlock {
-        var start: Int
-        var rows: Int
-        var chunk: Int
-    }
-
-    /// out[rows, OC] = inp[rows, C] · W[OC, C]ᵀ + bias over every block, each in calls of its own fixed shape
-    /// (batch-invariant rows; see the type's note).
-    static func linear(_ blocks: [RowBlock], out: Kernels.FP, inp: Kernels.CFP, weight: Kernels.CFP, bias: Kernels.CFP?, C: Int, OC: Int) {
-        for b in blocks {
-            if let bias { for n in b.start ..< (b.start + b.rows) { (out + n * OC).update(from: bias, count: OC) } }
-            for r in stride(from: b.start, to: b.start + b.rows, by: b.chunk) {
-                BLAS.sgemm(transA: false, transB: true, m: b.chunk, n: OC, k: C, alpha: 1, a: inp + r * C, lda: C, b: weight, ldb: C,
-                           beta: bias == nil ? 0 : 1, c: out + r * OC, ldc: OC)
-            }
-        }
+        Kernels.decodeMatmul(out: logitsOut, inp: lnLast, weight: p + lay.wte, bias: nil, rows: R, C: C, OC: V)
     }
 }

@@ -2,13 +2,15 @@ import AIGCCore
 import Foundation
 
 /// Continuous batching for one model: a single decode loop, on its own thread, advances every running completion
-/// by one token per step with one `BatchedDecoder.step` (one sgemm per weight matrix per layer for the whole
-/// batch). New requests join between steps as soon as slots are free; finished, cancelled or disconnected ones
-/// leave at once. The server and the Swift facade both submit here, from any number of tasks.
+/// by one token per step with one `BatchedDecoder.step` (each weight matrix read once per layer for the whole
+/// batch). Prompts are prefilled on a second thread into the same `KVCache`, so a 100-token prompt (the most
+/// arithmetic a request costs) never stalls the running sequences' steps and the two threads keep two cores
+/// busy without synchronising inside a step. A prefilled request joins the batch between steps; finished,
+/// cancelled or disconnected ones leave at once. The server and the Swift facade both submit here, from any
+/// number of tasks.
 ///
 /// Admission is first come, first served: a request waits in a bounded queue until it has `n` free slots (one
-/// per completion) and its prompt fits the step's token budget; a full queue is refused at once
-/// (`EngineError.queueFull`), never buffered without limit.
+/// per completion); a full queue is refused at once (`EngineError.queueFull`), never buffered without limit.
 public final class InferenceEngine: @unchecked Sendable {
     public struct Options: Sendable {
         /// Completions decoded at once (KV-cache slots).
@@ -101,7 +103,7 @@ public final class InferenceEngine: @unchecked Sendable {
     public func shutdown(timeout: Double = 30) { loop.shutdown(timeout: timeout) }
 }
 
-/// The decode loop of an `InferenceEngine` and everything it owns (see there).
+/// The decode loop of an `InferenceEngine`, its prefill thread and everything they own (see there).
 final class DecodeLoop: @unchecked Sendable {
     typealias Event = InferenceEngine.Event
     typealias EngineError = InferenceEngine.EngineError
@@ -112,28 +114,44 @@ final class DecodeLoop: @unchecked Sendable {
     let model: GPTModel
     let codec: (any TokenCodec)?
     let options: Options
+    /// The running sequences' one-token steps (decode thread).
     let decoder: BatchedDecoder
+    /// Prompts, one at a time (prefill thread), into the same cache.
+    let prefiller: BatchedDecoder
     let cond = NSCondition()
     // Guarded by `cond`.
-    var pending: [Job] = []
+    var pending: [Job] = []  // waiting for slots
+    var toPrefill: [Job] = []  // have slots, wait for the prefill thread
+    var prefilled: [Job] = []  // prompt done, wait to join the batch
+    var prefillBusy = false
     var stopping = false
     var stopped = false
     var paused = false
-    var running: [Job] = []  // owned by the loop thread
     var freeSlots: [Int]
     var onStep: (@Sendable (StepReport) -> Void)?
+    var running: [Job] = []  // owned by the decode thread
 
     init(model: GPTModel, codec: (any TokenCodec)?, options: Options) throws {
         self.model = model
         self.codec = codec
         self.options = options
-        decoder = try BatchedDecoder(model: model, slots: options.maxBatch)
+        let c = model.config
+        try BatchedDecoder.checkMemory(BatchedDecoder.memoryBytes(config: c, slots: options.maxBatch, maxStepTokens: options.maxBatch)
+                                       + BatchedDecoder.activationCount(config: c, slots: options.maxBatch, maxStepTokens: c.blockSize) * 4,
+                                       config: c, slots: options.maxBatch)
+        let cache = try KVCache(config: c, slots: options.maxBatch)
+        decoder = try BatchedDecoder(model: model, cache: cache, maxStepTokens: options.maxBatch)
+        prefiller = try BatchedDecoder(model: model, cache: cache, maxStepTokens: c.blockSize)
         freeSlots = Array((0..<options.maxBatch).reversed())
-        let t = Thread { self.loop() }  // strong: the thread keeps the loop alive until it ends
+        // Strong references: the threads keep the loop alive until they end.
+        let t = Thread { self.loop() }
         t.name = "aigc-decode"
         t.stackSize = 8 << 20
-
+        let p = Thread { self.prefillLoop() }
+        p.name = "aigc-prefill"
+        p.stackSize = 8 << 20
         t.start()
+        p.start()
     }
 
     /// Called after every step with the batch's size (set before submitting; not thread-safe to change later).
@@ -141,7 +159,8 @@ final class DecodeLoop: @unchecked Sendable {
         cond.lock(); onStep = f; cond.unlock()
     }
 
-    /// Holds the decode loop between steps (tests: makes "the batch is busy" deterministic).
+    /// Holds the decode loop between steps and stops admitting requests (tests: makes "the batch is busy"
+    /// deterministic).
     func setPaused(_ p: Bool) {
         cond.lock(); paused = p; cond.broadcast(); cond.unlock()
     }
@@ -167,7 +186,7 @@ final class DecodeLoop: @unchecked Sendable {
             throw EngineError.queueFull(pending.count)
         }
         pending.append(job)
-        cond.signal()
+        cond.broadcast()  // two threads wait on `cond`: wake both, each rechecks its own condition
         return Request(job: job, events: stream)
     }
 
@@ -181,7 +200,7 @@ final class DecodeLoop: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while !stopped {
             if !cond.wait(until: deadline) {
-                for j in pending { j.cancel() }
+                for j in pending + toPrefill { j.cancel() }
                 break
             }
         }
@@ -193,13 +212,7 @@ final class DecodeLoop: @unchecked Sendable {
     private func loop() {
         while true {
             cond.lock()
-            while (pending.isEmpty && running.isEmpty && !stopping) || (paused && !stopping) { cond.wait() }
-            if stopping && pending.isEmpty && running.isEmpty {
-                stopped = true
-                cond.broadcast()
-                cond.unlock()
-                return
-            }
+            while paused && !stopping { cond.wait() }
             // Leave: cancelled requests free their slots before anything else is decided.
             for j in running where j.isCancelled {
                 freeSlots.append(contentsOf: j.slots)
@@ -211,24 +224,55 @@ final class DecodeLoop: @unchecked Sendable {
                 if j.isCancelled { j.continuation.finish(throwing: CancellationError()) }
                 return j.isCancelled
             }
-            // Join: first come, first served, while slots and the step's token budget allow.
-            var budget = decoder.maxStepTokens - running.reduce(0) { $0 + $1.liveCount }
-            var joined: [Job] = []
-            while let j = pending.first, j.parameters.n <= freeSlots.count, j.prompt.count <= budget {
+            // Admit: first come, first served, while slots allow; the prefill thread takes them from here.
+            var admitted = false
+            while let j = pending.first, j.parameters.n <= freeSlots.count {
                 pending.removeFirst()
                 j.slots = (0..<j.parameters.n).map { _ in freeSlots.removeLast() }
-                budget -= j.prompt.count
-                joined.append(j)
+                toPrefill.append(j)
+                admitted = true
+            }
+            if admitted { cond.broadcast() }
+            let joined = prefilled
+            prefilled = []
+            if running.isEmpty && joined.isEmpty {
+                if stopping && pending.isEmpty && toPrefill.isEmpty && !prefillBusy {
+                    stopped = true
+                    cond.broadcast()
+                    cond.unlock()
+                    return
+                }
+                cond.wait()
+                cond.unlock()
+                continue
             }
             let queued = pending.count
             let observer = onStep
             cond.unlock()
-            if running.isEmpty && joined.isEmpty { continue }
-            step(joined: joined, queued: queued, observer: observer)
+            join(joined)
+            if !running.isEmpty { step(queued: queued, observer: observer) }
         }
     }
 
-    private func step(joined: [Job], queued: Int, observer: (@Sendable (StepReport) -> Void)?) {
+    /// Prefilled requests enter the batch (their first tokens were sampled by the prefill thread).
+    private func join(_ joined: [Job]) {
+        for j in joined {
+            if let error = j.prefillError {
+                j.continuation.finish(throwing: error)
+                release(j)
+            } else if j.isCancelled {
+                j.continuation.finish(throwing: CancellationError())
+                release(j)
+            } else if j.liveCount == 0 {
+                release(j)
+                j.continuation.finish()
+            } else {
+                running.append(j)
+            }
+        }
+    }
+
+    private func step(queued: Int, observer: (@Sendable (StepReport) -> Void)?) {
         var segments: [BatchedDecoder.Segment] = []
         var rows: [(Job, Int)] = []  // (job, choice) per decode row
         for j in running {
@@ -239,26 +283,15 @@ final class DecodeLoop: @unchecked Sendable {
                 }
             }
         }
-        let decodeRows = segments.count
-        for j in joined {
-            decoder.reset(slot: j.slots[0])
-            segments.append(.init(slot: j.slots[0], tokens: j.prompt))
-        }
         do {
             try decoder.step(segments)
         } catch {
-            for j in running + joined { j.continuation.finish(throwing: error); release(j) }
+            for j in running { j.continuation.finish(throwing: error); release(j) }
             running.removeAll()
             return
         }
-        observer?(StepReport(sequences: segments.count, tokens: segments.reduce(0) { $0 + $1.tokens.count }, queued: queued))
-        for (r, (j, k)) in rows.enumerated() { advance(j, k, row: r) }
-        for (q, j) in joined.enumerated() {
-            for k in 1..<max(1, j.parameters.n) { decoder.copy(slot: j.slots[0], to: j.slots[k]) }
-            j.continuation.yield(.firstToken)
-            for k in 0..<j.parameters.n { advance(j, k, row: decodeRows + q) }
-            running.append(j)
-        }
+        observer?(StepReport(sequences: segments.count, tokens: segments.count, queued: queued))
+        for (r, (j, k)) in rows.enumerated() { Self.advance(j, k, logits: decoder.logits(r), codec: codec) }
         running.removeAll { j in
             guard j.liveCount == 0 else { return false }
             release(j)
@@ -267,8 +300,9 @@ final class DecodeLoop: @unchecked Sendable {
         }
     }
 
-    private func advance(_ j: Job, _ k: Int, row: Int) {
-        let (t, delta) = j.choices[k].advance(decoder.logits(row), codec: codec)
+    /// Samples completion k's next token from `logits` and emits its events (on the thread that owns the job).
+    private static func advance(_ j: Job, _ k: Int, logits: UnsafeBufferPointer<Float>, codec: (any TokenCodec)?) {
+        let (t, delta) = j.choices[k].advance(logits, codec: codec)
         j.next[k] = t
         if !delta.isEmpty { j.continuation.yield(.delta(choice: j.indexBase + k, bytes: delta)) }
         if t == nil {
@@ -283,7 +317,46 @@ final class DecodeLoop: @unchecked Sendable {
         j.slots = []
         cond.lock()
         freeSlots.append(contentsOf: slots)
+        cond.broadcast()
         cond.unlock()
+    }
+
+    // MARK: - The prefill thread
+
+    /// Feeds admitted prompts one at a time (each a single sgemm-shaped block, so its logits do not depend on
+    /// anything else), copies the cache to the request's other completions, samples their first tokens, and hands
+    /// the request to the decode loop. Ends when the decode loop has stopped.
+    private func prefillLoop() {
+        while true {
+            cond.lock()
+            while toPrefill.isEmpty && !stopped { cond.wait() }
+            if toPrefill.isEmpty {
+                cond.unlock()
+                return
+            }
+            let j = toPrefill.removeFirst()
+            prefillBusy = true
+            cond.unlock()
+            if !j.isCancelled {
+                do {
+                    prefiller.reset(slot: j.slots[0])
+                    try prefiller.step([.init(slot: j.slots[0], tokens: j.prompt)])
+                    for k in 1..<max(1, j.parameters.n) { prefiller.copy(slot: j.slots[0], to: j.slots[k]) }
+                    // The first tokens right away (time to first token does not wait for a decode step); the
+                    // request's events stay in order because the decode loop takes it over under the lock.
+                    j.continuation.yield(.firstToken)
+                    let logits = prefiller.logits(0)
+                    for k in 0..<j.parameters.n { Self.advance(j, k, logits: logits, codec: codec) }
+                } catch {
+                    j.prefillError = error
+                }
+            }
+            cond.lock()
+            prefillBusy = false
+            prefilled.append(j)
+            cond.broadcast()
+            cond.unlock()
+        }
     }
 }
 
@@ -296,6 +369,8 @@ final class Job: @unchecked Sendable {
     var slots: [Int] = []
     var choices: [ChoiceDecoder]
     var next: [Int32?]
+    /// Set by the prefill thread before it hands the request over (under the loop's lock).
+    var prefillError: (any Error)?
     private let cancelled = NSLock()
     private var _cancelled = false
 

@@ -304,13 +304,6 @@ extension Tokenizer {
         try checkPreTokenizer()
         return all
     }
-
-    /// `encodeOrdinary` of many texts in parallel; results in input order.
-    public func encodeOrdinaryBatch(_ texts: [String]) -> [[UInt32]] {
-        var single = self
-        single.threads = 1
-        return Parallel.map(texts.count, threads: threads) { i in single.encodeOrdinary(texts[i]) }
-    }
 }
 
 extension Tokenizer {

@@ -1,14 +1,14 @@
 import AIGCCore
-import AIGCCorpus
 import AIGCText
 import CKernels
 
-/// Word n-grams of evaluation items, remembering which item each n-gram came from, so the audit can say which
-/// items a contaminated document hits. Same rules as the corpus builder's `Decontaminator` (its `WordHasher` words;
-/// every string of a JSON line, or a non-JSON line, is one text; texts shorter than n words but at least 8 words
-/// match as a whole word sequence), so `contaminated_documents` equals what `corpus build --decontaminate` drops.
-/// An item is one line of an evaluation file.
-public struct EvalIndex: Sendable {
+/// The one index of evaluation texts' word n-grams (13-grams by default, as in GPT-3's and Llama's reports): it
+/// serves the corpus builder's decontamination (`RecordCleaner.decontaminator`: is a record contaminated?) and the audit's
+/// contamination check (which items does a document hit?). Words are `WordHasher`'s; an evaluation file is read
+/// as lines, each an item: every string value of a JSON line (or the whole of a non-JSON line) is one text; texts
+/// shorter than n words but at least `minimumShortItemWords` match as a whole word sequence, so short eval items
+/// are still caught. Each n-gram remembers the first item that holds it.
+public struct NGramIndex: Sendable {
     public let n: Int
     /// n-gram hash → first item holding it (open addressing, linear probing; key 0 = empty, a real 0 is stored
     /// as 1). Small (evaluation sets are), so lookups stay in cache; no per-lookup SipHash as with `Dictionary`.
@@ -20,15 +20,23 @@ public struct EvalIndex: Sendable {
     /// that from cache without touching `keys`.
     private var bloom = [UInt64](repeating: 0, count: 64)
     /// Lengths of the short items (fewer than n words), ascending.
-    private var shortLengths: [Int] = []
-    /// `file:line` and an excerpt of each item.
-    public private(set) var items: [(location: String, excerpt: String)] = []
+    public private(set) var shortLengths: [Int] = []
+    /// Items added (lines with at least one text long enough to match).
+    public private(set) var itemCount = 0
+    /// Texts added (long enough to match).
+    public private(set) var texts = 0
+    /// Texts with fewer than `minimumShortItemWords` words: too short to match without false positives.
+    public private(set) var skippedShortTexts = 0
+    public static let minimumShortItemWords = 8
 
     public init(n: Int = 13) { self.n = max(1, n) }
 
     public var isEmpty: Bool { used == 0 }
 
-    public mutating func addFile(_ path: String, normalizer: TextNormalizer) throws {
+    /// Adds an evaluation file (plain text, JSONL, or `.gz` of either), one item per non-blank line. `onItem` gets
+    /// each added item's `file:line` and its longest text (for reports), in item order.
+    public mutating func addFile(_ path: String, normalizer: TextNormalizer,
+                                 onItem: (_ location: String, _ longestText: [UInt8]) -> Void = { _, _ in }) throws {
         let data = try ChunkReader(path: path).readAll()
         var start = 0
         var line = 0
@@ -46,7 +54,7 @@ public struct EvalIndex: Sendable {
             } else {
                 strings = [slice]
             }
-            let item = UInt32(items.count)
+            let item = UInt32(itemCount)
             var added = false
             for s in strings {
                 var stats = NormalizationStats()
@@ -59,8 +67,8 @@ public struct EvalIndex: Sendable {
                 if add(norm, item: item) { added = true }
             }
             if added {
-                let preview = strings.max { $0.count < $1.count } ?? slice
-                items.append(("\(path):\(line)", Excerpt.around(preview, offset: 0, before: 0, after: 96)))
+                itemCount += 1
+                onItem("\(path):\(line)", strings.max { $0.count < $1.count } ?? slice)
             }
         }
     }
@@ -152,10 +160,11 @@ public struct EvalIndex: Sendable {
 
     /// Adds one text of `item`; false when it is too short to be matched.
     @discardableResult
-    public mutating func add(_ text: [UInt8], item: UInt32) -> Bool {
+    public mutating func add(_ text: [UInt8], item: UInt32 = 0) -> Bool {
         var words: [UInt64] = []
         text.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { words.append($0) } }
-        if words.count < min(n, Decontaminator.minimumShortItemWords) { return false }
+        if words.count < min(n, Self.minimumShortItemWords) { skippedShortTexts += 1; return false }
+        texts += 1
         let len = min(words.count, n)
         var grams: [UInt64] = []
         words.withUnsafeBufferPointer { w in Self.forEachGram(w, len) { grams.append($0) } }
@@ -165,6 +174,20 @@ public struct EvalIndex: Sendable {
             shortLengths.sort()
         }
         return true
+    }
+
+    /// True when the texts, taken as one word stream, share an n-gram (or a short item's whole word sequence)
+    /// with the index; stops at the first hit.
+    public func contains(_ texts: [[UInt8]]) -> Bool {
+        if used == 0 { return false }
+        var words: [UInt64] = []
+        for t in texts { t.withUnsafeBufferPointer { p in WordHasher.forEachWord(p) { words.append($0) } } }
+        return words.withUnsafeBufferPointer { w in
+            var out: [UInt32] = []
+            if hits(w, n, &out, first: true) { return true }
+            for len in shortLengths where hits(w, len, &out, first: true) { return true }
+            return false
+        }
     }
 
     /// Items hit by the texts taken as one word stream (each item once, in order of first hit).
@@ -179,15 +202,18 @@ public struct EvalIndex: Sendable {
     public func hits(words w: UnsafeBufferPointer<UInt64>) -> [UInt32] {
         if used == 0 { return [] }
         var out: [UInt32] = []
-        hits(w, n, &out)
-        for len in shortLengths { hits(w, len, &out) }
+        hits(w, n, &out, first: false)
+        for len in shortLengths { hits(w, len, &out, first: false) }
         return out
     }
 
-    /// Items hit by the windows of `len` words (`forEachGram`'s hashes): a second rolling hash runs a few windows
-    /// ahead to load their Bloom words early, so the check of each window rarely waits for memory.
-    private func hits(_ w: UnsafeBufferPointer<UInt64>, _ len: Int, _ out: inout [UInt32]) {
-        guard len > 0, w.count >= len else { return }
+    /// Items hit by the windows of `len` words (`forEachGram`'s hashes), appended to `out` once each; with
+    /// `first`, stops at the first hit. True when any window hit. A second rolling hash runs a few windows ahead
+    /// to load their Bloom words early, so the check of each window rarely waits for memory.
+    @discardableResult
+    private func hits(_ w: UnsafeBufferPointer<UInt64>, _ len: Int, _ out: inout [UInt32], first: Bool) -> Bool {
+        guard len > 0, w.count >= len else { return false }
+        var hit = false
         let top = Self.power(len)
         let windows = w.count - len + 1
         let ahead = min(8, windows - 1)
@@ -204,7 +230,11 @@ public struct EvalIndex: Sendable {
             var s = 0
             while true {
                 let g = Self.normalizedKey(Self.finish(h, len))
-                if let item = find(g, bloomWord: fb[Self.bloomBits(g, mask).word]), !out.contains(item) { out.append(item) }
+                if let item = find(g, bloomWord: fb[Self.bloomBits(g, mask).word]) {
+                    hit = true
+                    if first { return }
+                    if !out.contains(item) { out.append(item) }
+                }
                 let a = s + ahead
                 if a + 1 < windows {
                     hAhead = (hAhead &- w[a] &* top) &* Self.base &+ w[a + len]
@@ -215,6 +245,7 @@ public struct EvalIndex: Sendable {
                 s += 1
             }
         }
+        return hit
     }
 
     @inline(__always) static func normalizedKey(_ k: UInt64) -> UInt64 { k == 0 ? 1 : k }

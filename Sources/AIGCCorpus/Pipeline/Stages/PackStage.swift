@@ -2,17 +2,23 @@ import AIGCCore
 import AIGCFormats
 import Foundation
 
-/// The order-dependent half of a build: deduplication decisions, counters, rejects, the journal, packing and
-/// writing. It runs on one serial queue, batch after batch in input order, overlapping with the parallel parse/
-/// tokenize stages of the next batch; only that queue touches it until the build drains it.
-final class BuildState: @unchecked Sendable {
+/// Stage "pack", in record order: applies the verdicts (a drop from the clean stage, the exact and near dedup
+/// decisions of `DeduplicateStage`, the length rules of `RenderStage`), assigns each kept document its split by
+/// content hash and adds it to the output, which packs documents into rows or streams and writes full shards as it
+/// goes (`CorpusOutput`: `TensorShardOutput` over `Packer`, `MegatronOutput`, `NanoGPTOutput`). Rejects and the
+/// dedup journal are written here too, and a checkpoint whenever the output wants one. It runs on one serial
+/// queue (`InOrderQueue`), batch after batch in input order; only that queue touches it until the build drains it.
+final class PackStage: @unchecked Sendable {
     let options: CorpusBuildOptions
     let fingerprint: String
     let directory: URL
     let output: CorpusOutput
     let rejects: RejectsWriter?
     let journal: DocumentLog.Writer
-    var dedup: DedupState
+    /// Shards and plan tasks keep their documents' log (`documents.log`), the replay log `merge` needs; a whole
+    /// build keeps only a dedup journal.
+    let sharded: Bool
+    var dedup: DeduplicateStage
     var dropped: [DropReason: Int] = [:]
     var pii: [PIIKind: Int] = [:]
     var truncatedPerSplit: [Split: Int] = [:]
@@ -21,15 +27,30 @@ final class BuildState: @unchecked Sendable {
     var checkpoints = 0
     var stopAfterCheckpoints: Int?
 
-    init(options: CorpusBuildOptions, fingerprint: String, directory: URL, output: CorpusOutput, rejects: RejectsWriter?,
-         journal: DocumentLog.Writer, dedup: DedupState) {
+    /// Opens rejects and journal after `output` (made by `CorpusBuilder.makeOutput`), resumed from `resume` when
+    /// given (dedup state replayed from the journal, counters from the checkpoint).
+    init(options: CorpusBuildOptions, fingerprint: String, directory: URL, output: CorpusOutput, resume: BuildCheckpoint?) throws {
         self.options = options
         self.fingerprint = fingerprint
         self.directory = directory
         self.output = output
-        self.rejects = rejects
+        rejects = options.keepRejects ? try RejectsWriter(url: directory.appendingPathComponent("rejects.jsonl"), resumeAt: resume?.rejectsLength) : nil
+        let sharded = options.numShards > 1 || options.inputRanges != nil
+        self.sharded = sharded
+        let journal = try DocumentLog.Writer(url: directory.appendingPathComponent(sharded ? "documents.log" : "dedup.journal"),
+                                             includeDocuments: sharded, resumeAt: resume?.journalLength)
         self.journal = journal
-        self.dedup = dedup
+        guard let r = resume else {
+            dedup = DeduplicateStage(options: options)
+            return
+        }
+        // Replay the journal (cut back to the checkpoint) to restore exact and near dedup state.
+        dedup = try DeduplicateStage(options: options, replaying: DocumentLog.Reader(url: journal.partialURL, includesDocuments: sharded))
+        recordsIn = r.recordsIn
+        kept = r.kept
+        for (k, v) in r.dropped { if let d = DropReason(rawValue: k) { dropped[d] = v } }
+        for (k, v) in r.pii { if let d = PIIKind(rawValue: k) { pii[d] = v } }
+        for (k, v) in r.truncated { if let d = Split(rawValue: k) { truncatedPerSplit[d] = v } }
     }
 
     func reject(_ r: RawRecord, _ batch: RawBatch, _ reason: DropReason, _ message: String) throws {
@@ -63,38 +84,39 @@ final class BuildState: @unchecked Sendable {
         }
     }
 
-    /// Applies one batch's results in record order.
-    func consume(_ mine: [RawRecord], _ batch: RawBatch, _ stage1: [StageOneResult], _ rendered: [RenderedRecord]) throws {
+    /// Applies one batch's results in record order: `cleaned` has one entry per owned record, `rendered` one per
+    /// record that survived the lookahead dedup.
+    func consume(_ batch: ReadStage.Batch, _ cleaned: [StageOneResult], _ rendered: [RenderedRecord]) throws {
         var s = 0
-        for (i, r) in mine.enumerated() {
+        for (i, r) in batch.owned.enumerated() {
             recordsIn += 1
-            switch stage1[i] {
+            switch cleaned[i] {
             case .rawDuplicate(let hash, let p):
                 for (k, v) in p { pii[k, default: 0] += v }
                 guard dedup.isExactDuplicate(hash) else { throw AIGCError.io("internal: raw duplicate with an unseen content hash") }
-                try reject(r, batch, .exactDuplicate, "same normalized content as an earlier record")
+                try reject(r, batch.raw, .exactDuplicate, "same normalized content as an earlier record")
             case .cleaned(.dropped(let reason, let message)):
-                try reject(r, batch, reason, message)
+                try reject(r, batch.raw, reason, message)
             case .cleaned(.kept(let c)):
                 for (k, v) in c.pii { pii[k, default: 0] += v }
                 if dedup.isExactDuplicate(c.hash) {
-                    try reject(r, batch, .exactDuplicate, "same normalized content as an earlier record")
+                    try reject(r, batch.raw, .exactDuplicate, "same normalized content as an earlier record")
                     break
                 }
                 let rr = rendered[s]
                 s += 1
                 let split: Split = c.hash.unitInterval < options.valFraction ? .val : .train
                 var outcome: Rejection? = nil
-                if dedup.isNearDuplicate(rr.bands ?? []) {
+                if dedup.isNearDuplicate(rr.bands) {
                     outcome = Rejection(reason: .nearDuplicate, message: "MinHash-LSH near duplicate of an earlier record")
                 } else if let lr = rr.lengthRejection {
                     outcome = lr
                 }
                 try journal.append(DocumentLogEntry(ordinal: r.ordinal, fileIndex: UInt32(r.fileIndex), line: UInt64(r.line), hash: c.hash,
                                                     dropped: outcome?.reason, split: split, truncated: rr.truncated,
-                                                    bands: rr.bands ?? [], document: outcome == nil ? rr.document : nil))
+                                                    bands: rr.bands, document: outcome == nil ? rr.document : nil))
                 if let outcome {
-                    try reject(r, batch, outcome.reason, outcome.message)
+                    try reject(r, batch.raw, outcome.reason, outcome.message)
                 } else if let doc = rr.document {
                     try output.add(doc, split: split)
                     if rr.truncated { truncatedPerSplit[split, default: 0] += 1 }

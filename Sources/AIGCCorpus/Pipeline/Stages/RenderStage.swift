@@ -1,13 +1,13 @@
-/// Stage 2 of a build for one cleaned record: MinHash band keys, rendering and tokenization, and the length
-/// rules (whose verdict is applied after near dedup, so dedup state is the same under any sharding).
-struct RecordRenderer<T: CorpusTokenizer>: Sendable {
+/// Stages "render" and "tokenize/mask", per record on all threads: the chat template turns a cleaned record into
+/// pieces and `DocumentRenderer` tokenizes them with their loss mask (`TokenizedDocument`); then the length rules
+/// (`minTokens`, `maxTokens`, `seqLen` with the overlong policy), whose verdict `PackStage` applies after near
+/// dedup, so the dedup state is the same under any sharding.
+struct RenderStage<T: CorpusTokenizer>: Sendable {
     let options: CorpusBuildOptions
     let renderer: DocumentRenderer<T>
-    let minhasher: MinHasher?
 
-    /// Stage 2 for one cleaned record: band keys, rendering, length rules (applied later, after near dedup).
-    func render(_ c: RecordCleaner.Cleaned) -> RenderedRecord {
-        let bands = minhasher.flatMap { m in m.signature(c.record.texts).map { m.bandKeys($0) } } ?? []
+    /// The rendered record, with `bands` (computed by `MinHashStage`) carried along.
+    func render(_ c: RecordCleaner.Cleaned, bands: [UInt64]) -> RenderedRecord {
         var doc = renderer.render(c.record, trainOnPrompt: options.trainOnPrompt)
         let stream = !options.outputFormat.isRowFormat || options.effectivePacking == .concat
         if stream, case .conversation = c.record, doc.ids.last != renderer.endOfText {
@@ -34,5 +34,4 @@ struct RecordRenderer<T: CorpusTokenizer>: Sendable {
         }
         return RenderedRecord(bands: bands, document: rejection == nil ? doc : nil, lengthRejection: rejection, truncated: truncated)
     }
-
 }

@@ -1,0 +1,57 @@
+import AIGCCore
+import Foundation
+
+/// The keys and values of a set of sequence slots, `[L, slots, maxTime, C]` each, and every slot's length:
+/// the state a `BatchedDecoder` continues. Several decoders may share one cache (the engine prefills prompts on
+/// one thread while another decodes the running sequences), each slot being used by one decoder at a time: its
+/// owner hands it over under a lock, which orders the writes before the reads.
+public final class KVCache: @unchecked Sendable {
+    public let slots: Int
+    public let layers: Int
+    /// Longest sequence a slot holds (the block size).
+    public let maxTime: Int
+    public let width: Int
+    let k: FloatBuffer, v: FloatBuffer
+    /// Tokens cached per slot.
+    let lengths: UnsafeMutablePointer<Int>
+
+    /// Bytes of memory a cache of this size allocates.
+    public static func memoryBytes(config c: GPTConfig, slots: Int) -> Int { 2 * c.nLayer * slots * c.blockSize * c.nEmbd * 4 }
+
+    public init(config c: GPTConfig, slots: Int) throws {
+        guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
+        self.slots = slots
+        layers = c.nLayer
+        maxTime = c.blockSize
+        width = c.nEmbd
+        let count = c.nLayer * slots * c.blockSize * c.nEmbd
+        // Large and mostly unused until the batch fills: lazily zeroed pages, so a server with room for 64
+        // sequences starts as fast as one with room for 1.
+        guard let k = FloatBuffer(lazilyZeroed: count), let v = FloatBuffer(lazilyZeroed: count) else {
+            throw AIGCError.usage("cannot allocate the KV cache for \(slots) sequences (\(Self.memoryBytes(config: c, slots: slots) >> 20) MiB)")
+        }
+        self.k = k
+        self.v = v
+        lengths = .allocate(capacity: slots)
+        lengths.initialize(repeating: 0, count: slots)
+    }
+
+    deinit { lengths.deallocate() }
+
+    /// Tokens cached in slot `s`.
+    public func length(slot s: Int) -> Int { lengths[s] }
+
+    /// Forgets slot `s`'s cached tokens (the slot can take a new sequence).
+    public func reset(slot s: Int) { lengths[s] = 0 }
+
+    /// Copies slot `from`'s cache into slot `to` (n completions of one prompt share its prefill).
+    public func copy(slot from: Int, to: Int) {
+        let C = width, T = maxTime, len = lengths[from]
+        for l in 0..<layers {
+            let base = l * slots * T * C
+            (k.pointer + base + to * T * C).update(from: k.pointer + base + from * T * C, count: len * C)
+            (v.pointer + base + to * T * C).update(from: v.pointer + base + from * T * C, count: len * C)
+        }
+        lengths[to] = len
+    }
+}

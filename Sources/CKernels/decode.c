@@ -1,0 +1,327 @@
+#include "ckernels_decode.h"
+
+#include <math.h>
+#include <stddef.h>
+
+/* ---- Portable implementations (any CPU). Each output element: 16 partial sums over the input in order, then a
+   fixed pairwise tree, exactly as the AVX-512 code below, so both are batch-invariant the same way. ---- */
+
+static float tree16(const float *l) {
+    float a[8], b[4];
+    for (int i = 0; i < 8; i++) a[i] = l[i] + l[i + 8];
+    for (int i = 0; i < 4; i++) b[i] = a[i] + a[i + 4];
+    float c0 = b[0] + b[2], c1 = b[1] + b[3];
+    return c0 + c1;
+}
+
+static void linear_portable(float *out, const float *inp, const float *w, const float *bias, int rows, int C, int OC) {
+    for (int r = 0; r < rows; r++) {
+        const float *x = inp + (size_t)r * C;
+        for (int o = 0; o < OC; o++) {
+            const float *wo = w + (size_t)o * C;
+            float lanes[16] = {0};
+            for (int k = 0; k < C; k += 16) {
+                int n = C - k < 16 ? C - k : 16;
+                for (int l = 0; l < n; l++) lanes[l] = fmaf(x[k + l], wo[k + l], lanes[l]);
+            }
+            float s = tree16(lanes);
+            out[(size_t)r * OC + o] = bias ? s + bias[o] : s;
+        }
+    }
+}
+
+static void attention_portable(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
+                               int stride, float *scores) {
+    int hs = C / NH;
+    float scale = 1.0f / sqrtf((float)hs);
+    for (int h = 0; h < NH; h++) {
+        const float *qh = q + h * hs;
+        float mx = -INFINITY;
+        for (int j = 0; j < len; j++) {
+            const float *kj = k + (size_t)j * stride + h * hs;
+            float s = 0;
+            for (int d = 0; d < hs; d++) s += qh[d] * kj[d];
+            s *= scale;
+            scores[j] = s;
+            if (s > mx) mx = s;
+        }
+        float sum = 0;
+        for (int j = 0; j < len; j++) { scores[j] = expf(scores[j] - mx); sum += scores[j]; }
+        float inv = 1 / sum;
+        float *oh = out + h * hs;
+        for (int d = 0; d < hs; d++) oh[d] = 0;
+        for (int j = 0; j < len; j++) {
+            const float *vj = v + (size_t)j * stride + h * hs;
+            for (int d = 0; d < hs; d++) oh[d] += scores[j] * vj[d];
+        }
+        for (int d = 0; d < hs; d++) oh[d] *= inv;
+    }
+}
+
+static void gelu_portable(float *x, long count) {
+    for (long i = 0; i < count; i++) {
+        float v = x[i];
+        x[i] = 0.5f * v * (1 + tanhf(0.7978845608f * (v + 0.044715f * v * v * v)));
+    }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX512 __attribute__((target("avx512f")))
+#define INLINE static inline __attribute__((always_inline))
+
+/* Horizontal sum of 16 lanes in a fixed tree (the same as tree16): halves, quarters, pairs. */
+AVX512 INLINE float hsum512(__m512 v) {
+    __m256 lo = _mm512_castps512_ps256(v);
+    __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+    __m256 a = _mm256_add_ps(lo, hi);
+    __m128 b = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
+    __m128 d = _mm_add_ss(c, _mm_shuffle_ps(c, c, 1));
+    return _mm_cvtss_f32(d);
+}
+
+/* One NR×NO tile: rows r0..r0+NR of the input against weight rows o0..o0+NO. NR and NO are constants at every
+   call site, so the accumulators live in registers. Every element gets the same instruction sequence whatever
+   NR, NO and its position in the tile. */
+AVX512 INLINE void tile512(float *out, const float *inp, const float *w, const float *bias, int r0, int o0, int C,
+                           int OC, int NR, int NO, int kfull, __mmask16 tail) {
+    __m512 acc[4][4];
+    for (int i = 0; i < NR; i++)
+        for (int j = 0; j < NO; j++) acc[i][j] = _mm512_setzero_ps();
+    const float *wr[4], *xr[4];
+    for (int j = 0; j < NO; j++) wr[j] = w + (size_t)(o0 + j) * C;
+    for (int i = 0; i < NR; i++) xr[i] = inp + (size_t)(r0 + i) * C;
+    for (int k = 0; k < kfull; k += 16) {
+        __m512 wv[4];
+        for (int j = 0; j < NO; j++) wv[j] = _mm512_loadu_ps(wr[j] + k);
+        for (int i = 0; i < NR; i++) {
+            __m512 xv = _mm512_loadu_ps(xr[i] + k);
+            for (int j = 0; j < NO; j++) acc[i][j] = _mm512_fmadd_ps(xv, wv[j], acc[i][j]);
+        }
+    }
+    if (tail) {
+        __m512 wv[4];
+        for (int j = 0; j < NO; j++) wv[j] = _mm512_maskz_loadu_ps(tail, wr[j] + kfull);
+        for (int i = 0; i < NR; i++) {
+            __m512 xv = _mm512_maskz_loadu_ps(tail, xr[i] + kfull);
+            for (int j = 0; j < NO; j++) acc[i][j] = _mm512_fmadd_ps(xv, wv[j], acc[i][j]);
+        }
+    }
+    for (int i = 0; i < NR; i++)
+        for (int j = 0; j < NO; j++) {
+            float s = hsum512(acc[i][j]);
+            out[(size_t)(r0 + i) * OC + o0 + j] = bias ? s + bias[o0 + j] : s;
+        }
+}
+
+AVX512 static void linear_avx512(float *out, const float *inp, const float *w, const float *bias, int rows, int C,
+                                 int OC) {
+    int kfull = C / 16 * 16;
+    __mmask16 tail = (__mmask16)((1u << (C - kfull)) - 1);
+    int ofull = OC / 4 * 4;
+    /* Outputs outer: a tile's four weight rows stay in L1/L2 while every group of rows passes over them, so
+       the weights stream from memory once per call. */
+    for (int o0 = 0; o0 < ofull; o0 += 4) {
+        /* The weights come from memory once per call: ask for the tile 16 weight rows ahead (into L2) while this
+           one computes; with the hardware prefetcher alone the loop waits on memory (measured 2x slower). */
+        if (o0 + 16 < OC) {
+            const char *next = (const char *)(w + (size_t)(o0 + 16) * C);
+            for (size_t b = 0; b < (size_t)4 * C * sizeof(float); b += 64) _mm_prefetch(next + b, _MM_HINT_T1);
+        }
+        int r0 = 0;
+        for (; r0 + 4 <= rows; r0 += 4) tile512(out, inp, w, bias, r0, o0, C, OC, 4, 4, kfull, tail);
+        switch (rows - r0) {
+        case 3: tile512(out, inp, w, bias, r0, o0, C, OC, 3, 4, kfull, tail); break;
+        case 2: tile512(out, inp, w, bias, r0, o0, C, OC, 2, 4, kfull, tail); break;
+        case 1: tile512(out, inp, w, bias, r0, o0, C, OC, 1, 4, kfull, tail); break;
+        default: break;
+        }
+    }
+    for (int o0 = ofull; o0 < OC; o0++) {
+        int r0 = 0;
+        for (; r0 + 4 <= rows; r0 += 4) tile512(out, inp, w, bias, r0, o0, C, OC, 4, 1, kfull, tail);
+        for (; r0 < rows; r0++) tile512(out, inp, w, bias, r0, o0, C, OC, 1, 1, kfull, tail);
+    }
+}
+
+/* exp with the Cephes range reduction and degree-6 polynomial (the constants of FastMath.exp). */
+AVX512 INLINE __m512 exp512(__m512 x) {
+    x = _mm512_min_ps(x, _mm512_set1_ps(88.3f));
+    x = _mm512_max_ps(x, _mm512_set1_ps(-87.3f));
+    __m512 t = _mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), _mm512_set1_ps(12582912.0f));
+    __m512 n = _mm512_sub_ps(t, _mm512_set1_ps(12582912.0f));
+    __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+    r = _mm512_add_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(2.1219444e-4f)));
+    __m512 p = _mm512_set1_ps(1.98756915e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.39819995e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665796e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.66666655e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001e-1f));
+    __m512 e = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
+    __m512i bits = _mm512_slli_epi32(
+        _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000)), _mm512_set1_epi32(127)),
+        23);
+    return _mm512_mul_ps(e, _mm512_castsi512_ps(bits));
+}
+
+AVX512 static void attention_avx512_heads(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
+                                    int stride, float *scores) {
+    int hs = C / NH;
+    float scale = 1.0f / sqrtf((float)hs);
+    int dfull = hs / 16 * 16;
+    __mmask16 dtail = (__mmask16)((1u << (hs - dfull)) - 1);
+    for (int h = 0; h < NH; h++) {
+        const float *qh = q + h * hs;
+        __m512 mx = _mm512_set1_ps(-INFINITY);
+        for (int j = 0; j < len; j++) {
+            const float *kj = k + (size_t)j * stride + h * hs;
+            __m512 acc = _mm512_setzero_ps();
+            for (int d = 0; d < dfull; d += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(qh + d), _mm512_loadu_ps(kj + d), acc);
+            if (dtail) acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(dtail, qh + dfull), _mm512_maskz_loadu_ps(dtail, kj + dfull), acc);
+            scores[j] = hsum512(acc) * scale;
+        }
+        int jfull = len / 16 * 16;
+        __mmask16 jtail = (__mmask16)((1u << (len - jfull)) - 1);
+        for (int j = 0; j < jfull; j += 16) mx = _mm512_max_ps(mx, _mm512_loadu_ps(scores + j));
+        if (jtail) mx = _mm512_mask_max_ps(mx, jtail, mx, _mm512_maskz_loadu_ps(jtail, scores + jfull));
+        __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
+        __m512 sum = _mm512_setzero_ps();
+        for (int j = 0; j < jfull; j += 16) {
+            __m512 e = exp512(_mm512_sub_ps(_mm512_loadu_ps(scores + j), m));
+            _mm512_storeu_ps(scores + j, e);
+            sum = _mm512_add_ps(sum, e);
+        }
+        if (jtail) {
+            __m512 e = exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(jtail, scores + jfull), m));
+            e = _mm512_maskz_mov_ps(jtail, e);
+            _mm512_mask_storeu_ps(scores + jfull, jtail, e);
+            sum = _mm512_add_ps(sum, e);
+        }
+        __m512 inv = _mm512_set1_ps(1.0f / hsum512(sum));
+        float *oh = out + h * hs;
+        for (int d = 0; d < hs; d += 16) {
+            __mmask16 mk = d < dfull ? (__mmask16)0xFFFF : dtail;
+            __m512 o = _mm512_setzero_ps();
+            for (int j = 0; j < len; j++)
+                o = _mm512_fmadd_ps(_mm512_set1_ps(scores[j]), _mm512_maskz_loadu_ps(mk, v + (size_t)j * stride + h * hs + d), o);
+            _mm512_mask_storeu_ps(oh + d, mk, _mm512_mul_ps(o, inv));
+        }
+    }
+}
+
+/* Head size a multiple of 16 (all real models): one pass over each cache row for all heads at once, so the
+   cache streams sequentially; the outputs accumulate in registers, 8 chunks of 16 at a time. */
+AVX512 static void attention_avx512_rows(float *out, const float *q, const float *k, const float *v, int len, int C,
+                                         int NH, int stride, float *scores) {
+    int hs = C / NH, chunks = C / 16, per = hs / 16;
+    float scale = 1.0f / sqrtf((float)hs);
+    /* scores: [NH][len] */
+    for (int j = 0; j < len; j++) {
+        const float *kj = k + (size_t)j * stride;
+        for (int h = 0; h < NH; h++) {
+            __m512 acc = _mm512_setzero_ps();
+            for (int c = h * per; c < (h + 1) * per; c++) acc = _mm512_fmadd_ps(_mm512_loadu_ps(q + 16 * c), _mm512_loadu_ps(kj + 16 * c), acc);
+            scores[(size_t)h * len + j] = hsum512(acc) * scale;
+        }
+    }
+    int jfull = len / 16 * 16;
+    __mmask16 jtail = (__mmask16)((1u << (len - jfull)) - 1);
+    for (int h = 0; h < NH; h++) {
+        float *sh = scores + (size_t)h * len;
+        __m512 mx = _mm512_set1_ps(-INFINITY);
+        for (int j = 0; j < jfull; j += 16) mx = _mm512_max_ps(mx, _mm512_loadu_ps(sh + j));
+        if (jtail) mx = _mm512_mask_max_ps(mx, jtail, mx, _mm512_maskz_loadu_ps(jtail, sh + jfull));
+        __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
+        __m512 sum = _mm512_setzero_ps();
+        for (int j = 0; j < jfull; j += 16) {
+            __m512 e = exp512(_mm512_sub_ps(_mm512_loadu_ps(sh + j), m));
+            _mm512_storeu_ps(sh + j, e);
+            sum = _mm512_add_ps(sum, e);
+        }
+        if (jtail) {
+            __m512 e = _mm512_maskz_mov_ps(jtail, exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(jtail, sh + jfull), m)));
+            _mm512_mask_storeu_ps(sh + jfull, jtail, e);
+            sum = _mm512_add_ps(sum, e);
+        }
+        float inv = 1.0f / hsum512(sum);
+        for (int j = 0; j < len; j++) sh[j] *= inv;
+    }
+    for (int c0 = 0; c0 < chunks; c0 += 8) {
+        int n = chunks - c0 < 8 ? chunks - c0 : 8;
+        __m512 o[8];
+        const float *pr[8];
+        for (int c = 0; c < 8; c++) { o[c] = _mm512_setzero_ps(); pr[c] = scores + (size_t)((c0 + (c < n ? c : 0)) / per) * len; }
+        if (n == 8) {
+            for (int j = 0; j < len; j++) {
+                const float *vj = v + (size_t)j * stride + 16 * c0;
+                for (int c = 0; c < 8; c++) o[c] = _mm512_fmadd_ps(_mm512_set1_ps(pr[c][j]), _mm512_loadu_ps(vj + 16 * c), o[c]);
+            }
+        } else {
+            for (int j = 0; j < len; j++) {
+                const float *vj = v + (size_t)j * stride + 16 * c0;
+                for (int c = 0; c < n; c++) o[c] = _mm512_fmadd_ps(_mm512_set1_ps(pr[c][j]), _mm512_loadu_ps(vj + 16 * c), o[c]);
+            }
+        }
+        for (int c = 0; c < n; c++) _mm512_storeu_ps(out + 16 * (c0 + c), o[c]);
+    }
+}
+
+AVX512 static void attention_avx512(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
+                                    int stride, float *scores) {
+    if ((C / NH) % 16 == 0) attention_avx512_rows(out, q, k, v, len, C, NH, stride, scores);
+    else attention_avx512_heads(out, q, k, v, len, C, NH, stride, scores);
+}
+
+AVX512 static void gelu_avx512(float *x, long count) {
+    const __m512 s = _mm512_set1_ps(0.7978845608f), c = _mm512_set1_ps(0.044715f), half = _mm512_set1_ps(0.5f);
+    const __m512 one = _mm512_set1_ps(1.0f), two = _mm512_set1_ps(2.0f);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mk = count - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - i)) - 1);
+        __m512 v = _mm512_maskz_loadu_ps(mk, x + i);
+        __m512 u = _mm512_mul_ps(s, _mm512_fmadd_ps(_mm512_mul_ps(c, v), _mm512_mul_ps(v, v), v));
+        /* tanh(u) = 1 − 2/(e^{2u} + 1); near 0 the cancellation costs ~1e-7 absolute, invisible in 1 + tanh. */
+        __m512 e = exp512(_mm512_add_ps(u, u));
+        __m512 t = _mm512_sub_ps(one, _mm512_div_ps(two, _mm512_add_ps(e, one)));
+        _mm512_mask_storeu_ps(x + i, mk, _mm512_mul_ps(_mm512_mul_ps(half, v), _mm512_add_ps(one, t)));
+    }
+}
+
+static int have_avx512(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx512f") ? 1 : 0;
+    }
+    return cached;
+}
+#else
+static int have_avx512(void) { return 0; }
+#endif
+
+int ck_decode_uses_avx512(void) { return have_avx512(); }
+
+void ck_linear_rows(float *out, const float *inp, const float *w, const float *bias, int rows, int C, int OC) {
+    if (rows <= 0 || OC <= 0) return;
+#if defined(__x86_64__)
+    if (have_avx512()) { linear_avx512(out, inp, w, bias, rows, C, OC); return; }
+#endif
+    linear_portable(out, inp, w, bias, rows, C, OC);
+}
+
+void ck_decode_attention(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
+                         int stride, float *scores) {
+#if defined(__x86_64__)
+    if (have_avx512()) { attention_avx512(out, q, k, v, len, C, NH, stride, scores); return; }
+#endif
+    attention_portable(out, q, k, v, len, C, NH, stride, scores);
+}
+
+void ck_gelu(float *x, long count) {
+#if defined(__x86_64__)
+    if (have_avx512()) { gelu_avx512(x, count); return; }
+#endif
+    gelu_portable(x, count);
+}

@@ -1,0 +1,28 @@
+#ifndef CKERNELS_DECODE_H
+#define CKERNELS_DECODE_H
+
+/// Kernels of a decode step (a few rows, one new token per sequence), where a BLAS sgemm spends most of its
+/// time packing the weight matrix for a product that reads each weight only a handful of times.
+///
+/// Batch invariance by construction: every output element is computed by the same instruction sequence
+/// whatever the number of rows and whatever the row's position among them (a 16-lane fused multiply-add
+/// accumulation over the input in a fixed order, then a fixed reduction tree), so a row's result never
+/// depends on which other rows share the call. The implementation is chosen once per process from the CPU
+/// (AVX-512 when present, portable loops otherwise); on one machine it never changes.
+
+/// out[r·OC + o] = bias[o] + Σ_k inp[r·C + k] · w[o·C + k] for r < rows, o < OC (bias may be NULL: 0).
+/// w is `[OC, C]` row-major like `torch.nn.Linear`; each weight row is read once per call against all rows.
+void ck_linear_rows(float *out, const float *inp, const float *w, const float *bias, int rows, int C, int OC);
+
+/// Causal attention of one new token against its sequence's cache: q `[C]` (NH heads of C/NH), k and v the
+/// cache rows `[len, C]` with row stride `stride` floats; writes out `[C]`. `scores` holds `NH · len` floats.
+void ck_decode_attention(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
+                         int stride, float *scores);
+
+/// GELU, tanh approximation, in place over `count` floats (same formula as the training kernel).
+void ck_gelu(float *x, long count);
+
+/// 1 when the AVX-512 implementations are in use (for benchmarks and docs).
+int ck_decode_uses_avx512(void);
+
+#endif
