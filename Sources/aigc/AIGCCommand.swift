@@ -21,6 +21,7 @@ struct AIGCCommand: AsyncParsableCommand {
             PretrainCommand.self,
             GenerateCommand.self,
             ExportHFCommand.self,
+            ImportHFCommand.self,
             FinetuneCommand.self,
             GanCommand.self,
             AdversarialCommand.self,
