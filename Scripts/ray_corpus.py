@@ -7,7 +7,8 @@
 Each Ray task runs `aigc corpus build --plan PLAN --task I --threads T` as a subprocess. A task that fails or is
 killed is retried by Ray (`--retries`); the retry re-runs the same command, which resumes from the task's
 checkpoint. When every task is done the driver runs `aigc corpus merge --output OUT PLAN_OUTPUT/task-*`, whose
-result equals a single `aigc corpus build` byte for byte. Paths in the plan must resolve on every node (a shared
+result equals a single `aigc corpus build` byte for byte; with --merge-partitions P the deduplication runs first as
+P Ray tasks (`merge --partitions P --partition I`, each holding 1/P of the keys) and the merge only re-packs. Paths in the plan must resolve on every node (a shared
 file system); relative ones resolve against the driver's working directory. Logs go to stderr: one line per
 finished task (records, seconds, whether it resumed), and on a terminal a status line every few seconds.
 """
@@ -53,6 +54,16 @@ def run_task(aigc, plan_path, i, threads, cwd, plan_output, kill_first_attempt):
             "resumed": "resuming at record" in r.stderr}
 
 
+def run_dedup_partition(aigc, dedup_dir, i, partitions, task_dirs, cwd):
+    """One partition of a partitioned deduplication (runs inside a Ray worker)."""
+    start = time.time()
+    r = subprocess.run([aigc, "corpus", "merge", "--partitions", str(partitions), "--partition", str(i), "--output", dedup_dir] + task_dirs,
+                       cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("dedup partition %d: aigc corpus merge exited with %d: %s" % (i, r.returncode, r.stderr.strip()[-2000:]))
+    return {"partition": i, "seconds": time.time() - start, "log": r.stderr.strip()}
+
+
 def checkpoint_record(plan_output, i):
     try:
         with open(os.path.join(task_dir(plan_output, i), ".checkpoint.json")) as f:
@@ -69,12 +80,14 @@ def main():
     ap.add_argument("--num-cpus", type=int, default=None, help="CPUs of a local Ray (default: all)")
     ap.add_argument("--threads", type=int, default=1, help="threads per task (also its Ray num_cpus)")
     ap.add_argument("--retries", type=int, default=3, help="Ray retries per task")
+    ap.add_argument("--merge-partitions", type=int, default=0, metavar="P",
+                    help="deduplicate as P parallel Ray tasks (each holding 1/P of the keys), then re-pack (default: one merge)")
     ap.add_argument("--aigc", default=os.environ.get("AIGC_BIN") or shutil.which("aigc") or "aigc", help="aigc binary")
     ap.add_argument("--kill-first-attempt", type=int, action="append", default=[], metavar="TASK",
                     help="(testing) kill the first attempt of TASK after its first checkpoint")
     a = ap.parse_args()
-    if a.threads < 1 or a.retries < 0:
-        ap.error("--threads must be >= 1 and --retries >= 0")
+    if a.threads < 1 or a.retries < 0 or a.merge_partitions < 0:
+        ap.error("--threads must be >= 1, --retries and --merge-partitions >= 0")
     try:
         with open(a.plan) as f:
             plan = json.load(f)
@@ -116,10 +129,26 @@ def main():
             running = ", ".join("%d@%s" % (i, checkpoint_record(plan_output_abs, i) or 0) for i in sorted(pending.values())[:8])
             print("ray_corpus: %d/%d done after %.0f s; running (task@record): %s" % (done, n, time.time() - started, running),
                   file=sys.stderr, flush=True)
-    ray.shutdown()
     if failed is not None:
+        ray.shutdown()
         sys.exit("ray_corpus: not merging: a task failed")
-    r = subprocess.run([aigc, "corpus", "merge", "--output", a.output] + [task_dir(plan_output_abs, i) for i in range(n)], cwd=cwd)
+    task_dirs = [task_dir(plan_output_abs, i) for i in range(n)]
+    merge_args = []
+    if a.merge_partitions > 0:
+        dedup_dir = os.path.join(plan_output_abs, "dedup")
+        shutil.rmtree(dedup_dir, ignore_errors=True)
+        part = ray.remote(num_cpus=1, max_retries=a.retries, retry_exceptions=True)(run_dedup_partition)
+        refs = [part.remote(aigc, dedup_dir, i, a.merge_partitions, task_dirs, cwd) for i in range(a.merge_partitions)]
+        try:
+            for s in ray.get(refs):
+                print("ray_corpus: dedup partition %d done in %.1f s: %s" % (s["partition"], s["seconds"], s["log"].split(": ", 1)[-1]),
+                      file=sys.stderr, flush=True)
+        except Exception as e:
+            ray.shutdown()
+            sys.exit("ray_corpus: a dedup partition failed: %s" % e)
+        merge_args = ["--dedup-from", dedup_dir]
+    ray.shutdown()
+    r = subprocess.run([aigc, "corpus", "merge", "--output", a.output] + merge_args + task_dirs, cwd=cwd)
     if r.returncode != 0:
         sys.exit("ray_corpus: aigc corpus merge exited with %d" % r.returncode)
     print("ray_corpus: %d tasks merged into %s in %.1f s" % (n, a.output, time.time() - started), file=sys.stderr)

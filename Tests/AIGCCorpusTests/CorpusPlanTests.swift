@@ -127,3 +127,98 @@ import Testing
         #expect { _ = try plan.taskOptions(2, threads: 1) } throws: { "\($0)".contains("0..<2") }
     }
 }
+
+@Suite struct CompactMergeTests {
+    /// The merge's dedup passes: any state budget (one band per pass up to all bands at once) gives the same bytes.
+    @Test func everyStateBudgetGivesTheSingleRun() throws {
+        let dir = try TestSupport.tempDir()
+        let input = try BuilderTests().corpus(dir, copies: 9)
+        var single = TestSupport.options([input], out: dir.appendingPathComponent("single"))
+        single.rowsPerShard = 7
+        single.keepRejects = true
+        let ms = try CorpusBuilder(options: single, tokenizer: ByteLevelTokenizer()).run()
+        let (plan, _) = try CorpusPlan.make(options: single, tokenizer: "bytes", output: dir.appendingPathComponent("t").path, tasks: 3)
+        var dirs: [URL] = []
+        for i in 0..<3 {
+            var o = try plan.taskOptions(i, threads: 1)
+            o.progress = false
+            try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer()).run()
+            dirs.append(URL(fileURLWithPath: plan.taskDirectory(i)))
+        }
+        var rejects: [Data] = []
+        for budget in [32, 64, 200, 1 << 20] {
+            var merger = CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("m\(budget)"))
+            merger.stateBytesPerRecord = budget
+            let (mm, state, entries) = try merger.runMeasured()
+            #expect(mm.files.filter { $0.path != "rejects.jsonl" } == ms.files.filter { $0.path != "rejects.jsonl" }, "budget \(budget)")
+            #expect(mm.dropped == ms.dropped && mm.recordsKept == ms.recordsKept, "budget \(budget)")
+            #expect(entries > 50)
+            if budget <= 64 { #expect(state <= budget * entries + 64, "state \(state) for \(entries) entries at budget \(budget)") }
+            rejects.append(try Data(contentsOf: dir.appendingPathComponent("m\(budget)/rejects.jsonl")))
+        }
+        #expect(Set(rejects).count == 1)
+        #expect(CorpusMerger.bandGroups(bands: 14, exact: true, budget: 64) == [[0, 1, 2, 3], [4, 5, 6, 7, 8, 9], [10, 11, 12, 13]])
+        #expect(CorpusMerger.bandGroups(bands: 14, exact: true, budget: 1 << 20) == [Array(0..<14)])
+        #expect(CorpusMerger.bandGroups(bands: 0, exact: true, budget: 64) == [[]])
+    }
+
+    @Test func compactKeySetAgreesWithSet() {
+        var rng = SystemRandomNumberGenerator()
+        for words in [1, 2] {
+            var compact = CompactKeySet(words: words, expected: 1000)
+            var reference = Set<[UInt64]>()
+            for i in 0..<5000 {   // five times the expected count: the set grows
+                let a: UInt64 = i % 97 == 0 ? 0 : UInt64.random(in: 0..<3000, using: &rng)
+                let b: UInt64 = words == 2 ? UInt64.random(in: 0..<2, using: &rng) : 0
+                #expect(compact.insert(a, b) == reference.insert([a, b]).inserted)
+            }
+            #expect(compact.count == reference.count)
+        }
+        let sized = CompactKeySet(words: 1, expected: 1_000_000)
+        #expect(sized.bytes <= 10 * 1_000_000 + 8)
+    }
+}
+
+@Suite struct PartitionedDedupTests {
+    @Test func partitionsGiveTheSameMerge() throws {
+        let dir = try TestSupport.tempDir()
+        let input = try BuilderTests().corpus(dir, copies: 9)
+        var single = TestSupport.options([input], out: dir.appendingPathComponent("single"))
+        single.rowsPerShard = 7
+        single.keepRejects = true
+        let ms = try CorpusBuilder(options: single, tokenizer: ByteLevelTokenizer()).run()
+        let (plan, _) = try CorpusPlan.make(options: single, tokenizer: "bytes", output: dir.appendingPathComponent("t").path, tasks: 4)
+        var dirs: [URL] = []
+        for i in 0..<4 {
+            var o = try plan.taskOptions(i, threads: 1)
+            o.progress = false
+            try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer()).run()
+            dirs.append(URL(fileURLWithPath: plan.taskDirectory(i)))
+        }
+        let reference = try CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("ref")).run()
+        for p in [1, 3, 7] {
+            let parts = dir.appendingPathComponent("parts-\(p)")
+            try FileManager.default.createDirectory(at: parts, withIntermediateDirectories: true)
+            var files: [URL] = []
+            var flagged = 0
+            for i in 0..<p {
+                let f = parts.appendingPathComponent("dedup-\(i).bin")
+                flagged += try CorpusMerger(inputs: dirs, output: parts).dedupPartition(i, of: p, to: f).flagged
+                files.append(f)
+            }
+            #expect(flagged > 0)
+            var merger = CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("m\(p)"))
+            merger.partitionedDedup = files.reversed()
+            let mm = try merger.run()
+            #expect(mm.files == reference.files, "P=\(p)")
+            #expect(mm.files.filter { $0.path != "rejects.jsonl" } == ms.files.filter { $0.path != "rejects.jsonl" }, "P=\(p)")
+            #expect(mm.dropped == ms.dropped && mm.recordsKept == ms.recordsKept, "P=\(p)")
+            if p == 3 {
+                // A missing partition is refused, not silently under-deduplicated.
+                var partial = CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("partial"))
+                partial.partitionedDedup = Array(files.prefix(2))
+                #expect { try partial.run() } throws: { "\($0)".contains("need all 3 partition files") }
+            }
+        }
+    }
+}

@@ -94,6 +94,20 @@ import Testing
         let b = try DatasetManifest.read(from: URL(fileURLWithPath: merged + "/manifest.json"))
         #expect(a.files.filter { $0.path != "rejects.jsonl" } == b.files.filter { $0.path != "rejects.jsonl" })
         #expect(a.dropped == b.dropped && a.recordsKept == b.recordsKept && a.blankLines == b.blankLines)
+        #expect(m.stderr.contains("dedup state"), "\(m.stderr)")
+
+        // Partitioned deduplication: two partitions, then the re-pack: the same files.
+        let dedup = dir.appendingPathComponent("dedup").path
+        for i in 0..<2 {
+            let r = try CLI.run(["corpus", "merge", "--partitions", "2", "--partition", "\(i)", "--output", dedup] + taskDirs)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let repacked = dir.appendingPathComponent("repacked").path
+        let rp = try CLI.run(["corpus", "merge", "--dedup-from", dedup, "--output", repacked] + taskDirs)
+        #expect(rp.status == 0, "\(rp.stderr)")
+        #expect(try DatasetManifest.read(from: URL(fileURLWithPath: repacked + "/manifest.json")).files == b.files)
+        let half = try CLI.run(["corpus", "merge", "--partitions", "2", "--output", dedup] + taskDirs)
+        #expect(half.status != 0 && half.stderr.contains("--partition"), "\(half.stderr)")
 
         // Misuse: build options next to --plan, a task out of range, a plan that is not one.
         let extra = try CLI.run(["corpus", "build", "--plan", planFile.path, "--task", "0", "--seq-len", "64"])

@@ -73,6 +73,9 @@ public enum DocumentLog {
 
         /// False for dedup journals (entries carry no documents).
         public let includesDocuments: Bool
+        /// Skip over documents instead of decoding them (entries come back with `document` nil): for passes that
+        /// need only the dedup keys.
+        public var skipsDocuments = false
 
         public init(url: URL, includesDocuments: Bool = true) throws {
             self.includesDocuments = includesDocuments
@@ -127,7 +130,12 @@ public enum DocumentLog {
                 dropped = DropReason.allCases[Int(code) - 1]
             }
             var doc: TokenizedDocument? = nil
-            if dropped == nil && includesDocuments {
+            if dropped == nil && includesDocuments && skipsDocuments {
+                try need(4)
+                let n = Int(get32())
+                try need(n * 5)
+                pos += n * 5
+            } else if dropped == nil && includesDocuments {
                 try need(4)
                 let n = Int(get32())
                 try need(n * 5)

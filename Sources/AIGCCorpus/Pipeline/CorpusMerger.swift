@@ -10,6 +10,12 @@ import Foundation
 public struct CorpusMerger {
     public let inputs: [URL]
     public let output: URL
+    /// Deduplication state allowed per distinct record, in bytes (≥ 32): the LSH bands are processed in as many
+    /// passes over the logs as this needs (at 64: exact dedup and 4 bands, then 6, then 4 of the default 14).
+    public var stateBytesPerRecord = 64
+    /// The files of a partitioned deduplication (`dedupPartition`, one per partition): `run()` then takes every
+    /// duplicate decision from them and only re-packs.
+    public var partitionedDedup: [URL]?
 
     public init(inputs: [URL], output: URL) {
         self.inputs = inputs
@@ -17,32 +23,16 @@ public struct CorpusMerger {
     }
 
     @discardableResult
-    public func run() throws -> DatasetManifest {
+    public func run() throws -> DatasetManifest { try runMeasured().manifest }
+
+    /// `run()`, also returning the largest deduplication state one pass held (bytes) and the log entries merged.
+    public func runMeasured() throws -> (manifest: DatasetManifest, peakStateBytes: Int, entries: Int) {
         guard !inputs.isEmpty else { throw AIGCError.usage("merge: no shard directories") }
-        let manifests = try inputs.map { try CorpusLayout.readManifest(in: $0) }
-        let first = manifests[0]
-        // Tasks of a plan read byte ranges (their manifests say which); hash shards all read every input.
-        let planTasks = first.inputRanges != nil
-        var reference = first.options
-        reference["shard_index"] = nil
-        reference["input_ranges"] = nil
-        for (k, m) in manifests.enumerated() {
-            var o = m.options
-            o["shard_index"] = nil
-            o["input_ranges"] = nil
-            guard o == reference, m.tokenizer == first.tokenizer, m.specialTokens == first.specialTokens,
-                  (m.inputRanges != nil) == planTasks else {
-                throw AIGCError.usage("merge: \(inputs[k].path) was built with different options or tokenizer than \(inputs[0].path)")
-            }
-        }
-        let n = Int(first.options["num_shards"] ?? "1") ?? 1
-        let indices = manifests.compactMap { Int($0.options["shard_index"] ?? "") }
-        guard n > 1 || (planTasks && n == 1), manifests.count == n, indices.count == n, Set(indices) == Set(0..<n) else {
-            let what = planTasks ? "tasks" : "shards"
-            throw AIGCError.usage("merge: need exactly the \(n) \(what) 0..<\(n) of one \(planTasks ? "plan" : "sharded build") (got \(what) \(indices.sorted()))")
-        }
-        let ordered = zip(manifests, inputs).sorted { Int($0.0.options["shard_index"] ?? "") ?? 0 < Int($1.0.options["shard_index"] ?? "") ?? 0 }
-        let numbering = planTasks ? try Self.planNumbering(ordered.map(\.0), dirs: ordered.map(\.1)) : nil
+        try Limits.check("stateBytesPerRecord", stateBytesPerRecord, in: 32...1 << 20)
+        var peakStateBytes = 0
+        let shards = try shardSet()
+        let manifests = shards.manifests, first = manifests[0], planTasks = shards.planTasks
+        let ordered = shards.ordered, numbering = shards.numbering
         let o = first.options
         func opt(_ k: String) throws -> String {
             guard let v = o[k] else { throw AIGCError.input(location: "manifest.json", message: "missing option \(k)") }
@@ -72,7 +62,6 @@ public struct CorpusMerger {
         buildOptions.seqLen = seqLen
         buildOptions.rowsPerShard = rows
         let sink = try CorpusBuilder<ByteLevelTokenizer>.makeOutput(buildOptions, directory: output, padID: eot, vocabularySize: first.tokenizer.vocabularySize)
-        var dedup = DedupState(exact: o["exact_dedup"] == "true", near: o["near_dedup"] == "true", bands: bands)
 
         var recordsIn = 0, kept = 0, blank = 0
         var dropped: [String: Int] = [:]
@@ -101,14 +90,7 @@ public struct CorpusMerger {
             }
         }
 
-        let logs = try ordered.map { try DocumentLog.Reader(url: $0.1.appendingPathComponent("documents.log")) }
-        // A task's entries carry its own ordinals and (in a file it starts inside) line numbers: renumber them.
-        func next(_ k: Int) throws -> DocumentLogEntry? {
-            guard var e = try logs[k].next() else { return nil }
-            if let t = numbering?[k] { t.apply(ordinal: &e.ordinal, line: &e.line) }
-            return e
-        }
-        var heads = try logs.indices.map { try next($0) }
+        let logURLs = ordered.map { $0.1.appendingPathComponent("documents.log") }
         var truncated: [Split: Int] = [:]
         var sources = first.inputs.map(\.path)
         if planTasks {
@@ -117,35 +99,65 @@ public struct CorpusMerger {
             for m in manifests { for (r, f) in zip(m.inputRanges ?? [], m.inputs) { byIndex[r.input] = f.path } }
             sources = (0..<((byIndex.keys.max() ?? -1) + 1)).map { byIndex[$0] ?? "input \($0)" }
         }
-        while true {
-            var best: Int? = nil
-            for (k, h) in heads.enumerated() {
-                if let h, best == nil || h.ordinal < heads[best!]!.ordinal { best = k }
+
+        // Deduplication in passes over the logs (in global record order), so that the state per distinct record
+        // stays within `stateBytesPerRecord`: a counting pass sizes the tables, then exact dedup and the first
+        // LSH bands, then the remaining bands a group at a time; the last pass also re-packs. Band decisions are
+        // independent of each other (every record that is not an exact duplicate registers all its band keys), so
+        // a record is a near duplicate when any pass says so: the same decisions as one pass with every band.
+        var entries = 0
+        let counter = try EntryStream(logURLs, numbering: numbering, documents: false)
+        while try counter.next() != nil { entries += 1 }
+        let exactOn = o["exact_dedup"] == "true", nearOn = o["near_dedup"] == "true"
+        let partitions = try partitionedDedup.map { try DedupPartitionFile.Reader(urls: $0, entries: entries) }
+        let groups = nearOn && partitions == nil ? Self.bandGroups(bands: bands, exact: exactOn, budget: stateBytesPerRecord) : [[]]
+        var exactDup = BitSet(count: entries), nearDup = BitSet(count: entries)
+        for (p, group) in groups.enumerated() {
+            let last = p == groups.count - 1
+            var exact = p == 0 && exactOn && partitions == nil ? CompactKeySet(words: 2, expected: entries) : nil
+            var tables = group.map { _ in CompactKeySet(words: 1, expected: entries) }
+            peakStateBytes = max(peakStateBytes, (exact?.bytes ?? 0) + tables.reduce(0) { $0 + $1.bytes } + 2 * ((entries + 63) / 64) * 8)
+            let stream = try EntryStream(logURLs, numbering: numbering, documents: last)
+            var j = 0
+            while let e = try stream.next() {
+                guard j < entries else { throw AIGCError.io("merge: a documents.log grew while merging") }
+                if let partitions {
+                    let f = try partitions.flags(j)
+                    if f.exact && exactOn { exactDup[j] = true }
+                    if f.near && nearOn { nearDup[j] = true }
+                }
+                if exact != nil, !exact!.insert(e.hash.high, e.hash.low) { exactDup[j] = true }
+                if !exactDup[j] {
+                    for (t, band) in group.enumerated() where band < e.bands.count {
+                        if !tables[t].insert(e.bands[band]) { nearDup[j] = true }
+                    }
+                }
+                defer { j += 1 }
+                guard last else { continue }
+                try flushRejects(before: e.ordinal)
+                var verdict: DropReason? = e.dropped
+                if exactDup[j] {
+                    verdict = .exactDuplicate
+                } else if nearDup[j] {
+                    verdict = .nearDuplicate
+                } else if e.dropped == .nearDuplicate {
+                    // Cannot happen (a shard's earlier records are a subset of all earlier records); keep the shard's verdict.
+                    verdict = .nearDuplicate
+                }
+                if verdict != e.dropped, let v = verdict {
+                    // Re-classified: move the count, replace the shard's reject line.
+                    if let old = e.dropped { dropped[old.rawValue, default: 0] -= 1; suppressed.insert(e.ordinal) } else { kept -= 1 }
+                    dropped[v.rawValue, default: 0] += 1
+                    let src = Int(e.fileIndex) < sources.count ? sources[Int(e.fileIndex)] : "input \(e.fileIndex)"
+                    let msg = v == .exactDuplicate ? "same normalized content as an earlier record" : "MinHash-LSH near duplicate of an earlier record"
+                    try rejectsOut?.append(line: RejectsWriter.line(ordinal: e.ordinal, reason: v, source: "\(src):\(e.line)", message: msg, record: [UInt8]()))
+                }
+                if verdict == nil, let doc = e.document {
+                    try sink.add(doc, split: e.split)
+                    if e.truncated { truncated[e.split, default: 0] += 1 }
+                }
             }
-            guard let b = best, let e = heads[b] else { break }
-            heads[b] = try next(b)
-            try flushRejects(before: e.ordinal)
-            var verdict: DropReason? = e.dropped
-            if dedup.isExactDuplicate(e.hash) {
-                verdict = .exactDuplicate
-            } else if dedup.isNearDuplicate(e.bands) {
-                verdict = .nearDuplicate
-            } else if e.dropped == .nearDuplicate {
-                // Cannot happen (a shard's earlier records are a subset of all earlier records); keep the shard's verdict.
-                verdict = .nearDuplicate
-            }
-            if verdict != e.dropped, let v = verdict {
-                // Re-classified: move the count, replace the shard's reject line.
-                if let old = e.dropped { dropped[old.rawValue, default: 0] -= 1; suppressed.insert(e.ordinal) } else { kept -= 1 }
-                dropped[v.rawValue, default: 0] += 1
-                let src = Int(e.fileIndex) < sources.count ? sources[Int(e.fileIndex)] : "input \(e.fileIndex)"
-                let msg = v == .exactDuplicate ? "same normalized content as an earlier record" : "MinHash-LSH near duplicate of an earlier record"
-                try rejectsOut?.append(line: RejectsWriter.line(ordinal: e.ordinal, reason: v, source: "\(src):\(e.line)", message: msg, record: [UInt8]()))
-            }
-            if verdict == nil, let doc = e.document {
-                try sink.add(doc, split: e.split)
-                if e.truncated { truncated[e.split, default: 0] += 1 }
-            }
+            guard j == entries else { throw AIGCError.io("merge: a documents.log changed while merging") }
         }
         try flushRejects(before: .max)
         dropped = dropped.filter { $0.value != 0 }
@@ -170,11 +182,103 @@ public struct CorpusMerger {
         CorpusBuilder<ByteLevelTokenizer>.fill(&manifest, stats: sink.stats, truncated: truncated, files: files, directory: output)
         try manifest.validate()
         try AtomicFile.write(try manifest.encoded(), to: manifestURL)
-        return manifest
+        return (manifest, peakStateBytes, entries)
     }
 }
 
 extension CorpusMerger {
+    struct ShardSet {
+        var manifests: [DatasetManifest]
+        var planTasks: Bool
+        /// (manifest, directory) in shard/task order.
+        var ordered: [(DatasetManifest, URL)]
+        var numbering: [TaskNumbering]?
+        var logURLs: [URL] { ordered.map { $0.1.appendingPathComponent("documents.log") } }
+    }
+
+    /// Reads and cross-checks the shard or task manifests.
+    func shardSet() throws -> ShardSet {
+        guard !inputs.isEmpty else { throw AIGCError.usage("merge: no shard directories") }
+        let manifests = try inputs.map { try CorpusLayout.readManifest(in: $0) }
+        let first = manifests[0]
+        // Tasks of a plan read byte ranges (their manifests say which); hash shards all read every input.
+        let planTasks = first.inputRanges != nil
+        var reference = first.options
+        reference["shard_index"] = nil
+        reference["input_ranges"] = nil
+        for (k, m) in manifests.enumerated() {
+            var o = m.options
+            o["shard_index"] = nil
+            o["input_ranges"] = nil
+            guard o == reference, m.tokenizer == first.tokenizer, m.specialTokens == first.specialTokens,
+                  (m.inputRanges != nil) == planTasks else {
+                throw AIGCError.usage("merge: \(inputs[k].path) was built with different options or tokenizer than \(inputs[0].path)")
+            }
+        }
+        let n = Int(first.options["num_shards"] ?? "1") ?? 1
+        let indices = manifests.compactMap { Int($0.options["shard_index"] ?? "") }
+        guard n > 1 || (planTasks && n == 1), manifests.count == n, indices.count == n, Set(indices) == Set(0..<n) else {
+            let what = planTasks ? "tasks" : "shards"
+            throw AIGCError.usage("merge: need exactly the \(n) \(what) 0..<\(n) of one \(planTasks ? "plan" : "sharded build") (got \(what) \(indices.sorted()))")
+        }
+        let ordered = zip(manifests, inputs).sorted { Int($0.0.options["shard_index"] ?? "") ?? 0 < Int($1.0.options["shard_index"] ?? "") ?? 0 }
+        let numbering = planTasks ? try Self.planNumbering(ordered.map(\.0), dirs: ordered.map(\.1)) : nil
+        return ShardSet(manifests: manifests, planTasks: planTasks, ordered: ordered, numbering: numbering)
+    }
+
+    /// One partition of a partitioned deduplication: reads every log (documents skipped), keeps only the exact keys
+    /// (by content hash) and LSH band keys (by band and key) that fall in partition `index` of `partitions`, and
+    /// writes the entries they make duplicates to `url`. A record is an exact duplicate when its hash was seen
+    /// earlier and a near duplicate when any of its band keys was; both are decided key by key, so partitions are
+    /// independent, and each holds only its share of the keys. (Records that are exact duplicates register their
+    /// band keys here too, unlike a one-machine merge; it changes nothing: their keys are those of the earlier
+    /// record with the same content, already registered.) `run()` with `partitionedDedup` then re-packs.
+    public func dedupPartition(_ index: Int, of partitions: Int, to url: URL) throws -> (entries: Int, flagged: Int, stateBytes: Int) {
+        try Limits.check("partitions", partitions, in: 1...(1 << 16))
+        guard index >= 0 && index < partitions else { throw AIGCError.usage("partition must be in 0..<\(partitions) (got \(index))") }
+        let shards = try shardSet()
+        let o = shards.manifests[0].options
+        guard let bands = Int(o["minhash_bands"] ?? "") else { throw AIGCError.input(location: "manifest.json", message: "unreadable option minhash_bands") }
+        var entries = 0
+        let counter = try EntryStream(shards.logURLs, numbering: shards.numbering, documents: false)
+        while try counter.next() != nil { entries += 1 }
+        // Keys spread evenly over partitions by hash; the slack absorbs the spread (a set grows if it must).
+        let expected = entries / partitions + entries / (8 * partitions) + 1024
+        var exact = o["exact_dedup"] == "true" ? CompactKeySet(words: 2, expected: expected) : nil
+        var tables = o["near_dedup"] == "true" ? (0..<bands).map { _ in CompactKeySet(words: 1, expected: expected) } : []
+        let p = UInt64(partitions), me = UInt64(index)
+        var flagged: [UInt64] = []
+        let stream = try EntryStream(shards.logURLs, numbering: shards.numbering, documents: false)
+        var j: UInt64 = 0
+        while let e = try stream.next() {
+            var isExact = false, isNear = false
+            if exact != nil, StableHash.scramble(e.hash.low ^ 0x4558_4143_5400_0000) % p == me, !exact!.insert(e.hash.high, e.hash.low) { isExact = true }
+            for (band, key) in e.bands.enumerated() where band < tables.count {
+                if StableHash.scramble(key &+ UInt64(band) &* 0x9E37_79B9_7F4A_7C15) % p == me, !tables[band].insert(key) { isNear = true }
+            }
+            if isNear { flagged.append(j << 1) }
+            if isExact { flagged.append(j << 1 | 1) }
+            j += 1
+        }
+        guard Int(j) == entries else { throw AIGCError.io("merge: a documents.log changed while reading it") }
+        try DedupPartitionFile.write(flagged, partition: index, of: partitions, entries: entries, to: url)
+        return (entries, flagged.count, (exact?.bytes ?? 0) + tables.reduce(0) { $0 + $1.bytes })
+    }
+
+    /// Bands per pass within `budget` bytes per record: a 128-bit exact key costs 20 bytes at load 0.8, a band key
+    /// 10, the two flag bits per record are rounded up to one byte. The first pass also holds the exact keys.
+    package static func bandGroups(bands: Int, exact: Bool, budget: Int) -> [[Int]] {
+        var groups: [[Int]] = []
+        var next = 0
+        while next < bands || groups.isEmpty {
+            let room = budget - 1 - (groups.isEmpty && exact ? 20 : 0)
+            let k = max(1, room / 10)
+            groups.append(Array(next..<min(bands, next + k)))
+            next += k
+        }
+        return groups
+    }
+
     /// Checks that plan tasks' ranges follow each other (input by input, each starting where the last ended) and
     /// returns each task's renumbering: ordinals continue from the records of earlier tasks; in a file a task
     /// starts inside, line numbers continue from the lines of earlier tasks' ranges of that file.
@@ -205,6 +309,37 @@ extension CorpusMerger {
             records += m.recordsIn
         }
         return out
+    }
+}
+
+/// The entries of all logs in global record order (the smallest ordinal first), renumbered for plan tasks.
+final class EntryStream {
+    private let logs: [DocumentLog.Reader]
+    private let numbering: [TaskNumbering]?
+    private var heads: [DocumentLogEntry?] = []
+
+    init(_ urls: [URL], numbering: [TaskNumbering]?, documents: Bool) throws {
+        logs = try urls.map { try DocumentLog.Reader(url: $0) }
+        for l in logs { l.skipsDocuments = !documents }
+        self.numbering = numbering
+        heads = try logs.indices.map { try read($0) }
+    }
+
+    /// A task's entries carry its own ordinals and (in a file it starts inside) line numbers: renumber them.
+    private func read(_ k: Int) throws -> DocumentLogEntry? {
+        guard var e = try logs[k].next() else { return nil }
+        if let t = numbering?[k] { t.apply(ordinal: &e.ordinal, line: &e.line) }
+        return e
+    }
+
+    func next() throws -> DocumentLogEntry? {
+        var best: Int? = nil
+        for (k, h) in heads.enumerated() {
+            if let h, best == nil || h.ordinal < (heads[best!]?.ordinal ?? .max) { best = k }
+        }
+        guard let b = best, let e = heads[b] else { return nil }
+        heads[b] = try read(b)
+        return e
     }
 }
 
