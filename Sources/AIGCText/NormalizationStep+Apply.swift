@@ -122,17 +122,9 @@ extension NormalizationStep {
         u16.removeAll(keepingCapacity: true)
         at8.removeAll(keepingCapacity: true)
         at8.reserveCapacity(seg.count + 1)
-        var i = seg.lowerBound
-        while i < seg.upperBound {
-            let (c, len) = UTF8Bytes.decode(src, at: i)
-            if c >= 0x10000 {
-                let v = c - 0x10000
-                u16.append(UInt16(0xD800 + (v >> 10))); u16.append(UInt16(0xDC00 + (v & 0x3FF)))
-                at8.append(i); at8.append(i)
-            } else {
-                u16.append(UInt16(c)); at8.append(i)
-            }
-            i += len
+        UTF8Bytes.forEachUTF16(src, seg) { u, i in
+            u16.append(u)
+            at8.append(i)
         }
         at8.append(seg.upperBound)
         let total = u16.count

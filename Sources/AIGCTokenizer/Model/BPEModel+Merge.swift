@@ -6,21 +6,30 @@ extension BPEModel {
     /// Appends the ids of one pre-token.
     @inline(__always)
     func encodePiece(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+        // Most pieces of real text are short and frequent: the small first-level cache answers them.
+        throughShortCache(p, n, lengthTag: 0, into: &out, scratch: scratch) { encodePieceCached($0, $1, into: &$2, scratch: scratch) }
+    }
+
+    /// The first steps shared by whole pieces and parts: a single byte is its byte token; a short piece goes
+    /// through the small first-level cache, stored under length `n + lengthTag` (so pieces and parts never share
+    /// entries); anything else, and a cache miss, through `cached`.
+    @inline(__always)
+    func throughShortCache(_ p: UnsafePointer<UInt8>, _ n: Int, lengthTag: Int, into out: inout [UInt32], scratch: BPEScratch,
+                           _ cached: (UnsafePointer<UInt8>, Int, inout [UInt32]) -> Void) {
         if n == 1 {
             let id = byteIds[Int(p[0])]
             if id != UInt32.max { out.append(id) }
             return
         }
         if n <= BPEScratch.shortKeyMax {
-            // Most pieces of real text are short and frequent: the small first-level cache answers them.
             let key = BPEScratch.shortKey(p, n)
-            if scratch.cachedShort(key, n, into: &out) { return }
+            if scratch.cachedShort(key, n + lengthTag, into: &out) { return }
             let from = out.count
-            encodePieceCached(p, n, into: &out, scratch: scratch)
-            scratch.rememberShort(key, n, ids: out, from: from)
+            cached(p, n, &out)
+            scratch.rememberShort(key, n + lengthTag, ids: out, from: from)
             return
         }
-        encodePieceCached(p, n, into: &out, scratch: scratch)
+        cached(p, n, &out)
     }
 
     /// `encodePiece` of a piece of 2 or more bytes through the main per-thread caches.
@@ -89,22 +98,9 @@ extension BPEModel {
     /// pieces only), cached under a distinct hash.
     @inline(__always)
     func mergePure(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
-        if n == 1 {
-            let id = byteIds[Int(p[0])]
-            if id != UInt32.max { out.append(id) }
-            return
-        }
-        if n <= BPEScratch.shortKeyMax {
-            // Short parts (a CJK character or two) through the first-level cache, in their own key space: the
-            // stored length is n + 16, never equal to a whole piece's.
-            let key = BPEScratch.shortKey(p, n)
-            if scratch.cachedShort(key, n + 16, into: &out) { return }
-            let from = out.count
-            mergePureCached(p, n, into: &out, scratch: scratch)
-            scratch.rememberShort(key, n + 16, ids: out, from: from)
-            return
-        }
-        mergePureCached(p, n, into: &out, scratch: scratch)
+        // Short parts (a CJK character or two) through the first-level cache, in their own key space: the stored
+        // length is n + 16, never equal to a whole piece's.
+        throughShortCache(p, n, lengthTag: 16, into: &out, scratch: scratch) { mergePureCached($0, $1, into: &$2, scratch: scratch) }
     }
 
     @inline(__always)
