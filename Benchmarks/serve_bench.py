@@ -26,6 +26,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Clients", "python"))
+from aigc import DONE, sse_events  # noqa: E402  (the one SSE reader, standard library only)
+
 
 def percentile(xs, p):
     xs = sorted(xs)
@@ -83,22 +86,15 @@ def one_request(port, prompt, max_tokens):
     r = c.getresponse()
     if r.status != 200:
         raise RuntimeError(f"status {r.status}: {r.read()[:200]!r}")
-    ttft, tokens, buf = None, 0, b""
-    while True:
-        chunk = r.read1(65536)
-        if not chunk:
-            break
-        buf += chunk
-        while b"\n\n" in buf:
-            event, buf = buf.split(b"\n\n", 1)
-            if not event.startswith(b"data: ") or event == b"data: [DONE]":
-                continue
-            o = json.loads(event[6:])
-            if o.get("usage"):
-                tokens = o["usage"]["completion_tokens"]
-            for ch in o.get("choices", []):
-                if ttft is None and ch.get("text"):
-                    ttft = time.perf_counter() - t0
+    ttft, tokens = None, 0
+    for o in sse_events(r):
+        if o == DONE:
+            continue
+        if o.get("usage"):
+            tokens = o["usage"]["completion_tokens"]
+        for ch in o.get("choices", []):
+            if ttft is None and ch.get("text"):
+                ttft = time.perf_counter() - t0
     c.close()
     return ttft if ttft is not None else time.perf_counter() - t0, time.perf_counter() - t0, tokens
 

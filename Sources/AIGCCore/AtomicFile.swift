@@ -31,10 +31,13 @@ public final class AtomicFileWriter {
     private var pending: [UInt8] = []
     private let flushThreshold = 1 << 20
     public private(set) var bytesWritten: Int = 0
-    private var hasher = SHA256()
+    /// nil when the caller has no use for the digest (a command's data output): hashing costs ~5% of `normalize`.
+    private var hasher: SHA256?
 
-    public init(url: URL) throws {
+    /// `hashing: false` skips the SHA-256 of the written bytes (`sha256` stays empty).
+    public init(url: URL, hashing: Bool = true) throws {
         self.url = url
+        hasher = hashing ? SHA256() : nil
         switch OutputDestination.resolve(url) {
         case .atomic(let target):
             destination = target
@@ -77,7 +80,7 @@ public final class AtomicFileWriter {
 
     private func put(_ bytes: UnsafeRawBufferPointer) throws {
         guard fd >= 0 else { throw AIGCError.io("\(url.path): write after commit") }
-        hasher.update(buffer: bytes)
+        hasher?.update(buffer: bytes)
         try POSIXFile.writeAll(fd, bytes, name: url.path)
         bytesWritten += bytes.count
     }
@@ -88,7 +91,7 @@ public final class AtomicFileWriter {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// SHA-256 of everything written; valid after `commit()`.
+    /// SHA-256 of everything written; valid after `commit()` (empty when made with `hashing: false`).
     public private(set) var sha256: String = ""
 
     public func commit() throws {
@@ -107,7 +110,7 @@ public final class AtomicFileWriter {
             unlink(temporaryURL.path)
             throw AIGCError.io("\(url.path): write failed on close: \(POSIXFile.reason(e))")
         }
-        sha256 = hasher.finalizeHex()
+        if var h = hasher { sha256 = h.finalizeHex() }
         guard isAtomic else { return }
         if rename(temporaryURL.path, destination.path) != 0 {
             let e = errno

@@ -9,7 +9,7 @@ public final class OutputFile {
 
     public init(path: String?) throws {
         if let path, path != "-" {
-            writer = try AtomicFileWriter(url: URL(fileURLWithPath: path))
+            writer = try AtomicFileWriter(url: URL(fileURLWithPath: path), hashing: false)
             name = path
         } else {
             writer = nil

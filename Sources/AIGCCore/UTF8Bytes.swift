@@ -30,6 +30,24 @@ public enum UTF8Bytes {
         }
     }
 
+    /// Calls `body` with each UTF-16 unit of valid UTF-8 `p[range]` and the UTF-8 offset of its code point (both
+    /// units of a surrogate pair get the same offset): the one UTF-8 → UTF-16 conversion (ICU takes UTF-16).
+    @inlinable @inline(__always)
+    public static func forEachUTF16(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (UInt16, Int) -> Void) {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let (c, len) = decode(p, at: i)
+            if c >= 0x10000 {
+                let v = c - 0x10000
+                body(UInt16(0xD800 + (v >> 10)), i)
+                body(UInt16(0xDC00 + (v & 0x3FF)), i)
+            } else {
+                body(UInt16(c), i)
+            }
+            i += len
+        }
+    }
+
     /// Length of a valid UTF-8 sequence from its lead byte.
     @inlinable @inline(__always)
     public static func sequenceLength(lead b: UInt8) -> Int {

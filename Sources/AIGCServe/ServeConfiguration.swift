@@ -1,3 +1,4 @@
+import AIGC
 import Foundation
 
 /// What `aigc serve` was asked for. Checked by `validate()` before anything is loaded or bound.
@@ -30,26 +31,23 @@ public struct ServeConfiguration: Sendable {
     public init() {}
 
     public func validate() throws {
-        guard !models.isEmpty else { throw ServeError("give at least one --model") }
+        guard !models.isEmpty else { throw ServeError("give at least one ServeConfiguration.models") }
         var seen = Set<String>()
         for m in models {
-            guard Self.isValidID(m.id) else {
-                throw ServeError("model id '\(m.id)' must be 1–128 characters of letters, digits, '.', '_', '-' or ':'")
+            // A served id is a model name: the rule of registered names (`ModelStore.isValid(name:)`), so the id a
+            // client sends is the name `aigc models list` shows.
+            guard ModelStore.isValid(name: m.id) else {
+                throw ServeError("model id '\(m.id)' is not a valid model name: use 1-64 characters from A-Z a-z 0-9 . _ -, "
+                                 + "starting with a letter or digit, without '..'")
             }
             guard seen.insert(m.id).inserted else { throw ServeError("model id '\(m.id)' is given twice") }
         }
-        guard (0...65535).contains(port) else { throw ServeError("--port must be in 0...65535 (got \(port))") }
-        guard (1...1024).contains(maxBatch) else { throw ServeError("--max-batch must be in 1...1024 (got \(maxBatch))") }
-        guard (0...1_000_000).contains(maxQueue) else { throw ServeError("--max-queue must be in 0...1000000 (got \(maxQueue))") }
-        guard (1...(1 << 30)).contains(maxBodyBytes) else { throw ServeError("--max-body-bytes must be in 1...1073741824 (got \(maxBodyBytes))") }
-        guard (1...256).contains(threads) else { throw ServeError("--threads must be in 1...256 (got \(threads))") }
-        if let k = apiKey, k.isEmpty { throw ServeError("--api-key must not be empty") }
-    }
-
-    static func isValidID(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.count <= 128 && s != "." && s != ".." && s.utf8.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D || $0 == 0x3A
-        }
+        guard (0...65535).contains(port) else { throw ServeError("ServeConfiguration.port must be in 0...65535 (got \(port))") }
+        guard (1...1024).contains(maxBatch) else { throw ServeError("ServeConfiguration.maxBatch must be in 1...1024 (got \(maxBatch))") }
+        guard (0...1_000_000).contains(maxQueue) else { throw ServeError("ServeConfiguration.maxQueue must be in 0...1000000 (got \(maxQueue))") }
+        guard (1...(1 << 30)).contains(maxBodyBytes) else { throw ServeError("ServeConfiguration.maxBodyBytes must be in 1...1073741824 (got \(maxBodyBytes))") }
+        guard (1...256).contains(threads) else { throw ServeError("ServeConfiguration.threads must be in 1...256 (got \(threads))") }
+        if let k = apiKey, k.isEmpty { throw ServeError("ServeConfiguration.apiKey must not be empty") }
     }
 }
 

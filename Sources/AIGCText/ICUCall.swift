@@ -11,11 +11,19 @@ public struct ICUError: Error, CustomStringConvertible, Sendable {
 @usableFromInline
 func icuTransform(_ input: [UInt16], into out: inout [UInt16], guess: Int, context: String,
                   _ call: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32) -> Int32) throws {
+    try input.withUnsafeBufferPointer { try icuTransform($0, into: &out, guess: guess, context: context, call) }
+}
+
+/// `icuTransform` of a slice of a larger buffer (no copy of the input). `out` keeps its capacity from call to
+/// call: it is grown in place and trimmed to the result, so a scratch buffer stops allocating once it is large
+/// enough (the normalizer calls this once per non-ASCII piece).
+func icuTransform(_ input: UnsafeBufferPointer<UInt16>, into out: inout [UInt16], guess: Int, context: String,
+                  _ call: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32) -> Int32) throws {
     var cap = max(guess, 16)
     for _ in 0..<3 {
-        if out.count < cap { out = [UInt16](repeating: 0, count: cap) }
-        let n = input.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in call(src.baseAddress, Int32(src.count), dst.baseAddress, Int32(dst.count)) }
+        if out.count < cap { out.append(contentsOf: repeatElement(0, count: cap - out.count)) }
+        let n = out.withUnsafeMutableBufferPointer { dst in
+            call(input.baseAddress, Int32(input.count), dst.baseAddress, Int32(dst.count))
         }
         if n < 0 { throw ICUError(code: n, context: context) }
         if Int(n) <= out.count {

@@ -5,6 +5,8 @@ import AIGCCore
 /// thread-safe, so each application owns its own).
 final class StepScratch {
     var in16: [UInt16] = []
+    /// Per UTF-16 unit of `in16`, the UTF-8 offset of its code point (`formSegment`).
+    var at8: [Int] = []
     var out16: [UInt16] = []
     var tmp16: [UInt16] = []
     var transliterators: [String: OpaquePointer] = [:]
@@ -111,24 +113,20 @@ extension NormalizationStep {
     private func formSegment(_ form: Int32, _ src: UnsafeBufferPointer<UInt8>, _ seg: Range<Int>, _ so: [Int]?,
                              _ b: inout TextBuilder, _ scratch: StepScratch) throws {
         // UTF-16 of the segment plus, per UTF-16 unit, the UTF-8 offset of its code point.
-        var u16 = scratch.in16
+        // Taken out of the scratch (so uniquely referenced: no copy on write) and put back after; their storage is
+        // reused from segment to segment instead of allocated per non-ASCII word.
+        var u16 = scratch.in16, at8 = scratch.at8
+        scratch.in16 = []
+        scratch.at8 = []
+        defer { scratch.in16 = u16; scratch.at8 = at8 }
         u16.removeAll(keepingCapacity: true)
-        var at8: [Int] = []
+        at8.removeAll(keepingCapacity: true)
         at8.reserveCapacity(seg.count + 1)
-        var i = seg.lowerBound
-        while i < seg.upperBound {
-            let (c, len) = UTF8Bytes.decode(src, at: i)
-            if c >= 0x10000 {
-                let v = c - 0x10000
-                u16.append(UInt16(0xD800 + (v >> 10))); u16.append(UInt16(0xDC00 + (v & 0x3FF)))
-                at8.append(i); at8.append(i)
-            } else {
-                u16.append(UInt16(c)); at8.append(i)
-            }
-            i += len
+        UTF8Bytes.forEachUTF16(src, seg) { u, i in
+            u16.append(u)
+            at8.append(i)
         }
         at8.append(seg.upperBound)
-        defer { scratch.in16 = u16 }
         let total = u16.count
         var pos = 0
         while pos < total {
@@ -147,9 +145,11 @@ extension NormalizationStep {
                 if cicu_norm_boundary_before(form, c) != 0 { break }
                 q += c >= 0x10000 ? 2 : 1
             }
-            let piece = Array(u16[pos..<q])
-            try icuTransform(piece, into: &scratch.out16, guess: piece.count * 3 + 8, context: "unorm2_normalize") {
-                cicu_normalize(form, $0, $1, $2, $3)
+            try u16.withUnsafeBufferPointer { all in
+                let piece = UnsafeBufferPointer(rebasing: all[pos..<q])
+                try icuTransform(piece, into: &scratch.out16, guess: piece.count * 3 + 8, context: "unorm2_normalize") {
+                    cicu_normalize(form, $0, $1, $2, $3)
+                }
             }
             scratch.out16.withUnsafeBufferPointer { o in
                 b.emitUTF16(o, replacing: at8[pos]..<at8[q], in: src, srcOrigin: so)

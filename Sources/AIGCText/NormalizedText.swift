@@ -133,15 +133,5 @@ struct TextBuilder {
 @usableFromInline
 func utf16(of src: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt16]) {
     out.removeAll(keepingCapacity: true)
-    var i = range.lowerBound
-    while i < range.upperBound {
-        let (c, len) = UTF8Bytes.decode(src, at: i)
-        if c >= 0x10000 {
-            let v = c - 0x10000
-            out.append(UInt16(0xD800 + (v >> 10))); out.append(UInt16(0xDC00 + (v & 0x3FF)))
-        } else {
-            out.append(UInt16(c))
-        }
-        i += len
-    }
+    UTF8Bytes.forEachUTF16(src, range) { u, _ in out.append(u) }
 }

@@ -8,7 +8,7 @@ enum OptionFlags {
     /// The option types whose `Type.property` names are rewritten.
     static let types: Set<String> = [
         "CorpusBuildOptions", "CorpusMerger", "AuditOptions", "TrainingOptions", "GPTConfig", "GANConfig",
-        "AdversarialOptions", "BPETrainer",
+        "AdversarialOptions", "BPETrainer", "ServeConfiguration",
     ]
 
     /// Properties whose flag is not their kebab-case.
@@ -16,7 +16,7 @@ enum OptionFlags {
         "gradAccumSteps": "--grad-accum", "specialTokens": "--special-token",
         "generatorSteps": "--g-steps", "discriminatorSteps": "--d-steps", "discriminatorPretrainSteps": "--d-pretrain-steps",
         "generatorHidden": "--g-hidden", "discriminatorHidden": "--d-hidden", "generatorEMA": "--g-ema",
-        "generatorLR": "--g-lr", "discriminatorLR": "--d-lr",
+        "generatorLR": "--g-lr", "discriminatorLR": "--d-lr", "models": "--model",
     ]
 
     /// Names that are not `Type.property` but stand for a flag: a function parameter or an enum type whose value
@@ -37,7 +37,8 @@ enum OptionFlags {
         return out
     }
 
-    /// `message` with every `Type.property` of an option type, and every literal, replaced by its flag.
+    /// `message` with every `Type.property` of an option type, and every literal, replaced by its flag
+    /// (`give at least one ServeConfiguration.models` → `give at least one --model`).
     static func rewrite(_ message: String) -> String {
         var s = message
         for (name, flag) in literals { s = s.replacingOccurrences(of: name, with: flag) }

@@ -11,6 +11,9 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Clients", "python"))
+from aigc import DONE, sse_events  # noqa: E402  (the one SSE reader, standard library only)
+
 BASE = urllib.parse.urlparse(os.environ["AIGC_BASE_URL"])
 KEY = os.environ["AIGC_API_KEY"]
 MODEL = os.environ["AIGC_MODEL"]
@@ -98,14 +101,11 @@ def complete(prompt, stream):
     r = c.getresponse()
     check(r.status == 200, f"load stream: status {r.status}")
     text, done = "", False
-    for block in r.read().decode().split("\n\n"):
-        if not block.startswith("data: "):
-            continue
-        data = block[6:]
-        if data == "[DONE]":
+    for event in sse_events(r):
+        if event == DONE:
             done = True
             continue
-        for ch in json.loads(data)["choices"]:
+        for ch in event["choices"]:
             text += ch["text"]
     c.close()
     check(done, "load stream: no [DONE]")

@@ -157,6 +157,21 @@ class ClientTests(unittest.TestCase):
         with self.assertRaises(ValueError):
             aigc.AIGC(model_name="")
 
+class SSETests(unittest.TestCase):
+    def test_events_in_order_across_chunk_boundaries(self):
+        import io
+        body = b'data: {"choices": [{"text": "he"}]}\n\n: comment\n\ndata: {"choices": [{"text": "llo"}]}\n\ndata: [DONE]\n\n'
+        # A reader that hands out 5 bytes at a time, so events straddle reads.
+        class Slow:
+            def __init__(self, data):
+                self.f = io.BytesIO(data)
+
+            def read1(self, n):
+                return self.f.read(min(n, 5))
+
+        events = list(aigc.sse_events(Slow(body)))
+        self.assertEqual(events, [{"choices": [{"text": "he"}]}, {"choices": [{"text": "llo"}]}, aigc.DONE])
+
 
 if __name__ == "__main__":
     unittest.main()

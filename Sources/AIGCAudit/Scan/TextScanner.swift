@@ -99,10 +99,7 @@ public struct TextScanner {
             var wordHash: UInt64 = 0
             var wordScript: Int32 = common
             var corpusState: UInt64 = 0
-            // Run state.
-            var runScalar: UInt32 = 0xFFFF_FFFF
-            var runLength = 0
-            var runStart = 0
+            var openRun = LongestRun()
 
             @inline(__always) func endWord(at end: Int, _ me: inout TextScanner) {
                 hp[words] = wordHash ^ UInt64(end - wordStart) &* 0x9E37_79B9_7F4A_7C15
@@ -129,7 +126,7 @@ public struct TextScanner {
                         inWord = true; wordStart = i; wordHash = 0xCBF2_9CE4_8422_2325; wordScript = common
                         corpusState = 0
                     }
-                    if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+                    openRun.close(&r)
                     var seg = AlnumSegment(end: i, hash: wordHash, corpus: corpusState, best: r.longestRun)
                     if track, let bsBase = bs.baseAddress {
                         Self.alnumSegmentTracked(p, n, &seg, bsBase, latinByte, commonByte)
@@ -143,7 +140,7 @@ public struct TextScanner {
                     let best = seg.best, h = seg.hash, ch = seg.corpus
                     r.longestRun = best
                     // The next character differs from `last`: the general path will find this run already recorded.
-                    runScalar = UInt32(last); runLength = run; runStart = j &- run
+                    openRun = LongestRun(scalar: UInt32(last), length: run, start: j &- run)
                     wordHash = h; corpusState = ch
                     if letters > 0 && wordScript == common { wordScript = latin }
                     if letters < j &- i { r.piiCandidate = true }
@@ -174,13 +171,7 @@ public struct TextScanner {
                             }
                         }
                         if track { bs[j] = commonByte }
-                        let sc = UInt32(c)
-                        if sc == runScalar {
-                            runLength &+= 1
-                        } else {
-                            if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
-                            runScalar = sc; runLength = 1; runStart = j
-                        }
+                        openRun.add(UInt32(c), at: j, &r)
                         j &+= 1
                     }
                     r.chars &+= j &- i
@@ -218,12 +209,7 @@ public struct TextScanner {
                 }
                 r.chars += 1
                 // Runs of one scalar.
-                if scalar == runScalar {
-                    runLength += 1
-                } else {
-                    if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
-                    runScalar = scalar; runLength = 1; runStart = i
-                }
+                openRun.add(scalar, at: i, &r)
                 // Words.
                 if isWordChar {
                     let unspaced = code != common && code != latin && ScriptTable.unspaced.contains(code)
@@ -246,7 +232,7 @@ public struct TextScanner {
                 i += len
             }
             if inWord { endWord(at: n, &self) }
-            if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+            openRun.close(&r)
         }}}}}
         wordHashes = hashes; wordStarts = starts; wordEnds = ends; byteScripts = scripts; corpusWordStates = corpus
         wordCount = words
@@ -333,9 +319,7 @@ public struct TextScanner {
     private func scanHealth(_ p: UnsafeBufferPointer<UInt8>, into r: inout TextScan) -> TextScan {
         let n = p.count
         var i = 0
-        var runScalar: UInt32 = 0xFFFF_FFFF
-        var runLength = 0
-        var runStart = 0
+        var openRun = LongestRun()
         while i < n {
             let b = p[i]
             var scalar: UInt32
@@ -360,15 +344,10 @@ public struct TextScanner {
                 }
             }
             r.chars += 1
-            if scalar == runScalar {
-                runLength += 1
-            } else {
-                if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
-                runScalar = scalar; runLength = 1; runStart = i
-            }
+            openRun.add(scalar, at: i, &r)
             i += len
         }
-        if runLength > r.longestRun { r.longestRun = runLength; r.longestRunOffset = runStart; r.longestRunScalar = runScalar }
+        openRun.close(&r)
         return r
     }
 

@@ -4,42 +4,25 @@ import AIGCText
 /// PII scrubbing, decontamination, content hash. Pure and thread-safe; the audit reuses it.
 public struct RecordCleaner: Sendable {
     public let parser: RecordParser
-    public let normalizer: TextNormalizer
+    /// The normalization (invalid UTF-8 already repaired by the parser), with its fast paths.
+    public var normalizer: TextNormalizer { fastPath.normalizer }
+    let fastPath: FastPathNormalizer
     public let invalidUTF8: InvalidUTF8Policy
     public let checkRoleOrder: Bool
     public let scrubber: PIIScrubber?
     /// Evaluation texts' n-grams (`--decontaminate`): a record sharing one is dropped as `contaminated`.
     public let decontaminator: NGramIndex?
-    /// The normalizer leaves printable ASCII unchanged (only form/newline/control/format steps), so it can be
-    /// skipped for such texts: the common case, and the fast path.
-    let asciiInvariant: Bool
-    /// Exactly newline rules, control removal and NFC (the default): Latin text skips ICU too.
-    let latinInvariant: Bool
 
     public init(parser: RecordParser, normalizer: TextNormalizer, invalidUTF8: InvalidUTF8Policy = .skip,
                 checkRoleOrder: Bool = true, scrubber: PIIScrubber? = PIIScrubber(), decontaminator: NGramIndex? = nil) {
         self.parser = parser
         var n = normalizer
         n.invalidUTF8 = .replace
-        self.normalizer = n
+        fastPath = FastPathNormalizer(n)
         self.invalidUTF8 = invalidUTF8
         self.checkRoleOrder = checkRoleOrder
         self.scrubber = scrubber
         self.decontaminator = decontaminator.flatMap { $0.isEmpty ? nil : $0 }
-        latinInvariant = !normalizer.steps.isEmpty && normalizer.steps.allSatisfy { step in
-            switch step {
-            case .form(let f): return f == .nfc
-            case .newlines, .removeControl: return true
-            default: return false
-            }
-        }
-        asciiInvariant = normalizer.steps.allSatisfy { step in
-            switch step {
-            case .form(let f): return f != .nfkcCasefold
-            case .newlines, .removeControl, .formatCharacters: return true
-            default: return false
-            }
-        }
     }
 
     public struct Cleaned: Sendable {
@@ -112,13 +95,9 @@ public struct RecordCleaner: Sendable {
     }
 
     func normalize(_ text: [UInt8]) throws -> [UInt8] {
-        if normalizer.steps.isEmpty { return text }
-        if latinInvariant && text.withUnsafeBufferPointer({ TextChecks.isNFCStableLatin($0) }) { return text }
-        if asciiInvariant && text.withUnsafeBufferPointer({ TextChecks.isPlainASCII($0) }) { return text }
-        var stats = NormalizationStats()
         // Invalid UTF-8 was already repaired by the parser (`.replace`); what can still fail are steps such as a
         // regex over its time limit.
-        return try normalizer.normalize(bytes: text, stats: &stats).bytes
+        try fastPath.normalize(text) ?? text
     }
 
     /// Optional system turn first, then user and assistant alternating from user, ending with assistant.

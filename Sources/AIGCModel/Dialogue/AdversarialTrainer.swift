@@ -191,7 +191,7 @@ public final class AdversarialTrainer {
             for (i, r) in replies.prefix(8).enumerated() {
                 var line = "{\"round\":\(row.round),\"index\":\(i),\"context\":\(evalPairs[i].context),\"reply\":\(r),\"human\":\(evalPairs[i].reply)"
                 if let decode {
-                    line += ",\"context_text\":\(Self.quote(decode(evalPairs[i].context))),\"reply_text\":\(Self.quote(decode(r))),\"human_text\":\(Self.quote(decode(evalPairs[i].reply)))"
+                    line += ",\"context_text\":\(JSONText.quote(decode(evalPairs[i].context))),\"reply_text\":\(JSONText.quote(decode(r))),\"human_text\":\(JSONText.quote(decode(evalPairs[i].reply)))"
                 }
                 samples.append(line + "}\n")
             }
@@ -227,22 +227,6 @@ public final class AdversarialTrainer {
         return rounds
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
-
     func save(out: URL, samples: [String]) throws {
         func num(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
         var lines = ""
@@ -251,6 +235,7 @@ public final class AdversarialTrainer {
             lines += "\"distinct_1\":\(num(r.distinct1)),\"distinct_2\":\(num(r.distinct2)),\"mean_length\":\(num(r.meanLength)),"
             lines += "\"base_val_ppl\":\(num(basePPL)),\"reverted\":\(r.reverted)"
             if let rj = r.rejectedValPPL { lines += ",\"rejected_val_ppl\":\(num(rj))" }
+            if r.round == rounds.first?.round { lines += "," + OpenBLASRuntime.metricsFields(threads: options.threads).joined(separator: ",") }
             lines += "}\n"
         }
         try AtomicFile.write(lines, to: out.appendingPathComponent("metrics.jsonl"))

@@ -6,26 +6,40 @@ extension BPEModel {
     /// Appends the ids of one pre-token.
     @inline(__always)
     func encodePiece(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+        // Most pieces of real text are short and frequent: the small first-level cache answers them.
+        throughShortCache(p, n, lengthTag: 0, into: &out, scratch: scratch) { encodePieceCached($0, $1, into: &$2, scratch: scratch) }
+    }
+
+    /// The first steps shared by whole pieces and parts: a single byte is its byte token; a short piece goes
+    /// through the small first-level cache, stored under length `n + lengthTag` (so pieces and parts never share
+    /// entries); anything else, and a cache miss, through `cached`.
+    @inline(__always)
+    func throughShortCache(_ p: UnsafePointer<UInt8>, _ n: Int, lengthTag: Int, into out: inout [UInt32], scratch: BPEScratch,
+                           _ cached: (UnsafePointer<UInt8>, Int, inout [UInt32]) -> Void) {
         if n == 1 {
             let id = byteIds[Int(p[0])]
             if id != UInt32.max { out.append(id) }
             return
         }
         if n <= BPEScratch.shortKeyMax {
-            // Most pieces of real text are short and frequent: the small first-level cache answers them.
             let key = BPEScratch.shortKey(p, n)
-            if scratch.cachedShort(key, n, into: &out) { return }
+            if scratch.cachedShort(key, n + lengthTag, into: &out) { return }
             let from = out.count
-            encodePieceCached(p, n, into: &out, scratch: scratch)
-            scratch.rememberShort(key, n, ids: out, from: from)
+            cached(p, n, &out)
+            scratch.rememberShort(key, n + lengthTag, ids: out, from: from)
             return
         }
-        encodePieceCached(p, n, into: &out, scratch: scratch)
+        cached(p, n, &out)
     }
 
     /// `encodePiece` of a piece of 2 or more bytes through the main per-thread caches.
     @inline(__always)
     func encodePieceCached(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+        if n > windowing.threshold {
+            // A giant piece (a line of letters, a base64 blob): window by window, in bounded memory.
+            encodeWindowed(p, n, into: &out, scratch: scratch, windowing: windowing)
+            return
+        }
         let h = ByteKeyTable.hash(p, n)
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }
@@ -38,12 +52,7 @@ extension BPEModel {
         let from = out.count
         if rule == .ranks && n > BPEScratch.cacheKeyMax {
             // Long piece: cut where no token can span (see SplitIndex), BPE each part through the cache.
-            let idx = scratch.splitIndex(self)
-            // Parts are at most n bytes, so merging them never reallocates the scratch (and `cuts`).
-            scratch.reserve(n)
-            let cuts = scratch.cuts
-            let m = idx.cuts(p, n, into: cuts, flags: scratch.ranks)
-            if m == 0 {
+            if !mergeCut(p, n, into: &out, scratch: scratch) {
                 // No cut: one whole merge, shared across threads.
                 let key = SharedPieceCache.Key(bytes: Array(UnsafeBufferPointer(start: p, count: n)), hash: h)
                 if let ids = sharedLong.get(key) {
@@ -53,15 +62,7 @@ extension BPEModel {
                     sharedLong.put(key, Array(out[from...]))
                 }
                 scratch.rememberLong(p, n, hash: h, ids: out, from: from)
-                return
             }
-            var a = 0
-            for j in 0..<m {
-                let k = Int(cuts[j])
-                mergePure(p + a, k - a, into: &out, scratch: scratch)
-                a = k
-            }
-            mergePure(p + a, n - a, into: &out, scratch: scratch)
             // A piece that was cut is cheap again from its cached parts: the long caches keep uncut ones.
             return
         }
@@ -73,26 +74,33 @@ extension BPEModel {
         if small { scratch.remember(p, n, hash: h, ids: out, from: from) } else { scratch.rememberLong(p, n, hash: h, ids: out, from: from) }
     }
 
+    /// Exact BPE of p[0..<n] (ranks rule, no whole-token shortcut) cut where no token can span (see
+    /// `SplitIndex`), each part merged through the caches. Returns false, having appended nothing, when there is
+    /// no cut: the caller merges the whole.
+    func mergeCut(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) -> Bool {
+        let idx = scratch.splitIndex(self)
+        // Parts are at most n bytes, so merging them never reallocates the scratch (and `cuts`).
+        scratch.reserve(n)
+        let cuts = scratch.cuts
+        let m = idx.cuts(p, n, into: cuts, flags: scratch.ranks)
+        if m == 0 { return false }
+        var a = 0
+        for j in 0..<m {
+            let k = Int(cuts[j])
+            mergePure(p + a, k - a, into: &out, scratch: scratch)
+            a = k
+        }
+        mergePure(p + a, n - a, into: &out, scratch: scratch)
+        return true
+    }
+
     /// Plain byte-pair merging of a part of a piece (no whole-token shortcut: tiktoken applies that to whole
     /// pieces only), cached under a distinct hash.
     @inline(__always)
     func mergePure(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
-        if n == 1 {
-            let id = byteIds[Int(p[0])]
-            if id != UInt32.max { out.append(id) }
-            return
-        }
-        if n <= BPEScratch.shortKeyMax {
-            // Short parts (a CJK character or two) through the first-level cache, in their own key space: the
-            // stored length is n + 16, never equal to a whole piece's.
-            let key = BPEScratch.shortKey(p, n)
-            if scratch.cachedShort(key, n + 16, into: &out) { return }
-            let from = out.count
-            mergePureCached(p, n, into: &out, scratch: scratch)
-            scratch.rememberShort(key, n + 16, ids: out, from: from)
-            return
-        }
-        mergePureCached(p, n, into: &out, scratch: scratch)
+        // Short parts (a CJK character or two) through the first-level cache, in their own key space: the stored
+        // length is n + 16, never equal to a whole piece's.
+        throughShortCache(p, n, lengthTag: 16, into: &out, scratch: scratch) { mergePureCached($0, $1, into: &$2, scratch: scratch) }
     }
 
     @inline(__always)

@@ -55,6 +55,19 @@ struct ScanText {
         table = CharClass.bmp
     }
 
+    /// The hand-written scanners' `split`: calls `body` with each piece, `next` giving the end of the piece that
+    /// starts at an offset (inlined into each scanner, so its `next` is too).
+    @inline(__always) static func split(_ text: UnsafeBufferPointer<UInt8>, _ next: (ScanText, Int) -> Int,
+                                        _ body: (Range<Int>) -> Void) {
+        let t = ScanText(text)
+        var s = 0
+        while s < t.n {
+            let e = next(t, s)
+            body(s..<e)
+            s = e
+        }
+    }
+
     /// The code point at `i` and its length in bytes.
     @inline(__always) func decode(_ i: Int) -> (c: UInt32, len: Int) {
         let b0 = p[i]

@@ -5,13 +5,7 @@ public struct GPT2Scanner: PreTokenizer {
     public init() {}
 
     public func split(_ text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
-        let t = ScanText(text)
-        var s = 0
-        while s < t.n {
-            let e = next(t, s)
-            body(s..<e)
-            s = e
-        }
+        ScanText.split(text, next, body)
     }
 
     @inline(__always) func next(_ t: ScanText, _ s: Int) -> Int {

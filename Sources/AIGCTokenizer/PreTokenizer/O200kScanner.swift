@@ -4,13 +4,7 @@ public struct O200kScanner: PreTokenizer {
     public init() {}
 
     public func split(_ text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
-        let t = ScanText(text)
-        var s = 0
-        while s < t.n {
-            let e = next(t, s)
-            body(s..<e)
-            s = e
-        }
+        ScanText.split(text, next, body)
     }
 
     /// `[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+` from `i`, then the optional contraction.
