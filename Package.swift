@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "AIGCModel", dependencies: ["CBLAS", "CKernels", "AIGCFormats", "AIGCCore"]),
         .target(name: "AIGC", dependencies: ["AIGCCore", "AIGCText", "AIGCFormats", "AIGCTokenizer", "AIGCCorpus", "AIGCAudit", "AIGCModel"]),
         // Fuzz targets for the loaders (docs/reliability.md): no dependency of the tool, only of Fuzz/ and the tests.
-        .target(name: "AIGCFuzzTargets", dependencies: ["AIGC"]),
+        .target(name: "AIGCFuzzTargets", dependencies: ["AIGC", "AIGCServe"]),
         // `aigc pipeline run`: one YAML config, stages with content-hash stamps, the model registered by name.
         .target(name: "AIGCPipeline", dependencies: ["AIGC", .product(name: "Yams", package: "Yams")]),
         // The OpenAI-compatible HTTP server (`aigc serve`): routes, request decoding, SSE, metrics. Kept out of the

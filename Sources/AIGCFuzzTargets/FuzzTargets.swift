@@ -1,4 +1,5 @@
 import AIGC
+import AIGCServe
 import Foundation
 
 /// The fuzz targets: each takes arbitrary bytes, hands them to one loader the way a user's file would reach it,
@@ -16,6 +17,7 @@ public enum FuzzTargets {
         "model-dir": modelDirectory,
         "dialogue-record": dialogueRecord,
         "normalizer-json": normalizerJSON,
+        "server-request": serverRequest,
     ]
 
     /// A scratch directory per process (inputs that need a path are written here).
@@ -99,6 +101,34 @@ public enum FuzzTargets {
         var parsed = false
         for format in InputFormat.allCases where RecordParser(format: format).parse(bytes).record != nil { parsed = true }
         return parsed
+    }
+
+    /// A tiny random chat model (the HF byte-level fixture tokenizer with ChatML's special tokens) served as
+    /// `tiny`, made once per process.
+    static let served: ServerState? = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = scratch.appendingPathComponent("served")
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let tok = try Tokenizer(contentsOf: root.appendingPathComponent("Fixtures/tokenizer/hf-bytelevel.json"))
+                .withSpecialTokens(ChatTemplate.chatml.specialTokens)
+            let model = try GPTModel(config: GPTConfig(vocabSize: tok.vocabularySize, nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 256), seed: 7)
+            try model.save(directory: dir)
+            try tok.save(tokenizerJSON: dir.appendingPathComponent("tokenizer.json"))
+            try ModelCard(name: "tiny", tokenizer: "tokenizer.json", chatTemplate: "chatml").save(directory: dir)
+            return try RequestBodyCheck.state(serving: dir)
+        } catch {
+            logStderr("server-request: cannot make the served model: \(error)")
+            return nil
+        }
+    }()
+
+    /// The first byte picks the endpoint (completions, chat completions, tokenize, detokenize, engine
+    /// completions); the rest is the request body, handled as the server handles it (`RequestBodyCheck`).
+    static func serverRequest(_ data: Data) -> Bool {
+        guard let state = served, let first = data.first else { return false }
+        let endpoint = RequestBodyCheck.Endpoint.allCases[Int(first) % RequestBodyCheck.Endpoint.allCases.count]
+        return RequestBodyCheck.run(endpoint, body: Array(data.dropFirst()), state: state)
     }
 
     static func normalizerJSON(_ data: Data) -> Bool {

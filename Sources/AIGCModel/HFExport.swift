@@ -18,21 +18,29 @@ public enum HFExport {
         }
     }
 
+    /// HF's name of one of our tensors, without the `transformer.` prefix (`h.0.c_attn.weight` →
+    /// `h.0.attn.c_attn.weight`). `HFImport` reads with the same mapping.
+    package static func hfName(_ ours: String) -> String {
+        ours.replacingOccurrences(of: ".c_attn.", with: ".attn.c_attn.")
+            .replacingOccurrences(of: ".c_proj.", with: ".attn.c_proj.")
+            .replacingOccurrences(of: ".c_fc.", with: ".mlp.c_fc.")
+            .replacingOccurrences(of: ".mlp_proj.", with: ".mlp.c_proj.")
+    }
+
+    /// Whether HF stores the tensor transposed (`Conv1D` weights; not the embeddings).
+    package static func isLinearWeight(_ t: ParameterLayout.Tensor) -> Bool {
+        t.shape.count == 2 && !(t.name == "wte.weight" || t.name == "wpe.weight")
+    }
+
     public static func export(_ model: GPTModel, to out: URL) throws {
         let c = model.config
         var w = SafeTensorsWriter(metadata: ["format": "pt"])
         let p = model.params.pointer
         for t in model.layout.tensors {
-            var name = t.name
+            let name = "transformer." + hfName(t.name)
             var values = Array(UnsafeBufferPointer(start: p + t.offset, count: t.count))
             var shape = t.shape
-            let isLinearWeight = t.shape.count == 2 && !(t.name == "wte.weight" || t.name == "wpe.weight")
-            name = name.replacingOccurrences(of: ".c_attn.", with: ".attn.c_attn.")
-                .replacingOccurrences(of: ".c_proj.", with: ".attn.c_proj.")
-                .replacingOccurrences(of: ".c_fc.", with: ".mlp.c_fc.")
-                .replacingOccurrences(of: ".mlp_proj.", with: ".mlp.c_proj.")
-            name = "transformer." + name
-            if isLinearWeight {
+            if isLinearWeight(t) {
                 let rows = t.shape[0], cols = t.shape[1]
                 var tr = [Float](repeating: 0, count: values.count)
                 for r in 0..<rows { for k in 0..<cols { tr[k * rows + r] = values[r * cols + k] } }

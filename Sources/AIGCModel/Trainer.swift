@@ -132,6 +132,9 @@ public final class Trainer {
     public func run(source: TrainingBatchSource) throws {
         let o = options
         let startIter = iter
+        // The first evaluation row of every run (fresh or resumed) records where it ran: CPU, OpenBLAS kernels
+        // and threads, the trainer's own threads.
+        var machine = OpenBLASRuntime.metricsFields(threads: o.threads)
         var intervalSeconds = 0.0, intervalIters = 0, logLoss = 0.0, logIters = 0
         while true {
             let it = iter
@@ -147,7 +150,8 @@ public final class Trainer {
                 let tps = intervalSeconds > 0 ? Double(intervalIters * o.batchSize * o.blockSize * o.gradAccumSteps) / intervalSeconds : 0
                 try emit(["\"iter\":\(it)", "\"train_loss\":\(json(losses.train))", "\"val_loss\":\(json(losses.val ?? .nan))",
                           "\"lr\":\(json(o.schedule.rate(at: min(it, max(0, o.maxIters - 1)))))", "\"ms_per_iter\":\(json(ms))",
-                          "\"tokens_per_s\":\(json(tps))"], iter: it)
+                          "\"tokens_per_s\":\(json(tps))"] + machine, iter: it)
+                machine = []
                 intervalSeconds = 0; intervalIters = 0
                 try TrainingCheckpoint.save(directory: outDirectory, model: model, optimizer: optimizer, iter: it, rng: rng,
                                             options: o, bestValLoss: bestValLoss)

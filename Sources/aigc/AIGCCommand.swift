@@ -7,7 +7,8 @@ struct AIGCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aigc",
         abstract: "Text and dialogue to training tensors; a small GPT/GAN dialogue model.",
-        version: AIGCVersion.string,
+        // The version, then the CPU and the OpenBLAS kernels in use (and who chose them).
+        version: AIGCVersion.string + "\n" + OpenBLASRuntime.details,
         subcommands: [
             NormalizeCommand.self,
             EncodeCommand.self,
@@ -20,6 +21,7 @@ struct AIGCCommand: AsyncParsableCommand {
             PretrainCommand.self,
             GenerateCommand.self,
             ExportHFCommand.self,
+            ImportHFCommand.self,
             FinetuneCommand.self,
             GanCommand.self,
             AdversarialCommand.self,
@@ -32,6 +34,9 @@ struct AIGCCommand: AsyncParsableCommand {
     /// swift-argument-parser's `main`, with the rules of `CommandLineArguments` applied to every command: negative
     /// numbers as option values, and no NaN or infinity in any floating-point option.
     static func main() async {
+        // OpenBLAS chose its kernels when it loaded; if it fell back below what this CPU runs, start again with
+        // OPENBLAS_CORETYPE set (once; never over the user's own setting). See docs/model.md, "OpenBLAS kernels".
+        OpenBLASRuntime.reexecIfNeeded()
         do {
             var command = try parseAsRoot(CommandLineArguments.prepared(Array(CommandLine.arguments.dropFirst())))
             do { try CommandLineArguments.checkFinite(command) } catch {

@@ -34,6 +34,8 @@ struct AuditCommand: AsyncParsableCommand {
     var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Records are read and analysed in batches of at most this many bytes (memory bound).")
     var batchBytes = 2 << 20
+    @Option(help: "Records over this many bytes are reported as malformed (record_too_large) instead of analysed, never held in memory whole (1 KiB…2 GiB).")
+    var maxRecordBytes = CorpusBuildOptions.defaultMaxRecordBytes
     @Option(help: "Keys kept per n-gram/line frequency summary before pruning (memory vs. accuracy of rare counts).")
     var summaryCapacity = 100_000
     @Option(help: "Write the JSON report here.")
@@ -68,6 +70,8 @@ struct AuditCommand: AsyncParsableCommand {
                 guard batchBytes >= 1 << 16 else { throw ValidationError("--batch-bytes must be at least 65536") }
                 guard summaryCapacity >= 1000 else { throw ValidationError("--summary-capacity must be at least 1000") }
                 o.batchBytes = batchBytes
+                try Limits.check("--max-record-bytes", maxRecordBytes, in: 1024...(1 << 31))
+                o.maxRecordBytes = maxRecordBytes
                 o.summaryCapacity = summaryCapacity
                 let total = inputs.reduce(0.0) { $0 + Double((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
                 report = try Auditor(options: o).run(progress: ProgressReporter("audit", total: total))

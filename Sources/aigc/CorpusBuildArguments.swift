@@ -56,8 +56,10 @@ struct CorpusBuildArguments: ParsableArguments {
     var rowsPerShard = 4096
     @Flag(help: "Write dropped records with reason and source to DIR/rejects.jsonl.")
     var keepRejects = false
-    @Flag(help: "Stop at the first malformed record (bad JSON, wrong types, unknown role, invalid UTF-8).")
+    @Flag(help: "Stop at the first malformed record (bad JSON, wrong types, unknown role, invalid UTF-8, over --max-record-bytes).")
     var strict = false
+    @Option(help: "Drop records (a JSONL line, a JSON array element, a text file) over this many bytes as record_too_large, without holding them in memory (1 KiB…2 GiB).")
+    var maxRecordBytes = CorpusBuildOptions.defaultMaxRecordBytes
     @Option(help: "Worker threads (default: all cores). Outputs do not depend on it.")
     var threads: Int?
     @Option(help: "Split the records into N stable shards and process only --shard-index (corpus plan: the number of tasks).")
@@ -99,6 +101,7 @@ struct CorpusBuildArguments: ParsableArguments {
         o.rowsPerShard = rowsPerShard
         o.keepRejects = keepRejects
         o.strict = strict
+        o.maxRecordBytes = maxRecordBytes
         o.threads = try Limits.threads("--threads", threads ?? ProcessInfo.processInfo.activeProcessorCount)
         o.numShards = numShards
         o.shardIndex = shardIndex
@@ -118,6 +121,7 @@ struct CorpusBuildArguments: ParsableArguments {
         check(noPii, "--no-pii"); check(!decontaminate.isEmpty, "--decontaminate"); check(decontaminationNgram != 13, "--decontamination-ngram")
         check(valFraction != 0.01, "--val-fraction"); check(output != nil, "--output"); check(outputFormat != .safetensors, "--output-format")
         check(rowsPerShard != 4096, "--rows-per-shard"); check(keepRejects, "--keep-rejects"); check(strict, "--strict")
+        check(maxRecordBytes != CorpusBuildOptions.defaultMaxRecordBytes, "--max-record-bytes")
         check(numShards != 1, "--num-shards"); check(shardIndex != 0, "--shard-index"); check(!files.isEmpty, "input files")
         return g
     }

@@ -128,11 +128,13 @@ struct EncodeCommand: AsyncParsableCommand {
     func writeChunk(_ ids: [UInt32], first: Bool, sink: OutputFile) throws {
         switch format {
         case .text:
+            // Formatted 64 Ki ids at a time: a giant chunk (one line of letters) needs no second copy as text.
             var out: [UInt8] = []
-            out.reserveCapacity(ids.count * 7 + 1)
+            out.reserveCapacity(min(ids.count, 1 << 16) * 7 + 1)
             for (k, id) in ids.enumerated() {
                 if k > 0 || !first { out.append(0x20) }
                 IdText.append(id, to: &out)
+                if out.count >= 1 << 19 { try sink.write(out); out.removeAll(keepingCapacity: true) }
             }
             try sink.write(out)
         case .u32:

@@ -97,10 +97,12 @@ struct GanTrainCommand: AsyncParsableCommand {
             for s in 1...steps {
                 let m = trainer.step()
                 guard m.discriminatorLoss.isFinite, m.generatorLoss.isFinite else {
-                    throw AIGCError.usage("gan: training diverged at step \(s) (non-finite loss); lower the learning rates")
+                    throw AIGCError.input(location: "gan", message: "training diverged at step \(s): non-finite loss (d_loss \(m.discriminatorLoss), g_loss \(m.generatorLoss)); lower the learning rates (nothing was written)")
                 }
                 if s % logInterval == 0 || s == steps {
-                    try metrics.write(Data("{\"step\":\(s),\"d_loss\":\(m.discriminatorLoss),\"g_loss\":\(m.generatorLoss),\"d_accuracy\":\(m.discriminatorAccuracy)}\n".utf8))
+                    // The first row records where the run ran (CPU, OpenBLAS kernels and threads).
+                    let machine = s == min(logInterval, steps) ? "," + OpenBLASRuntime.metricsFields(threads: 1).joined(separator: ",") : ""
+                    try metrics.write(Data("{\"step\":\(s),\"d_loss\":\(m.discriminatorLoss),\"g_loss\":\(m.generatorLoss),\"d_accuracy\":\(m.discriminatorAccuracy)\(machine)}\n".utf8))
                 }
                 progress.advance(by: 1, note: String(format: "d_loss %.3f g_loss %.3f acc %.2f", m.discriminatorLoss, m.generatorLoss, m.discriminatorAccuracy))
             }

@@ -77,6 +77,31 @@ import Testing
         #expect(t[0].1 == .document(Array("line 1\nline 2\n".utf8)))
     }
 
+    /// Records over `maxRecordBytes` come back empty with their size and offset: a line longer than the reader's
+    /// 1 MiB chunks is skipped while reading (never buffered whole), a shorter one once found; text files too.
+    @Test func oversizedRecordsAreSkippedWithSizeAndOffset() throws {
+        let dir = try TestSupport.tempDir()
+        let giant = String(repeating: "y", count: (5 << 20) / 2)
+        let text = "{\"text\":\"a\"}\n" + String(repeating: "z", count: 3000) + "\r\n{\"text\":\"b\"}\n" + giant + "\n{\"text\":\"c\"}"
+        let path = try TestSupport.write(text, "x.jsonl", in: dir)
+        let reader = InputReader(paths: [path], format: .jsonl, maxRecordBytes: 2048)
+        var got: [(line: Int, size: Int, offset: Int, bytes: String)] = []
+        while let b = try reader.nextBatch() {
+            got += b.records.map { ($0.line, $0.oversize, $0.byteOffset, String(decoding: b.storage[$0.range], as: UTF8.self)) }
+        }
+        #expect(got.map(\.line) == [1, 2, 3, 4, 5])
+        #expect(got.map(\.size) == [0, 3000, 0, giant.utf8.count, 0])
+        #expect(got[1].offset == 13 && got[3].offset == 13 + 3002 + 13)
+        #expect(got.map(\.bytes) == ["{\"text\":\"a\"}", "", "{\"text\":\"b\"}", "", "{\"text\":\"c\"}"])
+        // A text file is one record: over the limit, only its size is kept (and it is still hashed whole).
+        let t = try TestSupport.write(giant, "big.txt", in: dir)
+        let tr = InputReader(paths: [t], format: .text, maxRecordBytes: 2048)
+        var sizes: [Int] = []
+        while let b = try tr.nextBatch() { sizes += b.records.map(\.oversize); #expect(b.storage.isEmpty) }
+        #expect(sizes == [giant.utf8.count])
+        #expect(tr.fileHashes.first?.bytes == giant.utf8.count)
+    }
+
     @Test func blankLinesAreNotRecordsAndLinesAreCounted() throws {
         let dir = try TestSupport.tempDir()
         let path = try TestSupport.write("{\"text\":\"a\"}\n\n   \n{\"text\":\"b\"}\r\n{\"text\":\"c\"}", "x.jsonl", in: dir)

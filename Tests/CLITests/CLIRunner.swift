@@ -19,9 +19,10 @@ enum CLI {
 
     /// Runs `aigc args…` with optional stdin bytes.
     @discardableResult
-    static func run(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:], cwd: URL? = nil) throws -> Result {
+    static func run(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:], cwd: URL? = nil,
+                    executable: URL? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = executable ?? binary
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }

@@ -37,7 +37,9 @@ import Testing
         var lastStep = 0
         for line in lines {
             let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            #expect(Set(o.keys) == ["step", "d_loss", "g_loss", "d_accuracy"])
+            // The first row also records where the run ran (CPU, OpenBLAS kernels and threads).
+            let machine: Set<String> = lastStep == 0 ? ["cpu", "openblas_core", "openblas_core_origin", "openblas_threads", "threads"] : []
+            #expect(Set(o.keys) == Set(["step", "d_loss", "g_loss", "d_accuracy"]).union(machine))
             let step = try #require(o["step"] as? Int)
             #expect(step == lastStep + 10)
             lastStep = step
@@ -77,6 +79,26 @@ import Testing
         }
         #expect(outputs[0] == outputs[1])
         #expect(outputs[0][1] != outputs[2][1])
+    }
+
+    /// Issue 20: `--g-lr 1e30` once wrote NaN samples and a summary.json with `-nan` (invalid JSON), exit 0. A
+    /// generator that overflows (finite losses, non-finite samples) and a loss that overflows are errors naming
+    /// the value, and nothing is written. Each case fails if its guard is removed.
+    @Test func nonFiniteSamplesAndLossesAreErrorsNamingTheValue() throws {
+        let dir = try CLI.tempDir("gan-nan")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = CLI.repoRoot.appendingPathComponent("Fixtures/gan/blob2d.npy").path
+        for (flags, expected) in [(["--g-lr", "1e38"], "has a non-finite value ("),
+                                  (["--d-lr", "1e38"], "non-finite loss (d_loss nan")] {
+            let out = dir.appendingPathComponent(flags.joined())
+            let r = try CLI.run(["gan", "train", "--data", data, "--steps", "200", "--out", out.path] + flags)
+            #expect(r.status == 1, "\(flags): \(r.stderr)")
+            #expect(r.stderr.contains(expected), "\(flags): \(r.stderr)")
+            #expect(r.stderr.contains("nan") || r.stderr.contains("inf"), "the value is not named: \(r.stderr)")
+            for f in ["samples.npy", "summary.json", "metrics.jsonl", "gan.safetensors"] {
+                #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(f).path), "\(flags) wrote \(f)")
+            }
+        }
     }
 
     @Test func badInputGivesOneClearLine() throws {

@@ -192,6 +192,84 @@ import Testing
         #expect(on.stderr.contains("records_in=3 records_kept=1"), "\(on.stderr)")
     }
 
+    // MARK: memory on one giant line
+
+    /// Peak RSS (KiB) of `aigc args…`, measured by /usr/bin/time.
+    static func peakRSS(_ args: [String]) throws -> (kib: Int, result: CLI.Result) {
+        let dir = try CLI.tempDir("rss")
+        let t = dir.appendingPathComponent("time")
+        let r = try CLI.run(["-f", "%M", "-o", t.path, CLI.binary.path] + args, executable: URL(fileURLWithPath: "/usr/bin/time"))
+        let text = try String(contentsOf: t, encoding: .utf8)
+        let kib = text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? Int.max
+        return (kib, r)
+    }
+
+    /// A newline-free line of letters (one pre-token): `count` and `encode` hold the input and its ids, not ~56
+    /// bytes of merge scratch per input byte (4 MB of letters used to cost ~56 MB more than a tiny input).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs /usr/bin/time to measure peak memory"))
+    func aGiantPreTokenIsEncodedInBoundedMemory() throws {
+        let dir = try CLI.tempDir("giant-line")
+        var rng = SystemRandomNumberGenerator()
+        let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+        let big = dir.appendingPathComponent("big.txt"), tiny = dir.appendingPathComponent("tiny.txt")
+        try Data((0..<(4 << 20)).map { _ in letters[Int(rng.next() % 26)] }).write(to: big)
+        try Data("hello".utf8).write(to: tiny)
+        let base = try HostileFilesCLITests.peakRSS(["count", "--encoding", "cl100k_base", tiny.path])
+        let c = try HostileFilesCLITests.peakRSS(["count", "--encoding", "cl100k_base", big.path])
+        #expect(c.result.status == 0, "\(c.result.stderr)")
+        #expect(c.kib - base.kib < 12 << 10, "count: \(c.kib - base.kib) KiB over a tiny input's \(base.kib) KiB for a 4 MiB line")
+        let e = try HostileFilesCLITests.peakRSS(["encode", "--encoding", "cl100k_base", "--format", "u32", "-o", dir.appendingPathComponent("ids").path, big.path])
+        #expect(e.result.status == 0, "\(e.result.stderr)")
+        #expect(e.kib - base.kib < 24 << 10, "encode: \(e.kib - base.kib) KiB over a tiny input's \(base.kib) KiB for a 4 MiB line")
+        let ids = try Data(contentsOf: dir.appendingPathComponent("ids"))
+        #expect(c.result.out.hasPrefix("\(ids.count / 4) "), "count and encode disagree: \(c.result.out) vs \(ids.count / 4) ids")
+    }
+
+    /// corpus build and audit skip a record over --max-record-bytes while reading it (never held whole): dropped
+    /// as record_too_large naming size and byte offset; --strict stops on it naming file:line.
+    @Test func recordsOverMaxRecordBytesAreDroppedWhileReading() throws {
+        let dir = try CLI.tempDir("giant-record")
+        let input = dir.appendingPathComponent("in.jsonl")
+        let first = "{\"text\":\"a first small document\"}\n"
+        let giant = "{\"text\":\"" + String(repeating: "x", count: 3 << 20) + "\"}\r\n"
+        try Data((first + giant + "{\"text\":\"a last small document\"}\n").utf8).write(to: input)
+        let out = dir.appendingPathComponent("out")
+        let r = try CLI.run(["corpus", "build", "--input-format", "jsonl", "--tokenizer", "bytes", "--max-record-bytes", "1048576",
+                             "--keep-rejects", "--output", out.path, input.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("records_in=3 records_kept=2 dropped: record_too_large=1"), "\(r.stderr)")
+        let rejects = try String(contentsOf: out.appendingPathComponent("rejects.jsonl"), encoding: .utf8)
+        #expect(rejects.contains("in.jsonl:2") && rejects.contains("record of \((3 << 20) + 11) bytes starting at byte \(first.utf8.count) is over the record size limit of 1048576 bytes"), "\(rejects)")
+        let strict = try CLI.run(["corpus", "build", "--input-format", "jsonl", "--tokenizer", "bytes", "--max-record-bytes", "1048576",
+                                  "--strict", "--output", dir.appendingPathComponent("strict").path, input.path])
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("in.jsonl:2: record_too_large: record of"), "\(strict.stderr)")
+        let tooSmall = try CLI.run(["corpus", "build", "--input-format", "jsonl", "--tokenizer", "bytes", "--max-record-bytes", "10",
+                                    "--output", dir.appendingPathComponent("x").path, input.path])
+        #expect(tooSmall.status != 0 && tooSmall.stderr.contains("--max-record-bytes"), "\(tooSmall.stderr)")
+        let report = dir.appendingPathComponent("audit.json")
+        let a = try CLI.run(["audit", "--max-record-bytes", "1048576", "--json", report.path, input.path])
+        #expect(a.status == 0, "\(a.stderr)")
+        let json = try String(contentsOf: report, encoding: .utf8)
+        #expect(json.contains("record_too_large: record of") && json.contains("in.jsonl:2"), "\(a.stderr)")
+    }
+
+    /// Issue 17: when OpenBLAS falls back to kernels below what the CPU runs, aigc re-executes itself once with
+    /// OPENBLAS_CORETYPE set (the test hook makes start-up believe OpenBLAS picked Prescott); a user's setting is
+    /// never overridden; `--version` says which kernels run and who chose them.
+    @Test func openBLASFallbackIsReplacedByReexecution() throws {
+        let plain = try CLI.run(["--version"])
+        #expect(plain.status == 0 && plain.out.contains("CPU: ") && plain.out.contains("OpenBLAS: ") && plain.out.contains("kernels "), "\(plain.out)")
+        let forced = try CLI.run(["--version"], environment: ["AIGC_OPENBLAS_TEST_CORENAME": "Prescott"])
+        #expect(forced.status == 0)
+        if plain.out.contains("AVX-512") || plain.out.contains("AVX2") {
+            #expect(forced.out.contains("OPENBLAS_CORETYPE set by aigc: OpenBLAS picked Prescott on this CPU"), "\(forced.out)")
+            #expect(!forced.out.contains("kernels Prescott"), "\(forced.out)")
+        }
+        let user = try CLI.run(["--version"], environment: ["AIGC_OPENBLAS_TEST_CORENAME": "Prescott", "OPENBLAS_CORETYPE": "Prescott"])
+        #expect(user.out.contains("kernels Prescott (OPENBLAS_CORETYPE=Prescott set by the user)"), "\(user.out)")
+    }
+
     @Test func decodeHelpListsOnlyWhatItReads() throws {
         let r = try CLI.run(["decode", "--help"])
         #expect(r.status == 0)

@@ -38,6 +38,10 @@ import Testing
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 4)  // evals at 0, 2, 4 + summary
         #expect(lines.last?.contains("\"summary\":true") == true)
+        // The first evaluation row of a run says where it ran; the others do not repeat it.
+        #expect(lines.first?.contains("\"cpu\":") == true && lines.first?.contains("\"openblas_core\":") == true
+                && lines.first?.contains("\"openblas_threads\":1") == true, "\(lines.first ?? "")")
+        #expect(lines.dropFirst().allSatisfy { !$0.contains("openblas_core") })
         for f in ["config.json", "model.safetensors", "optimizer.safetensors", "train_state.json", "metrics.jsonl", "loss.svg"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + f), "\(f)")
         }

@@ -35,6 +35,9 @@ public struct AuditOptions: Sendable {
     /// Records per batch (memory bound: one batch of raw records and results in flight).
     public var batchRecords = 4096
     public var batchBytes = 2 << 20
+    /// Records over this many bytes are not analysed (nor held in memory whole): each is a `malformed_record`
+    /// finding naming its size and byte offset, as `aigc corpus build` drops it as `record_too_large`.
+    public var maxRecordBytes = CorpusBuildOptions.defaultMaxRecordBytes
 
     public init(inputs: [String], inputFormat: InputFormat) {
         self.inputs = inputs

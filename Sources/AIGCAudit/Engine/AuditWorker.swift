@@ -86,6 +86,14 @@ final class AuditWorker: @unchecked Sendable {
         batch.storage.withUnsafeBufferPointer { storage in
             for k in range {
                 let rec = batch.records[k]
+                if rec.oversize > 0 {
+                    volume.recordsIn += 1
+                    volume.malformedRecords += 1
+                    var r = DocResult(fileIndex: rec.fileIndex, line: rec.line)
+                    r.malformed = "record_too_large: \(rec.oversizeMessage(limit: context.options.maxRecordBytes))"
+                    results.append(r)
+                    continue
+                }
                 results.append(analyze(UnsafeBufferPointer(rebasing: storage[rec.range]), fileIndex: rec.fileIndex, line: rec.line))
             }
         }

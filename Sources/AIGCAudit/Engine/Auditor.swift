@@ -97,7 +97,7 @@ public final class Auditor: Sendable {
     public func run(progress: ProgressReporter? = nil) throws -> AuditReport {
         let threads = options.threads
         let workers = (0..<threads).map { _ in AuditWorker(context: context) }
-        let pipe = Pipeline(reader: InputReader(paths: options.inputs, format: options.inputFormat))
+        let pipe = Pipeline(reader: InputReader(paths: options.inputs, format: options.inputFormat, maxRecordBytes: options.maxRecordBytes))
         let state = OrderedState(capacity: options.summaryCapacity)
         // Every worker loops: take the next batch from the reader, analyse all of it, then wait for its turn and
         // fold it (summaries, duplicates, examples) in batch order while the other workers go on analysing. Batches

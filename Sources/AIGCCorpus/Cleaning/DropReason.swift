@@ -32,6 +32,9 @@ public enum DropReason: String, Sendable, Codable, CaseIterable, Comparable {
     /// The normalizer failed on the record's text (e.g. a user regex over its time limit): never kept un-normalized.
     /// Last in the list, so the document log's reason codes (indices) stay as they were.
     case normalizationFailed = "normalization_failed"
+    /// Over `--max-record-bytes`: never held in memory whole (skipped while reading). Appended after the others
+    /// for the same reason.
+    case recordTooLarge = "record_too_large"
 
     public static func < (a: DropReason, b: DropReason) -> Bool { a.rawValue < b.rawValue }
 }

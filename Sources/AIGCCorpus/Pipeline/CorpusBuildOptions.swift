@@ -34,6 +34,10 @@ public struct CorpusBuildOptions: Sendable {
     public var rowsPerShard = 4096
     public var keepRejects = false
     public var strict = false
+    /// Records (a JSONL line, a JSON array element, a text file) over this many bytes are dropped as
+    /// `record_too_large` without being held in memory.
+    public var maxRecordBytes = CorpusBuildOptions.defaultMaxRecordBytes
+    public static let defaultMaxRecordBytes = 8 << 20
     public var threads = 1
     public var numShards = 1
     public var shardIndex = 0
@@ -60,7 +64,7 @@ public struct CorpusBuildOptions: Sendable {
     /// The options as manifest strings (everything that changes the output; not threads or batch size). The
     /// invalid-UTF-8 policy `skip` is recorded as "drop", the name manifests have always used.
     public var manifestOptions: [String: String] {
-        var o = [
+        var o: [String: String] = [
             "input_format": inputFormat.rawValue, "text_field": textField, "normalize": normalizerSource,
             "invalid_utf8": invalidUTF8 == .skip ? "drop" : invalidUTF8.rawValue, "template": template.rawValue, "packing": effectivePacking.rawValue,
             "seq_len": String(seqLen), "overlong": overlong.rawValue, "min_tokens": String(minTokens),
@@ -72,6 +76,7 @@ public struct CorpusBuildOptions: Sendable {
             "val_fraction": String(valFraction), "output_format": outputFormat.rawValue,
             "rows_per_shard": String(rowsPerShard), "num_shards": String(numShards), "shard_index": String(shardIndex),
         ]
+        o["max_record_bytes"] = String(maxRecordBytes)
         if let inputRanges { o["input_ranges"] = inputRanges.map(\.label).joined(separator: ",") }
         return o
     }

@@ -27,6 +27,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
                               bytes: 16 * Double(options.rowsPerShard) * Double(options.seqLen))
         }
         try Limits.check("CorpusBuildOptions.minTokens", options.minTokens, in: 0...Int.max)
+        try Limits.check("CorpusBuildOptions.maxRecordBytes", options.maxRecordBytes, in: 1024...(1 << 31))
         if let m = options.maxTokens { try Limits.check("CorpusBuildOptions.maxTokens", m, in: 1...Int.max) }
         if options.nearDedup {
             try Limits.check("CorpusBuildOptions.minhashNgram", options.minhashNgram, in: 1...64)
@@ -112,7 +113,8 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         let pack = try PackStage(options: options, fingerprint: fingerprint, directory: directory, output: output, resume: resume)
         pack.stopAfterCheckpoints = stopAfterCheckpoints
         let read = ReadStage(options: options, resumeFrom: resume?.nextOrdinal ?? 0)
-        var clean = CleanStage(cleaner: cleaner, threads: threads, exactDedup: options.exactDedup)
+        var clean = CleanStage(cleaner: cleaner, threads: threads, exactDedup: options.exactDedup,
+                               maxRecordBytes: options.maxRecordBytes)
         var lookahead = pack.dedup
         let minhash = self.minhash, render = self.render, threads = self.threads
         let progress = ProgressReporter("corpus build", total: Double(read.totalBytes), enabled: options.progress)

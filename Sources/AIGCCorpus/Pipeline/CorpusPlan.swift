@@ -117,7 +117,7 @@ public struct CorpusPlan: Sendable {
             "decontaminate": .strings(o.decontaminate), "decontamination_ngram": .literal(String(o.decontaminationNgram)),
             "val_fraction": .literal(String(o.valFraction)), "output_format": .string(o.outputFormat.rawValue),
             "rows_per_shard": .literal(String(o.rowsPerShard)), "keep_rejects": .literal(String(o.keepRejects)),
-            "strict": .literal(String(o.strict)),
+            "strict": .literal(String(o.strict)), "max_record_bytes": .literal(String(o.maxRecordBytes)),
         ]
         return v.sorted { $0.key < $1.key }
     }
@@ -255,6 +255,8 @@ public struct CorpusPlan: Sendable {
         o.rowsPerShard = try get("rows_per_shard").int(1...(1 << 30))
         o.keepRejects = try get("keep_rejects").bool()
         o.strict = try get("strict").bool()
+        // Plans written before the record size limit existed have no key: the default applies.
+        if m["max_record_bytes"] != nil { o.maxRecordBytes = try get("max_record_bytes").int(1024...(1 << 31)) }
         return o
     }
 }

@@ -3,7 +3,10 @@ import Foundation
 
 /// Streams raw records out of a list of input files in order, in bounded memory: JSONL and DailyDialog files by
 /// line, JSON arrays (first non-blank byte `[`) element by element, and `text` files whole. `.gz` inputs are
-/// inflated on the fly. Blank lines are not records: they are counted in `blankLines`.
+/// inflated on the fly. Blank lines are not records: they are counted in `blankLines`. A record over
+/// `maxRecordBytes` is not held in memory: its bytes are skipped as they are read, and it comes back as an empty
+/// record with its size in `oversize` (JSON array elements, which must be found by parsing, are checked once
+/// split).
 ///
 /// With `ranges` (a task of a corpus plan) only those byte ranges are read, in order: ordinals count from 0 and
 /// line numbers from 1 in each range, and `rangeCounts` says how many lines and records each range held, which is
@@ -31,11 +34,16 @@ public final class InputReader {
     /// Bytes read from input files so far (compressed bytes for `.gz`), for progress.
     public var fileBytesRead: Int { finishedFileBytes + (reader?.fileBytesRead ?? 0) }
     private var finishedFileBytes = 0
+    /// Decoded offset in the current file of `buffer[0]`.
+    private var bufferBase = 0
+    /// Records longer than this are skipped while reading (see `RawRecord.oversize`).
+    public let maxRecordBytes: Int
 
-    public init(paths: [String], format: InputFormat, ranges: [InputRange]? = nil) {
+    public init(paths: [String], format: InputFormat, ranges: [InputRange]? = nil, maxRecordBytes: Int = Int.max) {
         self.paths = paths
         self.format = format
         self.ranges = ranges
+        self.maxRecordBytes = max(1, maxRecordBytes)
     }
 
     /// Returns the next batch of about `maxBytes` bytes or `maxRecords` records, or nil at the end of all inputs.
@@ -48,10 +56,19 @@ public final class InputReader {
             }
             if format == .text {
                 guard let r = reader else { break }
-                let bytes = try r.readAll()
+                // The file is one record: read it whole, or, past the limit, only count (and hash) its bytes.
+                var bytes: [UInt8] = []
+                var skipped = 0
+                while try r.read(into: &bytes) {
+                    if skipped > 0 || bytes.count > maxRecordBytes {
+                        skipped += bytes.count
+                        bytes.removeAll(keepingCapacity: true)
+                    }
+                }
                 let start = batch.storage.count
-                batch.storage.append(contentsOf: bytes)
-                batch.records.append(RawRecord(range: start..<batch.storage.count, fileIndex: fileIndex, line: 1, ordinal: nextOrdinal))
+                if skipped == 0 { batch.storage.append(contentsOf: bytes) }
+                batch.records.append(RawRecord(range: start..<batch.storage.count, fileIndex: fileIndex, line: 1, ordinal: nextOrdinal,
+                                               oversize: skipped))
                 nextOrdinal += 1
                 unitRecords += 1
                 closeFile()
@@ -89,6 +106,7 @@ public final class InputReader {
         reader = try ChunkReader(path: paths[fileIndex], chunkSize: 1 << 20, slice: slice)
         buffer.removeAll(keepingCapacity: true)
         bufferStart = 0
+        bufferBase = slice?.lowerBound ?? 0  // offsets in the file, not in a plan task's range
         line = 1
         unitRecords = 0
         eof = false
@@ -138,6 +156,7 @@ public final class InputReader {
     /// Reads more bytes into `buffer` (compacting consumed bytes first). Sets `eof` at the end of the file.
     private func refill() throws {
         if bufferStart > 0 && bufferStart >= buffer.count / 2 {
+            bufferBase += bufferStart
             buffer.removeSubrange(0..<bufferStart)
             splitter.shift(by: bufferStart)
             bufferStart = 0
@@ -156,6 +175,10 @@ public final class InputReader {
                 guard let base = p.baseAddress,
                       let hit = memchr(base + scanFrom, 0x0A, p.count - scanFrom) else { return nil }
                 return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
+            if end == nil && !eof && buffer.count - bufferStart > maxRecordBytes {
+                try skipOversizedLine(into: &batch)
+                return true
             }
             if end == nil && !eof {
                 let consumedBefore = bufferStart
@@ -178,12 +201,46 @@ public final class InputReader {
                 continue
             }
             let s = batch.storage.count
-            batch.storage.append(contentsOf: buffer[start..<e])
-            batch.records.append(RawRecord(range: s..<batch.storage.count, fileIndex: fileIndex, line: thisLine, ordinal: nextOrdinal))
+            let over = e - start > maxRecordBytes
+            if !over { batch.storage.append(contentsOf: buffer[start..<e]) }
+            batch.records.append(RawRecord(range: s..<batch.storage.count, fileIndex: fileIndex, line: thisLine, ordinal: nextOrdinal,
+                                           oversize: over ? e - start : 0, byteOffset: bufferBase + start))
             nextOrdinal += 1
             unitRecords += 1
             return true
         }
+    }
+
+    /// The line starting at `bufferStart` has no end in `buffer` and is already over `maxRecordBytes`: reads on to
+    /// its end, keeping none of it, and appends it as an oversized record.
+    private func skipOversizedLine(into batch: inout RawBatch) throws {
+        let thisLine = line
+        line += 1
+        let offset = bufferBase + bufferStart
+        var size = buffer.count - bufferStart
+        var lastByte = buffer.last ?? 0
+        bufferBase += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+        bufferStart = 0
+        while !eof {
+            guard let r = reader else { eof = true; break }
+            if !(try r.read(into: &buffer)) { eof = true; break }
+            if let nl = buffer.firstIndex(of: 0x0A) {
+                size += nl
+                if nl > 0 { lastByte = buffer[nl - 1] }
+                bufferStart = nl + 1
+                break
+            }
+            size += buffer.count
+            lastByte = buffer.last ?? lastByte
+            bufferBase += buffer.count
+            buffer.removeAll(keepingCapacity: true)
+        }
+        if lastByte == 0x0D { size -= 1 }
+        let s = batch.storage.count
+        batch.records.append(RawRecord(range: s..<s, fileIndex: fileIndex, line: thisLine, ordinal: nextOrdinal, oversize: size, byteOffset: offset))
+        nextOrdinal += 1
+        unitRecords += 1
     }
 
     private func isBlank(_ r: Range<Int>) -> Bool {
@@ -196,8 +253,10 @@ public final class InputReader {
             switch try splitter.next(buffer, from: bufferStart, eof: eof, source: paths[fileIndex]) {
             case .element(let range, let startLine):
                 let s = batch.storage.count
-                batch.storage.append(contentsOf: buffer[range])
-                batch.records.append(RawRecord(range: s..<batch.storage.count, fileIndex: fileIndex, line: startLine, ordinal: nextOrdinal))
+                let over = range.count > maxRecordBytes
+                if !over { batch.storage.append(contentsOf: buffer[range]) }
+                batch.records.append(RawRecord(range: s..<batch.storage.count, fileIndex: fileIndex, line: startLine, ordinal: nextOrdinal,
+                                               oversize: over ? range.count : 0, byteOffset: bufferBase + range.lowerBound))
                 nextOrdinal += 1
                 unitRecords += 1
                 bufferStart = range.upperBound

@@ -87,17 +87,31 @@ public enum InputSplitter {
             cuts.append(p)
         }
         cuts.append(total)
+        // The first k in 0..<n with cuts[k + 1] > x (binary search: cuts only grow), n if none.
+        func firstTaskEndingAfter(_ x: Int) -> Int {
+            var lo = 0, hi = n
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if cuts[mid + 1] > x { hi = mid } else { lo = mid + 1 }
+            }
+            return lo
+        }
         var tasks = [[InputRange]](repeating: [], count: n)
         for (i, f) in inputs.enumerated() {
             let a = fileStart[i], b = a + f.bytes
             if f.bytes == 0 {
                 // An empty file goes to the last task whose share starts at or before it (so input order holds).
-                let k = cuts[0..<n].lastIndex(where: { $0 <= a }) ?? 0
+                var k = min(firstTaskEndingAfter(a), n - 1)
+                while k + 1 < n && cuts[k + 1] <= a { k += 1 }
                 tasks[k].append(InputRange(input: i, start: 0, end: 0))
                 continue
             }
-            for k in 0..<n where cuts[k] < b && cuts[k + 1] > a {
-                tasks[k].append(InputRange(input: i, start: max(a, cuts[k]) - a, end: min(b, cuts[k + 1]) - a))
+            var k = firstTaskEndingAfter(a)
+            while k < n && cuts[k] < b {
+                if cuts[k + 1] > a {
+                    tasks[k].append(InputRange(input: i, start: max(a, cuts[k]) - a, end: min(b, cuts[k + 1]) - a))
+                }
+                k += 1
             }
         }
         return tasks

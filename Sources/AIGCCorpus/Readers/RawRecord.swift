@@ -10,6 +10,16 @@ public struct RawRecord: Sendable {
     /// Position of the record among all records of the run (all input files, in order). Stable across thread
     /// counts and shards: it is what orders documents, so shard outputs merge back into the single-run order.
     public var ordinal: UInt64
+    /// For a record over the reader's `maxRecordBytes`: its size in bytes (its bytes are not kept, `range` is
+    /// empty, and the build drops it as `record_too_large`); 0 otherwise.
+    public var oversize = 0
+    /// Offset of the record's first byte in its (decompressed) file, for the drop message.
+    public var byteOffset = 0
+
+    /// Why an oversized record is dropped (and, with `--strict`, the error).
+    public func oversizeMessage(limit: Int) -> String {
+        "record of \(oversize) bytes starting at byte \(byteOffset) is over the record size limit of \(limit) bytes (--max-record-bytes)"
+    }
 }
 
 /// A batch of raw records sharing one byte buffer (one allocation per batch, not per record).

@@ -235,6 +235,7 @@ public final class AdversarialTrainer {
             lines += "\"distinct_1\":\(num(r.distinct1)),\"distinct_2\":\(num(r.distinct2)),\"mean_length\":\(num(r.meanLength)),"
             lines += "\"base_val_ppl\":\(num(basePPL)),\"reverted\":\(r.reverted)"
             if let rj = r.rejectedValPPL { lines += ",\"rejected_val_ppl\":\(num(rj))" }
+            if r.round == rounds.first?.round { lines += "," + OpenBLASRuntime.metricsFields(threads: options.threads).joined(separator: ",") }
             lines += "}\n"
         }
         try AtomicFile.write(lines, to: out.appendingPathComponent("metrics.jsonl"))

@@ -281,7 +281,12 @@ extension Tokenizer {
         var out: [UInt32] = []
         out.reserveCapacity(1024)
         let model = core.model
+        let windowed = model.windowing.threshold
         core.preTokenizer.split(p) { r in
+            if r.count > windowed {
+                total += model.countWindowed(base + r.lowerBound, r.count, scratch: scratch, windowing: model.windowing)
+                return
+            }
             model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch)
             if out.count > 512 { total += out.count; out.removeAll(keepingCapacity: true) }
         }

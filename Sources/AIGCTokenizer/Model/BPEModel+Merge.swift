@@ -35,6 +35,11 @@ extension BPEModel {
     /// `encodePiece` of a piece of 2 or more bytes through the main per-thread caches.
     @inline(__always)
     func encodePieceCached(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+        if n > windowing.threshold {
+            // A giant piece (a line of letters, a base64 blob): window by window, in bounded memory.
+            encodeWindowed(p, n, into: &out, scratch: scratch, windowing: windowing)
+            return
+        }
         let h = ByteKeyTable.hash(p, n)
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }
@@ -47,12 +52,7 @@ extension BPEModel {
         let from = out.count
         if rule == .ranks && n > BPEScratch.cacheKeyMax {
             // Long piece: cut where no token can span (see SplitIndex), BPE each part through the cache.
-            let idx = scratch.splitIndex(self)
-            // Parts are at most n bytes, so merging them never reallocates the scratch (and `cuts`).
-            scratch.reserve(n)
-            let cuts = scratch.cuts
-            let m = idx.cuts(p, n, into: cuts, flags: scratch.ranks)
-            if m == 0 {
+            if !mergeCut(p, n, into: &out, scratch: scratch) {
                 // No cut: one whole merge, shared across threads.
                 let key = SharedPieceCache.Key(bytes: Array(UnsafeBufferPointer(start: p, count: n)), hash: h)
                 if let ids = sharedLong.get(key) {
@@ -62,15 +62,7 @@ extension BPEModel {
                     sharedLong.put(key, Array(out[from...]))
                 }
                 scratch.rememberLong(p, n, hash: h, ids: out, from: from)
-                return
             }
-            var a = 0
-            for j in 0..<m {
-                let k = Int(cuts[j])
-                mergePure(p + a, k - a, into: &out, scratch: scratch)
-                a = k
-            }
-            mergePure(p + a, n - a, into: &out, scratch: scratch)
             // A piece that was cut is cheap again from its cached parts: the long caches keep uncut ones.
             return
         }
@@ -80,6 +72,26 @@ extension BPEModel {
             mergeHeap(p, n, into: &out, scratch: scratch)
         }
         if small { scratch.remember(p, n, hash: h, ids: out, from: from) } else { scratch.rememberLong(p, n, hash: h, ids: out, from: from) }
+    }
+
+    /// Exact BPE of p[0..<n] (ranks rule, no whole-token shortcut) cut where no token can span (see
+    /// `SplitIndex`), each part merged through the caches. Returns false, having appended nothing, when there is
+    /// no cut: the caller merges the whole.
+    func mergeCut(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) -> Bool {
+        let idx = scratch.splitIndex(self)
+        // Parts are at most n bytes, so merging them never reallocates the scratch (and `cuts`).
+        scratch.reserve(n)
+        let cuts = scratch.cuts
+        let m = idx.cuts(p, n, into: cuts, flags: scratch.ranks)
+        if m == 0 { return false }
+        var a = 0
+        for j in 0..<m {
+            let k = Int(cuts[j])
+            mergePure(p + a, k - a, into: &out, scratch: scratch)
+            a = k
+        }
+        mergePure(p + a, n - a, into: &out, scratch: scratch)
+        return true
     }
 
     /// Plain byte-pair merging of a part of a piece (no whole-token shortcut: tiktoken applies that to whole

@@ -20,6 +20,8 @@ public final class BPEModel: @unchecked Sendable {
     let splitIndex: LazySplitIndex
     /// Every id fits the merge memo's packed entries (`BPEScratch.memo`).
     let memoFits: Bool
+    /// Window sizes for giant pieces (`encodeWindowed`).
+    let windowing: BPEWindowing
     /// Rank of each two-byte token, indexed by (first << 8 | second); UInt32.max when none (ranks rule).
     let pair2: UnsafeMutablePointer<UInt32>
     /// Pair (left id << 32 | right id) → (merge rank << 32 | result id), HF rule only.
@@ -67,6 +69,7 @@ public final class BPEModel: @unchecked Sendable {
         pair2 = BPEModel.pair2Of(table)
         splitIndex = LazySplitIndex(table)
         memoFits = table.idCount <= BPEScratch.memoIdLimit
+        windowing = BPEWindowing(maxTokenLength: table.maxKeyLength, everyByteHasToken: !byteIds.contains(UInt32.max))
     }
 
     deinit { pair2.deallocate() }
@@ -115,6 +118,7 @@ public final class BPEModel: @unchecked Sendable {
         pair2 = BPEModel.pair2Of(table)
         splitIndex = LazySplitIndex(table)
         memoFits = table.idCount <= BPEScratch.memoIdLimit
+        windowing = BPEWindowing(maxTokenLength: table.maxKeyLength, everyByteHasToken: !byteIds.contains(UInt32.max))
     }
 
     static func show(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self).debugDescription }

@@ -5,7 +5,7 @@ public struct GPT2Scanner: PreTokenizer {
     public init() {}
 
     public func split(_ text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
-        ScanText.split(text, next, body)
+        ScanText.split(text, { t, s in next(t, s) }, body)
     }
 
     @inline(__always) func next(_ t: ScanText, _ s: Int) -> Int {

@@ -4,7 +4,7 @@ public struct O200kScanner: PreTokenizer {
     public init() {}
 
     public func split(_ text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
-        ScanText.split(text, next, body)
+        ScanText.split(text, { t, s in next(t, s) }, body)
     }
 
     /// `[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+` from `i`, then the optional contraction.

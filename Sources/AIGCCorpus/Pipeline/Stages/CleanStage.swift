@@ -5,18 +5,21 @@ import AIGCCore
 /// decontaminates and hashes the content — or names a `DropReason`. A record whose raw bytes repeat an earlier
 /// record's gets that verdict without being parsed again (repeated lines are the commonest duplicates in real
 /// corpora) — except a repeat of a kept record when exact dedup is off: it is not a duplicate then, but a record
-/// of its own.
+/// of its own. A record the reader skipped as over `--max-record-bytes` (`RawRecord.oversize`) is dropped as
+/// `record_too_large` without a look at its (absent) bytes.
 struct CleanStage {
     let cleaner: RecordCleaner
     let threads: Int
     let exactDedup: Bool
+    let maxRecordBytes: Int
     /// The verdict of each distinct raw record seen so far.
     private var rawSeen: [RawKey: RawVerdict] = [:]
 
-    init(cleaner: RecordCleaner, threads: Int, exactDedup: Bool) {
+    init(cleaner: RecordCleaner, threads: Int, exactDedup: Bool, maxRecordBytes: Int) {
         self.cleaner = cleaner
         self.threads = threads
         self.exactDedup = exactDedup
+        self.maxRecordBytes = maxRecordBytes
     }
 
     private func reusable(_ v: RawVerdict) -> Bool {
@@ -38,6 +41,7 @@ struct CleanStage {
         var pending: [Int] = []
         var sameAs = [Int](repeating: -1, count: mine.count)
         for i in mine.indices {
+            if mine[i].oversize > 0 { continue }
             if let v = rawSeen[keys[i]], reusable(v) { continue }
             if let j = firstInBatch[keys[i]] { sameAs[i] = j; continue }
             firstInBatch[keys[i]] = i
@@ -55,6 +59,10 @@ struct CleanStage {
         results.reserveCapacity(mine.count)
         for i in mine.indices {
             let verdict: RawVerdict
+            if mine[i].oversize > 0 {
+                results.append(.cleaned(.dropped(.recordTooLarge, mine[i].oversizeMessage(limit: maxRecordBytes))))
+                continue
+            }
             if let v = rawSeen[keys[i]], reusable(v) {
                 verdict = v
             } else if let o = byIndex[sameAs[i] >= 0 ? sameAs[i] : i] {

@@ -56,7 +56,7 @@ final class PackStage: @unchecked Sendable {
     func reject(_ r: RawRecord, _ batch: RawBatch, _ reason: DropReason, _ message: String) throws {
         dropped[reason, default: 0] += 1
         let source = "\(options.inputs[r.fileIndex]):\(r.line)"
-        if options.strict && [.malformedJSON, .schema, .unknownRole, .invalidUTF8].contains(reason)
+        if options.strict && [.malformedJSON, .schema, .unknownRole, .invalidUTF8, .recordTooLarge].contains(reason)
             || reason == .invalidUTF8 && options.invalidUTF8 == .fail {
             // A plan task that starts inside a file numbers that file's lines from its range's first byte.
             let midFile = options.inputRanges?.first { $0.input == r.fileIndex && $0.start > 0 }

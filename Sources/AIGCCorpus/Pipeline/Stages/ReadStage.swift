@@ -20,7 +20,8 @@ final class ReadStage {
     init(options: CorpusBuildOptions, resumeFrom: UInt64) {
         self.options = options
         self.resumeFrom = resumeFrom
-        reader = InputReader(paths: options.inputs, format: options.inputFormat, ranges: options.inputRanges)
+        reader = InputReader(paths: options.inputs, format: options.inputFormat, ranges: options.inputRanges,
+                             maxRecordBytes: options.maxRecordBytes)
         let fm = FileManager.default
         totalBytes = options.inputRanges.map { $0.reduce(0) { $0 + $1.count } }
             ?? options.inputs.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
