@@ -5,7 +5,7 @@ import Foundation
 struct CorpusInspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Print a built corpus's summary, or rows decoded back to text with trained spans in ⟦…⟧."
+        abstract: "Print a built corpus's summary (every file checked against the manifest's size and SHA-256 first), or rows decoded back to text with trained spans in ⟦…⟧."
     )
 
     @Option(help: "Row (safetensors/npy), document (megatron) or seq-len window (nanogpt) to print.")
@@ -24,12 +24,14 @@ struct CorpusInspectCommand: AsyncParsableCommand {
             let base = try CorpusTokenizerSpec.resolve(manifest.tokenizer.name)
             let inspector = try CorpusInspector(directory: dir, decode: { base.decode($0) })
             guard let row else {
+                let checked = try inspector.verifyFiles()
                 var lines = ["records_in=\(manifest.recordsIn) records_kept=\(manifest.recordsKept)"]
                 for (k, v) in manifest.dropped.sorted(by: { $0.key < $1.key }) { lines.append("dropped.\(k)=\(v)") }
                 for (s, st) in manifest.splits.sorted(by: { $0.key < $1.key }) {
                     lines.append("\(s): documents=\(st.documents) rows=\(st.rows) tokens=\(st.tokens) trained=\(st.trainedTokens) padding=\(st.paddingTokens)")
                 }
                 lines.append(String(format: "trained_token_fraction=%.4f", manifest.trainedTokenFraction))
+                lines.append("files_verified=\(checked)")
                 try StandardOutput.line(lines.joined(separator: "\n"))
                 return
             }

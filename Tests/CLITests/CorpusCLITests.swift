@@ -21,6 +21,7 @@ import Testing
         #expect(row.out.contains("<|im_start|>user\nWhat is the capital of Portugal?<|im_end|>"))
         let summary = try CLI.run(["corpus", "inspect", out])
         #expect(summary.out.contains("dropped.malformed_json=1"))
+        #expect(summary.out.contains("files_verified="), "\(summary.out)")
         let missing = try CLI.run(["corpus", "inspect", out, "--row", "999"])
         #expect(missing.status != 0)
     }

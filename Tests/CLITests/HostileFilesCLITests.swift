@@ -73,6 +73,10 @@ import Testing
                 #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
                 #expect(!r.stderr.contains("Fatal error"), "\(args)")
             }
+            // The summary reads no rows, but checks every file against the manifest's sizes and SHA-256.
+            let summary = try CLI.run(["corpus", "inspect", path])
+            #expect(summary.status == 1, "summary of \(path) exited \(summary.status)")
+            #expect(summary.stderr.contains("the file changed after the build"), "\(summary.stderr)")
         }
     }
 
