@@ -19,7 +19,7 @@ import argparse, os, statistics, subprocess, sys, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from tokenizer_categories import ORDER, cpu_model, run  # noqa: E402
+from tokenizer_categories import ORDER, category_files, cpu_model, run  # noqa: E402
 
 UCONV = {"nfc": "Any-NFC", "nfkc": "Any-NFKC", "nfkc-cf": "Any-NFKC; Any-Lower"}
 
@@ -40,11 +40,7 @@ def main():
     rows = []
     started = time.time()
     for form in a.forms.split(","):
-        for cat in a.categories.split(","):
-            path = os.path.join(a.dir, f"{cat}.txt")
-            if not os.path.exists(path):
-                sys.exit(f"{path}: missing (run Benchmarks/make_category_corpora.py first)")
-            mb = os.path.getsize(path) / 1e6
+        for cat, path, mb in category_files(a.dir, a.categories):
             t = {"u": [], "a1": [], "a2": []}
             exact = True
             for _ in range(a.rounds):

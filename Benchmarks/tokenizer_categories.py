@@ -46,6 +46,15 @@ def run(cmd, out_path=None, env=None):
     return dt, (p.stdout.decode() if not out_path else "")
 
 
+def category_files(directory, categories):
+    """(category, path, MB) of each category file, or exit naming the missing one."""
+    for cat in categories.split(","):
+        path = os.path.join(directory, f"{cat}.txt")
+        if not os.path.exists(path):
+            sys.exit(f"{path}: missing (run Benchmarks/make_category_corpora.py first)")
+        yield cat, path, os.path.getsize(path) / 1e6
+
+
 def cpu_model():
     try:
         for line in open("/proc/cpuinfo"):
@@ -72,11 +81,7 @@ def main():
     rows = []
     started = time.time()
     for enc in a.encodings.split(","):
-        for cat in a.categories.split(","):
-            path = os.path.join(a.dir, f"{cat}.txt")
-            if not os.path.exists(path):
-                sys.exit(f"{path}: missing (run Benchmarks/make_category_corpora.py first)")
-            mb = os.path.getsize(path) / 1e6
+        for cat, path, mb in category_files(a.dir, a.categories):
             t = {k: [] for k in ["a1", "tt", "a2", "l1", "l2", "g1", "g2", "rs"]}
             exact = True
             for _ in range(a.rounds):
