@@ -167,6 +167,29 @@ AVX512 INLINE __m512 exp512(__m512 x) {
     return _mm512_mul_ps(e, _mm512_castsi512_ps(bits));
 }
 
+/* Softmax numerator in place: s[j] = exp(s[j] - max(s)); returns the sum of the exponentials (the caller
+   divides). One home for both attention layouts, so their rounding stays identical. */
+AVX512 static float exp_in_place512(float *s, int len) {
+    int jfull = len / 16 * 16;
+    __mmask16 jtail = (__mmask16)((1u << (len - jfull)) - 1);
+    __m512 mx = _mm512_set1_ps(-INFINITY);
+    for (int j = 0; j < jfull; j += 16) mx = _mm512_max_ps(mx, _mm512_loadu_ps(s + j));
+    if (jtail) mx = _mm512_mask_max_ps(mx, jtail, mx, _mm512_maskz_loadu_ps(jtail, s + jfull));
+    __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
+    __m512 sum = _mm512_setzero_ps();
+    for (int j = 0; j < jfull; j += 16) {
+        __m512 e = exp512(_mm512_sub_ps(_mm512_loadu_ps(s + j), m));
+        _mm512_storeu_ps(s + j, e);
+        sum = _mm512_add_ps(sum, e);
+    }
+    if (jtail) {
+        __m512 e = _mm512_maskz_mov_ps(jtail, exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(jtail, s + jfull), m)));
+        _mm512_mask_storeu_ps(s + jfull, jtail, e);
+        sum = _mm512_add_ps(sum, e);
+    }
+    return hsum512(sum);
+}
+
 AVX512 static void attention_avx512_heads(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
                                     int stride, float *scores) {
     int hs = C / NH;
@@ -175,7 +198,6 @@ AVX512 static void attention_avx512_heads(float *out, const float *q, const floa
     __mmask16 dtail = (__mmask16)((1u << (hs - dfull)) - 1);
     for (int h = 0; h < NH; h++) {
         const float *qh = q + h * hs;
-        __m512 mx = _mm512_set1_ps(-INFINITY);
         for (int j = 0; j < len; j++) {
             const float *kj = k + (size_t)j * stride + h * hs;
             __m512 acc = _mm512_setzero_ps();
@@ -183,24 +205,7 @@ AVX512 static void attention_avx512_heads(float *out, const float *q, const floa
             if (dtail) acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(dtail, qh + dfull), _mm512_maskz_loadu_ps(dtail, kj + dfull), acc);
             scores[j] = hsum512(acc) * scale;
         }
-        int jfull = len / 16 * 16;
-        __mmask16 jtail = (__mmask16)((1u << (len - jfull)) - 1);
-        for (int j = 0; j < jfull; j += 16) mx = _mm512_max_ps(mx, _mm512_loadu_ps(scores + j));
-        if (jtail) mx = _mm512_mask_max_ps(mx, jtail, mx, _mm512_maskz_loadu_ps(jtail, scores + jfull));
-        __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
-        __m512 sum = _mm512_setzero_ps();
-        for (int j = 0; j < jfull; j += 16) {
-            __m512 e = exp512(_mm512_sub_ps(_mm512_loadu_ps(scores + j), m));
-            _mm512_storeu_ps(scores + j, e);
-            sum = _mm512_add_ps(sum, e);
-        }
-        if (jtail) {
-            __m512 e = exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(jtail, scores + jfull), m));
-            e = _mm512_maskz_mov_ps(jtail, e);
-            _mm512_mask_storeu_ps(scores + jfull, jtail, e);
-            sum = _mm512_add_ps(sum, e);
-        }
-        __m512 inv = _mm512_set1_ps(1.0f / hsum512(sum));
+        __m512 inv = _mm512_set1_ps(1.0f / exp_in_place512(scores, len));
         float *oh = out + h * hs;
         for (int d = 0; d < hs; d += 16) {
             __mmask16 mk = d < dfull ? (__mmask16)0xFFFF : dtail;
@@ -227,26 +232,9 @@ AVX512 static void attention_avx512_rows(float *out, const float *q, const float
             scores[(size_t)h * len + j] = hsum512(acc) * scale;
         }
     }
-    int jfull = len / 16 * 16;
-    __mmask16 jtail = (__mmask16)((1u << (len - jfull)) - 1);
     for (int h = 0; h < NH; h++) {
         float *sh = scores + (size_t)h * len;
-        __m512 mx = _mm512_set1_ps(-INFINITY);
-        for (int j = 0; j < jfull; j += 16) mx = _mm512_max_ps(mx, _mm512_loadu_ps(sh + j));
-        if (jtail) mx = _mm512_mask_max_ps(mx, jtail, mx, _mm512_maskz_loadu_ps(jtail, sh + jfull));
-        __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
-        __m512 sum = _mm512_setzero_ps();
-        for (int j = 0; j < jfull; j += 16) {
-            __m512 e = exp512(_mm512_sub_ps(_mm512_loadu_ps(sh + j), m));
-            _mm512_storeu_ps(sh + j, e);
-            sum = _mm512_add_ps(sum, e);
-        }
-        if (jtail) {
-            __m512 e = _mm512_maskz_mov_ps(jtail, exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(jtail, sh + jfull), m)));
-            _mm512_mask_storeu_ps(sh + jfull, jtail, e);
-            sum = _mm512_add_ps(sum, e);
-        }
-        float inv = 1.0f / hsum512(sum);
+        float inv = 1.0f / exp_in_place512(sh, len);
         for (int j = 0; j < len; j++) sh[j] *= inv;
     }
     for (int c0 = 0; c0 < chunks; c0 += 8) {
