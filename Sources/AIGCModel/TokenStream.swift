@@ -99,9 +99,7 @@ public struct TokenStream: Sendable {
     }
 
     static func read(_ path: String) throws -> Data {
-        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw AIGCError.io("\(path): cannot read (\(error.localizedDescription))")
-        }
+        try FileContents.read(URL(fileURLWithPath: path), name: path)
     }
 
     /// The element type from a Megatron `.idx` header: magic `MMIDIDX\0\0`, version u64 = 1, dtype code u8.

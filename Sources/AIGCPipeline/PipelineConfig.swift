@@ -68,8 +68,7 @@ public struct PipelineConfig: Sendable {
     /// Reads and checks a config file. Every error names the file, the line and the key.
     public static func load(path: String) throws -> PipelineConfig {
         let url = URL(fileURLWithPath: path)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw AIGCError.io("\(path): cannot read (\(error.localizedDescription))") }
+        let data = try FileContents.read(url, name: path)
         guard let text = String(data: data, encoding: .utf8) else { throw AIGCError.input(location: path, message: "not UTF-8 text") }
         return try parse(text, path: path, sha256: SHA256.hash(data))
     }
