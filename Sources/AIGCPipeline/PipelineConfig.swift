@@ -45,7 +45,7 @@ public struct PipelineConfig: Sendable {
     }
 
     public struct Finetune: Sendable {
-        public var options = TrainingOptions()
+        public var options = TrainingOptions.finetuning
         public var patience = 3
     }
 
@@ -177,8 +177,6 @@ public struct PipelineConfig: Sendable {
             var ft = Finetune()
             ft.options.seed = seed
             ft.options.threads = threads
-            ft.options.batchSize = 8; ft.options.maxIters = 200; ft.options.lr = 3e-4; ft.options.minLR = 3e-5
-            ft.options.warmupIters = 10; ft.options.weightDecay = 0; ft.options.evalInterval = 50; ft.options.evalIters = 10
             if let n = f["patience"] { ft.patience = try n.int(0...1_000_000) }
             try readTraining(f, into: &ft.options, node: fNode)
             finetune = ft
