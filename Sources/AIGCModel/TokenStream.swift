@@ -87,7 +87,7 @@ public struct TokenStream: Sendable {
             tokens = try data.withUnsafeBytes { try TensorConversion.int32s($0, dtype: dtype, count: data.count / dtype.size, what: prefix + ".bin") }
         case .safetensors:
             let f = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: path))
-            guard let name = ["input_ids", "tokens"].first(where: f.contains) else {
+            guard let name = [CorpusLayout.inputIDs, "tokens"].first(where: f.contains) else {
                 throw AIGCError.input(location: path, message: "no 'input_ids' or 'tokens' tensor (has: \(f.names.joined(separator: ", ")))")
             }
             tokens = try f.int32s(name)

@@ -18,10 +18,7 @@ struct PackedCorpusArguments: ParsableArguments {
 
     /// The validation split: `--val`'s, else `--train`'s when that directory has one, else nil.
     func optionalValCorpus() throws -> PackedCorpus? {
-        if val == nil {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: train)) ?? []
-            guard names.contains(where: { CorpusLayout.isSafeTensorsShard($0, split: "val") }) else { return nil }
-        }
+        if val == nil && !CorpusLayout.hasSafeTensorsShards(in: URL(fileURLWithPath: train), split: "val") { return nil }
         return try valCorpus()
     }
 
