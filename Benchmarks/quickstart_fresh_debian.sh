@@ -47,6 +47,14 @@ fi
 [[ -d "$root/proc/self" ]] || { mount -t proc proc "$root/proc"; mounts+=("$root/proc"); }
 bind /dev /dev; bind /dev/pts /dev/pts; bind /sys /sys
 bind "$toolchain" "$toolchain"; mount -o remount,bind,ro "$root$toolchain"
+# Where this machine's Swift packages come from: a git `insteadOf` to a local mirror (no GitHub access here). The
+# chroot gets the same (read-only); on a machine with GitHub access there is none and SwiftPM clones from GitHub.
+if git config --system --get-regexp '^url\..*\.insteadof$' >/dev/null 2>&1; then
+  cp /etc/gitconfig "$root/etc/gitconfig"
+  for d in $(git config --system --get-regexp '^url\..*\.insteadof$' | sed -E 's/^url\.(.*)\.insteadof .*/\1/' | sort -u); do
+    [[ -d "$d" ]] && { bind "$d" "$d"; mount -o remount,bind,ro "$root$d"; }
+  done
+fi
 git clone -q "$repo" "$root/root/aigc"
 echo "== quick start in the chroot ($(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg))"
 start=$(date +%s)
