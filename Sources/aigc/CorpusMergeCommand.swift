@@ -46,7 +46,9 @@ struct CorpusMergeCommand: AsyncParsableCommand {
                 merger.partitionedDedup = names.map { URL(fileURLWithPath: dedupFrom).appendingPathComponent($0) }
             }
             let (m, state, entries) = try merger.runMeasured()
-            logStderr("aigc corpus merge: \(shards.count) shard or task directories, records_in=\(m.recordsIn) records_kept=\(m.recordsKept); dedup state \(state) bytes for \(entries) log entries" + (entries > 0 ? String(format: " (%.1f bytes each)", Double(state) / Double(entries)) : ""))
+            let dedup = merger.partitionedDedup.map { "duplicate decisions from \($0.count) partition files, \(entries) log entries re-packed" }
+                ?? "dedup state \(state) bytes for \(entries) log entries" + (entries > 0 ? String(format: " (%.1f bytes each)", Double(state) / Double(entries)) : "")
+            logStderr("aigc corpus merge: \(shards.count) shard or task directories, records_in=\(m.recordsIn) records_kept=\(m.recordsKept); " + dedup)
         }
     }
 }
