@@ -35,16 +35,16 @@ public struct CorpusMerger {
         let ordered = shards.ordered, numbering = shards.numbering
         let o = first.options
         func opt(_ k: String) throws -> String {
-            guard let v = o[k] else { throw AIGCError.input(location: "manifest.json", message: "missing option \(k)") }
+            guard let v = o[k] else { throw AIGCError.input(location: CorpusLayout.manifestFileName, message: "missing option \(k)") }
             return v
         }
         guard let format = OutputFormat(rawValue: try opt("output_format")),
               let packing = PackingMode(rawValue: try opt("packing")),
               let seqLen = Int(try opt("seq_len")), let rows = Int(try opt("rows_per_shard")),
               let bands = Int(try opt("minhash_bands"))
-        else { throw AIGCError.input(location: "manifest.json", message: "unreadable options") }
+        else { throw AIGCError.input(location: CorpusLayout.manifestFileName, message: "unreadable options") }
         guard let eot = first.specialTokens[ChatTemplate.endOfText] else {
-            throw AIGCError.input(location: "manifest.json", message: "no end-of-text special token recorded")
+            throw AIGCError.input(location: CorpusLayout.manifestFileName, message: "no end-of-text special token recorded")
         }
 
         let fm = FileManager.default
