@@ -99,7 +99,7 @@ public enum UTF8Bytes {
     /// Offset of the first byte of the first invalid (or truncated) sequence, or nil when `p` is valid UTF-8: the
     /// project's one validity scan. Same answer as walking `validSequenceLength` sequence by sequence, but ASCII goes
     /// 16 bytes at a time and the common well-formed 2- and 3-byte sequences (Latin, Cyrillic, CJK…) are checked
-    /// inline; only the leads with narrowed ranges (E0, ED, F0–F4) and invalid bytes take the general path.
+    /// inline, every lead with its exact second-byte range (the table of `validSequenceLength`).
     public static func firstInvalid(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = p.baseAddress else { return nil }
         let n = p.count
@@ -118,17 +118,27 @@ public enum UTF8Bytes {
             while i < n {
                 let b0 = base[i]
                 if b0 < 0x80 { break }
-                if (b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE && b0 <= 0xEF {
-                    if i + 2 < n && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 { i += 3; continue }
+                if b0 >= 0xE0 && b0 <= 0xEF {
+                    // Three bytes; E0 and ED narrow the second byte's range (overlongs, surrogates). E0 leads all of
+                    // Indic, Thai and more, so it stays on this inline path too (via the general one: 3x slower).
+                    let lo: UInt8 = b0 == 0xE0 ? 0xA0 : 0x80, hi: UInt8 = b0 == 0xED ? 0x9F : 0xBF
+                    if i + 2 < n, base[i + 1] >= lo, base[i + 1] <= hi, base[i + 2] & 0xC0 == 0x80 { i += 3; continue }
                     return i
                 }
                 if b0 >= 0xC2 && b0 <= 0xDF {
                     if i + 1 < n && base[i + 1] & 0xC0 == 0x80 { i += 2; continue }
                     return i
                 }
-                let (ok, l) = validSequenceLength(p, at: i)
-                if !ok { return i }
-                i += l
+                if b0 >= 0xF0 && b0 <= 0xF4 {
+                    // Four bytes (emoji, rare CJK); F0 and F4 narrow the second byte (overlongs, past U+10FFFF).
+                    let lo: UInt8 = b0 == 0xF0 ? 0x90 : 0x80, hi: UInt8 = b0 == 0xF4 ? 0x8F : 0xBF
+                    if i + 3 < n, base[i + 1] >= lo, base[i + 1] <= hi, base[i + 2] & 0xC0 == 0x80, base[i + 3] & 0xC0 == 0x80 {
+                        i += 4
+                        continue
+                    }
+                    return i
+                }
+                return i  // a continuation byte, C0, C1 or F5-FF: never a valid lead
             }
             // One ASCII byte (or the end) here; the scan above resumes after it.
             if i < n { i += 1 }

@@ -15,7 +15,7 @@ import AIGCCore
 
     @Test func sameAnswerAsTheSequenceWalk() {
         var rng = SplitMix(s: 11)
-        let valid = Array("aé日本€𝟙 ok ЖΩ\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}\u{D7FF}\u{E000}".utf8)
+        let valid = Array("aé日本€𝟙 ok ЖΩ नमस्ते ไทย 😀\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}\u{D7FF}\u{E000}".utf8)
         let odd: [UInt8] = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA0, 0x9F, 0x8F, 0x90]
         for round in 0..<3000 {
             var b: [UInt8] = []
