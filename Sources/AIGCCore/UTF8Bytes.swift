@@ -83,23 +83,17 @@ public enum UTF8Bytes {
         return (true, need + 1)
     }
 
-    /// Length of the prefix of `p` made of complete UTF-8 sequences: a chunk boundary never splits a sequence.
-    /// Invalid bytes count as complete (they are reported by validation, not held back forever).
+    /// Length of the prefix of `p` that can be shown while bytes still arrive: all of it but a trailing sequence
+    /// that is a valid, incomplete prefix of one scalar (the next bytes may complete it). Bytes that can never
+    /// become valid count as complete: they decode to U+FFFD at once instead of being held forever. The one UTF-8
+    /// hold-back rule of streamed text (`StreamingDecoder`, the serving engine's `ChoiceDecoder`).
     public static func completePrefixLength(_ p: UnsafeBufferPointer<UInt8>) -> Int {
         let n = p.count
-        var back = 0
         var i = n - 1
-        while i >= 0 && back < 4 {
-            let b = p[i]
-            if b & 0xC0 != 0x80 {
-                if b < 0x80 { return n }
-                let need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-                return (n - i) < need ? i : n
-            }
-            back += 1
-            i -= 1
-        }
-        return n
+        while i >= 0 && n - i <= 3 && p[i] & 0xC0 == 0x80 { i -= 1 }
+        guard i >= 0, p[i] >= 0xC2 && p[i] <= 0xF4 else { return n }
+        let (valid, length) = validSequenceLength(p, at: i)
+        return !valid && i + length == n ? i : n
     }
 
     /// Offset of the first byte of the first invalid (or truncated) sequence, or nil when `p` is valid UTF-8: the

@@ -49,6 +49,21 @@ import AIGCCore
             }
         }
     }
+
+    /// The hold-back rule of streamed text: a cut inside valid text backs up to the last scalar boundary; a tail
+    /// that can never become valid is not held.
+    @Test func completePrefixHoldsBackOnlyWhatMayStillComplete() {
+        func held(_ b: [UInt8]) -> Int { b.withUnsafeBufferPointer { UTF8Bytes.completePrefixLength($0) } }
+        let text = Array("aé日本€𝟙 ok ЖΩ\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}".utf8)
+        var boundaries: [Int] = [0]
+        for s in String(decoding: text, as: UTF8.self).unicodeScalars { boundaries.append(boundaries.last! + String(s).utf8.count) }
+        for cut in 0...text.count {
+            #expect(held(Array(text[..<cut])) == boundaries.last(where: { $0 <= cut }), "cut \(cut)")
+        }
+        #expect(held([0xC3]) == 0 && held([0x61, 0xE6, 0x97]) == 1 && held([0xF0, 0x90, 0x80]) == 0)
+        #expect(held([0xE0, 0x80]) == 2 && held([0xF4, 0x90]) == 2 && held([0x61, 0x62, 0xED, 0xA0]) == 4)
+        #expect(held([0x80]) == 1 && held([0xFF]) == 1 && held([0xC0]) == 1 && held([0x80, 0x80, 0x80, 0x80]) == 4)
+    }
 }
 
 /// SplitMix64: a tiny deterministic generator for the randomized cases.
