@@ -45,7 +45,7 @@ public struct PipelineConfig: Sendable {
     }
 
     public struct Finetune: Sendable {
-        public var options = TrainingOptions()
+        public var options = TrainingOptions.finetuning
         public var patience = 3
     }
 
@@ -68,8 +68,7 @@ public struct PipelineConfig: Sendable {
     /// Reads and checks a config file. Every error names the file, the line and the key.
     public static func load(path: String) throws -> PipelineConfig {
         let url = URL(fileURLWithPath: path)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw AIGCError.io("\(path): cannot read (\(error.localizedDescription))") }
+        let data = try FileContents.read(url, name: path)
         guard let text = String(data: data, encoding: .utf8) else { throw AIGCError.input(location: path, message: "not UTF-8 text") }
         return try parse(text, path: path, sha256: SHA256.hash(data))
     }
@@ -178,8 +177,6 @@ public struct PipelineConfig: Sendable {
             var ft = Finetune()
             ft.options.seed = seed
             ft.options.threads = threads
-            ft.options.batchSize = 8; ft.options.maxIters = 200; ft.options.lr = 3e-4; ft.options.minLR = 3e-5
-            ft.options.warmupIters = 10; ft.options.weightDecay = 0; ft.options.evalInterval = 50; ft.options.evalIters = 10
             if let n = f["patience"] { ft.patience = try n.int(0...1_000_000) }
             try readTraining(f, into: &ft.options, node: fNode)
             finetune = ft

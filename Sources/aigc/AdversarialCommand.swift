@@ -20,12 +20,7 @@ struct AdversarialCommand: AsyncParsableCommand {
 
     @Option(help: "Fine-tuned generator directory (DIR/best is used when present) or a registered model name.")
     var generator: String
-    @Option(help: "Corpus directory (train-*.safetensors).")
-    var train: String
-    @Option(help: "Corpus directory with val-*.safetensors (default: --train).")
-    var val: String?
-    @Option(help: "Output directory.")
-    var out: String
+    @OptionGroup var corpus: PackedCorpusArguments
     @Option(help: "Adversarial rounds (0: only pretrain the discriminator and evaluate the generator, e.g. a base model).")
     var rounds: Int = 3
     @Option(help: "Generator updates per round.")
@@ -66,8 +61,8 @@ struct AdversarialCommand: AsyncParsableCommand {
             o.maxReplyTokens = maxReplyTokens; o.temperature = temperature; o.topK = topK; o.maxPplIncrease = maxPplIncrease
             o.evalPairs = evalPairs; o.seed = seed; o.threads = try Limits.threads("--threads", threads); o.shards = shards
             try o.validate()  // options first: an absurd flag is refused before anything is loaded
-            let trainCorpus = try PackedCorpus(directory: URL(fileURLWithPath: train), split: "train")
-            let valCorpus = try PackedCorpus(directory: URL(fileURLWithPath: val ?? train), split: "val")
+            let trainCorpus = try corpus.trainCorpus()
+            let valCorpus = try corpus.valCorpus()
             let model = try GPTModel.load(directory: try DialogueCLISupport.modelDirectory(generator))
             let stopText = stopToken ?? "<|im_end|>"
             let stop = trainCorpus.specialTokens[stopText]
@@ -81,7 +76,7 @@ struct AdversarialCommand: AsyncParsableCommand {
                 logStderr(String(format: "round %d: d_accuracy %.3f reward %.3f val_ppl %.3f distinct-1 %.3f distinct-2 %.3f mean_length %.1f%@",
                                  r.round, r.dAccuracy, r.reward, r.valPPL, r.distinct1, r.distinct2, r.meanLength, r.reverted ? " (reverted)" : ""))
             }
-            let rows = try t.run(out: URL(fileURLWithPath: out))
+            let rows = try t.run(out: URL(fileURLWithPath: corpus.out))
             logStderr(String(format: "adversarial: %d rounds; fine-tuned val_ppl %.3f, final %.3f (limit %.3f); %d pairs for training, %d held out",
                              rows.count - 1, t.basePPL, rows.last?.valPPL ?? .nan, t.basePPL * (1 + maxPplIncrease), t.trainPairs.count, t.evalPairs.count))
         }

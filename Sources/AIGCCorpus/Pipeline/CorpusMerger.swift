@@ -35,16 +35,16 @@ public struct CorpusMerger {
         let ordered = shards.ordered, numbering = shards.numbering
         let o = first.options
         func opt(_ k: String) throws -> String {
-            guard let v = o[k] else { throw AIGCError.input(location: "manifest.json", message: "missing option \(k)") }
+            guard let v = o[k] else { throw AIGCError.input(location: CorpusLayout.manifestFileName, message: "missing option \(k)") }
             return v
         }
         guard let format = OutputFormat(rawValue: try opt("output_format")),
               let packing = PackingMode(rawValue: try opt("packing")),
               let seqLen = Int(try opt("seq_len")), let rows = Int(try opt("rows_per_shard")),
               let bands = Int(try opt("minhash_bands"))
-        else { throw AIGCError.input(location: "manifest.json", message: "unreadable options") }
+        else { throw AIGCError.input(location: CorpusLayout.manifestFileName, message: "unreadable options") }
         guard let eot = first.specialTokens[ChatTemplate.endOfText] else {
-            throw AIGCError.input(location: "manifest.json", message: "no end-of-text special token recorded")
+            throw AIGCError.input(location: CorpusLayout.manifestFileName, message: "no end-of-text special token recorded")
         }
 
         let fm = FileManager.default
@@ -238,7 +238,7 @@ extension CorpusMerger {
         guard index >= 0 && index < partitions else { throw AIGCError.usage("partition must be in 0..<\(partitions) (got \(index))") }
         let shards = try shardSet()
         let o = shards.manifests[0].options
-        guard let bands = Int(o["minhash_bands"] ?? "") else { throw AIGCError.input(location: "manifest.json", message: "unreadable option minhash_bands") }
+        guard let bands = Int(o["minhash_bands"] ?? "") else { throw AIGCError.input(location: CorpusLayout.manifestFileName, message: "unreadable option minhash_bands") }
         var entries = 0
         let counter = try EntryStream(shards.logURLs, numbering: shards.numbering, documents: false)
         while try counter.next() != nil { entries += 1 }

@@ -26,8 +26,7 @@ enum DedupPartitionFile {
             var seen: [Int: String] = [:]
             var total: Int? = nil
             for url in urls {
-                let data: Data
-                do { data = try Data(contentsOf: url) } catch { throw AIGCError.io("\(url.path): cannot read (\(error.localizedDescription))") }
+                let data = try FileContents.read(url)
                 let b = Array(data)
                 func u32(_ at: Int) -> Int { Int(b[at..<(at + 4)].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }) }
                 func u64(_ at: Int) -> UInt64 { b[at..<(at + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
