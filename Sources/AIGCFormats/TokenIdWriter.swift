@@ -38,9 +38,9 @@ public final class TokenIdWriter {
 
     /// Whether the format can hold these ids (a caller checks before it opens the output).
     public static func check(format: TokenIdFormat, lines: Bool, vocabularySize: Int) throws {
-        if lines && format == .npy { throw AIGCError.usage("--format npy holds one array; it cannot be used with --lines") }
+        if lines && format == .npy { throw AIGCError.usage("TokenIdFormat.npy holds one array; it cannot be used with TokenIdWriter.lines") }
         if format == .u16 && vocabularySize > 65535 {
-            throw AIGCError.usage("--format u16 needs a vocabulary below 65535 ids (this one has \(vocabularySize)); use u32")
+            throw AIGCError.usage("TokenIdFormat.u16 needs a vocabulary below 65535 ids (this one has \(vocabularySize)); use TokenIdFormat.u32")
         }
     }
 
@@ -90,7 +90,7 @@ public final class TokenIdWriter {
         case .text: try sink.write([0x0A])
         case .u32: try sink.write([0xFF, 0xFF, 0xFF, 0xFF])
         case .u16: try sink.write([0xFF, 0xFF])
-        case .npy: throw AIGCError.usage("--format npy holds one array; it cannot be used with --lines")
+        case .npy: throw AIGCError.usage("TokenIdFormat.npy holds one array; it cannot be used with TokenIdWriter.lines")
         }
     }
 
@@ -118,7 +118,7 @@ public final class TokenIdWriter {
             }
             try v.withUnsafeBytes { try sink.write(raw: $0) }
         case .npy:
-            throw AIGCError.usage("--format npy holds one array; it cannot be used with --lines")
+            throw AIGCError.usage("TokenIdFormat.npy holds one array; it cannot be used with TokenIdWriter.lines")
         }
     }
 

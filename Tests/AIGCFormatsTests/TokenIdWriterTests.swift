@@ -60,7 +60,11 @@ import Testing
             try w.writeLines(1, ids: a, ends: [10]); try w.endLine(); try w.write(c); try w.endLine()
         }
         #expect(gotU32 == TokenIdWriterTests.u32(a + [UInt32.max] + [UInt32.max] + c + [UInt32.max]))
-        #expect(throws: AIGCError.self) { _ = try TokenIdWriter(format: .npy, lines: true, sink: try OutputFile(path: "/dev/null"), vocabularySize: 10) }
-        #expect(throws: AIGCError.self) { _ = try TokenIdWriter(format: .u16, lines: false, sink: try OutputFile(path: "/dev/null"), vocabularySize: 70000) }
+        #expect(throws: AIGCError.usage("TokenIdFormat.npy holds one array; it cannot be used with TokenIdWriter.lines")) {
+            _ = try TokenIdWriter(format: .npy, lines: true, sink: try OutputFile(path: "/dev/null"), vocabularySize: 10)
+        }
+        #expect(throws: AIGCError.usage("TokenIdFormat.u16 needs a vocabulary below 65535 ids (this one has 70000); use TokenIdFormat.u32")) {
+            _ = try TokenIdWriter(format: .u16, lines: false, sink: try OutputFile(path: "/dev/null"), vocabularySize: 70000)
+        }
     }
 }

@@ -273,6 +273,9 @@ import Testing
         let npy = try encode(["--format", "npy", parts[1].path])
         #expect(npy == Data(try Npy.header(dtype: .u32, shape: [ids.count])) + u32)
         #expect(try encode(["--format", "u32", "--threads", "1", parts[1].path]) == u32)
+        let u16 = try CLI.run(["encode", "--encoding", "cl100k_base", "--format", "u16", parts[0].path])
+        #expect(u16.status == 1 && u16.out.isEmpty)
+        #expect(u16.stderr.contains("--format u16 needs a vocabulary below 65535 ids (this one has 100277); use --format u32"), "\(u16.stderr)")
         // --lines: each line's ids, then the terminator; the long line among short ones is encoded alone.
         var want = Data()
         for p in parts { want += try encode(["--format", "u32", p.path]) + Data([0xFF, 0xFF, 0xFF, 0xFF]) }
