@@ -36,6 +36,11 @@ check "corpus inspect (summary): idx changed after the build" "the file changed 
 check "audit DIR: idx pointer 1e12 (no label sanity pass)" "starts at byte 1000000000000" $A audit --json a3.json mptr
 check "pretrain megatron: idx pointer 1e12" "starts at byte 1000000000000" $A pretrain --train mptr/${bin##*/} --data-format megatron --vocab-size 300 --out pm1 --max-iters 1
 check "pretrain megatron: int32 dtype over u16 data" "dtype int32" $A pretrain --train mi32/${bin##*/} --data-format megatron --vocab-size 300 --out pm2 --max-iters 1
+# The issue's case the other way round: an index saying uint16 (code 8) over the int32 data of a 200k vocabulary.
+$A corpus build --input-format openai --tokenizer o200k_base --output-format megatron -o mega32 $R/Fixtures/corpus/dialogues.jsonl 2>/dev/null
+cp -r mega32 m16; python3 -c "import sys; p=sys.argv[1]; d=bytearray(open(p,'rb').read()); d[17]=8; open(p,'wb').write(d)" m16/${idx##*/}
+check "corpus inspect --row 0: uint16 dtype over int32 data" "dtype uint16" $A corpus inspect --row 0 m16
+check "pretrain megatron: uint16 dtype over int32 data" "dtype uint16" $A pretrain --train m16/${bin##*/} --data-format megatron --vocab-size 200100 --out pm3 --max-iters 1
 check "audit DIR: idx size -5" "" $A audit --json a.json mneg
 check "normalize DIR" "is a directory" $A normalize $R/Fixtures
 check "count > /dev/full" "No space left" sh -c "$A count --encoding cl100k_base $R/README.md > /dev/full"
