@@ -7,7 +7,9 @@
 #
 # Needs root and network access to the Debian mirror in /etc/apt/sources.list.d/debian.sources (or
 # /etc/apt/sources.list). Usage: sudo bash Benchmarks/quickstart_fresh_debian.sh [WORK_DIR (default /tmp/aigc-fresh-debian)]
-# The chroot is kept for inspection; remove it with `rm -rf WORK_DIR` (nothing stays mounted).
+# The chroot is kept for inspection; remove it with `rm -rf WORK_DIR` (nothing stays mounted). PREPARE_ONLY=1 makes
+# the pristine base (debootstrap + Swift's dependencies, network-bound) and stops, so the timed run can wait for a
+# quiet machine.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/aigc-fresh-debian}
@@ -41,9 +43,18 @@ else
   echo "== restoring the pristine chroot"
   rm -rf "$root"; tar -C "$work" -xf "$work/base.tar"
 fi
+[[ -z "${PREPARE_ONLY:-}" ]] || { echo "== base ready in $work"; exit 0; }
 [[ -d "$root/proc/self" ]] || { mount -t proc proc "$root/proc"; mounts+=("$root/proc"); }
 bind /dev /dev; bind /dev/pts /dev/pts; bind /sys /sys
 bind "$toolchain" "$toolchain"; mount -o remount,bind,ro "$root$toolchain"
+# Where this machine's Swift packages come from: a git `insteadOf` to a local mirror (no GitHub access here). The
+# chroot gets the same (read-only); on a machine with GitHub access there is none and SwiftPM clones from GitHub.
+if git config --system --get-regexp '^url\..*\.insteadof$' >/dev/null 2>&1; then
+  cp /etc/gitconfig "$root/etc/gitconfig"
+  for d in $(git config --system --get-regexp '^url\..*\.insteadof$' | sed -E 's/^url\.(.*)\.insteadof .*/\1/' | sort -u); do
+    [[ -d "$d" ]] && { bind "$d" "$d"; mount -o remount,bind,ro "$root$d"; }
+  done
+fi
 git clone -q "$repo" "$root/root/aigc"
 echo "== quick start in the chroot ($(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg))"
 start=$(date +%s)

@@ -135,7 +135,12 @@ AVX512 INLINE void tile512(float *out, const float *inp, const float *w, const f
        instead of 16 separate hsum512 trees (~9 instructions each, a third of the tile's work at C = 384). Every
        lane still adds exactly the pairs hsum512 adds, in its order, so the results are bit-identical to it. */
     float sums[16];
-    _mm512_storeu_ps(sums, reduce16x16(acc));
+    if (NR * NO > 4) {
+        _mm512_storeu_ps(sums, reduce16x16(acc));
+    } else {  /* one row (a batch of one) or one output: four trees are cheaper than the full transpose */
+        for (int i = 0; i < NR; i++)
+            for (int j = 0; j < NO; j++) sums[4 * j + i] = hsum512(acc[i][j]);
+    }
     for (int i = 0; i < NR; i++)
         for (int j = 0; j < NO; j++) {
             float s = sums[4 * j + i];
