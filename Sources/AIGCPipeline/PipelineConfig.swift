@@ -191,7 +191,8 @@ public struct PipelineConfig: Sendable {
             guard finetune != nil else { throw aNode.error("the adversarial stage needs a finetune section (it starts from the fine-tuned model)") }
             let a = try aNode.mapping(allowed: ["rounds", "g_steps", "d_steps", "d_pretrain_steps", "mle_steps", "batch_size",
                                                 "mle_batch_size", "rollouts", "g_lr", "d_lr", "max_reply_tokens", "temperature",
-                                                "top_k", "max_ppl_increase", "eval_pairs"])
+                                                "top_k", "max_ppl_increase", "eval_pairs", "d_pretrain_until",
+                                                "d_eval_interval"])
             var o = AdversarialOptions()
             o.seed = seed
             o.threads = threads
@@ -210,6 +211,8 @@ public struct PipelineConfig: Sendable {
             if let n = a["top_k"] { o.topK = try n.int(0...1 << 20) }
             if let n = a["max_ppl_increase"] { o.maxPplIncrease = try n.double(0...100) }
             if let n = a["eval_pairs"] { o.evalPairs = try n.int(1...1_000_000) }
+            if let n = a["d_pretrain_until"] { o.discriminatorPretrainUntil = try n.double(0.01...1) }
+            if let n = a["d_eval_interval"] { o.discriminatorEvalInterval = try n.int(1...1_000_000) }
             adversarial = o
         }
 
