@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 bash Scripts/install-deps.sh
+deps=$(date +%s)
 swift build -c release --static-swift-stdlib --product aigc 2>&1 | tail -1
 bin=$(swift build -c release --show-bin-path)/aigc
 out=${AIGC_QUICKSTART_OUT:-/tmp/aigc-quickstart}
@@ -69,5 +70,5 @@ PY
 kill "$server"; wait "$server" 2>/dev/null || true
 trap - EXIT
 end=$(date +%s)
-echo "== done in $((end - start)) s (build $((built - start)) s, pipeline $((trained - built)) s, serve + snippets $((end - trained)) s)"
+echo "== done in $((end - start)) s (system packages $((deps - start)) s, build $((built - deps)) s, pipeline $((trained - built)) s, serve + snippets $((end - trained)) s)"
 echo "model: $("$bin" models show aigc-small | sed -n 's/.*"path" : "\(.*\)".*/\1/p'); try: $bin generate --model aigc-small --prompt 'Hello' --max-tokens 40"

@@ -8,8 +8,11 @@ Each Ray task runs `aigc corpus build --plan PLAN --task I --threads T` as a sub
 killed is retried by Ray (`--retries`); the retry re-runs the same command, which resumes from the task's
 checkpoint. When every task is done the driver runs `aigc corpus merge --output OUT PLAN_OUTPUT/task-*`, whose
 result equals a single `aigc corpus build` byte for byte; with --merge-partitions P the deduplication runs first as
-P Ray tasks (`merge --partitions P --partition I`, each holding 1/P of the keys) and the merge only re-packs. Paths in the plan must resolve on every node (a shared
-file system); relative ones resolve against the driver's working directory. Logs go to stderr: one line per
+P Ray tasks (`merge --partitions P --partition I`) and the merge only re-packs. Each task writes its dedup keys split
+into the plan's `key_partitions` files (keys/part-*), and partition I reads only the files ≡ I mod P of every task:
+the partitions together read the key volume once. P must be at most key_partitions (best a divisor: `aigc corpus
+plan --key-partitions K`). Paths in the plan must resolve on every node (a shared file system); relative ones resolve
+against the driver's working directory. Logs go to stderr: one line per
 finished task (records, seconds, whether it resumed), and on a terminal a status line every few seconds.
 """
 import argparse
@@ -93,8 +96,15 @@ def main():
             plan = json.load(f)
         n = len(plan["tasks"])
         plan_output = plan["output"]
-    except (OSError, ValueError, KeyError, TypeError) as e:
+        key_partitions = int(plan["options"].get("key_partitions", 64))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         sys.exit("ray_corpus: %s: not a readable corpus plan (%s)" % (a.plan, e))
+    if a.merge_partitions > key_partitions:
+        sys.exit("ray_corpus: --merge-partitions %d exceeds the plan's key_partitions %d (each task writes that many key files; "
+                 "plan again with --key-partitions K, K a multiple of %d)" % (a.merge_partitions, key_partitions, a.merge_partitions))
+    if a.merge_partitions > 0 and key_partitions % a.merge_partitions:
+        print("ray_corpus: note: key_partitions %d is not a multiple of --merge-partitions %d: partitions get %d or %d key files each"
+              % (key_partitions, a.merge_partitions, key_partitions // a.merge_partitions, key_partitions // a.merge_partitions + 1), file=sys.stderr)
     aigc = shutil.which(a.aigc) or a.aigc
     aigc = os.path.abspath(aigc) if os.path.exists(aigc) else aigc
     cwd = os.getcwd()

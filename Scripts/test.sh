@@ -4,6 +4,9 @@
 # environments come from PyPI) and the Ray corpus driver (Scripts/test-ray.sh; ray from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The Debian packages the tests need beyond the build (uconv, chromium, curl): installed when missing, so the
+# README's second command works on a machine where only the quick start has run.
+bash Scripts/install-deps.sh --tests
 # Every test, CLI run and server test below writes its scratch files under one fresh temporary directory, removed
 # when the run ends, passed or failed (a run creates about a thousand; none is left in /tmp).
 TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/aigc-test-run.XXXXXX")"

@@ -1,3 +1,4 @@
+import AIGCCore
 import Foundation
 
 /// Import from Hugging Face's GPT-2 layout (`config.json`, `model.safetensors`; the tokenizer from
@@ -32,8 +33,7 @@ public enum HFImport {
 
     /// Our config from HF's `config.json`, refusing what this GPT-2 does not compute.
     static func gptConfig(_ url: URL) throws -> GPTConfig {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw AIGCError.io("\(url.path): cannot read (\(error.localizedDescription))") }
+        let data = try FileContents.read(url)
         guard let c = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw AIGCError.input(location: url.path, message: "not a JSON object")
         }

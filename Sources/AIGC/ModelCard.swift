@@ -56,8 +56,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
     public static func load(directory: URL) throws -> ModelCard? {
         let url = directory.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw AIGCError.io("\(url.path): cannot read") }
+        let data = try FileContents.read(url)
         do {
             let card = try JSONDecoder().decode(ModelCard.self, from: data)
             guard card.format == currentFormat else {

@@ -83,29 +83,23 @@ public enum UTF8Bytes {
         return (true, need + 1)
     }
 
-    /// Length of the prefix of `p` made of complete UTF-8 sequences: a chunk boundary never splits a sequence.
-    /// Invalid bytes count as complete (they are reported by validation, not held back forever).
+    /// Length of the prefix of `p` that can be shown while bytes still arrive: all of it but a trailing sequence
+    /// that is a valid, incomplete prefix of one scalar (the next bytes may complete it). Bytes that can never
+    /// become valid count as complete: they decode to U+FFFD at once instead of being held forever. The one UTF-8
+    /// hold-back rule of streamed text (`StreamingDecoder`, the serving engine's `ChoiceDecoder`).
     public static func completePrefixLength(_ p: UnsafeBufferPointer<UInt8>) -> Int {
         let n = p.count
-        var back = 0
         var i = n - 1
-        while i >= 0 && back < 4 {
-            let b = p[i]
-            if b & 0xC0 != 0x80 {
-                if b < 0x80 { return n }
-                let need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-                return (n - i) < need ? i : n
-            }
-            back += 1
-            i -= 1
-        }
-        return n
+        while i >= 0 && n - i <= 3 && p[i] & 0xC0 == 0x80 { i -= 1 }
+        guard i >= 0, p[i] >= 0xC2 && p[i] <= 0xF4 else { return n }
+        let (valid, length) = validSequenceLength(p, at: i)
+        return !valid && i + length == n ? i : n
     }
 
     /// Offset of the first byte of the first invalid (or truncated) sequence, or nil when `p` is valid UTF-8: the
     /// project's one validity scan. Same answer as walking `validSequenceLength` sequence by sequence, but ASCII goes
     /// 16 bytes at a time and the common well-formed 2- and 3-byte sequences (Latin, Cyrillic, CJK…) are checked
-    /// inline; only the leads with narrowed ranges (E0, ED, F0–F4) and invalid bytes take the general path.
+    /// inline, every lead with its exact second-byte range (the table of `validSequenceLength`).
     public static func firstInvalid(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = p.baseAddress else { return nil }
         let n = p.count
@@ -124,17 +118,27 @@ public enum UTF8Bytes {
             while i < n {
                 let b0 = base[i]
                 if b0 < 0x80 { break }
-                if (b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE && b0 <= 0xEF {
-                    if i + 2 < n && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80 { i += 3; continue }
+                if b0 >= 0xE0 && b0 <= 0xEF {
+                    // Three bytes; E0 and ED narrow the second byte's range (overlongs, surrogates). E0 leads all of
+                    // Indic, Thai and more, so it stays on this inline path too (via the general one: 3x slower).
+                    let lo: UInt8 = b0 == 0xE0 ? 0xA0 : 0x80, hi: UInt8 = b0 == 0xED ? 0x9F : 0xBF
+                    if i + 2 < n, base[i + 1] >= lo, base[i + 1] <= hi, base[i + 2] & 0xC0 == 0x80 { i += 3; continue }
                     return i
                 }
                 if b0 >= 0xC2 && b0 <= 0xDF {
                     if i + 1 < n && base[i + 1] & 0xC0 == 0x80 { i += 2; continue }
                     return i
                 }
-                let (ok, l) = validSequenceLength(p, at: i)
-                if !ok { return i }
-                i += l
+                if b0 >= 0xF0 && b0 <= 0xF4 {
+                    // Four bytes (emoji, rare CJK); F0 and F4 narrow the second byte (overlongs, past U+10FFFF).
+                    let lo: UInt8 = b0 == 0xF0 ? 0x90 : 0x80, hi: UInt8 = b0 == 0xF4 ? 0x8F : 0xBF
+                    if i + 3 < n, base[i + 1] >= lo, base[i + 1] <= hi, base[i + 2] & 0xC0 == 0x80, base[i + 3] & 0xC0 == 0x80 {
+                        i += 4
+                        continue
+                    }
+                    return i
+                }
+                return i  // a continuation byte, C0, C1 or F5-FF: never a valid lead
             }
             // One ASCII byte (or the end) here; the scan above resumes after it.
             if i < n { i += 1 }

@@ -32,4 +32,9 @@ public enum CorpusLayout {
     public static func isSafeTensorsShard(_ fileName: String, split: String) -> Bool {
         fileName.hasPrefix(split + "-") && fileName.hasSuffix(".safetensors")
     }
+
+    /// True when `directory` holds a safetensors shard of `split` (false when it cannot be listed).
+    public static func hasSafeTensorsShards(in directory: URL, split: String) -> Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).contains { isSafeTensorsShard($0, split: split) }
+    }
 }

@@ -118,10 +118,6 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     }
 
     public static func read(from url: URL) throws -> DatasetManifest {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw AIGCError.io("\(url.path): cannot read manifest") }
-        do { return try JSONDecoder().decode(DatasetManifest.self, from: data) } catch {
-            throw AIGCError.input(location: url.path, message: "not a valid corpus manifest (\(error))")
-        }
+        try FileContents.decodeJSON(DatasetManifest.self, from: url, what: "a valid corpus manifest")
     }
 }

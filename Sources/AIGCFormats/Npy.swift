@@ -40,11 +40,7 @@ public enum Npy {
     }
 
     public static func read(contentsOf url: URL) throws -> NpyArray {
-        let d: Data
-        do { d = try Data(contentsOf: url) } catch {
-            throw AIGCError.io("\(url.path): cannot read (\(error.localizedDescription))")
-        }
-        return try parse(Array(d), path: url.path)
+        try parse(Array(try FileContents.read(url)), path: url.path)
     }
 
     /// Parses and validates a whole `.npy` file: magic, version, header length within the file, a dict with

@@ -11,9 +11,12 @@ public final class ResumableFile {
     private let handle: FileHandle
     private var pending: [UInt8] = []
     public private(set) var length: Int
+    private let bufferBytes: Int
 
-    /// Starts a new partial file, or with `resumeAt`, continues an existing one cut back to that length.
-    public init(url: URL, resumeAt: Int? = nil) throws {
+    /// Starts a new partial file, or with `resumeAt`, continues an existing one cut back to that length. Writes
+    /// reach the file in chunks of `bufferBytes` (smaller for writers that keep many files open).
+    public init(url: URL, resumeAt: Int? = nil, bufferBytes: Int = 1 << 20) throws {
+        self.bufferBytes = max(4096, bufferBytes)
         self.url = url
         partialURL = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         let fm = FileManager.default
@@ -35,19 +38,19 @@ public final class ResumableFile {
             handle = h
             length = 0
         }
-        pending.reserveCapacity(1 << 20)
+        pending.reserveCapacity(self.bufferBytes)
     }
 
     public func write(_ bytes: some Collection<UInt8>) throws {
         pending.append(contentsOf: bytes)
         length += bytes.count
-        if pending.count >= 1 << 20 { try flush() }
+        if pending.count >= bufferBytes { try flush() }
     }
 
     public func write(bytes: UnsafeRawBufferPointer) throws {
         pending.append(contentsOf: bytes)
         length += bytes.count
-        if pending.count >= 1 << 20 { try flush() }
+        if pending.count >= bufferBytes { try flush() }
     }
 
     private func flush() throws {

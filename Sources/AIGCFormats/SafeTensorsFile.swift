@@ -26,13 +26,7 @@ public struct SafeTensorsFile: @unchecked Sendable {
     private let dataStart: Int
 
     public init(contentsOf url: URL) throws {
-        let d: Data
-        do {
-            d = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw AIGCError.io("\(url.path): cannot read (\(error.localizedDescription))")
-        }
-        try self.init(data: d, path: url.path)
+        try self.init(data: try FileContents.read(url, options: .alwaysMapped), path: url.path)
     }
 
     public init(data: Data, path: String = "<memory>") throws {

@@ -35,16 +35,14 @@ public enum FuzzTargets {
         return u
     }
 
-    static func tiktoken(_ data: Data) -> Bool {
-        guard let t = try? Tokenizer(contentsOf: file("v.tiktoken", data)) else { return false }
-        let ids = t.encodeOrdinary(sample)
-        _ = try? t.checkPreTokenizer()
-        _ = try? t.decodeBytes(ids)
-        return true
-    }
+    static func tiktoken(_ data: Data) -> Bool { tokenizerFile(file("v.tiktoken", data)) }
 
-    static func tokenizerJSON(_ data: Data) -> Bool {
-        guard let t = try? Tokenizer(contentsOf: file("tokenizer.json", data)) else { return false }
+    static func tokenizerJSON(_ data: Data) -> Bool { tokenizerFile(file("tokenizer.json", data)) }
+
+    /// Loads a tokenizer file and uses what loaded: ordinary encoding, the pre-tokenizer
+    /// check, decoding, and encoding with special tokens allowed.
+    static func tokenizerFile(_ url: URL) -> Bool {
+        guard let t = try? Tokenizer(contentsOf: url) else { return false }
         let ids = t.encodeOrdinary(sample)
         _ = try? t.checkPreTokenizer()
         _ = try? t.decodeBytes(ids)

@@ -54,26 +54,9 @@ public struct GPTConfig: Codable, Sendable, Equatable {
 
     /// Reads and validates `config.json`.
     public static func load(_ url: URL) throws -> GPTConfig {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw AIGCError.io("\(url.path): cannot read (\(error.localizedDescription))")
-        }
-        let c: GPTConfig
-        do { c = try JSONDecoder().decode(GPTConfig.self, from: data) } catch {
-            throw AIGCError.input(location: url.path, message: "not a model config (\(Self.describe(error)))")
-        }
+        let c = try FileContents.decodeJSON(GPTConfig.self, from: url, what: "a model config")
         try c.validate(location: url.path)
         return c
-    }
-
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let k, _): return "missing key '\(k.stringValue)'"
-        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
-            return "wrong type at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let ctx): return "invalid JSON (\(ctx.debugDescription))"
-        default: return "\(error)"
-        }
     }
 
     public func jsonData() -> Data {

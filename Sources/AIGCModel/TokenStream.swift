@@ -87,7 +87,7 @@ public struct TokenStream: Sendable {
             tokens = try data.withUnsafeBytes { try TensorConversion.int32s($0, dtype: dtype, count: data.count / dtype.size, what: prefix + ".bin") }
         case .safetensors:
             let f = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: path))
-            guard let name = ["input_ids", "tokens"].first(where: f.contains) else {
+            guard let name = [CorpusLayout.inputIDs, "tokens"].first(where: f.contains) else {
                 throw AIGCError.input(location: path, message: "no 'input_ids' or 'tokens' tensor (has: \(f.names.joined(separator: ", ")))")
             }
             tokens = try f.int32s(name)
@@ -99,9 +99,7 @@ public struct TokenStream: Sendable {
     }
 
     static func read(_ path: String) throws -> Data {
-        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw AIGCError.io("\(path): cannot read (\(error.localizedDescription))")
-        }
+        try FileContents.read(URL(fileURLWithPath: path), name: path)
     }
 
     /// The element type from a Megatron `.idx` header: magic `MMIDIDX\0\0`, version u64 = 1, dtype code u8.

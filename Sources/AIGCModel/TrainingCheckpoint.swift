@@ -46,19 +46,13 @@ public struct TrainingCheckpoint: Sendable {
     /// Loads a checkpoint into a new model and optimizer, verifying the tensor files against the state's hashes.
     public static func load(directory: URL) throws -> (model: GPTModel, optimizer: AdamW, state: State, rng: Xoshiro256) {
         let stateURL = directory.appendingPathComponent("train_state.json")
-        let data: Data
-        do { data = try Data(contentsOf: stateURL) } catch {
-            throw AIGCError.io("\(stateURL.path): cannot read (\(error.localizedDescription)); is \(directory.path) a training directory?")
-        }
-        let state: State
-        do { state = try JSONDecoder().decode(State.self, from: data) } catch {
-            throw AIGCError.input(location: stateURL.path, message: "not a training state (\(GPTConfig.describe(error)))")
-        }
+        let state = try FileContents.decodeJSON(State.self, from: stateURL, what: "a training state",
+                                                hint: "; is \(directory.path) a training directory?")
         let rngWords = state.rng.compactMap(UInt64.init)
         guard rngWords.count == 4 else { throw AIGCError.input(location: stateURL.path, message: "'rng' must hold 4 unsigned 64-bit integers") }
         for (name, hash) in [("model.safetensors", state.modelSHA256), ("optimizer.safetensors", state.optimizerSHA256)] {
             let url = directory.appendingPathComponent(name)
-            guard let bytes = try? Data(contentsOf: url) else { throw AIGCError.io("\(url.path): cannot read") }
+            let bytes = try FileContents.read(url)
             guard SHA256.hash(bytes) == hash else {
                 throw AIGCError.input(location: url.path, message: "SHA-256 does not match train_state.json (interrupted save or edited file)")
             }

@@ -30,6 +30,18 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// The defaults of `aigc pretrain` (the same as `init()`: nanoGPT's shakespeare-char CPU recipe).
+    public static var pretraining: TrainingOptions { TrainingOptions() }
+
+    /// The defaults of `aigc finetune`: a short run at a lower learning rate, without weight decay, evaluated
+    /// often (early stopping needs the evaluations).
+    public static var finetuning: TrainingOptions {
+        var o = TrainingOptions()
+        o.batchSize = 8; o.maxIters = 200; o.lrDecayIters = 200; o.lr = 3e-4; o.minLR = 3e-5; o.warmupIters = 10
+        o.weightDecay = 0; o.evalInterval = 50; o.evalIters = 10
+        return o
+    }
+
     public var schedule: LearningRateSchedule {
         LearningRateSchedule(lr: lr, minLR: minLR, warmupIters: warmupIters, decayIters: lrDecayIters)
     }

@@ -45,7 +45,7 @@ public struct PipelineConfig: Sendable {
     }
 
     public struct Finetune: Sendable {
-        public var options = TrainingOptions()
+        public var options = TrainingOptions.finetuning
         public var patience = 3
     }
 
@@ -68,8 +68,7 @@ public struct PipelineConfig: Sendable {
     /// Reads and checks a config file. Every error names the file, the line and the key.
     public static func load(path: String) throws -> PipelineConfig {
         let url = URL(fileURLWithPath: path)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw AIGCError.io("\(path): cannot read (\(error.localizedDescription))") }
+        let data = try FileContents.read(url, name: path)
         guard let text = String(data: data, encoding: .utf8) else { throw AIGCError.input(location: path, message: "not UTF-8 text") }
         return try parse(text, path: path, sha256: SHA256.hash(data))
     }
@@ -178,8 +177,6 @@ public struct PipelineConfig: Sendable {
             var ft = Finetune()
             ft.options.seed = seed
             ft.options.threads = threads
-            ft.options.batchSize = 8; ft.options.maxIters = 200; ft.options.lr = 3e-4; ft.options.minLR = 3e-5
-            ft.options.warmupIters = 10; ft.options.weightDecay = 0; ft.options.evalInterval = 50; ft.options.evalIters = 10
             if let n = f["patience"] { ft.patience = try n.int(0...1_000_000) }
             try readTraining(f, into: &ft.options, node: fNode)
             finetune = ft
@@ -189,30 +186,11 @@ public struct PipelineConfig: Sendable {
         var adversarial: AdversarialOptions?
         if let aNode = top["adversarial"] {
             guard finetune != nil else { throw aNode.error("the adversarial stage needs a finetune section (it starts from the fine-tuned model)") }
-            let a = try aNode.mapping(allowed: ["rounds", "g_steps", "d_steps", "d_pretrain_steps", "mle_steps", "batch_size",
-                                                "mle_batch_size", "rollouts", "g_lr", "d_lr", "max_reply_tokens", "temperature",
-                                                "top_k", "max_ppl_increase", "eval_pairs", "d_pretrain_until",
-                                                "d_eval_interval"])
+            let a = try aNode.mapping(allowed: adversarialFields.map(\.key))
             var o = AdversarialOptions()
             o.seed = seed
             o.threads = threads
-            if let n = a["rounds"] { o.rounds = try n.int(0...10_000) }
-            if let n = a["g_steps"] { o.generatorSteps = try n.int(1...100_000) }
-            if let n = a["d_steps"] { o.discriminatorSteps = try n.int(1...100_000) }
-            if let n = a["d_pretrain_steps"] { o.discriminatorPretrainSteps = try n.int(0...1_000_000) }
-            if let n = a["mle_steps"] { o.mleSteps = try n.int(0...100_000) }
-            if let n = a["batch_size"] { o.batchSize = try n.int(1...4096) }
-            if let n = a["mle_batch_size"] { o.mleBatchSize = try n.int(1...4096) }
-            if let n = a["rollouts"] { o.rollouts = try n.int(0...64) }
-            if let n = a["g_lr"] { o.generatorLR = try n.double(1e-12...10) }
-            if let n = a["d_lr"] { o.discriminatorLR = try n.double(1e-12...10) }
-            if let n = a["max_reply_tokens"] { o.maxReplyTokens = try n.int(1...65_536) }
-            if let n = a["temperature"] { o.temperature = Float(try n.double(0.01...10)) }
-            if let n = a["top_k"] { o.topK = try n.int(0...1 << 20) }
-            if let n = a["max_ppl_increase"] { o.maxPplIncrease = try n.double(0...100) }
-            if let n = a["eval_pairs"] { o.evalPairs = try n.int(1...1_000_000) }
-            if let n = a["d_pretrain_until"] { o.discriminatorPretrainUntil = try n.double(0.01...1) }
-            if let n = a["d_eval_interval"] { o.discriminatorEvalInterval = try n.int(1...1_000_000) }
+            try ConfigField.read(adversarialFields, from: a, into: &o)
             adversarial = o
         }
 
@@ -221,25 +199,37 @@ public struct PipelineConfig: Sendable {
                               sha256: sha256 ?? SHA256.hash(Data(text.utf8)), path: path)
     }
 
-    /// Keys shared by the pretrain and finetune sections (`TrainingOptions`).
-    static let trainingKeys = ["batch_size", "max_iters", "lr", "min_lr", "warmup_iters", "lr_decay_iters", "weight_decay",
-                               "grad_clip", "grad_accum", "eval_interval", "eval_iters", "shards", "beta1", "beta2"]
+    /// The `adversarial` section's keys (`AdversarialOptions`).
+    static let adversarialFields: [ConfigField<AdversarialOptions>] = [
+        .int("rounds", \.rounds, 0...10_000), .int("g_steps", \.generatorSteps, 1...100_000),
+        .int("d_steps", \.discriminatorSteps, 1...100_000), .int("d_pretrain_steps", \.discriminatorPretrainSteps, 0...1_000_000),
+        .int("mle_steps", \.mleSteps, 0...100_000), .int("batch_size", \.batchSize, 1...4096),
+        .int("mle_batch_size", \.mleBatchSize, 1...4096), .int("rollouts", \.rollouts, 0...64),
+        .double("g_lr", \.generatorLR, 1e-12...10), .double("d_lr", \.discriminatorLR, 1e-12...10),
+        .int("max_reply_tokens", \.maxReplyTokens, 1...65_536),
+        ConfigField("temperature") { n, o in o.temperature = Float(try n.double(0.01...10)) },
+        .int("top_k", \.topK, 0...1 << 20), .double("max_ppl_increase", \.maxPplIncrease, 0...100),
+        .int("eval_pairs", \.evalPairs, 1...1_000_000),
+        ConfigField("d_pretrain_until") { n, o in o.discriminatorPretrainUntil = try n.double(0.01...1) },
+        .int("d_eval_interval", \.discriminatorEvalInterval, 1...1_000_000),
+    ]
+
+    /// Keys shared by the pretrain and finetune sections (`TrainingOptions`). Without `lr_decay_iters` the decay
+    /// lasts `max_iters`.
+    static let trainingFields: [ConfigField<TrainingOptions>] = [
+        .int("batch_size", \.batchSize, 1...4096), .int("max_iters", \.maxIters, 0...100_000_000),
+        .double("lr", \.lr, 1e-12...10), .double("min_lr", \.minLR, 0...10), .int("warmup_iters", \.warmupIters, 0...100_000_000),
+        ConfigField("lr_decay_iters") { n, o in o.lrDecayIters = try n.int(0...100_000_000) },
+        .double("weight_decay", \.weightDecay, 0...10), .double("grad_clip", \.gradClip, 0...1e6),
+        .int("grad_accum", \.gradAccumSteps, 1...4096), .int("eval_interval", \.evalInterval, 1...100_000_000),
+        .int("eval_iters", \.evalIters, 1...100_000), .int("shards", \.shards, 1...256),
+        .double("beta1", \.beta1, 0...0.999_999), .double("beta2", \.beta2, 0...0.999_999),
+    ]
+    static var trainingKeys: [String] { trainingFields.map(\.key) }
 
     static func readTraining(_ m: [String: ConfigNode], into o: inout TrainingOptions, node: ConfigNode) throws {
-        if let n = m["batch_size"] { o.batchSize = try n.int(1...4096) }
-        if let n = m["max_iters"] { o.maxIters = try n.int(0...100_000_000) }
-        if let n = m["lr"] { o.lr = try n.double(1e-12...10) }
-        if let n = m["min_lr"] { o.minLR = try n.double(0...10) }
-        if let n = m["warmup_iters"] { o.warmupIters = try n.int(0...100_000_000) }
-        o.lrDecayIters = try m["lr_decay_iters"]?.int(0...100_000_000) ?? o.maxIters
-        if let n = m["weight_decay"] { o.weightDecay = try n.double(0...10) }
-        if let n = m["grad_clip"] { o.gradClip = try n.double(0...1e6) }
-        if let n = m["grad_accum"] { o.gradAccumSteps = try n.int(1...4096) }
-        if let n = m["eval_interval"] { o.evalInterval = try n.int(1...100_000_000) }
-        if let n = m["eval_iters"] { o.evalIters = try n.int(1...100_000) }
-        if let n = m["shards"] { o.shards = try n.int(1...256) }
-        if let n = m["beta1"] { o.beta1 = try n.double(0...0.999_999) }
-        if let n = m["beta2"] { o.beta2 = try n.double(0...0.999_999) }
+        try ConfigField.read(trainingFields, from: m, into: &o)
+        if m["lr_decay_iters"] == nil { o.lrDecayIters = o.maxIters }
         do { try o.validate() } catch { throw node.error("\(error)") }
     }
 }

@@ -150,7 +150,7 @@ extension PipelineRunner {
     }
 
     func hasValidation(_ corpusDir: URL) -> Bool {
-        ((try? FileManager.default.contentsOfDirectory(atPath: corpusDir.path)) ?? []).contains { $0.hasPrefix("val-") && $0.hasSuffix(".safetensors") }
+        CorpusLayout.hasSafeTensorsShards(in: corpusDir, split: "val")
     }
 
     func runPretrain(resumable: Bool) throws -> StageOutcome {

@@ -102,13 +102,26 @@ extension NormalizationStep {
             let s = i > runStart ? i - 1 : i
             emitASCII(runStart..<s)
             var e = i
-            while e < n && src[e] >= 0x80 { e += 1 }
+            // A segment runs on across short ASCII gaps (the spaces and punctuation between words of Cyrillic,
+            // Indic, Arabic… text): one ICU quick check over a line instead of one call, UTF-16 conversion and
+            // copy per word. It still ends just before an ASCII character, and an ASCII character never combines
+            // with what precedes it, so the cut is a normalization boundary.
+            while e < n {
+                while e < n && src[e] >= 0x80 { e += 1 }
+                var a = e
+                while a < n && src[a] < 0x80 && a - e < Self.asciiGapInSegment { a += 1 }
+                guard a < n, src[a] >= 0x80 else { break }
+                e = a
+            }
             try formSegment(icuForm, src, s..<e, so, &b, scratch)
             runStart = e
             i = e
         }
         emitASCII(runStart..<n)
     }
+
+    /// ASCII runs shorter than this stay inside a non-ASCII segment (see `applyForm`).
+    static let asciiGapInSegment = 32
 
     private func formSegment(_ form: Int32, _ src: UnsafeBufferPointer<UInt8>, _ seg: Range<Int>, _ so: [Int]?,
                              _ b: inout TextBuilder, _ scratch: StepScratch) throws {

@@ -82,14 +82,36 @@ AVX512 INLINE float hsum512(__m512 v) {
     return _mm_cvtss_f32(d);
 }
 
+/* Sixteen horizontal sums in one vector: lane 4j+i of the result is hsum512(acc[i][j]), computed with the same
+   additions in the same order (halves, quarters, pairs, then the last pair), by transposing while reducing:
+   each level adds two shuffled vectors that hold the matching halves of two accumulators. */
+AVX512 INLINE __m512 reduce16x16(__m512 acc[4][4]) {
+    __m512 v[16], z[8], q[4], s[2];
+    for (int m = 0; m < 16; m++) v[m] = acc[m / 4][m % 4];  /* v[4r+b] = acc[r][b] */
+    /* a[i] = x[i] + x[i+8]: lanes 0-7 from v[2p], lanes 8-15 from v[2p+1]. */
+    for (int p = 0; p < 8; p++)
+        z[p] = _mm512_add_ps(_mm512_shuffle_f32x4(v[2 * p], v[2 * p + 1], 0x44),
+                             _mm512_shuffle_f32x4(v[2 * p], v[2 * p + 1], 0xEE));
+    /* b[i] = a[i] + a[i+4]: 128-bit block k of q[r] is b of v[4r+k]. */
+    for (int r = 0; r < 4; r++)
+        q[r] = _mm512_add_ps(_mm512_shuffle_f32x4(z[2 * r], z[2 * r + 1], 0x88),
+                             _mm512_shuffle_f32x4(z[2 * r], z[2 * r + 1], 0xDD));
+    /* c[i] = b[i] + b[i+2], per 128-bit block: [c0, c1] of q[2u] then of q[2u+1]. */
+    for (int u = 0; u < 2; u++)
+        s[u] = _mm512_add_ps(_mm512_shuffle_ps(q[2 * u], q[2 * u + 1], 0x44),
+                             _mm512_shuffle_ps(q[2 * u], q[2 * u + 1], 0xEE));
+    /* d = c0 + c1: block k, lane r holds the sum of v[4r+k] = acc[r][k]. */
+    return _mm512_add_ps(_mm512_shuffle_ps(s[0], s[1], 0x88), _mm512_shuffle_ps(s[0], s[1], 0xDD));
+}
+
 /* One NR×NO tile: rows r0..r0+NR of the input against weight rows o0..o0+NO. NR and NO are constants at every
    call site, so the accumulators live in registers. Every element gets the same instruction sequence whatever
    NR, NO and its position in the tile. */
 AVX512 INLINE void tile512(float *out, const float *inp, const float *w, const float *bias, int r0, int o0, int C,
                            int OC, int NR, int NO, int kfull, __mmask16 tail) {
     __m512 acc[4][4];
-    for (int i = 0; i < NR; i++)
-        for (int j = 0; j < NO; j++) acc[i][j] = _mm512_setzero_ps();
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) acc[i][j] = _mm512_setzero_ps();
     const float *wr[4], *xr[4];
     for (int j = 0; j < NO; j++) wr[j] = w + (size_t)(o0 + j) * C;
     for (int i = 0; i < NR; i++) xr[i] = inp + (size_t)(r0 + i) * C;
@@ -109,9 +131,19 @@ AVX512 INLINE void tile512(float *out, const float *inp, const float *w, const f
             for (int j = 0; j < NO; j++) acc[i][j] = _mm512_fmadd_ps(xv, wv[j], acc[i][j]);
         }
     }
+    /* The 16 horizontal sums at once (a tile's unused accumulators are zero): 15 vector adds and 30 shuffles
+       instead of 16 separate hsum512 trees (~9 instructions each, a third of the tile's work at C = 384). Every
+       lane still adds exactly the pairs hsum512 adds, in its order, so the results are bit-identical to it. */
+    float sums[16];
+    if (NR * NO > 4) {
+        _mm512_storeu_ps(sums, reduce16x16(acc));
+    } else {  /* one row (a batch of one) or one output: four trees are cheaper than the full transpose */
+        for (int i = 0; i < NR; i++)
+            for (int j = 0; j < NO; j++) sums[4 * j + i] = hsum512(acc[i][j]);
+    }
     for (int i = 0; i < NR; i++)
         for (int j = 0; j < NO; j++) {
-            float s = hsum512(acc[i][j]);
+            float s = sums[4 * j + i];
             out[(size_t)(r0 + i) * OC + o0 + j] = bias ? s + bias[o0 + j] : s;
         }
 }

@@ -22,48 +22,46 @@ struct AdversarialCommand: AsyncParsableCommand {
 
     @Option(help: "Fine-tuned generator directory (DIR/best is used when present) or a registered model name.")
     var generator: String
-    @Option(help: "Corpus directory (train-*.safetensors).")
-    var train: String
-    @Option(help: "Corpus directory with val-*.safetensors (default: --train).")
-    var val: String?
-    @Option(help: "Output directory.")
-    var out: String
+    @OptionGroup var corpus: PackedCorpusArguments
     @Option(help: "Adversarial rounds (0: only pretrain the discriminator and evaluate the generator, e.g. a base model).")
-    var rounds: Int = 3
+    var rounds: Int = Self.defaults.rounds
     @Option(help: "Generator updates per round.")
-    var gSteps: Int = 10
+    var gSteps: Int = Self.defaults.generatorSteps
     @Option(help: "Discriminator updates per generator update (k).")
-    var dSteps: Int = 1
+    var dSteps: Int = Self.defaults.discriminatorSteps
     @Option(help: "Discriminator updates before the first round (the budget when --d-pretrain-until is given).")
-    var dPretrainSteps: Int = 40
+    var dPretrainSteps: Int = Self.defaults.discriminatorPretrainSteps
     @Option(help: "Stop discriminator pretraining once its held-out accuracy (human vs sampled replies) reaches this, e.g. 0.75.")
     var dPretrainUntil: Double?
     @Option(help: "Discriminator updates between held-out evaluations of its pretraining curve.")
-    var dEvalInterval: Int = 10
+    var dEvalInterval: Int = Self.defaults.discriminatorEvalInterval
     @Option(help: "Discriminator loss: two-way (binary cross-entropy on h·e_REAL − h·e_FAKE) or vocabulary (the old full-vocabulary cross-entropy, kept for comparison).")
-    var dLoss: String = "two-way"
+    var dLoss: String = Self.defaults.discriminatorLoss.rawValue
     @Option(help: "Teacher-forcing updates on human replies after each generator update.")
-    var mleSteps: Int = 1
-    @Option var batchSize: Int = 8
-    @Option var mleBatchSize: Int = 4
+    var mleSteps: Int = Self.defaults.mleSteps
+    @Option var batchSize: Int = Self.defaults.batchSize
+    @Option var mleBatchSize: Int = Self.defaults.mleBatchSize
     @Option(help: "Monte-Carlo rollouts per reply prefix (0: sequence-level reward; at most 64). Each rollout samples a completion of every reply prefix, so a generator step costs about --batch-size × --max-reply-tokens × R sampled completions.")
-    var rollouts: Int = 0
-    @Option var gLr: Double = 1e-5
-    @Option var dLr: Double = 1e-4
-    @Option var gradClip: Double = 1.0
-    @Option var baselineDecay: Double = 0.9
-    @Option var maxReplyTokens: Int = 32
-    @Option var temperature: Float = 1
-    @Option var topK: Int = 0
+    var rollouts: Int = Self.defaults.rollouts
+    @Option var gLr: Double = Self.defaults.generatorLR
+    @Option var dLr: Double = Self.defaults.discriminatorLR
+    @Option var gradClip: Double = Self.defaults.gradClip
+    @Option var baselineDecay: Double = Self.defaults.baselineDecay
+    @Option var maxReplyTokens: Int = Self.defaults.maxReplyTokens
+    @Option var temperature: Float = Self.defaults.temperature
+    @Option var topK: Int = Self.defaults.topK
     @Option(help: "Largest allowed relative increase of validation perplexity over the fine-tuned model's.")
-    var maxPplIncrease: Double = 0.1
+    var maxPplIncrease: Double = Self.defaults.maxPplIncrease
     @Option(help: "Held-out pairs for D accuracy, distinct-n and mean length.")
-    var evalPairs: Int = 64
+    var evalPairs: Int = Self.defaults.evalPairs
     @Option(help: "End-of-reply token text (default: <|im_end|> when the corpus has it).")
     var stopToken: String?
-    @Option var seed: UInt64 = 1
-    @Option var threads: Int = 2
-    @Option var shards: Int = 2
+    @Option var seed: UInt64 = Self.defaults.seed
+    @Option var threads: Int = Self.defaults.threads
+    @Option var shards: Int = Self.defaults.shards
+
+    /// The library's defaults, shown by --help and used for every flag not given.
+    private static let defaults = AdversarialOptions()
 
     func run() async throws {
         try await runCLI {
@@ -78,8 +76,8 @@ struct AdversarialCommand: AsyncParsableCommand {
             }
             o.discriminatorLoss = loss; o.threads = try Limits.threads("--threads", threads); o.shards = shards
             try o.validate()  // options first: an absurd flag is refused before anything is loaded
-            let trainCorpus = try PackedCorpus(directory: URL(fileURLWithPath: train), split: "train")
-            let valCorpus = try PackedCorpus(directory: URL(fileURLWithPath: val ?? train), split: "val")
+            let trainCorpus = try corpus.trainCorpus()
+            let valCorpus = try corpus.valCorpus()
             let model = try GPTModel.load(directory: try DialogueCLISupport.modelDirectory(generator))
             let stopText = stopToken ?? "<|im_end|>"
             let stop = trainCorpus.specialTokens[stopText]
@@ -99,7 +97,7 @@ struct AdversarialCommand: AsyncParsableCommand {
                 logStderr(String(format: "round %d: d_accuracy %.3f reward %.3f val_ppl %.3f distinct-1 %.3f distinct-2 %.3f mean_length %.1f%@",
                                  r.round, r.dAccuracy, r.reward, r.valPPL, r.distinct1, r.distinct2, r.meanLength, r.reverted ? " (reverted)" : ""))
             }
-            let rows = try t.run(out: URL(fileURLWithPath: out))
+            let rows = try t.run(out: URL(fileURLWithPath: corpus.out))
             logStderr(String(format: "adversarial: %d rounds; fine-tuned val_ppl %.3f, final %.3f (limit %.3f); %d pairs for training, %d held out",
                              rows.count - 1, t.basePPL, rows.last?.valPPL ?? .nan, t.basePPL * (1 + maxPplIncrease), t.trainPairs.count, t.evalPairs.count))
         }

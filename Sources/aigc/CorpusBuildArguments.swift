@@ -66,6 +66,8 @@ struct CorpusBuildArguments: ParsableArguments {
     var numShards = 1
     @Option(help: "Which shard to process (0-based).")
     var shardIndex = 0
+    @Option(help: "Shards and plan tasks write their dedup keys split into this many files (keys/part-*), so that `corpus merge --partitions P --partition I` reads only the files ≡ I mod P: use a multiple of P (1…4096).")
+    var keyPartitions = CorpusBuildOptions.defaultKeyPartitions
     @Argument(help: "Input files (.gz allowed).")
     var files: [String] = []
 
@@ -105,6 +107,8 @@ struct CorpusBuildArguments: ParsableArguments {
         o.threads = try Limits.threads("--threads", threads ?? ProcessInfo.processInfo.activeProcessorCount)
         o.numShards = numShards
         o.shardIndex = shardIndex
+        try Limits.check("--key-partitions", keyPartitions, in: 1...4096)
+        o.keyPartitions = keyPartitions
         return o
     }
 
@@ -122,7 +126,7 @@ struct CorpusBuildArguments: ParsableArguments {
         check(valFraction != 0.01, "--val-fraction"); check(output != nil, "--output"); check(outputFormat != .safetensors, "--output-format")
         check(rowsPerShard != 4096, "--rows-per-shard"); check(keepRejects, "--keep-rejects"); check(strict, "--strict")
         check(maxRecordBytes != CorpusBuildOptions.defaultMaxRecordBytes, "--max-record-bytes")
-        check(numShards != 1, "--num-shards"); check(shardIndex != 0, "--shard-index"); check(!files.isEmpty, "input files")
+        check(numShards != 1, "--num-shards"); check(shardIndex != 0, "--shard-index"); check(keyPartitions != CorpusBuildOptions.defaultKeyPartitions, "--key-partitions"); check(!files.isEmpty, "input files")
         return g
     }
 }

@@ -10,7 +10,8 @@ struct CorpusMergeCommand: AsyncParsableCommand {
         Give all N shard or plan-task directories. Deduplication is replayed across them in record order (in passes \
         over their logs, at most 64 bytes of state per distinct record); the tensors equal a single run's byte for \
         byte. Past one machine's memory, run the deduplication as P partitions (--partitions P --partition I, in \
-        parallel, each holding 1/P of the keys), then re-pack with --dedup-from. Details: docs/corpus.md, docs/scale.md.
+        parallel: each reads only its share of the keys, the tasks' keys/part-* files ≡ I mod P, and holds one such \
+        file index at a time), then re-pack with --dedup-from. Details: docs/corpus.md, docs/scale.md.
         """
     )
 
@@ -36,7 +37,7 @@ struct CorpusMergeCommand: AsyncParsableCommand {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
                 let file = dir.appendingPathComponent(String(format: "dedup-%05d.bin", partition))
                 let r = try merger.dedupPartition(partition, of: partitions, to: file)
-                logStderr("aigc corpus merge: partition \(partition) of \(partitions): \(r.flagged) duplicate flags over \(r.entries) log entries; dedup state \(r.stateBytes) bytes; wrote \(file.path)")
+                logStderr("aigc corpus merge: partition \(partition) of \(partitions): read \(r.bytesRead) bytes of keys (\(r.keys) keys in key files \(r.parts.count == 1 ? "\(r.parts[0])" : "\(r.parts.first!), \(r.parts.first! + partitions), …") of \(shards.count) tasks); \(r.flagged) duplicate flags; dedup state \(r.stateBytes) bytes; wrote \(file.path)")
                 return
             }
             if let dedupFrom {
@@ -45,7 +46,9 @@ struct CorpusMergeCommand: AsyncParsableCommand {
                 merger.partitionedDedup = names.map { URL(fileURLWithPath: dedupFrom).appendingPathComponent($0) }
             }
             let (m, state, entries) = try merger.runMeasured()
-            logStderr("aigc corpus merge: \(shards.count) shard or task directories, records_in=\(m.recordsIn) records_kept=\(m.recordsKept); dedup state \(state) bytes for \(entries) log entries" + (entries > 0 ? String(format: " (%.1f bytes each)", Double(state) / Double(entries)) : ""))
+            let dedup = merger.partitionedDedup.map { "duplicate decisions from \($0.count) partition files, \(entries) log entries re-packed" }
+                ?? "dedup state \(state) bytes for \(entries) log entries" + (entries > 0 ? String(format: " (%.1f bytes each)", Double(state) / Double(entries)) : "")
+            logStderr("aigc corpus merge: \(shards.count) shard or task directories, records_in=\(m.recordsIn) records_kept=\(m.recordsKept); " + dedup)
         }
     }
 }

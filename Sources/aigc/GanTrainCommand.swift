@@ -23,43 +23,47 @@ struct GanTrainCommand: AsyncParsableCommand {
     @Option(help: "Training steps (each: --d-steps discriminator updates, then one generator update).")
     var steps: Int = 3000
     @Option(help: "Random seed (initialization, minibatches, noise).")
-    var seed: UInt64 = 0
+    var seed: UInt64 = Self.defaults.seed
     @Option(help: "Output directory.")
     var out: String
     @Option(help: "Real and fake examples per minibatch (each).")
-    var batchSize: Int = 64
+    var batchSize: Int = Self.defaults.batchSize
     @Option(help: "Dimension of the generator's Gaussian noise z.")
-    var noiseDim: Int = 8
+    var noiseDim: Int = Self.defaults.noiseDim
     @Option(help: "Generator hidden width.")
-    var gHidden: Int = 64
+    var gHidden: Int = Self.defaults.generatorHidden
     @Option(help: "Discriminator hidden width.")
-    var dHidden: Int = 64
+    var dHidden: Int = Self.defaults.discriminatorHidden
     @Option(help: "Generator learning rate.")
-    var gLr: Float = 2e-4
+    var gLr: Float = Self.defaults.generatorLR
     @Option(help: "Discriminator learning rate.")
-    var dLr: Float = 2e-4
+    var dLr: Float = Self.defaults.discriminatorLR
     @Option(help: "Optimizer: adam or sgd.")
-    var optimizer: GANOptimizerKind = .adam
+    var optimizer: GANOptimizerKind = Self.defaults.optimizer
     @Option(help: "Adam beta1.")
-    var beta1: Float = 0.5
+    var beta1: Float = Self.defaults.beta1
     @Option(help: "Adam beta2.")
-    var beta2: Float = 0.999
+    var beta2: Float = Self.defaults.beta2
     @Option(help: "SGD momentum.")
-    var momentum: Float = 0
+    var momentum: Float = Self.defaults.momentum
     @Option(help: "Decay of the moving average of the generator's weights used for samples.npy (0: last iterate).")
-    var gEma: Float = 0.999
+    var gEma: Float = Self.defaults.generatorEMA
     @Option(help: "Discriminator steps per generator step (k).")
-    var dSteps: Int = 2
+    var dSteps: Int = Self.defaults.discriminatorSteps
     @Option(help: "Generator loss: minimax (log(1 - D(G(z)))) or non-saturating (-log D(G(z))).")
-    var loss: GANGeneratorLoss = .minimax
+    var loss: GANGeneratorLoss = Self.defaults.generatorLoss
     @Option(help: "Generated points written to samples.npy.")
     var samples: Int = 2000
     @Option(help: "Write a metrics row every N steps (and at the last step).")
     var logInterval: Int = 10
     @Option(help: "Matrix-product kernel: blas (OpenBLAS sgemm) or naive (reference loops).")
-    var gemm: GANGemm = .blas
+    var gemm: GANGemm = Self.defaults.gemm
     @Option(help: "OpenBLAS threads (the matrices are small: 1 is fastest).")
     var threads: Int = 1
+
+    /// `GANConfig`'s defaults, shown by --help and used for every flag not given (the data dimension comes from
+    /// --data).
+    private static let defaults = GANConfig(dataDim: 1)
 
     func validate() throws {
         if steps < 1 { throw ValidationError("--steps must be ≥ 1") }

@@ -22,24 +22,8 @@ struct PretrainCommand: AsyncParsableCommand {
     @Option(help: "Attention heads (default: 4; with --resume, must match the checkpoint).") var nHead: Int?
     @Option(help: "Embedding width (default: 128; with --resume, must match the checkpoint).") var nEmbd: Int?
     @Option(help: "Context length (model positions and training window).") var blockSize: Int = 64
-    @Option var batchSize: Int = 12
-    @Option var maxIters: Int = 2000
-    @Option var lr: Double = 1e-3
-    @Option var minLr: Double = 1e-4
-    @Option var warmupIters: Int = 100
-    @Option(help: "Cosine decay length (default: --max-iters).") var lrDecayIters: Int?
-    @Option var beta1: Double = 0.9
-    @Option var beta2: Double = 0.99
-    @Option var weightDecay: Double = 0.1
-    @Option(help: "Clip the global gradient norm (0 disables).") var gradClip: Double = 1.0
-    @Option(help: "Micro-batches per optimizer step.") var gradAccum: Int = 1
+    @OptionGroup var training: TrainingArguments<PretrainPreset>
     @Option(help: "Dropout on embeddings, attention and residual branches (default: 0; with --resume, must match the checkpoint).") var dropout: Float?
-    @Option var evalInterval: Int = 250
-    @Option var evalIters: Int = 20
-    @Option(help: "Also log the running training loss every N iterations (0: only at evaluations).") var logInterval: Int = 0
-    @Option var seed: UInt64 = 1337
-    @Option(help: "Worker threads (OpenBLAS itself runs single-threaded).") var threads: Int = 2
-    @Option(help: "Batch shards; fixes the arithmetic, so results are identical for any --threads.") var shards: Int = 2
     @Flag(help: "Time sgemm calls; the summary reports their share of training time and GFLOP/s.") var profile = false
     @Option(help: "Output directory.") var out: String
     @Option(help: """
@@ -57,11 +41,8 @@ struct PretrainCommand: AsyncParsableCommand {
             // One run per output directory: a second pretrain into it is refused while this one runs.
             let lock = try DirectoryLock(directory: outURL, what: "aigc pretrain")
             defer { withExtendedLifetime(lock) {} }
-            var o = TrainingOptions()
-            o.batchSize = batchSize; o.blockSize = blockSize; o.maxIters = maxIters; o.lr = lr; o.minLR = minLr
-            o.warmupIters = warmupIters; o.lrDecayIters = lrDecayIters ?? maxIters; o.beta1 = beta1; o.beta2 = beta2
-            o.weightDecay = weightDecay; o.gradClip = gradClip; o.gradAccumSteps = gradAccum; o.evalInterval = evalInterval
-            o.evalIters = evalIters; o.logInterval = logInterval; o.seed = seed; o.threads = try Limits.threads("--threads", threads); o.shards = shards
+            var o = try training.options()
+            o.blockSize = blockSize
             o.profile = profile
             try o.validate()
             let trainer: Trainer
@@ -91,7 +72,7 @@ struct PretrainCommand: AsyncParsableCommand {
             }
             let trainStream = try TokenStream.load(path: train, format: format, vocabSize: config.vocabSize)
             let valStream = try val.map { try TokenStream.load(path: $0, format: format, vocabSize: config.vocabSize) }
-            let source = try StreamBatchSource(train: trainStream, val: valStream, batchSize: batchSize, blockSize: blockSize)
+            let source = try StreamBatchSource(train: trainStream, val: valStream, batchSize: o.batchSize, blockSize: blockSize)
             // nanoGPT keeps its character vocabulary next to train.bin: bring it along so `generate` can use it.
             let meta = URL(fileURLWithPath: train).deletingLastPathComponent().appendingPathComponent("meta.json")
             let metaOut = outURL.appendingPathComponent("meta.json")
@@ -108,7 +89,7 @@ struct PretrainCommand: AsyncParsableCommand {
             var summary: [String: Any] = [
                 "summary": true, "iters": trainer.trainedIters, "train_loss": trainer.lastEval.train,
                 "ms_per_iter": trainer.trainedIters > 0 ? 1000 * trainer.trainSeconds / Double(trainer.trainedIters) : 0,
-                "tokens_per_s": trainer.trainSeconds > 0 ? Double(trainer.trainedIters * batchSize * blockSize * gradAccum) / trainer.trainSeconds : 0,
+                "tokens_per_s": trainer.trainSeconds > 0 ? Double(trainer.trainedIters * o.batchSize * blockSize * o.gradAccumSteps) / trainer.trainSeconds : 0,
                 "params": trainer.model.parameterCount,
             ]
             if let v = trainer.lastEval.val { summary["val_loss"] = v }

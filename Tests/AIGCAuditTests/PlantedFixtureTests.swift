@@ -149,6 +149,9 @@ import Testing
             #expect(RoleOrder.hasProblem(turns) == (RecordCleaner.roleOrderProblem(turns) != nil), "\(roles)")
         }
         #expect(ProblemKind.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal })
+        // The report's explanations name option properties (AuditOptions.seqLen), never CLI flags.
+        #expect(ProblemKind.allCases.allSatisfy { !$0.message.contains("--") })
+        #expect(ProblemKind.overSeqLen.message.contains("AuditOptions.seqLen"))
     }
 
     /// Same JSON bytes for any thread count also once the frequency summaries overflow (tiny capacity: batch

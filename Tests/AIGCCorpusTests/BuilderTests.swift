@@ -222,9 +222,13 @@ import Testing
         // 3: no whole turn fits after the prompt; cut at seq_len, keeping part of the answer.
         #expect(t.recordsKept == 2 && t.splits["train"]?.truncatedDocuments == 2 && t.dropped == ["overlong": 1])
         o.overlong = .drop
+        o.keepRejects = true
         o.outputDir = dir.appendingPathComponent("d").path
         let d = try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer()).run()
         #expect(d.recordsKept == 0 && d.dropped == ["overlong": 3])
+        // Library messages name the option property, not a CLI flag (the CLI maps properties to flags itself).
+        let rejects = try String(contentsOf: dir.appendingPathComponent("d/rejects.jsonl"), encoding: .utf8)
+        #expect(rejects.contains("tokens > CorpusBuildOptions.seqLen 128") && !rejects.contains("--"), "\(rejects)")
     }
 }
 

@@ -180,6 +180,38 @@ import Testing
 }
 
 @Suite struct PartitionedDedupTests {
+    /// Runs every partition of P, checks what each read, and re-packs from their files.
+    func partitioned(_ dirs: [URL], _ p: Int, in dir: URL) throws -> (DatasetManifest, [URL]) {
+        let parts = dir.appendingPathComponent("parts-\(p)")
+        try FileManager.default.createDirectory(at: parts, withIntermediateDirectories: true)
+        var files: [URL] = []
+        var flagged = 0, read = 0
+        let k = Int(try CorpusLayout.readManifest(in: dirs[0]).options["key_partitions"] ?? "") ?? 0
+        for i in 0..<p {
+            let f = parts.appendingPathComponent("dedup-\(i).bin")
+            let r = try CorpusMerger(inputs: dirs, output: parts).dedupPartition(i, of: p, to: f)
+            // Partition i reads exactly the key files ≡ i (mod P) of every task, and nothing else.
+            let mine = Array(stride(from: i, to: k, by: p))
+            #expect(r.parts == mine, "P=\(p) partition \(i)")
+            let expected = try dirs.reduce(0) { sum, d in
+                try mine.reduce(sum) { $0 + (try FileManager.default.attributesOfItem(atPath: DedupKeyLog.url(in: d, part: $1).path)[.size] as! Int) }
+            }
+            #expect(r.bytesRead == expected, "P=\(p) partition \(i)")
+            flagged += r.flagged
+            read += r.bytesRead
+            files.append(f)
+        }
+        // All partitions together read the key volume once (not P times).
+        let total = try dirs.reduce(0) { sum, d in
+            try (0..<k).reduce(sum) { $0 + (try FileManager.default.attributesOfItem(atPath: DedupKeyLog.url(in: d, part: $1).path)[.size] as! Int) }
+        }
+        #expect(read == total && total > 0, "P=\(p)")
+        #expect(flagged > 0)
+        var merger = CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("m\(p)"))
+        merger.partitionedDedup = files.reversed()
+        return (try merger.run(), files)
+    }
+
     @Test func partitionsGiveTheSameMerge() throws {
         let dir = try TestSupport.tempDir()
         let input = try BuilderTests().corpus(dir, copies: 9)
@@ -187,38 +219,85 @@ import Testing
         single.rowsPerShard = 7
         single.keepRejects = true
         let ms = try CorpusBuilder(options: single, tokenizer: ByteLevelTokenizer()).run()
-        let (plan, _) = try CorpusPlan.make(options: single, tokenizer: "bytes", output: dir.appendingPathComponent("t").path, tasks: 4)
-        var dirs: [URL] = []
-        for i in 0..<4 {
-            var o = try plan.taskOptions(i, threads: 1)
-            o.progress = false
-            try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer()).run()
-            dirs.append(URL(fileURLWithPath: plan.taskDirectory(i)))
+        for (n, k) in [(4, CorpusBuildOptions.defaultKeyPartitions), (3, 21)] {
+            var planned = single
+            planned.keyPartitions = k
+            let (plan, _) = try CorpusPlan.make(options: planned, tokenizer: "bytes", output: dir.appendingPathComponent("t\(n)").path, tasks: n)
+            let parsed = try CorpusPlan.parse(plan.encoded(), source: "plan.json")
+            #expect(parsed.options.keyPartitions == k)
+            var dirs: [URL] = []
+            for i in 0..<n {
+                var o = try parsed.taskOptions(i, threads: 1 + i % 2)
+                o.progress = false
+                o.batchRecords = 40
+                o.checkpointBytes = 1500
+                if i == 1 {
+                    // Killed after its first checkpoint, then resumed: its key files continue where they stopped.
+                    let first = try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer())
+                    first.stopAfterCheckpoints = 1
+                    #expect(throws: (any Error).self) { try first.run() }
+                    #expect(FileManager.default.fileExists(atPath: DedupKeyLog.directory(in: URL(fileURLWithPath: o.outputDir)).appendingPathComponent(".part-00000.partial").path))
+                }
+                try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer()).run()
+                dirs.append(URL(fileURLWithPath: parsed.taskDirectory(i)))
+            }
+            let reference = try CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("ref\(n)")).run()
+            // Tasks record their key fan-out; a single run and the merge (which equals it) do not.
+            #expect(try CorpusLayout.readManifest(in: dirs[0]).options["key_partitions"] == "\(k)")
+            #expect(reference.options["key_partitions"] == nil && ms.options["key_partitions"] == nil)
+            for p in [1, 3, 7] {
+                let (mm, files) = try partitioned(dirs, p, in: dir.appendingPathComponent("n\(n)"))
+                #expect(mm.files == reference.files, "N=\(n) K=\(k) P=\(p)")
+                #expect(mm.files.filter { $0.path != "rejects.jsonl" } == ms.files.filter { $0.path != "rejects.jsonl" }, "N=\(n) K=\(k) P=\(p)")
+                #expect(mm.dropped == ms.dropped && mm.recordsKept == ms.recordsKept, "N=\(n) K=\(k) P=\(p)")
+                if p == 3 {
+                    // A missing partition is refused, not silently under-deduplicated.
+                    var partial = CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("partial"))
+                    partial.partitionedDedup = Array(files.prefix(2))
+                    #expect { try partial.run() } throws: { "\($0)".contains("need all 3 partition files") }
+                    // Partition files of other tasks are refused (they name records these logs do not hold).
+                    var other = CorpusMerger(inputs: Array(dirs.prefix(n - 1)), output: dir.appendingPathComponent("other"))
+                    other.partitionedDedup = files
+                    #expect(throws: (any Error).self) { try other.run() }
+                }
+            }
+            // More partitions than key files: refused, naming both.
+            #expect { _ = try CorpusMerger(inputs: dirs, output: dir).dedupPartition(0, of: k + 1, to: dir.appendingPathComponent("x.bin")) } throws: {
+                "\($0)".contains("--partitions \(k + 1)") && "\($0)".contains("\(k) key files")
+            }
+            // A damaged key file is refused, naming it.
+            let victim = DedupKeyLog.url(in: dirs[0], part: 0)
+            let bytes = try Data(contentsOf: victim)
+            try bytes.prefix(bytes.count - 5).write(to: victim)
+            #expect { _ = try CorpusMerger(inputs: dirs, output: dir).dedupPartition(0, of: 1, to: dir.appendingPathComponent("y.bin")) } throws: {
+                "\($0)".contains(victim.path)
+            }
+            try bytes.write(to: victim)
         }
-        let reference = try CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("ref")).run()
-        for p in [1, 3, 7] {
-            let parts = dir.appendingPathComponent("parts-\(p)")
-            try FileManager.default.createDirectory(at: parts, withIntermediateDirectories: true)
-            var files: [URL] = []
-            var flagged = 0
-            for i in 0..<p {
-                let f = parts.appendingPathComponent("dedup-\(i).bin")
-                flagged += try CorpusMerger(inputs: dirs, output: parts).dedupPartition(i, of: p, to: f).flagged
-                files.append(f)
-            }
-            #expect(flagged > 0)
-            var merger = CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("m\(p)"))
-            merger.partitionedDedup = files.reversed()
-            let mm = try merger.run()
-            #expect(mm.files == reference.files, "P=\(p)")
-            #expect(mm.files.filter { $0.path != "rejects.jsonl" } == ms.files.filter { $0.path != "rejects.jsonl" }, "P=\(p)")
+    }
+
+    /// Hash shards (`--num-shards N --shard-index I`, every shard reads all input) interleave ordinals: partitions
+    /// merge their key files by ordinal.
+    @Test func hashShardsPartitionToo() throws {
+        let dir = try TestSupport.tempDir()
+        let input = try BuilderTests().corpus(dir, copies: 5)
+        var single = TestSupport.options([input], out: dir.appendingPathComponent("single"))
+        single.rowsPerShard = 7
+        let ms = try CorpusBuilder(options: single, tokenizer: ByteLevelTokenizer()).run()
+        var dirs: [URL] = []
+        for i in 0..<3 {
+            var o = single
+            o.numShards = 3
+            o.shardIndex = i
+            o.keyPartitions = 6
+            o.outputDir = dir.appendingPathComponent("s\(i)").path
+            try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer()).run()
+            dirs.append(URL(fileURLWithPath: o.outputDir))
+        }
+        for p in [1, 4] {
+            let (mm, _) = try partitioned(dirs, p, in: dir)
+            #expect(mm.files == ms.files, "P=\(p)")
             #expect(mm.dropped == ms.dropped && mm.recordsKept == ms.recordsKept, "P=\(p)")
-            if p == 3 {
-                // A missing partition is refused, not silently under-deduplicated.
-                var partial = CorpusMerger(inputs: dirs, output: dir.appendingPathComponent("partial"))
-                partial.partitionedDedup = Array(files.prefix(2))
-                #expect { try partial.run() } throws: { "\($0)".contains("need all 3 partition files") }
-            }
         }
     }
 }

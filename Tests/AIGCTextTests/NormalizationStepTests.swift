@@ -5,6 +5,21 @@ import AIGCText
 @Suite struct NormalizationStepTests {
     func run(_ steps: [NormalizationStep], _ s: String) throws -> String { try TextNormalizer(steps: steps).normalize(s) }
 
+    /// Non-ASCII segments run on across ASCII gaps shorter than `asciiGapInSegment` bytes and are cut at longer
+    /// ones: either way the result equals ICU on the whole string, around the gap's limit, with marks after the gap,
+    /// uppercase ASCII (which NFKC_Casefold lowercases) and compatibility characters on both sides.
+    @Test func segmentsAcrossASCIIGapsEqualWholeStringICU() throws {
+        for gap in [0, 1, 30, 31, 32, 33, 64] {
+            let filler = String(String("Ab. ".cycled(gap)))
+            for tail in ["e\u{301}ﬁ", "\u{301}Ж", "A\u{30A}", "ｶﾞ"] {
+                let s = "Ǆé" + filler + tail + "ж" + filler + "\u{327}"
+                for form in [NormalizationForm.nfc, .nfd, .nfkc, .nfkd, .nfkcCasefold] {
+                    #expect(try run([.form(form)], s) == form.normalize(s), "gap \(gap), \(form)")
+                }
+            }
+        }
+    }
+
     @Test func lowercaseRootAndTurkish() throws {
         #expect(try run([.lowercase(locale: nil)], "HELLO İSTANBUL ΟΔΟΣ") == "hello i̇stanbul οδος")
         #expect(try run([.lowercase(locale: "tr")], "ISPARTA İZMİR") == "ısparta izmir")
@@ -80,4 +95,9 @@ import AIGCText
                                        .whitespace(mapSpaces: true, collapse: true, trimLines: true)])
         #expect(try n.normalize("  Ｃａｆé\u{200B}  ＭＥＮＵ\r\n\u{0}ﬁne  ") == "cafe menu\nfine")
     }
+}
+
+private extension String {
+    /// The first `n` characters of this string repeated without end.
+    func cycled(_ n: Int) -> Substring { Substring(String(repeating: self, count: n / count + 1).prefix(n)) }
 }

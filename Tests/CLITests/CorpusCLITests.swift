@@ -97,15 +97,20 @@ import Testing
         #expect(a.dropped == b.dropped && a.recordsKept == b.recordsKept && a.blankLines == b.blankLines)
         #expect(m.stderr.contains("dedup state"), "\(m.stderr)")
 
-        // Partitioned deduplication: two partitions, then the re-pack: the same files.
+        // Partitioned deduplication: two partitions, then the re-pack: the same files. Each partition reads only
+        // its key files (the plan's default fan-out of 64: part ≡ I mod 2).
         let dedup = dir.appendingPathComponent("dedup").path
         for i in 0..<2 {
             let r = try CLI.run(["corpus", "merge", "--partitions", "2", "--partition", "\(i)", "--output", dedup] + taskDirs)
             #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("partition \(i) of 2: read ") && r.stderr.contains("key files \(i), \(i + 2), … of 3 tasks"), "\(r.stderr)")
         }
+        #expect(FileManager.default.fileExists(atPath: taskDirs[0] + "/keys/part-00063"))
+        let tooMany = try CLI.run(["corpus", "merge", "--partitions", "65", "--partition", "0", "--output", dedup] + taskDirs)
+        #expect(tooMany.status != 0 && tooMany.stderr.contains("exceeds the 64 key files"), "\(tooMany.stderr)")
         let repacked = dir.appendingPathComponent("repacked").path
         let rp = try CLI.run(["corpus", "merge", "--dedup-from", dedup, "--output", repacked] + taskDirs)
-        #expect(rp.status == 0, "\(rp.stderr)")
+        #expect(rp.status == 0 && rp.stderr.contains("duplicate decisions from 2 partition files"), "\(rp.stderr)")
         #expect(try DatasetManifest.read(from: URL(fileURLWithPath: repacked + "/manifest.json")).files == b.files)
         let half = try CLI.run(["corpus", "merge", "--partitions", "2", "--output", dedup] + taskDirs)
         #expect(half.status != 0 && half.stderr.contains("--partition"), "\(half.stderr)")

@@ -90,7 +90,7 @@ final class AuditWorker: @unchecked Sendable {
                     volume.recordsIn += 1
                     volume.malformedRecords += 1
                     var r = DocResult(fileIndex: rec.fileIndex, line: rec.line)
-                    r.malformed = "record_too_large: \(rec.oversizeMessage(limit: context.options.maxRecordBytes))"
+                    r.malformed = "record_too_large: \(rec.oversizeMessage(limit: context.options.maxRecordBytes, option: "AuditOptions.maxRecordBytes"))"
                     results.append(r)
                     continue
                 }

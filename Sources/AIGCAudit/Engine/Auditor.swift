@@ -41,8 +41,8 @@ public final class Auditor: Sendable {
     struct Fold {
         var problemCounts: [ProblemKind: UInt64] = [:]
         var examples: [ProblemKind: [FindingExample]] = [:]
-        var exact = HashIndex()
-        var bands = HashIndex64()
+        var exact = HashIndex<ContentHash>()
+        var bands = HashIndex<UInt64>()
         var founders: [(file: Int32, line: Int32)] = []
         var clusters: [UInt32: ClusterInfo] = [:]
         var exactDuplicates: UInt64 = 0
@@ -137,7 +137,7 @@ public final class Auditor: Sendable {
                     for i in results.indices {
                         if i + 1 < results.count {
                             let hash = results[i + 1].hash
-                            state.fold.exact.prefetch(hash.high, hash.low)
+                            state.fold.exact.prefetch(hash)
                             results[i + 1].bandKeys.withUnsafeBufferPointer { keys in
                                 for key in keys { state.fold.bands.prefetch(key) }
                             }
@@ -236,7 +236,7 @@ public final class Auditor: Sendable {
             }
         }
         // Exact duplicates, then near duplicates (an exact duplicate is not also counted as near).
-        if let cluster = fold.exact.get(r.hash.high, r.hash.low) {
+        if let cluster = fold.exact.get(r.hash) {
             fold.exactDuplicates += 1
             addExample(.exactDuplicate, FindingExample(location: here(), excerpt: r.preview), &fold)
             noteMember(cluster, here(), r.previewBytes, exact: true, &fold)
@@ -252,7 +252,7 @@ public final class Auditor: Sendable {
             cluster = UInt32(fold.founders.count)
             fold.founders.append((Int32(truncatingIfNeeded: r.fileIndex), Int32(truncatingIfNeeded: r.line)))
         }
-        fold.exact.insertIfAbsent(r.hash.high, r.hash.low, cluster!)
+        fold.exact.insertIfAbsent(r.hash, cluster!)
         for key in r.bandKeys { fold.bands.insertIfAbsent(key, cluster!) }
     }
 

@@ -71,8 +71,8 @@ public enum ProblemKind: String, Sendable, CaseIterable, Codable {
         case .exactDuplicate: return "Documents equal, after normalization, to an earlier document."
         case .nearDuplicate: return "Near duplicates (MinHash-LSH over word 5-grams) of an earlier document."
         case .pii: return "Personal data: e-mail addresses, phone numbers, IP addresses, credit-card-like numbers (occurrences)."
-        case .contaminated: return "Documents sharing a word n-gram with an evaluation item (--against)."
-        case .overSeqLen: return "Documents with more tokens than --seq-len (truncation would lose tokens)."
+        case .contaminated: return "Documents sharing a word n-gram with an evaluation item (AuditOptions.against)."
+        case .overSeqLen: return "Documents with more tokens than AuditOptions.seqLen (truncation would lose tokens)."
         case .normalizationFailed: return "Documents the configured normalizer failed on (e.g. a regex step over ICU's limits): audited as they are, not normalized."
         }
     }

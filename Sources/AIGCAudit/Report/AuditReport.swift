@@ -11,18 +11,18 @@ public struct AuditReport: Codable, Sendable, Equatable {
     public var options = AuditOptionsRecord()
     public var volume = VolumeReport()
     public var distributions: DistributionsReport
-    public var seqLen: SeqLenReport?
+    @NullEncoded public var seqLen: SeqLenReport? = nil
     public var textHealth = TextHealthReport()
     public var duplicates = DuplicatesReport()
     public var pii = PIIReport()
     public var scripts: [ScriptShare] = []
-    public var tokenizer: TokenizerReport?
-    public var contamination: ContaminationReport?
+    @NullEncoded public var tokenizer: TokenizerReport? = nil
+    @NullEncoded public var contamination: ContaminationReport? = nil
     public var topNgrams = TopNGramsReport()
     public var repeatedLines: [FrequentItem] = []
     public var findings: [Finding] = []
     /// Present when auditing a directory built by `aigc corpus build`.
-    public var corpus: BuiltCorpusReport?
+    @NullEncoded public var corpus: BuiltCorpusReport? = nil
 
     public init(distributions: DistributionsReport) { self.distributions = distributions }
 
@@ -30,19 +30,6 @@ public struct AuditReport: Codable, Sendable, Equatable {
         case reportVersion = "report_version", tool, inputs, options, volume, distributions, seqLen = "seq_len"
         case textHealth = "text_health", duplicates, pii, scripts, tokenizer, contamination
         case topNgrams = "top_ngrams", repeatedLines = "repeated_lines", findings, corpus
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(reportVersion, forKey: .reportVersion); try c.encode(tool, forKey: .tool)
-        try c.encode(inputs, forKey: .inputs); try c.encode(options, forKey: .options)
-        try c.encode(volume, forKey: .volume); try c.encode(distributions, forKey: .distributions)
-        try c.encode(seqLen, forKey: .seqLen); try c.encode(textHealth, forKey: .textHealth)
-        try c.encode(duplicates, forKey: .duplicates); try c.encode(pii, forKey: .pii)
-        try c.encode(scripts, forKey: .scripts); try c.encode(tokenizer, forKey: .tokenizer)
-        try c.encode(contamination, forKey: .contamination); try c.encode(topNgrams, forKey: .topNgrams)
-        try c.encode(repeatedLines, forKey: .repeatedLines); try c.encode(findings, forKey: .findings)
-        try c.encode(corpus, forKey: .corpus)
     }
 
     /// Pretty-printed JSON with sorted keys (byte-stable).
@@ -64,8 +51,8 @@ public struct AuditInput: Codable, Sendable, Equatable {
 public struct AuditOptionsRecord: Codable, Sendable, Equatable {
     public var inputFormat = "jsonl"
     public var textField = "text"
-    public var tokenizer: String?
-    public var seqLen: Int?
+    @NullEncoded public var tokenizer: String? = nil
+    @NullEncoded public var seqLen: Int? = nil
     public var against: [String] = []
     public var normalization = "nfc+newlines+remove-control"
     public var longRunThreshold = 0
@@ -74,13 +61,5 @@ public struct AuditOptionsRecord: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case inputFormat = "input_format", textField = "text_field", tokenizer, seqLen = "seq_len", against
         case normalization, longRunThreshold = "long_run_threshold", examplesPerFinding = "examples_per_finding"
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(inputFormat, forKey: .inputFormat); try c.encode(textField, forKey: .textField)
-        try c.encode(tokenizer, forKey: .tokenizer); try c.encode(seqLen, forKey: .seqLen)
-        try c.encode(against, forKey: .against); try c.encode(normalization, forKey: .normalization)
-        try c.encode(longRunThreshold, forKey: .longRunThreshold); try c.encode(examplesPerFinding, forKey: .examplesPerFinding)
     }
 }

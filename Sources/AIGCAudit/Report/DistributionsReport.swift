@@ -2,20 +2,12 @@
 public struct DistributionsReport: Codable, Sendable, Equatable {
     public var charsPerDocument: DistributionSummary
     public var turnsPerDocument: DistributionSummary
-    public var tokensPerDocument: DistributionSummary?
-    public var tokensPerTurn: DistributionSummary?
+    @NullEncoded public var tokensPerDocument: DistributionSummary? = nil
+    @NullEncoded public var tokensPerTurn: DistributionSummary? = nil
 
     enum CodingKeys: String, CodingKey {
         case charsPerDocument = "chars_per_document", turnsPerDocument = "turns_per_document"
         case tokensPerDocument = "tokens_per_document", tokensPerTurn = "tokens_per_turn"
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(charsPerDocument, forKey: .charsPerDocument)
-        try c.encode(turnsPerDocument, forKey: .turnsPerDocument)
-        try c.encode(tokensPerDocument, forKey: .tokensPerDocument)
-        try c.encode(tokensPerTurn, forKey: .tokensPerTurn)
     }
 }
 

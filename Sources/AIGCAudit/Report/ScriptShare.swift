@@ -15,21 +15,13 @@ public struct ScriptShare: Codable, Sendable, Equatable {
     /// Bytes of the tokens attributed to this script.
     public var tokenBytes: UInt64
     /// Compression: `token_bytes / tokens` (null without a tokenizer).
-    public var bytesPerToken: Double?
+    @NullEncoded public var bytesPerToken: Double? = nil
     /// Fertility: `tokens / words` (null without a tokenizer or words, and for `Zyyy`/`Zinh`, whose tokens are
     /// mostly spaces and punctuation while their words are only digit runs).
-    public var tokensPerWord: Double?
+    @NullEncoded public var tokensPerWord: Double? = nil
 
     enum CodingKeys: String, CodingKey {
         case script, chars, share, documents, words, tokens, tokenBytes = "token_bytes"
         case bytesPerToken = "bytes_per_token", tokensPerWord = "tokens_per_word"
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(script, forKey: .script); try c.encode(chars, forKey: .chars); try c.encode(share, forKey: .share)
-        try c.encode(documents, forKey: .documents); try c.encode(words, forKey: .words)
-        try c.encode(tokens, forKey: .tokens); try c.encode(tokenBytes, forKey: .tokenBytes)
-        try c.encode(bytesPerToken, forKey: .bytesPerToken); try c.encode(tokensPerWord, forKey: .tokensPerWord)
     }
 }

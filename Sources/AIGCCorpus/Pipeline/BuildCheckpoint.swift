@@ -18,11 +18,13 @@ package struct BuildCheckpoint: Codable, Sendable, Equatable {
     public var truncated: [String: Int]
     public var journalLength: Int
     public var rejectsLength: Int?
+    /// Durable lengths of a shard's dedup key files (`DedupKeyLog`), in part order.
+    public var keyLengths: [Int]? = nil
     public var output: OutputCheckpoint
 
     enum CodingKeys: String, CodingKey {
         case fingerprint, nextOrdinal = "next_ordinal", recordsIn = "records_in", kept, dropped, pii, truncated
-        case journalLength = "journal_length", rejectsLength = "rejects_length", output
+        case journalLength = "journal_length", rejectsLength = "rejects_length", keyLengths = "key_lengths", output
     }
 
     public static func url(in dir: URL) -> URL { dir.appendingPathComponent(".checkpoint.json") }

@@ -44,6 +44,12 @@ public struct CorpusBuildOptions: Sendable {
     /// A task of a corpus plan: read only these byte ranges of `inputs` (in order) and own every record in them;
     /// `numShards`/`shardIndex` are then the plan's task count and this task's index. nil: read every input whole.
     public var inputRanges: [InputRange]?
+    /// Shards and plan tasks write their dedup keys split into this many files (`DedupKeyLog`), so that partition I
+    /// of `merge --partitions P` reads only the files ≡ I (mod P): choose a multiple of the P you will run.
+    public var keyPartitions = CorpusBuildOptions.defaultKeyPartitions
+    public static let defaultKeyPartitions = 64
+    /// A shard or plan task (keeps `documents.log` and the key files for `aigc corpus merge`).
+    public var isShardOrTask: Bool { numShards > 1 || inputRanges != nil }
     /// Records per processing batch (a determinism-neutral knob: outputs do not depend on it).
     public var batchRecords = 2048
     public var progress: Bool? = nil
@@ -78,6 +84,7 @@ public struct CorpusBuildOptions: Sendable {
         ]
         o["max_record_bytes"] = String(maxRecordBytes)
         if let inputRanges { o["input_ranges"] = inputRanges.map(\.label).joined(separator: ",") }
+        if isShardOrTask { o["key_partitions"] = String(keyPartitions) }
         return o
     }
 }

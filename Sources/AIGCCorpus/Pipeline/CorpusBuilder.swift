@@ -37,6 +37,7 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         }
         try Limits.check("CorpusBuildOptions.decontaminationNgram", options.decontaminationNgram, in: 1...64)
         try Limits.check("CorpusBuildOptions.threads", options.threads, in: 1...Int.max)
+        try Limits.check("CorpusBuildOptions.keyPartitions", options.keyPartitions, in: 1...4096)
         guard options.valFraction >= 0 && options.valFraction <= 1 else { throw AIGCError.usage("CorpusBuildOptions.valFraction must be in [0, 1]") }
         guard options.numShards >= 1, options.shardIndex >= 0, options.shardIndex < options.numShards else {
             throw AIGCError.usage("CorpusBuildOptions.shardIndex must be in 0..<CorpusBuildOptions.numShards")
@@ -192,6 +193,12 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
                 (n.hasSuffix(".safetensors") || n.hasSuffix(".npy") || n.hasSuffix(".bin") || n.hasSuffix(".idx"))
             if isOutput || n == "rejects.jsonl" || n == "documents.log" || n == ".checkpoint.json" || n.hasSuffix(".partial") {
                 try fm.removeItem(at: dir.appendingPathComponent(n))
+            }
+            // A shard's dedup key files (`DedupKeyLog`), finished or partial.
+            if n == "keys", let parts = try? fm.contentsOfDirectory(atPath: dir.appendingPathComponent(n).path) {
+                for p in parts where p.hasPrefix("part-") || p.hasPrefix(".part-") {
+                    try fm.removeItem(at: dir.appendingPathComponent(n).appendingPathComponent(p))
+                }
             }
         }
     }

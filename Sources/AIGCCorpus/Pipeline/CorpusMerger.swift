@@ -35,16 +35,16 @@ public struct CorpusMerger {
         let ordered = shards.ordered, numbering = shards.numbering
         let o = first.options
         func opt(_ k: String) throws -> String {
-            guard let v = o[k] else { throw AIGCError.input(location: "manifest.json", message: "missing option \(k)") }
+            guard let v = o[k] else { throw AIGCError.input(location: CorpusLayout.manifestFileName, message: "missing option \(k)") }
             return v
         }
         guard let format = OutputFormat(rawValue: try opt("output_format")),
               let packing = PackingMode(rawValue: try opt("packing")),
               let seqLen = Int(try opt("seq_len")), let rows = Int(try opt("rows_per_shard")),
               let bands = Int(try opt("minhash_bands"))
-        else { throw AIGCError.input(location: "manifest.json", message: "unreadable options") }
+        else { throw AIGCError.input(location: CorpusLayout.manifestFileName, message: "unreadable options") }
         guard let eot = first.specialTokens[ChatTemplate.endOfText] else {
-            throw AIGCError.input(location: "manifest.json", message: "no end-of-text special token recorded")
+            throw AIGCError.input(location: CorpusLayout.manifestFileName, message: "no end-of-text special token recorded")
         }
 
         let fm = FileManager.default
@@ -105,11 +105,14 @@ public struct CorpusMerger {
         // LSH bands, then the remaining bands a group at a time; the last pass also re-packs. Band decisions are
         // independent of each other (every record that is not an exact duplicate registers all its band keys), so
         // a record is a near duplicate when any pass says so: the same decisions as one pass with every band.
-        var entries = 0
-        let counter = try EntryStream(logURLs, numbering: numbering, documents: false)
-        while try counter.next() != nil { entries += 1 }
         let exactOn = o["exact_dedup"] == "true", nearOn = o["near_dedup"] == "true"
-        let partitions = try partitionedDedup.map { try DedupPartitionFile.Reader(urls: $0, entries: entries) }
+        // Partitioned: every decision comes from the partition files, by ordinal; one pass re-packs.
+        let partitions = try partitionedDedup.map { try DedupPartitionFile.Reader(urls: $0, records: recordsIn) }
+        var entries = 0
+        if partitions == nil {
+            let counter = try EntryStream(logURLs, numbering: numbering, documents: false)
+            while try counter.next() != nil { entries += 1 }
+        }
         let groups = nearOn && partitions == nil ? Self.bandGroups(bands: bands, exact: exactOn, budget: stateBytesPerRecord) : [[]]
         var exactDup = BitSet(count: entries), nearDup = BitSet(count: entries)
         for (p, group) in groups.enumerated() {
@@ -120,25 +123,29 @@ public struct CorpusMerger {
             let stream = try EntryStream(logURLs, numbering: numbering, documents: last)
             var j = 0
             while let e = try stream.next() {
-                guard j < entries else { throw AIGCError.io("merge: a documents.log grew while merging") }
-                if let partitions {
-                    let f = try partitions.flags(j)
-                    if f.exact && exactOn { exactDup[j] = true }
-                    if f.near && nearOn { nearDup[j] = true }
-                }
-                if exact != nil, !exact!.insert(e.hash.high, e.hash.low) { exactDup[j] = true }
-                if !exactDup[j] {
-                    for (t, band) in group.enumerated() where band < e.bands.count {
-                        if !tables[t].insert(e.bands[band]) { nearDup[j] = true }
-                    }
-                }
                 defer { j += 1 }
+                var isExact = false, isNear = false
+                if let partitions {
+                    let f = try partitions.flags(e.ordinal)
+                    isExact = f.exact && exactOn
+                    isNear = f.near && nearOn
+                } else {
+                    guard j < entries else { throw AIGCError.io("merge: a documents.log grew while merging") }
+                    if exact != nil, !exact!.insert(e.hash.high, e.hash.low) { exactDup[j] = true }
+                    if !exactDup[j] {
+                        for (t, band) in group.enumerated() where band < e.bands.count {
+                            if !tables[t].insert(e.bands[band]) { nearDup[j] = true }
+                        }
+                    }
+                    isExact = exactDup[j]
+                    isNear = nearDup[j]
+                }
                 guard last else { continue }
                 try flushRejects(before: e.ordinal)
                 var verdict: DropReason? = e.dropped
-                if exactDup[j] {
+                if isExact {
                     verdict = .exactDuplicate
-                } else if nearDup[j] {
+                } else if isNear {
                     verdict = .nearDuplicate
                 } else if e.dropped == .nearDuplicate {
                     // Cannot happen (a shard's earlier records are a subset of all earlier records); keep the shard's verdict.
@@ -157,7 +164,12 @@ public struct CorpusMerger {
                     if e.truncated { truncated[e.split, default: 0] += 1 }
                 }
             }
-            guard j == entries else { throw AIGCError.io("merge: a documents.log changed while merging") }
+            if let partitions {
+                try partitions.finish()
+                entries = j
+            } else {
+                guard j == entries else { throw AIGCError.io("merge: a documents.log changed while merging") }
+            }
         }
         try flushRejects(before: .max)
         dropped = dropped.filter { $0.value != 0 }
@@ -169,6 +181,7 @@ public struct CorpusMerger {
         var opts = first.options
         opts["num_shards"] = "1"
         opts["shard_index"] = "0"
+        opts["key_partitions"] = nil
         manifest.options = opts
         manifest.specialTokens = first.specialTokens
         // After a plan, a file read in k ranges is listed k times: each range's bytes and SHA-256, in order.
@@ -226,43 +239,92 @@ extension CorpusMerger {
         return ShardSet(manifests: manifests, planTasks: planTasks, ordered: ordered, numbering: numbering)
     }
 
-    /// One partition of a partitioned deduplication: reads every log (documents skipped), keeps only the exact keys
-    /// (by content hash) and LSH band keys (by band and key) that fall in partition `index` of `partitions`, and
-    /// writes the entries they make duplicates to `url`. A record is an exact duplicate when its hash was seen
-    /// earlier and a near duplicate when any of its band keys was; both are decided key by key, so partitions are
-    /// independent, and each holds only its share of the keys. (Records that are exact duplicates register their
-    /// band keys here too, unlike a one-machine merge; it changes nothing: their keys are those of the earlier
-    /// record with the same content, already registered.) `run()` with `partitionedDedup` then re-packs.
-    public func dedupPartition(_ index: Int, of partitions: Int, to url: URL) throws -> (entries: Int, flagged: Int, stateBytes: Int) {
-        try Limits.check("partitions", partitions, in: 1...(1 << 16))
+    /// What one partition of a partitioned deduplication did.
+    public struct PartitionStats: Sendable {
+        /// Keys read, duplicate flags written.
+        public var keys = 0, flagged = 0
+        /// Largest key tables held at once (one key file index at a time), in bytes.
+        public var stateBytes = 0
+        /// Bytes of key files read (the partition's share of the shuffle).
+        public var bytesRead = 0
+        /// Key file indices this partition read (those ≡ partition mod partitions).
+        public var parts: [Int] = []
+    }
+
+    /// One partition of a partitioned deduplication. Every task wrote its dedup keys split into K files by key
+    /// (`DedupKeyLog`, K = the plan's `key_partitions`); partition `index` of `partitions` reads only the files
+    /// PPPPP ≡ index (mod partitions) of every task, one file index at a time (keys of different files never
+    /// meet), in global record order, and writes the records its keys make duplicates to `url`. A record is an
+    /// exact duplicate when its hash was seen earlier and a near duplicate when any of its band keys was; both are
+    /// decided key by key, so partitions are independent. (Records that are exact duplicates register their band
+    /// keys here too, unlike a one-machine merge; it changes nothing: their keys are those of the earlier record
+    /// with the same content, already registered.) `run()` with `partitionedDedup` then re-packs.
+    public func dedupPartition(_ index: Int, of partitions: Int, to url: URL) throws -> PartitionStats {
+        try Limits.check("partitions", partitions, in: 1...4096)
         guard index >= 0 && index < partitions else { throw AIGCError.usage("partition must be in 0..<\(partitions) (got \(index))") }
         let shards = try shardSet()
         let o = shards.manifests[0].options
-        guard let bands = Int(o["minhash_bands"] ?? "") else { throw AIGCError.input(location: "manifest.json", message: "unreadable option minhash_bands") }
-        var entries = 0
-        let counter = try EntryStream(shards.logURLs, numbering: shards.numbering, documents: false)
-        while try counter.next() != nil { entries += 1 }
-        // Keys spread evenly over partitions by hash; the slack absorbs the spread (a set grows if it must).
-        let expected = entries / partitions + entries / (8 * partitions) + 1024
-        var exact = o["exact_dedup"] == "true" ? CompactKeySet(words: 2, expected: expected) : nil
-        var tables = o["near_dedup"] == "true" ? (0..<bands).map { _ in CompactKeySet(words: 1, expected: expected) } : []
-        let p = UInt64(partitions), me = UInt64(index)
-        var flagged: [UInt64] = []
-        let stream = try EntryStream(shards.logURLs, numbering: shards.numbering, documents: false)
-        var j: UInt64 = 0
-        while let e = try stream.next() {
-            var isExact = false, isNear = false
-            if exact != nil, StableHash.scramble(e.hash.low ^ 0x4558_4143_5400_0000) % p == me, !exact!.insert(e.hash.high, e.hash.low) { isExact = true }
-            for (band, key) in e.bands.enumerated() where band < tables.count {
-                if StableHash.scramble(key &+ UInt64(band) &* 0x9E37_79B9_7F4A_7C15) % p == me, !tables[band].insert(key) { isNear = true }
-            }
-            if isNear { flagged.append(j << 1) }
-            if isExact { flagged.append(j << 1 | 1) }
-            j += 1
+        guard let parts = Int(o["key_partitions"] ?? ""), parts >= 1 else {
+            throw AIGCError.input(location: CorpusLayout.manifestURL(in: shards.ordered[0].1).path,
+                                  message: "no key_partitions option: built before dedup keys were split per partition; rebuild the tasks, or merge on one machine")
         }
-        guard Int(j) == entries else { throw AIGCError.io("merge: a documents.log changed while reading it") }
-        try DedupPartitionFile.write(flagged, partition: index, of: partitions, entries: entries, to: url)
-        return (entries, flagged.count, (exact?.bytes ?? 0) + tables.reduce(0) { $0 + $1.bytes })
+        guard partitions <= parts else {
+            throw AIGCError.usage("--partitions \(partitions) exceeds the \(parts) key files each task wrote (key_partitions): use at most \(parts), best a divisor of it")
+        }
+        let records = shards.manifests.reduce(0) { $0 + $1.recordsIn }
+        var stats = PartitionStats()
+        var flagged: [UInt64] = []
+        let bases = shards.numbering?.map(\.ordinalBase) ?? Array(repeating: 0, count: shards.ordered.count)
+        for part in stride(from: index, to: parts, by: partitions) {
+            stats.parts.append(part)
+            let urls = shards.ordered.map { DedupKeyLog.url(in: $0.1, part: part) }
+            // Tables sized by the files' footers (opened one task at a time for plans: thousands of tasks).
+            var exactKeys = 0, bandKeys = 0
+            for u in urls {
+                let r = try DedupKeyLog.Reader(url: u, part: part, parts: parts)
+                exactKeys += r.counts?.exact ?? 0
+                bandKeys += r.counts?.band ?? 0
+                stats.bytesRead += r.bytes
+            }
+            var exact = CompactKeySet(words: 2, expected: exactKeys)
+            var band = CompactKeySet(words: 2, expected: bandKeys)
+            stats.stateBytes = max(stats.stateBytes, exact.bytes + band.bytes)
+            func take(_ item: DedupKeyLog.Item, _ ordinal: UInt64) {
+                stats.keys += 1
+                if item.tag == 0 {
+                    if !exact.insert(item.a, item.b) { flagged.append(ordinal << 1 | 1) }
+                } else if !band.insert(item.a, UInt64(item.tag)) {
+                    flagged.append(ordinal << 1)
+                }
+            }
+            if shards.planTasks {
+                // Tasks own consecutive ordinals: reading them one after another is record order.
+                for (t, u) in urls.enumerated() {
+                    let r = try DedupKeyLog.Reader(url: u, part: part, parts: parts)
+                    while let item = try r.next() { take(item, item.ordinal + bases[t]) }
+                }
+            } else {
+                // Hash shards interleave: merge by ordinal.
+                let readers = try urls.map { try DedupKeyLog.Reader(url: $0, part: part, parts: parts) }
+                var heads = try readers.map { try $0.next() }
+                while true {
+                    var best: Int? = nil
+                    for (k, h) in heads.enumerated() where h != nil {
+                        if best == nil || h!.ordinal < heads[best!]!.ordinal { best = k }
+                    }
+                    guard let k = best, let item = heads[k] else { break }
+                    take(item, item.ordinal)
+                    heads[k] = try readers[k].next()
+                }
+            }
+        }
+        flagged.sort()
+        var unique: [UInt64] = []
+        unique.reserveCapacity(flagged.count)
+        for v in flagged where unique.last != v { unique.append(v) }
+        stats.flagged = unique.count
+        try DedupPartitionFile.write(unique, partition: index, of: partitions, records: records, to: url)
+        return stats
     }
 
     /// Bands per pass within `budget` bytes per record: a 128-bit exact key costs 20 bytes at load 0.8, a band key

@@ -118,6 +118,7 @@ public struct CorpusPlan: Sendable {
             "val_fraction": .literal(String(o.valFraction)), "output_format": .string(o.outputFormat.rawValue),
             "rows_per_shard": .literal(String(o.rowsPerShard)), "keep_rejects": .literal(String(o.keepRejects)),
             "strict": .literal(String(o.strict)), "max_record_bytes": .literal(String(o.maxRecordBytes)),
+            "key_partitions": .literal(String(o.keyPartitions)),
         ]
         return v.sorted { $0.key < $1.key }
     }
@@ -257,6 +258,8 @@ public struct CorpusPlan: Sendable {
         o.strict = try get("strict").bool()
         // Plans written before the record size limit existed have no key: the default applies.
         if m["max_record_bytes"] != nil { o.maxRecordBytes = try get("max_record_bytes").int(1024...(1 << 31)) }
+        // Plans written before dedup keys were split per partition: the default fan-out.
+        if m["key_partitions"] != nil { o.keyPartitions = try get("key_partitions").int(1...4096) }
         return o
     }
 }

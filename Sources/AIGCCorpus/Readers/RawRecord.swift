@@ -16,9 +16,10 @@ public struct RawRecord: Sendable {
     /// Offset of the record's first byte in its (decompressed) file, for the drop message.
     public var byteOffset = 0
 
-    /// Why an oversized record is dropped (and, with `--strict`, the error).
-    public func oversizeMessage(limit: Int) -> String {
-        "record of \(oversize) bytes starting at byte \(byteOffset) is over the record size limit of \(limit) bytes (--max-record-bytes)"
+    /// Why an oversized record is dropped (and, in strict mode, the error). `option` names the limit's property
+    /// (`CorpusBuildOptions.maxRecordBytes`, `AuditOptions.maxRecordBytes`), never a CLI flag; the CLI shows its flag.
+    public func oversizeMessage(limit: Int, option: String) -> String {
+        "record of \(oversize) bytes starting at byte \(byteOffset) is over the record size limit of \(limit) bytes (\(option))"
     }
 }
 

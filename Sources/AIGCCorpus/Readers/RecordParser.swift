@@ -65,14 +65,11 @@ public struct RecordParser: Sendable {
     }
 
     private func openAI(_ v: JSONValue) throws -> Record {
-        guard let m = v.member("messages") else { throw Failure(.schema, "missing field \"messages\"") }
-        guard case .array(let messages) = m else { throw Failure(.schema, "\"messages\" must be an array, got \(m.typeName)") }
+        let messages = try Self.turnList(v, "messages")
         var turns: [Turn] = []
         turns.reserveCapacity(messages.count)
         for (k, msg) in messages.enumerated() {
-            guard case .object = msg else { throw Failure(.schema, "messages[\(k)] must be an object, got \(msg.typeName)") }
-            guard let r = msg.member("role") else { throw Failure(.schema, "messages[\(k)]: missing \"role\"") }
-            guard case .string(let roleBytes) = r else { throw Failure(.schema, "messages[\(k)].role must be a string, got \(r.typeName)") }
+            let roleBytes = try Self.turnString(msg, "role", of: "messages", k)
             guard let role = Self.openAIRole(roleBytes) else {
                 throw Failure(.unknownRole, "messages[\(k)]: unknown role \"\(Self.show(roleBytes))\"")
             }
@@ -107,25 +104,34 @@ public struct RecordParser: Sendable {
     }
 
     private func shareGPT(_ v: JSONValue) throws -> Record {
-        guard let m = v.member("conversations") ?? v.member("conversation") else {
-            throw Failure(.schema, "missing field \"conversations\"")
-        }
-        guard case .array(let items) = m else { throw Failure(.schema, "\"conversations\" must be an array, got \(m.typeName)") }
+        let items = try Self.turnList(v, "conversations", or: "conversation")
         var turns: [Turn] = []
         turns.reserveCapacity(items.count)
         if case .string(let sys)? = v.member("system"), !sys.isEmpty { turns.append(Turn(role: .system, content: sys)) }
         for (k, item) in items.enumerated() {
-            guard case .object = item else { throw Failure(.schema, "conversations[\(k)] must be an object, got \(item.typeName)") }
-            guard let f = item.member("from") else { throw Failure(.schema, "conversations[\(k)]: missing \"from\"") }
-            guard case .string(let from) = f else { throw Failure(.schema, "conversations[\(k)].from must be a string, got \(f.typeName)") }
+            let from = try Self.turnString(item, "from", of: "conversations", k)
             guard let role = Self.shareGPTRole(from) else {
                 throw Failure(.unknownRole, "conversations[\(k)]: unknown speaker \"\(Self.show(from))\"")
             }
-            guard let val = item.member("value") else { throw Failure(.schema, "conversations[\(k)]: missing \"value\"") }
-            guard case .string(let content) = val else { throw Failure(.schema, "conversations[\(k)].value must be a string, got \(val.typeName)") }
+            let content = try Self.turnString(item, "value", of: "conversations", k)
             turns.append(Turn(role: role, content: content))
         }
         return .conversation(turns)
+    }
+
+    /// The array of turns in field `name` (or its alternative spelling), or a schema failure naming the field.
+    private static func turnList(_ v: JSONValue, _ name: StaticString, or alternative: StaticString? = nil) throws -> [JSONValue] {
+        guard let m = v.member(name) ?? alternative.flatMap({ v.member($0) }) else { throw Failure(.schema, "missing field \"\(name)\"") }
+        guard case .array(let items) = m else { throw Failure(.schema, "\"\(name)\" must be an array, got \(m.typeName)") }
+        return items
+    }
+
+    /// String member `key` of turn `list[k]`, or a schema failure naming the turn and the key (`messages[3].role`).
+    private static func turnString(_ turn: JSONValue, _ key: StaticString, of list: StaticString, _ k: Int) throws -> [UInt8] {
+        guard case .object = turn else { throw Failure(.schema, "\(list)[\(k)] must be an object, got \(turn.typeName)") }
+        guard let f = turn.member(key) else { throw Failure(.schema, "\(list)[\(k)]: missing \"\(key)\"") }
+        guard case .string(let s) = f else { throw Failure(.schema, "\(list)[\(k)].\(key) must be a string, got \(f.typeName)") }
+        return s
     }
 
     private func alpaca(_ v: JSONValue) throws -> Record {

@@ -1,3 +1,5 @@
+import AIGCCore
+
 /// One completion being decoded: its random generator, penalties, generated tokens and bytes, stop sequences,
 /// what has been streamed so far and why it finished. `Generator` (one request) and `InferenceEngine`
 /// (continuous batching) both drive completions through this type, so they sample and stop identically.
@@ -122,15 +124,7 @@ package struct ChoiceDecoder: Sendable {
                 break
             }
         }
-        // Do not split a UTF-8 sequence: back up over continuation bytes to a lead byte that is incomplete.
-        var i = end
-        while i > 0 && i > end - 4 {
-            let b = bytes[i - 1]
-            if b & 0xC0 == 0x80 { i -= 1; continue }
-            let need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-            if end - (i - 1) < need { end = i - 1 }
-            break
-        }
-        return end
+        // Do not split a UTF-8 sequence that the next tokens may complete.
+        return bytes.withUnsafeBufferPointer { UTF8Bytes.completePrefixLength(UnsafeBufferPointer(rebasing: $0[..<end])) }
     }
 }

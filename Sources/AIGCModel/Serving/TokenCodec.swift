@@ -26,8 +26,7 @@ public struct CharacterCodec: TokenCodec {
     }
 
     public init(metaJSON url: URL) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw AIGCError.io("\(url.path): cannot read") }
+        let data = try FileContents.read(url)
         guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let itos = obj["itos"] as? [String] else {
             throw AIGCError.input(location: url.path, message: "expected a JSON object with an 'itos' array of strings")
         }

@@ -112,9 +112,7 @@ extension Tokenizer {
     }
 
     static func readFile(_ url: URL) throws -> Data {
-        do { return try Data(contentsOf: url, options: .mappedIfSafe) } catch {
-            throw AIGCError.io("\(url.path): cannot read (\(error.localizedDescription))")
-        }
+        try FileContents.read(url, options: .mappedIfSafe)
     }
 }
 

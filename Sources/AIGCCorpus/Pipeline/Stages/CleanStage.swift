@@ -60,7 +60,7 @@ struct CleanStage {
         for i in mine.indices {
             let verdict: RawVerdict
             if mine[i].oversize > 0 {
-                results.append(.cleaned(.dropped(.recordTooLarge, mine[i].oversizeMessage(limit: maxRecordBytes))))
+                results.append(.cleaned(.dropped(.recordTooLarge, mine[i].oversizeMessage(limit: maxRecordBytes, option: "CorpusBuildOptions.maxRecordBytes"))))
                 continue
             }
             if let v = rawSeen[keys[i]], reusable(v) {

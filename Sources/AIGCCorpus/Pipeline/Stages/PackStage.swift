@@ -15,6 +15,8 @@ final class PackStage: @unchecked Sendable {
     let output: CorpusOutput
     let rejects: RejectsWriter?
     let journal: DocumentLog.Writer
+    /// Shards and plan tasks: the dedup keys of the journal's entries, split by partition (`DedupKeyLog`).
+    let keys: DedupKeyLog.Writer?
     /// Shards and plan tasks keep their documents' log (`documents.log`), the replay log `merge` needs; a whole
     /// build keeps only a dedup journal.
     let sharded: Bool
@@ -35,11 +37,16 @@ final class PackStage: @unchecked Sendable {
         self.directory = directory
         self.output = output
         rejects = options.keepRejects ? try RejectsWriter(url: directory.appendingPathComponent("rejects.jsonl"), resumeAt: resume?.rejectsLength) : nil
-        let sharded = options.numShards > 1 || options.inputRanges != nil
+        let sharded = options.isShardOrTask
         self.sharded = sharded
         let journal = try DocumentLog.Writer(url: directory.appendingPathComponent(sharded ? "documents.log" : "dedup.journal"),
                                              includeDocuments: sharded, resumeAt: resume?.journalLength)
         self.journal = journal
+        if resume != nil && sharded && resume?.keyLengths == nil {
+            throw AIGCError.io("\(BuildCheckpoint.url(in: directory).path): the checkpoint records no dedup key files; remove it to start this task over")
+        }
+        keys = sharded ? try DedupKeyLog.Writer(directory: directory, parts: options.keyPartitions, exact: options.exactDedup,
+                                                near: options.nearDedup, resumeAt: resume?.keyLengths) : nil
         guard let r = resume else {
             dedup = DeduplicateStage(options: options)
             return
@@ -76,7 +83,7 @@ final class PackStage: @unchecked Sendable {
             dropped: Dictionary(uniqueKeysWithValues: dropped.map { ($0.key.rawValue, $0.value) }),
             pii: Dictionary(uniqueKeysWithValues: pii.map { ($0.key.rawValue, $0.value) }),
             truncated: Dictionary(uniqueKeysWithValues: truncatedPerSplit.map { ($0.key.rawValue, $0.value) }),
-            journalLength: try journal.sync(), rejectsLength: try rejects?.sync(), output: out)
+            journalLength: try journal.sync(), rejectsLength: try rejects?.sync(), keyLengths: try keys?.sync(), output: out)
         try c.save(in: directory)
         checkpoints += 1
         if let stop = stopAfterCheckpoints, checkpoints >= stop {
@@ -115,6 +122,7 @@ final class PackStage: @unchecked Sendable {
                 try journal.append(DocumentLogEntry(ordinal: r.ordinal, fileIndex: UInt32(r.fileIndex), line: UInt64(r.line), hash: c.hash,
                                                     dropped: outcome?.reason, split: split, truncated: rr.truncated,
                                                     bands: rr.bands, document: outcome == nil ? rr.document : nil))
+                try keys?.append(ordinal: r.ordinal, hash: c.hash, bands: rr.bands)
                 if let outcome {
                     try reject(r, batch.raw, outcome.reason, outcome.message)
                 } else if let doc = rr.document {

@@ -21,15 +21,15 @@ struct RenderStage<T: CorpusTokenizer>: Sendable {
         if doc.trainedCount == 0 {
             rejection = Rejection(reason: .noTrainedTokens, message: "no trained tokens (all assistant turns have weight 0)")
         } else if doc.count < options.minTokens {
-            rejection = Rejection(reason: .tooShort, message: "\(doc.count) tokens < --min-tokens \(options.minTokens)")
+            rejection = Rejection(reason: .tooShort, message: "\(doc.count) tokens < CorpusBuildOptions.minTokens \(options.minTokens)")
         } else if let mx = options.maxTokens, doc.count > mx {
-            rejection = Rejection(reason: .tooLong, message: "\(doc.count) tokens > --max-tokens \(mx)")
+            rejection = Rejection(reason: .tooLong, message: "\(doc.count) tokens > CorpusBuildOptions.maxTokens \(mx)")
         } else if options.outputFormat.isRowFormat && options.effectivePacking != .concat && doc.count > options.seqLen {
             if options.overlong == .truncate, let t = doc.truncated(to: options.seqLen) {
                 doc = t
                 truncated = true
             } else {
-                rejection = Rejection(reason: .overlong, message: "\(doc.count) tokens > --seq-len \(options.seqLen)")
+                rejection = Rejection(reason: .overlong, message: "\(doc.count) tokens > CorpusBuildOptions.seqLen \(options.seqLen)")
             }
         }
         return RenderedRecord(bands: bands, document: rejection == nil ? doc : nil, lengthRejection: rejection, truncated: truncated)

@@ -21,6 +21,7 @@ struct WriteStage<T: CorpusTokenizer> {
         var files = try pack.output.finish()
         if let rejects = pack.rejects { files.append(try rejects.finish()) }
         if pack.sharded { files.append(try pack.journal.finish()) } else { try pack.journal.discard() }
+        try pack.keys?.finish()
         manifest.recordsIn = pack.recordsIn
         manifest.recordsKept = pack.kept
         manifest.dropped = Dictionary(uniqueKeysWithValues: pack.dropped.map { ($0.key.rawValue, $0.value) })
