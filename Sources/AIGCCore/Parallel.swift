@@ -49,8 +49,13 @@ public enum Parallel {
     /// computed. Each thread gets its own `worker` state from `makeWorker` (given back through `releaseWorker` when the
     /// thread is done). `emit` runs on one thread at a time, in order; the first error it throws stops the run (no
     /// later result is emitted, no new job starts) and is rethrown.
+    ///
+    /// At most `ahead` results are computed or held beyond the last one emitted (default: four per thread): a
+    /// thread that would start job `nextEmitted + ahead` waits until `emit` catches up, so a slow consumer (a full
+    /// pipe, a slow disk) bounds memory instead of letting finished results pile up. `Int.max` keeps no bound (for
+    /// callers that keep every result anyway).
     public static func stream<T, Worker>(
-        count: Int, threads: Int, makeWorker: () -> Worker, releaseWorker: (Worker) -> Void = { _ in },
+        count: Int, threads: Int, ahead: Int? = nil, makeWorker: () -> Worker, releaseWorker: (Worker) -> Void = { _ in },
         _ body: (Int, Worker) -> T, emit: (T) throws -> Void
     ) throws {
         if count <= 0 { return }
@@ -65,8 +70,8 @@ public enum Parallel {
             try withoutActuallyEscaping(releaseWorker) { releaseWorker in
                 try withoutActuallyEscaping(body) { body in
                     try withoutActuallyEscaping(emit) { emit in
-                        let job = OrderedJob(count: count, makeWorker: makeWorker, releaseWorker: releaseWorker,
-                                             body: body, emit: emit)
+                        let job = OrderedJob(count: count, ahead: max(1, ahead ?? 4 * workers), makeWorker: makeWorker,
+                                             releaseWorker: releaseWorker, body: body, emit: emit)
                         DispatchQueue.concurrentPerform(iterations: workers) { _ in job.work() }
                         if let e = job.failure { throw e }
                     }
@@ -120,7 +125,9 @@ public enum Parallel {
     private final class OrderedJob<T, Worker>: @unchecked Sendable {
         let results: UnsafeMutablePointer<T?>
         let count: Int
-        let lock = NSLock()
+        let ahead: Int
+        /// Guards the fields below; signalled when `nextEmit` moves or the run fails (a waiting thread rechecks).
+        let lock = NSCondition()
         var next = 0
         var nextEmit = 0
         var emitting = false
@@ -130,9 +137,10 @@ public enum Parallel {
         let body: (Int, Worker) -> T
         let emit: (T) throws -> Void
 
-        init(count: Int, makeWorker: @escaping () -> Worker, releaseWorker: @escaping (Worker) -> Void,
+        init(count: Int, ahead: Int, makeWorker: @escaping () -> Worker, releaseWorker: @escaping (Worker) -> Void,
              body: @escaping (Int, Worker) -> T, emit: @escaping (T) throws -> Void) {
             self.count = count
+            self.ahead = ahead
             self.makeWorker = makeWorker
             self.releaseWorker = releaseWorker
             self.body = body
@@ -148,6 +156,7 @@ public enum Parallel {
             defer { releaseWorker(worker) }
             while true {
                 lock.lock()
+                while failure == nil && next < count && next - nextEmit >= ahead { lock.wait() }
                 let i = next
                 next += 1
                 let stop = failure != nil
@@ -162,6 +171,7 @@ public enum Parallel {
                 while failure == nil && nextEmit < count, let ready = results[nextEmit] {
                     results[nextEmit] = nil
                     nextEmit += 1
+                    lock.broadcast()  // a slot freed: a thread waiting to start a job rechecks
                     lock.unlock()
                     do { try emit(ready) } catch {
                         lock.lock()
@@ -169,6 +179,7 @@ public enum Parallel {
                         lock.unlock()
                     }
                     lock.lock()
+                    if failure != nil { lock.broadcast() }  // waiting threads stop
                 }
                 emitting = false
                 lock.unlock()

@@ -25,6 +25,7 @@ enum OptionFlags {
     /// follows.
     static let literals: [(String, String)] = [
         ("Trainer.resume", "--resume"), ("GANDataset.load(tensor:)", "--tensor"), ("TokenStream.Format.", "--data-format "),
+        ("TokenIdFormat.", "--format "), ("TokenIdWriter.lines", "--lines"),
     ]
 
     static func flag(property: String) -> String {

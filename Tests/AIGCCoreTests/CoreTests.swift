@@ -85,6 +85,30 @@ extension Array {
 
     struct Stop: Error {}
 
+    /// A slow consumer bounds the work done ahead of it: job `i` starts only once fewer than `ahead` results are
+    /// waiting (computed or being computed, not yet handed to `emit`), so memory does not grow with the input.
+    @Test(arguments: [1, 3, nil] as [Int?])
+    func streamComputesAtMostAheadResultsBeyondTheConsumer(ahead: Int?) throws {
+        final class Tally: @unchecked Sendable {
+            let lock = NSLock()
+            var emitted = 0
+            var worst = 0
+        }
+        let p = Tally()
+        var seen: [Int] = []
+        try Parallel.stream(count: 300, threads: 4, ahead: ahead, makeWorker: { () }, { i, _ -> Int in
+            p.lock.withLock { p.worst = max(p.worst, i - p.emitted) }
+            return i
+        }) { i in
+            p.lock.withLock { p.emitted += 1 }
+            usleep(200)  // a slow writer: without the bound, the other threads would run far ahead
+            seen.append(i)
+        }
+        #expect(seen == Array(0..<300))
+        // emit(i) is entered after the slot is freed, so `emitted` may lag `nextEmit` by the one being emitted.
+        #expect(p.worst <= (ahead ?? 16), "job \(p.worst) ahead of the consumer (ahead \(String(describing: ahead)))")
+    }
+
     @Test func streamStopsAtTheFirstEmitError() {
         var seen: [Int] = []
         #expect(throws: Stop.self) {

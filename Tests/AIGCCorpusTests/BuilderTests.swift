@@ -263,4 +263,28 @@ import Testing
             #expect(resumed == full, "\(format)")
         }
     }
+
+    /// Issue 20: a checkpoint left by an interrupted build with other options is never resumed; the build starts
+    /// over, and its outputs are exactly those of a fresh build with the new options (never a mix of both).
+    @Test func aCheckpointMadeWithOtherOptionsIsNotResumed() throws {
+        let dir = try TestSupport.tempDir()
+        let input = try BuilderTests().corpus(dir, copies: 12)
+        var o = TestSupport.options([input], out: dir.appendingPathComponent("cut"))
+        o.rowsPerShard = 5
+        o.checkpointBytes = 2000
+        o.batchRecords = 50
+        let first = try CorpusBuilder(options: o, tokenizer: ByteLevelTokenizer())
+        first.stopAfterCheckpoints = 3
+        #expect(throws: (any Error).self) { try first.run() }
+        let cut = URL(fileURLWithPath: o.outputDir)
+        #expect(FileManager.default.fileExists(atPath: BuildCheckpoint.url(in: cut).path))
+        var other = o
+        other.seqLen = o.seqLen / 2
+        try CorpusBuilder(options: other, tokenizer: ByteLevelTokenizer()).run()
+        other.outputDir = dir.appendingPathComponent("fresh").path
+        try CorpusBuilder(options: other, tokenizer: ByteLevelTokenizer()).run()
+        let restarted = try TestSupport.files(cut), fresh = try TestSupport.files(dir.appendingPathComponent("fresh"))
+        #expect(restarted.keys.sorted() == fresh.keys.sorted())
+        #expect(restarted == fresh, "the build resumed a checkpoint made with another --seq-len")
+    }
 }

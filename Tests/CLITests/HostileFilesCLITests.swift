@@ -227,6 +227,66 @@ import Testing
         #expect(e.kib - base.kib < 24 << 10, "encode: \(e.kib - base.kib) KiB over a tiny input's \(base.kib) KiB for a 4 MiB line")
         let ids = try Data(contentsOf: dir.appendingPathComponent("ids"))
         #expect(c.result.out.hasPrefix("\(ids.count / 4) "), "count and encode disagree: \(c.result.out) vs \(ids.count / 4) ids")
+        // npy needs the count before the ids: they wait in a temporary file, not in memory.
+        let n = try HostileFilesCLITests.peakRSS(["encode", "--encoding", "cl100k_base", "--format", "npy", "-o", dir.appendingPathComponent("ids.npy").path, big.path])
+        #expect(n.result.status == 0, "\(n.result.stderr)")
+        #expect(n.kib - base.kib < 24 << 10, "encode npy: \(n.kib - base.kib) KiB over a tiny input's \(base.kib) KiB for a 4 MiB line")
+        let npy = try Data(contentsOf: dir.appendingPathComponent("ids.npy"))
+        #expect(npy.count > ids.count && npy.suffix(ids.count) == ids, "the .npy array is not the u32 ids")
+    }
+
+    /// Every format of `encode` streams a long line (whole text, and a line over 1 MiB among short ones with
+    /// --lines) and gives the same ids: text, u16, u32 and npy agree, --lines equals encoding each line alone.
+    @Test func encodeFormatsAgreeOnALongLine() throws {
+        let dir = try CLI.tempDir("long-line-formats")
+        var rng = SystemRandomNumberGenerator()
+        let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+        var long = Array("Mixed text first, «naïve» 日本語 and more. ".utf8)
+        long += (0..<(1_300_000)).map { _ in letters[Int(rng.next() % 26)] }
+        long += Array(" then words again <|endoftext|> at the end".utf8)
+        let lines: [[UInt8]] = [Array("a short line".utf8), long, [], Array("another one".utf8)]
+        var parts: [URL] = []
+        for (k, l) in lines.enumerated() {
+            let u = dir.appendingPathComponent("line\(k).txt")
+            try Data(l).write(to: u)
+            parts.append(u)
+        }
+        let all = dir.appendingPathComponent("all.txt")
+        try Data(lines.map { Data($0) }.joined(separator: Data([0x0A]))).write(to: all)
+        func encode(_ args: [String], tokenizer: [String] = ["--encoding", "cl100k_base"]) throws -> Data {
+            let out = dir.appendingPathComponent("out-\(UUID().uuidString)")
+            let r = try CLI.run(["encode", "-o", out.path] + tokenizer + args)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            return (try? Data(contentsOf: out)) ?? Data()
+        }
+        let u32 = try encode(["--format", "u32", parts[1].path])
+        let ids = u32.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
+        #expect(ids.count > 400_000)
+        let text = try encode(["--format", "text", parts[1].path])
+        #expect(text == Data((ids.map(String.init).joined(separator: " ") + "\n").utf8))
+        // u16 (a vocabulary under 65,535 ids: the HF byte-level fixture) is its u32 ids narrowed.
+        let hf = ["--tokenizer", CLI.repoRoot.appendingPathComponent("Fixtures/tokenizer/hf-bytelevel.json").path]
+        let hf32 = try encode(hf + ["--format", "u32", parts[1].path], tokenizer: [])
+        #expect(hf32.count > 400_000 * 4)
+        #expect(try encode(hf + ["--format", "u16", parts[1].path], tokenizer: [])
+                == Data(hf32.withUnsafeBytes { $0.bindMemory(to: UInt32.self).map { UInt16($0) } }.withUnsafeBytes { Array($0) }))
+        let npy = try encode(["--format", "npy", parts[1].path])
+        #expect(npy == Data(try Npy.header(dtype: .u32, shape: [ids.count])) + u32)
+        #expect(try encode(["--format", "u32", "--threads", "1", parts[1].path]) == u32)
+        let u16 = try CLI.run(["encode", "--encoding", "cl100k_base", "--format", "u16", parts[0].path])
+        #expect(u16.status == 1 && u16.out.isEmpty)
+        #expect(u16.stderr.contains("--format u16 needs a vocabulary below 65535 ids (this one has 100277); use --format u32"), "\(u16.stderr)")
+        // --lines: each line's ids, then the terminator; the long line among short ones is encoded alone.
+        var want = Data()
+        for p in parts { want += try encode(["--format", "u32", p.path]) + Data([0xFF, 0xFF, 0xFF, 0xFF]) }
+        #expect(try encode(["--format", "u32", "--lines", all.path]) == want)
+        // With special tokens allowed, the long line streams through the special-token path.
+        let special = try encode(["--format", "u32", "--allowed-special", "all", parts[1].path])
+        let sids = special.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
+        #expect(sids.contains(100257) && sids.count < ids.count)
+        var wantLines = Data()
+        for p in parts { wantLines += try encode(["--format", "u32", "--allowed-special", "all", p.path]) + Data([0xFF, 0xFF, 0xFF, 0xFF]) }
+        #expect(try encode(["--format", "u32", "--lines", "--allowed-special", "all", all.path]) == wantLines)
     }
 
     /// corpus build and audit skip a record over --max-record-bytes while reading it (never held whole): dropped

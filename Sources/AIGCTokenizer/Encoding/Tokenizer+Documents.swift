@@ -57,7 +57,7 @@ extension Tokenizer {
         single.threads = 1
         var all: [[UInt32]] = []
         all.reserveCapacity(texts.count)
-        try? core.model.scratchPool.stream(count: groups.count, threads: threads, { g, scratch -> [[UInt32]] in
+        try? core.model.scratchPool.stream(count: groups.count, threads: threads, ahead: Int.max, { g, scratch -> [[UInt32]] in
             let a = g == 0 ? 0 : groups[g - 1]
             var out: [[UInt32]] = []
             out.reserveCapacity(groups[g] - a)

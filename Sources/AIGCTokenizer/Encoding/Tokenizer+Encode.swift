@@ -96,24 +96,6 @@ extension Tokenizer {
         }
     }
 
-    /// `encodeOrdinary(bytes:)` handed to `emit` in pieces, in text order: a large text is cut at safe boundaries
-    /// (see `TextChunker`) and its chunks encoded on `threads` threads; each chunk's ids are emitted as soon as it
-    /// and all chunks before it are done, so a caller writes ids while later chunks are still being encoded. The
-    /// concatenation of the emitted arrays equals `encodeOrdinary(bytes:)` for any thread count. `emit` runs on one
-    /// thread at a time; its first error stops the run and is rethrown.
-    public func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>, emit: ([UInt32]) throws -> Void) throws {
-        guard threads > 1 && bytes.count >= Tokenizer.parallelThreshold && core.chunkable else {
-            let ids = encodeOrdinary(bytes: bytes)
-            try checkPreTokenizer()
-            try emit(ids)
-            return
-        }
-        try encodeStreaming(bytes, target: max(1 << 16, min(1 << 18, bytes.count / (threads * 8))), emit: { ids in
-            try checkPreTokenizer()
-            try emit(ids)
-        })
-    }
-
     /// Throws the first failure of an earlier encode: a pre-tokenizer split that failed (a tokenizer.json `Split`
     /// regex that exceeded the regex engine's time or stack limit), or a normalizer that failed on a text: the ids
     /// encoded since are incomplete. The non-throwing encoders (`encodeOrdinary`, `count`, `encodeWithOffsets`)
@@ -121,47 +103,6 @@ extension Tokenizer {
     public func checkPreTokenizer() throws {
         if let f = core.preTokenizer.failure { throw f }
         try core.normalizationFailure.check()
-    }
-
-    /// The chunked streaming path. Chunks of 64–256 KiB by default, at least 8 per thread: small enough that the
-    /// threads finish together and the first ids are ready early, large enough that cutting and scheduling cost
-    /// nothing.
-    func encodeStreaming(_ bytes: UnsafeBufferPointer<UInt8>, target: Int, emit: ([UInt32]) throws -> Void) throws {
-        let cuts = TextChunker.cuts(bytes, target: target)
-        try core.model.scratchPool.stream(count: cuts.count, threads: threads, { k, scratch -> [UInt32] in
-            let a = k == 0 ? 0 : cuts[k - 1]
-            var out: [UInt32] = []
-            out.reserveCapacity((cuts[k] - a) / 3 + 16)
-            self.encodeSegment(UnsafeBufferPointer(rebasing: bytes[a..<cuts[k]]), into: &out, scratch: scratch)
-            return out
-        }, emit: emit)
-    }
-
-    /// Test hook: the streaming path with a given chunk size; the concatenated ids and the number of chunks emitted.
-    /// With `failAt`, emitting chunk number `failAt` (0-based) throws `StreamingTestStop` instead; the ids and
-    /// count emitted before it are returned in the error.
-    package func encodeStreamingForTesting(_ text: String, target: Int, failAt: Int? = nil) throws -> (ids: [UInt32], chunks: Int) {
-        var ids: [UInt32] = []
-        var chunks = 0
-        let b = Array(text.utf8)
-        do {
-            try b.withUnsafeBufferPointer { p in
-                try encodeStreaming(p, target: target) { chunk in
-                    if chunks == failAt { throw StreamingTestStop(ids: ids, chunks: chunks) }
-                    ids.append(contentsOf: chunk)
-                    chunks += 1
-                }
-            }
-        } catch let stop as StreamingTestStop {
-            // Nothing may be emitted after the failing chunk.
-            throw StreamingTestStop(ids: stop.ids, chunks: chunks)
-        }
-        return (ids, chunks)
-    }
-
-    package struct StreamingTestStop: Error {
-        package let ids: [UInt32]
-        package let chunks: Int
     }
 
     /// Test hook: the chunked parallel path with a given chunk size (any size gives the same ids).
@@ -257,7 +198,15 @@ extension Tokenizer {
 
     public func count(bytes p: UnsafeBufferPointer<UInt8>) -> Int {
         if core.normalizer != nil || core.hf.addPrefixSpace || !core.hf.usesPatternOnly {
-            return encodeOrdinary(bytes: p).count
+            // Streamed, one window of ids at a time. A normalizer or pre-tokenizer failure is recorded for the
+            // caller's `checkPreTokenizer()`; a giant pre-token that cannot be merged window by window is
+            // counted by merging the text whole.
+            var n = 0
+            do { try encodeOrdinary(bytes: p, emit: { n += $0.count }) } catch {
+                if core.preTokenizer.failure != nil || core.normalizationFailure.error != nil { return n }
+                return encodeOrdinary(bytes: p).count
+            }
+            return n
         }
         if threads > 1 && p.count >= Tokenizer.parallelThreshold && core.chunkable {
             let target = max(1 << 16, min(1 << 20, p.count / (threads * 4)))

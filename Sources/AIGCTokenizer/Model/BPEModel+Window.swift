@@ -40,11 +40,11 @@ extension BPEModel {
         return all.count
     }
 
-    /// Hands the piece's ids to `emit` in order, window by window, and returns how many seams had to be moved
-    /// back; nil if `maxRetries` seams in a row failed (then what was emitted is not the piece's encoding and the
-    /// caller merges the piece whole).
+    /// Hands the piece's ids to `emit` in order, window by window (each call at most one window's ids), and returns
+    /// how many seams had to be moved back; nil if `maxRetries` seams in a row failed (then what was emitted is not
+    /// the piece's encoding and the caller merges the piece whole). An error thrown by `emit` stops the merge.
     func mergeWindows(_ p: UnsafePointer<UInt8>, _ n: Int, scratch: BPEScratch, windowing w: BPEWindowing,
-                      emit: ([UInt32]) -> Void) -> Int? {
+                      emit: ([UInt32]) throws -> Void) rethrows -> Int? {
         let size = w.size, margin = w.margin
         var pending: [UInt32] = []     // kept tokens of the last window, its seam with what follows not yet checked
         var window: [UInt32] = []
@@ -65,10 +65,10 @@ extension BPEModel {
                 continue
             }
             retries = 0
-            emit(pending)
+            try emit(pending)
             pending.removeAll(keepingCapacity: true)
             if end == n {
-                emit(window)
+                try emit(window)
                 return moved
             }
             // Keep the tokens that end at least `margin` bytes before the window's end.

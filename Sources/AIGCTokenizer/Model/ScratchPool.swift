@@ -23,9 +23,9 @@ final class ScratchPool: @unchecked Sendable {
 }
 
 extension ScratchPool {
-    /// `Parallel.stream` with one scratch from this pool per thread.
-    func stream<T>(count: Int, threads: Int, _ body: (Int, BPEScratch) -> T, emit: (T) throws -> Void) throws {
-        try Parallel.stream(count: count, threads: threads, makeWorker: take, releaseWorker: give, body, emit: emit)
+    /// `Parallel.stream` with one scratch from this pool per thread (at most `ahead` results waiting for `emit`).
+    func stream<T>(count: Int, threads: Int, ahead: Int? = nil, _ body: (Int, BPEScratch) -> T, emit: (T) throws -> Void) throws {
+        try Parallel.stream(count: count, threads: threads, ahead: ahead, makeWorker: take, releaseWorker: give, body, emit: emit)
     }
 
     /// `body(i, scratch)` for `i` in `0..<count` on up to `threads` threads, one scratch per thread; results in
@@ -33,7 +33,7 @@ extension ScratchPool {
     func map<T>(count: Int, threads: Int, _ body: (Int, BPEScratch) -> T) -> [T] {
         var out: [T] = []
         out.reserveCapacity(count)
-        try? stream(count: count, threads: threads, body) { out.append($0) }
+        try? stream(count: count, threads: threads, ahead: Int.max, body) { out.append($0) }
         return out
     }
 }
