@@ -210,6 +210,8 @@ public struct PipelineConfig: Sendable {
         ConfigField("temperature") { n, o in o.temperature = Float(try n.double(0.01...10)) },
         .int("top_k", \.topK, 0...1 << 20), .double("max_ppl_increase", \.maxPplIncrease, 0...100),
         .int("eval_pairs", \.evalPairs, 1...1_000_000),
+        ConfigField("d_pretrain_until") { n, o in o.discriminatorPretrainUntil = try n.double(0.01...1) },
+        .int("d_eval_interval", \.discriminatorEvalInterval, 1...1_000_000),
     ]
 
     /// Keys shared by the pretrain and finetune sections (`TrainingOptions`). Without `lr_decay_iters` the decay

@@ -11,7 +11,9 @@ struct AdversarialCommand: AsyncParsableCommand {
         Pretrains the discriminator on human replies vs. replies sampled from --generator, then runs --rounds \
         rounds of: k discriminator updates, one policy-gradient generator update (reward = D's P(real), moving-\
         average baseline, optional Monte-Carlo rollouts) and --mle-steps teacher-forcing updates, repeated --g-steps \
-        times. Writes DIR/metrics.jsonl (round 0 = the fine-tuned generator; keys round, d_accuracy, reward, val_ppl, \
+        times. Writes DIR/metrics.jsonl (first the discriminator's pretraining curve, rows with d_step, \
+        d_train_loss, d_train_accuracy, d_heldout_accuracy, d_heldout_auc, d_heldout_loss, p_real_human, p_real_sampled, \
+        p_real_min, p_real_max; then one row per round: round 0 = the fine-tuned generator; keys round, d_accuracy, reward, val_ppl, \
         distinct_1, distinct_2, mean_length, base_val_ppl, reverted), DIR/adversarial.svg, DIR/samples.jsonl, \
         DIR/generator/ and DIR/discriminator/. A round that raises validation perplexity above \
         (1 + --max-ppl-increase) × the fine-tuned model's is undone and training stops.
@@ -27,8 +29,14 @@ struct AdversarialCommand: AsyncParsableCommand {
     var gSteps: Int = Self.defaults.generatorSteps
     @Option(help: "Discriminator updates per generator update (k).")
     var dSteps: Int = Self.defaults.discriminatorSteps
-    @Option(help: "Discriminator updates before the first round.")
+    @Option(help: "Discriminator updates before the first round (the budget when --d-pretrain-until is given).")
     var dPretrainSteps: Int = Self.defaults.discriminatorPretrainSteps
+    @Option(help: "Stop discriminator pretraining once its held-out accuracy (human vs sampled replies) reaches this, e.g. 0.75.")
+    var dPretrainUntil: Double?
+    @Option(help: "Discriminator updates between held-out evaluations of its pretraining curve.")
+    var dEvalInterval: Int = Self.defaults.discriminatorEvalInterval
+    @Option(help: "Discriminator loss: two-way (binary cross-entropy on h·e_REAL − h·e_FAKE) or vocabulary (the old full-vocabulary cross-entropy, kept for comparison).")
+    var dLoss: String = Self.defaults.discriminatorLoss.rawValue
     @Option(help: "Teacher-forcing updates on human replies after each generator update.")
     var mleSteps: Int = Self.defaults.mleSteps
     @Option var batchSize: Int = Self.defaults.batchSize
@@ -62,7 +70,11 @@ struct AdversarialCommand: AsyncParsableCommand {
             o.mleSteps = mleSteps; o.batchSize = batchSize; o.mleBatchSize = mleBatchSize; o.rollouts = rollouts
             o.generatorLR = gLr; o.discriminatorLR = dLr; o.gradClip = gradClip; o.baselineDecay = baselineDecay
             o.maxReplyTokens = maxReplyTokens; o.temperature = temperature; o.topK = topK; o.maxPplIncrease = maxPplIncrease
-            o.evalPairs = evalPairs; o.seed = seed; o.threads = try Limits.threads("--threads", threads); o.shards = shards
+            o.evalPairs = evalPairs; o.seed = seed; o.discriminatorPretrainUntil = dPretrainUntil; o.discriminatorEvalInterval = dEvalInterval
+            guard let loss = DiscriminatorLoss(rawValue: dLoss) else {
+                throw ValidationError("--d-loss must be one of \(DiscriminatorLoss.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(dLoss)')")
+            }
+            o.discriminatorLoss = loss; o.threads = try Limits.threads("--threads", threads); o.shards = shards
             try o.validate()  // options first: an absurd flag is refused before anything is loaded
             let trainCorpus = try corpus.trainCorpus()
             let valCorpus = try corpus.valCorpus()
@@ -75,6 +87,12 @@ struct AdversarialCommand: AsyncParsableCommand {
             let t = try AdversarialTrainer(generator: model, train: trainCorpus, val: valCorpus, stopToken: stop, options: o)
             t.decode = DialogueCLISupport.decoder(for: trainCorpus)
             if t.decode == nil { logStderr("adversarial: tokenizer '\(trainCorpus.tokenizerName ?? "?")' not loadable here; distinct-n counts tokens") }
+            t.onDiscriminatorPoint = { p in
+                let h = p.heldOut
+                logStderr(String(format: "discriminator step %d: train loss %@ accuracy %@; held out accuracy %.3f AUC %.3f loss %.4f P(real) human %.3f sampled %.3f [%.3f, %.3f]",
+                                 p.step, p.trainLoss.map { String(format: "%.4f", $0) } ?? "-", p.trainAccuracy.map { String(format: "%.3f", $0) } ?? "-",
+                                 h.accuracy, h.auc, h.loss, h.meanRealHuman, h.meanRealSampled, h.minReal, h.maxReal))
+            }
             t.onRound = { r in
                 logStderr(String(format: "round %d: d_accuracy %.3f reward %.3f val_ppl %.3f distinct-1 %.3f distinct-2 %.3f mean_length %.1f%@",
                                  r.round, r.dAccuracy, r.reward, r.valPPL, r.distinct1, r.distinct2, r.meanLength, r.reverted ? " (reverted)" : ""))

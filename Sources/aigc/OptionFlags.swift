@@ -15,6 +15,8 @@ enum OptionFlags {
     static let exceptions: [String: String] = [
         "gradAccumSteps": "--grad-accum", "specialTokens": "--special-token",
         "generatorSteps": "--g-steps", "discriminatorSteps": "--d-steps", "discriminatorPretrainSteps": "--d-pretrain-steps",
+        "discriminatorPretrainUntil": "--d-pretrain-until", "discriminatorEvalInterval": "--d-eval-interval",
+        "discriminatorLoss": "--d-loss",
         "generatorHidden": "--g-hidden", "discriminatorHidden": "--d-hidden", "generatorEMA": "--g-ema",
         "generatorLR": "--g-lr", "discriminatorLR": "--d-lr", "models": "--model",
     ]

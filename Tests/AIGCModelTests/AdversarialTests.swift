@@ -41,6 +41,90 @@ import Testing
         #expect(p.allSatisfy { $0 > 0.5 && $0 < 1 })
     }
 
+    /// The two-way loss's gradient is binary cross-entropy's on `d = h·e_a − h·e_b`: it matches finite differences
+    /// of a naive reference (softplus on the engine's raw logits), and no gradient reaches the LM-head rows of
+    /// the other tokens (full-vocabulary cross-entropy on the same targets does push them).
+    @Test func twoWayGradientMatchesFiniteDifferences() throws {
+        let model = try ToyDialogue.tinyModel(seed: 3)
+        for i in 0..<model.params.count { model.params.pointer[i] *= 4 }  // logits well away from uniform
+        let V = ToyDialogue.vocab, C = model.config.nEmbd, a: Int32 = 3, b: Int32 = 7
+        let e = GPTEngine(model: model, batchSize: 2, time: 6, shards: 2, threads: 1, training: true)
+        let inputs: [Int32] = [8, 1, 2, 9, 8, 1, 8, 4, 4, 9, 8, 6]
+        var targets = [Int32](repeating: -100, count: 12)
+        targets[3] = a; targets[5] = b; targets[10] = b; targets[11] = a
+        let batch = TokenBatch(batch: 2, time: 6, inputs: inputs, targets: targets)
+        let scale: Float = 0.25
+        func softplus(_ x: Double) -> Double { log(1 + exp(x)) }
+        func reference() -> (loss: Double, d: [Double]) {
+            let l = e.logits(TokenBatch(batch: 2, time: 6, inputs: inputs))
+            var sum = 0.0, d = [Double](repeating: 0, count: 12)
+            for n in 0..<12 where targets[n] >= 0 {
+                d[n] = Double(l[n * V + Int(a)]) - Double(l[n * V + Int(b)])
+                sum += targets[n] == a ? softplus(-d[n]) : softplus(d[n])
+            }
+            return (sum * Double(scale), d)
+        }
+        e.zeroGradients()
+        let r = e.accumulateTwoWayGradients(batch, classes: a, b, lossScale: scale, dropoutSeed: 0)
+        let g = e.reduceGradients().grads.array
+        let ref = reference()
+        #expect(r.count == 4)
+        #expect(abs(r.sum * Double(scale) - ref.loss) < 1e-5, "\(r.sum * Double(scale)) vs \(ref.loss)")
+        #expect(zip(r.differences, ref.d).allSatisfy { abs($0 - $1) < 1e-4 }, "\(r.differences) vs \(ref.d)")
+        #expect(ref.d.contains { abs($0) > 0.5 }, "logit differences \(ref.d) too small for a meaningful check")
+        let wte = model.layout.wte
+        var checked = [wte + Int(a) * C + 5, wte + Int(b) * C + 2, wte + 1 * C + 4]
+        for name in ["h.0.c_attn.weight", "h.0.mlp_proj.bias", "ln_f.weight", "wpe.weight"] {
+            let t = try #require(model.layout.tensor(named: name), "\(name)")
+            checked.append(t.offset + t.count / 3)
+        }
+        for i in checked {
+            let saved = model.params.pointer[i]
+            model.params.pointer[i] = saved + 1e-2
+            let lp = reference().loss
+            model.params.pointer[i] = saved - 1e-2
+            let lm = reference().loss
+            model.params.pointer[i] = saved
+            let fd = (lp - lm) / 2e-2
+            #expect(abs(Double(g[i]) - fd) <= 2e-4 + 2e-2 * abs(fd), "parameter \(i): \(g[i]) vs \(fd)")
+        }
+        #expect(checked.contains { abs(g[$0]) > 1e-3 }, "the checked gradients are all ≈ 0")
+        // Tokens 0, 5 and 10 are neither inputs nor classes: their embedding rows only feed the LM head.
+        let untouched = [0, 5, 10].flatMap { v in (0..<C).map { wte + v * C + $0 } }
+        #expect(untouched.allSatisfy { g[$0] == 0 })
+        e.zeroGradients()
+        e.accumulateGradients(batch, lossScale: scale, dropoutSeed: 0)
+        let full = e.reduceGradients().grads.array
+        #expect(untouched.contains { abs(full[$0]) > 1e-4 }, "full-vocabulary cross-entropy pushes the other rows")
+    }
+
+    /// Replies of one repeated word (human) vs another (sampled), the plainest difference there is: the two-way
+    /// loss separates them on held-out contexts within 30 updates at lr 3e-4. The full-vocabulary loss the
+    /// discriminator used before, with the same updates, stays at exactly chance: its P(real) sits at one
+    /// near-constant below 0.5, so every held-out reply lands on the same side — the 0.500 of docs/gan.md. (It
+    /// gets there too, later: ~60 updates at this lr; 20 at 1e-3 against the two-way loss's 10.)
+    @Test func twoWayLossSeparatesWhatTheVocabularyLossDoesNot() throws {
+        let contexts = ToyDialogue.allPairs.map { [ToyDialogue.start, $0.0, $0.1, ToyDialogue.end, ToyDialogue.start] }
+        let held = contexts.enumerated().filter { $0.offset % 4 == 3 }.map(\.element)
+        let train = contexts.enumerated().filter { $0.offset % 4 != 3 }.map(\.element)
+        func pairs(_ c: [[Int32]], _ word: Int32) -> [DialoguePair] { c.map { DialoguePair(context: $0, reply: [word, word, word, ToyDialogue.end]) } }
+        func run(_ loss: DiscriminatorLoss, lr: Float, steps: Int) throws -> (accuracy: Double, score: DiscriminatorScore) {
+            let d = try DialogueDiscriminator(generator: try ToyDialogue.tinyModel(), maxRows: 16, threads: 1, shards: 1, seed: 1, loss: loss)
+            var rng = Xoshiro256(seed: 5)
+            for _ in 0..<steps {
+                let c = (0..<8).map { _ in train[rng.nextInt(below: train.count)] }
+                d.train(real: pairs(c, 1), fake: pairs(c, 2), lr: lr)
+            }
+            let s = d.score(real: pairs(held, 1), fake: pairs(held, 2))
+            return (s.accuracy, s)
+        }
+        let twoWay = try run(.twoWay, lr: 3e-4, steps: 30), vocabulary = try run(.vocabulary, lr: 3e-4, steps: 30)
+        #expect(twoWay.accuracy >= 0.9, "\(twoWay.score)")
+        #expect(vocabulary.accuracy < 0.6, "\(vocabulary.score)")
+        // The old loss does rank the two sets (AUC 1), but its P(real) is one near-constant below 0.5 for all.
+        #expect(vocabulary.score.maxReal < 0.5 && vocabulary.score.maxReal - vocabulary.score.minReal < 0.05, "\(vocabulary.score)")
+    }
+
     /// Rounds are logged with every key; a generator learning rate that wrecks the model trips the perplexity
     /// guard, the round is undone, and the final perplexity is within the limit.
     @Test func adversarialRoundsAndPerplexityGuard() throws {
@@ -62,10 +146,21 @@ import Testing
         #expect(rows.map(\.round) == [0, 1, 2])
         #expect(rows.allSatisfy { (0...1).contains($0.dAccuracy) && (0...1).contains($0.reward) && $0.valPPL.isFinite && $0.meanLength > 0 })
         let text = try String(contentsOf: dir.appendingPathComponent("adv/metrics.jsonl"), encoding: .utf8)
-        for line in text.split(separator: "\n") {
-            let obj = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let objs = try text.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let roundRows = objs.filter { $0["round"] != nil }, curveRows = objs.filter { $0["d_step"] != nil }
+        #expect(roundRows.count == 3 && curveRows.count + roundRows.count == objs.count)
+        for obj in roundRows {
             for k in ["round", "d_accuracy", "reward", "val_ppl", "distinct_1", "distinct_2", "mean_length"] { #expect(obj[k] != nil, "\(k)") }
         }
+        // The discriminator's pretraining curve: before any update and after the last (2 < the interval of 10).
+        #expect(curveRows.compactMap { $0["d_step"] as? Int } == [0, 2] && t.discriminatorCurve.map(\.step) == [0, 2])
+        for obj in curveRows {
+            for k in ["d_heldout_accuracy", "d_heldout_auc", "d_heldout_loss", "p_real_human", "p_real_sampled", "p_real_min", "p_real_max"] {
+                #expect(obj[k] is Double, "\(k)")
+            }
+        }
+        #expect(curveRows[0]["d_loss"] as? String == "two-way" && curveRows[0]["human_mean_length"] is Double)
+        #expect(curveRows[1]["d_train_loss"] is Double && curveRows[0]["d_train_loss"] is NSNull)
         #expect(try String(contentsOf: dir.appendingPathComponent("adv/adversarial.svg"), encoding: .utf8).hasPrefix("<svg"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("adv/generator/model.safetensors").path))
 
@@ -73,6 +168,21 @@ import Testing
         a.rounds = 0
         let evalOnly = try AdversarialTrainer(generator: g, train: train, val: val, stopToken: 9, options: a)
         #expect(try evalOnly.run(out: dir.appendingPathComponent("adv-eval")).map(\.round) == [0])
+
+        // --d-pretrain-until: pretraining stops at the first evaluation that reaches the target, else at the budget.
+        a.discriminatorPretrainSteps = 6; a.discriminatorEvalInterval = 2
+        a.discriminatorPretrainUntil = 0.01  // reached before any update
+        let early = try AdversarialTrainer(generator: g, train: train, val: val, stopToken: 9, options: a)
+        _ = try early.run(out: dir.appendingPathComponent("adv-until-early"))
+        #expect(early.discriminatorCurve.map(\.step) == [0])
+        a.discriminatorPretrainUntil = 0.8
+        let until = try AdversarialTrainer(generator: g, train: train, val: val, stopToken: 9, options: a)
+        _ = try until.run(out: dir.appendingPathComponent("adv-until"))
+        let curve = until.discriminatorCurve
+        #expect(curve.map(\.step) == Array(stride(from: 0, through: curve.last?.step ?? -1, by: 2)))
+        #expect(curve.dropLast().allSatisfy { $0.heldOut.accuracy < 0.8 })
+        #expect((curve.last?.heldOut.accuracy ?? 0) >= 0.8 || curve.last?.step == 6)
+        a.discriminatorPretrainUntil = nil; a.discriminatorPretrainSteps = 2; a.discriminatorEvalInterval = 10
 
         a.rounds = 2; a.generatorLR = 0.5; a.mleSteps = 0; a.maxPplIncrease = 0.01; a.rollouts = 0
         let bad = try AdversarialTrainer(generator: g, train: train, val: val, stopToken: 9, options: a)

@@ -35,8 +35,15 @@ import Testing
         try run(["adversarial", "--generator", ft.path, "--train", corpus, "--out", adv.path, "--rounds", "3", "--g-steps", "1",
                  "--d-pretrain-steps", "1", "--batch-size", "2", "--mle-batch-size", "2", "--max-reply-tokens", "6",
                  "--eval-pairs", "2", "--max-ppl-increase", "0.1", "--threads", "1", "--shards", "1"])
-        let rows = try String(contentsOf: adv.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        let all = try String(contentsOf: adv.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
             .map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        // The discriminator's pretraining curve comes first (step 0 and step 1), then one row per round.
+        let curve = all.filter { $0["d_step"] != nil }, rows = all.filter { $0["round"] != nil }
+        #expect(curve.compactMap { $0["d_step"] as? Int } == [0, 1] && curve.count + rows.count == all.count)
+        for row in curve {
+            for k in ["d_heldout_accuracy", "d_heldout_auc", "d_heldout_loss", "p_real_human", "p_real_sampled"] { #expect(row[k] is Double, "\(k)") }
+        }
+        #expect(curve.first?["d_loss"] as? String == "two-way")
         #expect(rows.count >= 2 && rows.count <= 4)
         for row in rows {
             for k in ["round", "d_accuracy", "reward", "val_ppl", "distinct_1", "distinct_2", "mean_length"] { #expect(row[k] != nil, "\(k)") }

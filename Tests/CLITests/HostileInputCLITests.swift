@@ -119,6 +119,12 @@ import Testing
             (["pretrain", "--train", corpus, "--vocab-size", "300", "--out", dir.path, "--min-lr", "-1"], "--lr must be > 0 and --min-lr ≥ 0"),
             (["pretrain", "--train", corpus, "--vocab-size", "300", "--out", dir.path, "--grad-accum", "0"], "--grad-accum must be ≥ 1"),
             (["adversarial", "--generator", dir.path, "--train", dir.path, "--out", dir.path, "--g-steps", "0"], "(--g-steps ≥ 1)"),
+            (["adversarial", "--generator", dir.path, "--train", dir.path, "--out", dir.path, "--d-pretrain-until", "1.5"],
+             "--d-pretrain-until must be in (0, 1]"),
+            (["adversarial", "--generator", dir.path, "--train", dir.path, "--out", dir.path, "--d-eval-interval", "0"],
+             "--d-eval-interval must be in 1..."),
+            (["adversarial", "--generator", dir.path, "--train", dir.path, "--out", dir.path, "--d-loss", "hinge"],
+             "--d-loss must be one of two-way, vocabulary (got 'hinge')"),
         ]
         for (args, message) in cases {
             let r = try CLI.run(args)

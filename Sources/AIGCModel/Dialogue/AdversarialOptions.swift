@@ -7,8 +7,15 @@ public struct AdversarialOptions: Codable, Sendable, Equatable {
     public var generatorSteps = 10
     /// Discriminator updates before each generator update (k).
     public var discriminatorSteps = 1
-    /// Discriminator updates before the first round (human vs. sampled replies of the fine-tuned generator).
+    /// Discriminator updates before the first round (human vs. sampled replies of the fine-tuned generator): the
+    /// budget, or exactly this many when `discriminatorPretrainUntil` is nil.
     public var discriminatorPretrainSteps = 40
+    /// Stop discriminator pretraining early once its held-out accuracy reaches this (nil: run every step).
+    public var discriminatorPretrainUntil: Double?
+    /// Discriminator updates between two held-out evaluations (points of the pretraining curve).
+    public var discriminatorEvalInterval = 10
+    /// The discriminator's training loss (two-way binary cross-entropy unless comparing with the old loss).
+    public var discriminatorLoss: DiscriminatorLoss = .twoWay
     /// Teacher-forcing (MLE) updates on human replies after each generator update.
     public var mleSteps = 1
     /// Contexts per generator/discriminator update (and human replies per D update).
@@ -55,6 +62,11 @@ public struct AdversarialOptions: Codable, Sendable, Equatable {
         try need(maxReplyTokens >= 1, "AdversarialOptions.maxReplyTokens must be ≥ 1")
         try need(maxPplIncrease >= 0, "AdversarialOptions.maxPplIncrease must be ≥ 0")
         try need(evalPairs >= 1, "AdversarialOptions.evalPairs must be ≥ 1")
+        try Limits.check("AdversarialOptions.discriminatorEvalInterval", discriminatorEvalInterval, in: 1...(1 << 30))
+        if let u = discriminatorPretrainUntil {
+            try Limits.finite("AdversarialOptions.discriminatorPretrainUntil", u)
+            try need(u > 0 && u <= 1, "AdversarialOptions.discriminatorPretrainUntil must be in (0, 1] (a held-out accuracy; got \(u))")
+        }
         try need(threads >= 1 && shards >= 1, "AdversarialOptions.threads and AdversarialOptions.shards must be ≥ 1")
     }
 }

@@ -15,11 +15,20 @@ public final class AdversarialTrainer {
     public let val: PackedCorpus
     public let trainPairs: [DialoguePair]
     public let evalPairs: [DialoguePair]
+    /// Held-out pairs for the discriminator's pretraining curve and its `discriminatorPretrainUntil` stop: the
+    /// validation pairs after `evalPairs` when the split has at least twice as many, else `evalPairs` itself.
+    public let discriminatorPairs: [DialoguePair]
     public let stopToken: Int32?
     /// Turns token ids into text (for distinct-n over words and readable samples); nil: distinct-n over tokens.
     public var decode: (([Int32]) -> String)?
     public var onRound: ((AdversarialRound) -> Void)?
+    public var onDiscriminatorPoint: ((DiscriminatorPretrainPoint) -> Void)?
     public private(set) var rounds: [AdversarialRound] = []
+    /// The discriminator's pretraining curve (step 0 = before any update).
+    public private(set) var discriminatorCurve: [DiscriminatorPretrainPoint] = []
+    /// Mean length (tokens, end token included) and share ending in the stop token of the held-out human and
+    /// sampled replies the curve is measured on: differences a trained discriminator can read.
+    public private(set) var heldOutReplyStats: (humanLength: Double, sampledLength: Double, humanEndShare: Double, sampledEndShare: Double)?
     public private(set) var basePPL = Double.nan
     let engine: GPTEngine
     let optimizer: AdamW
@@ -50,12 +59,13 @@ public final class AdversarialTrainer {
         guard !trainPairs.isEmpty else { throw AIGCError.input(location: train.directory, message: "no (context, reply) pairs (no trained reply after a context)") }
         guard !heldOut.isEmpty else { throw AIGCError.input(location: val.directory, message: "no validation (context, reply) pairs") }
         evalPairs = Array(heldOut.prefix(options.evalPairs))
+        discriminatorPairs = heldOut.count >= 2 * options.evalPairs ? Array(heldOut[options.evalPairs ..< 2 * options.evalPairs]) : evalPairs
         BLAS.setThreads(1)
         let rows = max(options.batchSize, options.mleBatchSize)
         engine = GPTEngine(model: self.generator, batchSize: rows, time: block, shards: options.shards, threads: options.threads, training: true)
         optimizer = AdamW(layout: self.generator.layout, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0)
         discriminator = try DialogueDiscriminator(generator: self.generator, maxRows: options.batchSize, threads: options.threads,
-                                                  shards: options.shards, seed: options.seed ^ 0xD15C)
+                                                  shards: options.shards, seed: options.seed ^ 0xD15C, loss: options.discriminatorLoss)
         sampler = ReplySampler(maxTokens: options.maxReplyTokens, stopToken: stopToken, temperature: options.temperature, topK: options.topK)
         rng = Xoshiro256(seed: options.seed)
     }
@@ -81,12 +91,48 @@ public final class AdversarialTrainer {
         updates += 1
     }
 
-    /// One discriminator update on human replies vs. replies sampled for the same contexts.
-    func discriminatorStep() {
+    /// One discriminator update on human replies vs. replies sampled for the same contexts; its training loss and
+    /// accuracy.
+    @discardableResult
+    func discriminatorStep() -> (loss: Double, accuracy: Double) {
         let real = randomPairs(options.batchSize)
         let fakes = generate(real.map(\.context), rng: &rng)
-        discriminator.train(real: real, fake: zip(real, fakes).map { DialoguePair(context: $0.context, reply: $1) },
-                            lr: Float(options.discriminatorLR), gradClip: options.gradClip)
+        return discriminator.train(real: real, fake: zip(real, fakes).map { DialoguePair(context: $0.context, reply: $1) },
+                                   lr: Float(options.discriminatorLR), gradClip: options.gradClip)
+    }
+
+    /// Pretrains the discriminator on human vs sampled replies for `discriminatorPretrainSteps` updates, scoring
+    /// it on `discriminatorPairs` (replies sampled once: the generator is fixed meanwhile) every
+    /// `discriminatorEvalInterval` updates, and stopping early once held-out accuracy reaches
+    /// `discriminatorPretrainUntil`.
+    func pretrainDiscriminator() {
+        let real = discriminatorPairs
+        var heldRng = Xoshiro256(seed: options.seed ^ 0xD15C_5EED)
+        let fake = zip(real, generate(real.map(\.context), rng: &heldRng)).map { DialoguePair(context: $0.context, reply: $1) }
+        func stats(_ p: [DialoguePair]) -> (Double, Double) {
+            let n = Double(max(1, p.count))
+            return (Double(p.map(\.reply.count).reduce(0, +)) / n,
+                    Double(p.filter { stopToken != nil && $0.reply.last == stopToken }.count) / n)
+        }
+        let (hl, he) = stats(real), (sl, se) = stats(fake)
+        heldOutReplyStats = (hl, sl, he, se)
+        func point(_ step: Int, _ loss: Double?, _ accuracy: Double?) -> Bool {
+            let p = DiscriminatorPretrainPoint(step: step, trainLoss: loss, trainAccuracy: accuracy,
+                                               heldOut: discriminator.score(real: real, fake: fake))
+            discriminatorCurve.append(p)
+            onDiscriminatorPoint?(p)
+            return options.discriminatorPretrainUntil.map { p.heldOut.accuracy >= $0 } ?? false
+        }
+        if point(0, nil, nil) { return }
+        var lossSum = 0.0, accSum = 0.0, k = 0
+        for step in stride(from: 1, through: options.discriminatorPretrainSteps, by: 1) {
+            let r = discriminatorStep()
+            lossSum += r.loss; accSum += r.accuracy; k += 1
+            if step % options.discriminatorEvalInterval == 0 || step == options.discriminatorPretrainSteps {
+                if point(step, lossSum / Double(k), accSum / Double(k)) { return }
+                lossSum = 0; accSum = 0; k = 0
+            }
+        }
     }
 
     /// One REINFORCE update; returns the batch's mean reward.
@@ -183,7 +229,7 @@ public final class AdversarialTrainer {
     public func run(out: URL) throws -> [AdversarialRound] {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         basePPL = CorpusEvaluation.perplexity(engine: engine, corpus: val, batchSize: options.mleBatchSize)
-        for _ in 0..<options.discriminatorPretrainSteps { discriminatorStep() }
+        pretrainDiscriminator()
         var samples: [String] = []
         func record(_ row: AdversarialRound, _ replies: [[Int32]]) throws {
             rounds.append(row)
@@ -230,6 +276,22 @@ public final class AdversarialTrainer {
     func save(out: URL, samples: [String]) throws {
         func num(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
         var lines = ""
+        for (i, p) in discriminatorCurve.enumerated() {
+            let h = p.heldOut
+            lines += "{\"d_step\":\(p.step),\"d_train_loss\":\(p.trainLoss.map(num) ?? "null"),\"d_train_accuracy\":\(p.trainAccuracy.map(num) ?? "null"),"
+            lines += "\"d_heldout_accuracy\":\(num(h.accuracy)),\"d_heldout_auc\":\(num(h.auc)),\"d_heldout_loss\":\(num(h.loss)),"
+            lines += "\"p_real_human\":\(num(h.meanRealHuman)),\"p_real_sampled\":\(num(h.meanRealSampled)),"
+            lines += "\"p_real_min\":\(num(h.minReal)),\"p_real_max\":\(num(h.maxReal))"
+            if i == 0 {
+                lines += ",\"d_loss\":\"\(options.discriminatorLoss.rawValue)\",\"d_lr\":\(num(options.discriminatorLR)),\"d_batch\":\(options.batchSize),"
+                lines += "\"d_pretrain_until\":\(options.discriminatorPretrainUntil.map(num) ?? "null"),\"d_heldout_pairs\":\(discriminatorPairs.count)"
+                if let s = heldOutReplyStats {
+                    lines += ",\"human_mean_length\":\(num(s.humanLength)),\"sampled_mean_length\":\(num(s.sampledLength)),"
+                    lines += "\"human_end_share\":\(num(s.humanEndShare)),\"sampled_end_share\":\(num(s.sampledEndShare))"
+                }
+            }
+            lines += "}\n"
+        }
         for r in rounds {
             lines += "{\"round\":\(r.round),\"d_accuracy\":\(num(r.dAccuracy)),\"reward\":\(num(r.reward)),\"val_ppl\":\(num(r.valPPL)),"
             lines += "\"distinct_1\":\(num(r.distinct1)),\"distinct_2\":\(num(r.distinct2)),\"mean_length\":\(num(r.meanLength)),"
@@ -245,11 +307,18 @@ public final class AdversarialTrainer {
         try discriminator.model.save(directory: out.appendingPathComponent("discriminator"))
     }
 
-    /// Four stacked panels (D accuracy and reward; validation perplexity with the guard's limit; distinct-1/2;
+    /// Five stacked panels (the discriminator's pretraining curve: held-out accuracy, AUC and two-way loss per update;
+    /// then per round D accuracy and reward; validation perplexity with the guard's limit; distinct-1/2;
     /// mean length) as one self-contained SVG.
     public func chart() -> String {
         func pts(_ f: (AdversarialRound) -> Double) -> [(x: Double, y: Double)] { rounds.map { (Double($0.round), f($0)) } }
         let limit = basePPL * (1 + options.maxPplIncrease)
+        let curve = discriminatorCurve.map { p in (x: Double(p.step), acc: p.heldOut.accuracy, auc: p.heldOut.auc, loss: p.heldOut.loss) }
+        var pretrain = LossChart(title: "discriminator pretraining (held out)", series: [
+            .init(name: "accuracy", color: "#3182bd", points: curve.map { ($0.x, $0.acc) }, markers: true),
+            .init(name: "AUC", color: "#31a354", points: curve.map { ($0.x, $0.auc) }, markers: true),
+            .init(name: "two-way loss", color: "#e6550d", points: curve.map { ($0.x, $0.loss) }, markers: true)])
+        pretrain.xLabel = "discriminator update"; pretrain.yLabel = ""
         var panels: [LossChart] = [
             LossChart(title: "discriminator accuracy and reward", series: [
                 .init(name: "D accuracy", color: "#3182bd", points: pts(\.dAccuracy), markers: true),
@@ -264,6 +333,7 @@ public final class AdversarialTrainer {
                 .init(name: "mean length", color: "#636363", points: pts(\.meanLength), markers: true)]),
         ]
         for i in panels.indices { panels[i].xLabel = "round"; panels[i].yLabel = "" }
+        panels.insert(pretrain, at: 0)
         let w = 720, h = 300
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(h * panels.count)\" viewBox=\"0 0 \(w) \(h * panels.count)\">\n"
         for (i, p) in panels.enumerated() {

@@ -6,7 +6,8 @@ import Foundation
 /// embeddings of two label tokens REAL and FAKE, so P(real) = softmax(h·e_REAL, h·e_FAKE)[0], which is how
 /// GPT-2 sequence classifiers read the last token under a causal mask. It starts from the generator's weights
 /// (it already reads the language) with three new vocabulary rows (QUERY, REAL, FAKE), and is trained with
-/// cross-entropy on the label token at the QUERY position only.
+/// binary cross-entropy on that two-way softmax (`DiscriminatorLoss.twoWay`, the default) at the QUERY position
+/// only.
 public final class DialogueDiscriminator {
     public let model: GPTModel
     public let optimizer: AdamW
@@ -15,14 +16,16 @@ public final class DialogueDiscriminator {
     public let realToken: Int32
     public let fakeToken: Int32
     public let maxRows: Int
+    public let loss: DiscriminatorLoss
     private var steps = 0
 
-    public init(generator: GPTModel, maxRows: Int, threads: Int, shards: Int, seed: UInt64) throws {
+    public init(generator: GPTModel, maxRows: Int, threads: Int, shards: Int, seed: UInt64, loss: DiscriminatorLoss = .twoWay) throws {
         let V = generator.config.vocabSize
         model = try generator.withVocabulary(V + 3, seed: seed)
         queryToken = Int32(V); realToken = Int32(V + 1); fakeToken = Int32(V + 2)
         optimizer = AdamW(layout: model.layout, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0)
         self.maxRows = maxRows
+        self.loss = loss
         engine = GPTEngine(model: model, batchSize: maxRows, time: model.config.blockSize, shards: shards, threads: threads, training: true)
     }
 
@@ -48,40 +51,55 @@ public final class DialogueDiscriminator {
         return (TokenBatch(batch: pairs.count, time: T, inputs: inputs, targets: labels == nil ? nil : targets), last)
     }
 
-    /// P(real) for each pair.
-    public func probabilities(_ pairs: [DialoguePair]) -> [Double] {
+    /// The logit difference `h·e_REAL − h·e_FAKE` at the QUERY position for each pair (> 0: classified human).
+    public func logitDifferences(_ pairs: [DialoguePair]) -> [Double] {
         var out: [Double] = []
         var i = 0
+        let V = model.config.vocabSize
         while i < pairs.count {
             let chunk = Array(pairs[i ..< min(pairs.count, i + maxRows)])
             let (b, last) = batch(chunk, labels: nil)
             let logits = engine.logits(b)
-            let V = model.config.vocabSize
-            for pos in last {
-                let r = Double(logits[pos * V + Int(realToken)]), f = Double(logits[pos * V + Int(fakeToken)])
-                out.append(1 / (1 + exp(f - r)))
-            }
+            for pos in last { out.append(Double(logits[pos * V + Int(realToken)]) - Double(logits[pos * V + Int(fakeToken)])) }
             i += maxRows
         }
         return out
     }
 
-    /// One AdamW step on human (`real`) and generated (`fake`) pairs; returns the mean cross-entropy over the
-    /// labels (before the step) and the accuracy of the two-way decision.
+    /// P(real) = σ(h·e_REAL − h·e_FAKE) for each pair.
+    public func probabilities(_ pairs: [DialoguePair]) -> [Double] { logitDifferences(pairs).map(GANLoss.sigmoid) }
+
+    /// One AdamW step on human (`real`) and generated (`fake`) pairs; returns the mean training loss over the
+    /// labels (`loss`'s: two-way or full-vocabulary cross-entropy) and the accuracy of the two-way decision, both
+    /// before the step (from the training forward itself).
     @discardableResult
     public func train(real: [DialoguePair], fake: [DialoguePair], lr: Float, gradClip: Double = 1) -> (loss: Double, accuracy: Double) {
         let pairs = real + fake
         let labels = real.map { _ in true } + fake.map { _ in false }
-        let before = probabilities(pairs)
-        var correct = 0
-        for (p, l) in zip(before, labels) where (p > 0.5) == l { correct += 1 }
         engine.zeroGradients()
-        var sum = 0.0, count = 0
+        var sum = 0.0, count = 0, correct = 0
         var i = 0
         while i < pairs.count {
             let hi = min(pairs.count, i + maxRows)
-            let (b, _) = batch(Array(pairs[i ..< hi]), labels: Array(labels[i ..< hi]))
-            let r = engine.accumulateGradients(b, lossScale: 1 / Float(pairs.count), dropoutSeed: UInt64(steps))
+            let (b, last) = batch(Array(pairs[i ..< hi]), labels: Array(labels[i ..< hi]))
+            let scale = 1 / Float(pairs.count), seed = UInt64(steps)
+            let r: (sum: Double, count: Int, differences: [Double])
+            switch loss {
+            case .twoWay:
+                r = engine.accumulateTwoWayGradients(b, classes: realToken, fakeToken, lossScale: scale, dropoutSeed: seed)
+            case .vocabulary:
+                var d = [Double](repeating: 0, count: b.inputs.count)
+                let ri = Int(realToken), fi = Int(fakeToken)
+                let (s, c) = d.withUnsafeMutableBufferPointer { out in
+                    let out = out
+                    return engine.accumulateGradients(b, lossScale: scale, dropoutSeed: seed) { ws, n, index, _, _ in
+                        out[index] = self.engine.logitDifference(ws, row: n, ri, fi)
+                        return Double(ws.losses[n])  // row untouched: full-vocabulary cross-entropy
+                    }
+                }
+                r = (s, c, d)
+            }
+            for (k, pos) in last.enumerated() where (r.differences[pos] > 0) == labels[i + k] { correct += 1 }
             sum += r.sum; count += r.count
             i = hi
         }
@@ -92,11 +110,12 @@ public final class DialogueDiscriminator {
         return (sum / Double(max(1, count)), Double(correct) / Double(max(1, pairs.count)))
     }
 
-    /// Accuracy on held-out human and generated pairs.
-    public func accuracy(real: [DialoguePair], fake: [DialoguePair]) -> Double {
-        let p = probabilities(real + fake)
-        var correct = 0
-        for (i, v) in p.enumerated() where (v > 0.5) == (i < real.count) { correct += 1 }
-        return Double(correct) / Double(max(1, p.count))
+    /// Held-out scores on human and generated pairs (accuracy at P(real) = 0.5, AUC, two-way loss, P(real) spread).
+    public func score(real: [DialoguePair], fake: [DialoguePair]) -> DiscriminatorScore {
+        let d = logitDifferences(real + fake)
+        return DiscriminatorScore(human: Array(d.prefix(real.count)), sampled: Array(d.dropFirst(real.count)))
     }
+
+    /// Accuracy on held-out human and generated pairs.
+    public func accuracy(real: [DialoguePair], fake: [DialoguePair]) -> Double { score(real: real, fake: fake).accuracy }
 }
