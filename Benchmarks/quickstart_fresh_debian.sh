@@ -55,10 +55,16 @@ if git config --system --get-regexp '^url\..*\.insteadof$' >/dev/null 2>&1; then
     [[ -d "$d" ]] && { bind "$d" "$d"; mount -o remount,bind,ro "$root$d"; }
   done
 fi
+# This machine's TLS trust (a workplace whose egress re-signs TLS adds its CA there; pip needs it for PyPI) and pip
+# configuration: part of the machine, like the package mirror above.
+mkdir -p "$root/etc/ssl/certs" "$root/usr/local/share/ca-certificates"
+cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+cp -r /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
+[[ -f /etc/pip.conf ]] && cp /etc/pip.conf "$root/etc/pip.conf"
 git clone -q "$repo" "$root/root/aigc"
 echo "== quick start in the chroot ($(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg))"
 start=$(date +%s)
-chroot "$root" env -i HOME=/root TERM=dumb PATH="$toolchain/usr/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+chroot "$root" env -i HOME=/root TERM=dumb SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt PATH="$toolchain/usr/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
   bash -c 'cd /root/aigc && bash Scripts/quickstart.sh' 2>&1 | tee "$work/quickstart.log"
 end=$(date +%s)
 echo "== fresh Debian 12 quick start: $((end - start)) s wall from a fresh clone (load now $(cut -d' ' -f1-3 /proc/loadavg))"
