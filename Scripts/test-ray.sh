@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Ray driver test (run by Scripts/test.sh): a local Ray with 2 CPUs runs a 4-task corpus plan with
+# Ray driver test (run by Scripts/test.sh): a local Ray with 2 CPUs runs a 4-task corpus plan (3,000 generated
+# dialogues plus the corpus fixture, Fixtures/corpus/dialogues.jsonl) with
 # Scripts/ray_corpus.py, the first attempt of task 1 killed (SIGKILL) after its first checkpoint; Ray retries it, the
 # retry resumes; deduplication runs as 2 partitions (Ray tasks), then the re-pack; the merged output must equal a
 # single `aigc corpus build` byte for byte. Ray comes from PyPI
@@ -31,13 +32,14 @@ with open(sys.argv[1], "w") as f:
         f.write(json.dumps({"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}) + "\n")
 PY
 opts=(--input-format openai --tokenizer bytes --seq-len 512 --rows-per-shard 4 --val-fraction 0.1)
-"$bin" corpus plan "${opts[@]}" --num-shards 4 --output "$work/tasks" "$work/in.jsonl" > "$work/plan.json"
+inputs=("$work/in.jsonl" "$PWD/Fixtures/corpus/dialogues.jsonl")
+"$bin" corpus plan "${opts[@]}" --num-shards 4 --output "$work/tasks" "${inputs[@]}" > "$work/plan.json"
 "$venv/bin/python" Scripts/ray_corpus.py "$work/plan.json" --output "$work/merged" --num-cpus 2 --aigc "$bin" \
   --kill-first-attempt 1 --merge-partitions 2 2> "$work/ray.log" || { cat "$work/ray.log"; exit 1; }
 cat "$work/ray.log"
 grep -q "task 1 done .*(resumed from its checkpoint)" "$work/ray.log" || { echo "FAIL: task 1 was not retried from its checkpoint"; exit 1; }
 [[ $(grep -c "dedup partition . done" "$work/ray.log") == 2 ]] || { echo "FAIL: the dedup partitions did not run"; exit 1; }
-"$bin" corpus build "${opts[@]}" --output "$work/single" "$work/in.jsonl" 2>/dev/null
+"$bin" corpus build "${opts[@]}" --output "$work/single" "${inputs[@]}" 2>/dev/null
 python3 - "$work/single" "$work/merged" <<'PY'
 import json, os, sys
 single, merged = sys.argv[1], sys.argv[2]

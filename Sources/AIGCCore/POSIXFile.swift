@@ -40,6 +40,13 @@ package enum POSIXFile {
         return got
     }
 
+    /// Opens `path` read-only; the error names it.
+    package static func openForReading(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { throw AIGCError.io("\(path): cannot open for reading (\(reason()))") }
+        return fd
+    }
+
     /// `fstat` of an open descriptor.
     package static func status(_ fd: Int32, name: String) throws -> stat {
         var st = stat()

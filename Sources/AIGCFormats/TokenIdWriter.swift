@@ -75,6 +75,7 @@ public final class TokenIdWriter {
             maxHeldIds = max(maxHeldIds, held.count)
             if held.count > spillAfter { try spillHeld() }
         }
+        lineHasIds = true
     }
 
     private func writeU32(_ ids: some RandomAccessCollection<UInt32>) throws {
@@ -84,7 +85,7 @@ public final class TokenIdWriter {
 
     /// Ends the current text (lines mode): text `\n`, u16/u32 the terminator.
     public func endLine() throws {
-        precondition(lines, "endLine() is for lines mode")
+        guard lines else { throw AIGCError.usage("TokenIdWriter.endLine() needs TokenIdWriter.lines (whole-text output ends in finish())") }
         lineHasIds = false
         switch format {
         case .text: try sink.write([0x0A])
@@ -96,7 +97,9 @@ public final class TokenIdWriter {
 
     /// The texts of a group of lines, each with its end (lines mode), in one write.
     public func writeLines(_ texts: Int, ids: [UInt32], ends: [Int]) throws {
-        precondition(lines && !lineHasIds, "writeLines is for whole lines in lines mode")
+        guard lines && !lineHasIds else {
+            throw AIGCError.usage("TokenIdWriter.writeLines needs TokenIdWriter.lines and no line left open by write(_:)")
+        }
         count += ids.count
         switch format {
         case .text:
@@ -127,9 +130,9 @@ public final class TokenIdWriter {
         if spill < 0 {
             let dir = FileManager.default.temporaryDirectory.path
             var template = Array("\(dir)/aigc-encode-XXXXXX".utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            let fd = template.withUnsafeMutableBufferPointer { p in p.baseAddress.map { mkstemp($0) } ?? -1 }
             guard fd >= 0 else { throw AIGCError.io("\(dir): cannot create a temporary file for the .npy ids: \(POSIXFile.reason())") }
-            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            template.withUnsafeBufferPointer { p in _ = p.baseAddress.map { unlink($0) } }
             spill = fd
         }
         try held.withUnsafeBytes { try POSIXFile.writeAll(spill, $0, name: "the temporary file of the .npy ids") }

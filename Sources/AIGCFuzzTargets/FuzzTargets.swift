@@ -11,6 +11,7 @@ public enum FuzzTargets {
     public static let all: [String: @Sendable (Data) -> Bool] = [
         "tiktoken": tiktoken,
         "tokenizer-json": tokenizerJSON,
+        "gpt2-files": gpt2Files,
         "safetensors": safetensors,
         "npy": npy,
         "megatron-idx": megatronIndex,
@@ -38,6 +39,16 @@ public enum FuzzTargets {
     static func tiktoken(_ data: Data) -> Bool { tokenizerFile(file("v.tiktoken", data)) }
 
     static func tokenizerJSON(_ data: Data) -> Bool { tokenizerFile(file("tokenizer.json", data)) }
+
+    /// GPT-2's two files: the input is `encoder.json`, a 0xFF byte (never in UTF-8 text), then `vocab.bpe`.
+    static func gpt2Files(_ data: Data) -> Bool {
+        let bytes = Array(data)
+        let cut = bytes.firstIndex(of: 0xFF) ?? bytes.count
+        let dir = scratch.appendingPathComponent("gpt2")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try? Data(bytes[min(bytes.count, cut + 1)...]).write(to: dir.appendingPathComponent("vocab.bpe"))
+        return tokenizerFile(file("gpt2/encoder.json", Data(bytes[..<cut])))
+    }
 
     /// Loads a tokenizer file and uses what loaded: ordinary encoding, the pre-tokenizer
     /// check, decoding, and encoding with special tokens allowed.

@@ -60,6 +60,8 @@ import Testing
             try w.writeLines(1, ids: a, ends: [10]); try w.endLine(); try w.write(c); try w.endLine()
         }
         #expect(gotU32 == TokenIdWriterTests.u32(a + [UInt32.max] + [UInt32.max] + c + [UInt32.max]))
+        #expect(throws: AIGCError.self) { _ = try TokenIdWriterTests.written(.u32) { w in try w.endLine() } }
+        #expect(throws: AIGCError.self) { _ = try TokenIdWriterTests.written(.u32, lines: true) { w in try w.write(a); try w.writeLines(1, ids: c, ends: [3]) } }
         #expect(throws: AIGCError.usage("TokenIdFormat.npy holds one array; it cannot be used with TokenIdWriter.lines")) {
             _ = try TokenIdWriter(format: .npy, lines: true, sink: try OutputFile(path: "/dev/null"), vocabularySize: 10)
         }

@@ -155,16 +155,15 @@ public enum DedupKeyLog {
         public init(url: URL, part: Int, parts: Int, finished: Bool = true) throws {
             let path = url.path
             self.path = path
-            let fd = open(path, O_RDONLY)
+            let fd = try POSIXFile.openForReading(path)
             self.fd = fd
-            if fd < 0 { throw AIGCError.io("\(path): cannot open for reading (\(POSIXFile.reason()))") }
             do {
                 let st = try POSIXFile.status(fd, name: path)
                 let bytes = Int(st.st_size)
                 self.bytes = bytes
                 var head = [UInt8](repeating: 0, count: DedupKeyLog.headerBytes)
                 let got = try head.withUnsafeMutableBytes { try POSIXFile.readSome(fd, into: $0, name: path) }
-                func u32(_ b: [UInt8], _ at: Int) -> Int { Int(b[at..<(at + 4)].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }) }
+                func u32(_ b: [UInt8], _ at: Int) -> Int { Int(LittleEndian.load(b, at: at, as: UInt32.self)) }
                 guard got == DedupKeyLog.headerBytes, Array(head[0..<8]) == DedupKeyLog.magic, u32(head, 8) == 1 else {
                     throw AIGCError.input(location: path, message: "not a dedup key file (bad header)")
                 }
@@ -181,8 +180,7 @@ public enum DedupKeyLog {
                     guard n == DedupKeyLog.footerBytes, Array(foot[0..<8]) == DedupKeyLog.endMagic else {
                         throw AIGCError.input(location: path, message: "truncated dedup key file (no footer at byte \(bytes - DedupKeyLog.footerBytes))")
                     }
-                    func u64(_ at: Int) -> UInt64 { foot[at..<(at + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
-                    let e = u64(8), b = u64(16)
+                    let e = LittleEndian.load(foot, at: 8, as: UInt64.self), b = LittleEndian.load(foot, at: 16, as: UInt64.self)
                     guard e <= UInt64(bytes) / 18, b <= UInt64(bytes) / 10 else {
                         throw AIGCError.input(location: path, message: "footer counts \(e) exact and \(b) band keys, more than \(bytes) bytes can hold")
                     }

@@ -37,15 +37,14 @@ enum DedupPartitionFile {
         init(url: URL, records: Int) throws {
             let path = url.path
             self.path = path
-            let fd = open(path, O_RDONLY)
+            let fd = try POSIXFile.openForReading(path)
             self.fd = fd
-            if fd < 0 { throw AIGCError.io("\(path): cannot open for reading (\(POSIXFile.reason()))") }
             do {
                 let size = Int(try POSIXFile.status(fd, name: path).st_size)
                 var b = [UInt8](repeating: 0, count: DedupPartitionFile.headerBytes)
                 let got = try b.withUnsafeMutableBytes { try POSIXFile.readSome(fd, into: $0, name: path) }
-                func u32(_ at: Int) -> Int { Int(b[at..<(at + 4)].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }) }
-                func u64(_ at: Int) -> UInt64 { b[at..<(at + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+                func u32(_ at: Int) -> Int { Int(LittleEndian.load(b, at: at, as: UInt32.self)) }
+                func u64(_ at: Int) -> UInt64 { LittleEndian.load(b, at: at, as: UInt64.self) }
                 guard got == DedupPartitionFile.headerBytes, Array(b[0..<8]) == DedupPartitionFile.magic else {
                     throw AIGCError.input(location: path, message: "not a dedup partition file")
                 }

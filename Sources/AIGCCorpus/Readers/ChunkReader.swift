@@ -33,8 +33,7 @@ public final class ChunkReader {
     public init(path: String, chunkSize: Int = 1 << 20, slice: Range<Int>? = nil) throws {
         self.path = path
         self.chunkSize = max(chunkSize, 4096)
-        fd = open(path, O_RDONLY)
-        if fd < 0 { throw AIGCError.io("\(path): cannot open for reading (\(String(cString: strerror(errno))))") }
+        fd = try POSIXFile.openForReading(path)
         inBuffer = [UInt8](repeating: 0, count: self.chunkSize)
         // Sniff the gzip magic (1f 8b) so a `.gz` name is not required and a misnamed plain file still works.
         var magic: (UInt8, UInt8) = (0, 0)

@@ -20,8 +20,7 @@ public enum InputSplitter {
     /// Sizes and kinds of the inputs. `bytesRead` counts the bytes sniffed (gzip magic, first non-blank byte).
     public static func inspect(paths: [String], format: InputFormat, bytesRead: inout Int) throws -> [Input] {
         try paths.map { path in
-            let fd = open(path, O_RDONLY)
-            guard fd >= 0 else { throw AIGCError.io("\(path): cannot open for reading (\(String(cString: strerror(errno))))") }
+            let fd = try POSIXFile.openForReading(path)
             defer { close(fd) }
             var st = stat()
             guard fstat(fd, &st) == 0 else { throw AIGCError.io("\(path): cannot stat (\(String(cString: strerror(errno))))") }
@@ -119,8 +118,7 @@ public enum InputSplitter {
 
     /// Offset of the first newline at or after `from`, or nil.
     static func nextNewline(_ path: String, from: Int, size: Int, bytesRead: inout Int) throws -> Int? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw AIGCError.io("\(path): cannot open for reading (\(String(cString: strerror(errno))))") }
+        let fd = try POSIXFile.openForReading(path)
         defer { close(fd) }
         // Lines are usually short: start with a small read and grow it for long ones.
         var chunk = [UInt8](repeating: 0, count: 1 << 20)

@@ -39,10 +39,7 @@ public struct PreTokenCounter: Sendable {
         let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { readBuffer.deallocate() }
         for path in files {
-            let fd = open(path, O_RDONLY)
-            guard fd >= 0 else {
-                throw AIGCError.io("\(path): cannot open for reading (\(String(cString: strerror(errno))))")
-            }
+            let fd = try POSIXFile.openForReading(path)
             defer { close(fd) }
             var carry: [UInt8] = []
             var fileOffset = 0   // file offset of carry[0]
