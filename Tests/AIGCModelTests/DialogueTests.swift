@@ -187,8 +187,10 @@ import Testing
         // Each conversation has one reply: two words and the end token, which is scored but is not a word.
         #expect(r.replies == 5 && r.tokens == 15 && r.words == 10)
         #expect(seen.allSatisfy { $0.count == 2 && !$0.contains(ToyDialogue.end) })
-        let reference = CorpusEvaluation.meanLoss(engine: engine, corpus: corpus, batchSize: 3)
-        #expect(abs(r.meanLoss - reference.loss) < 1e-9 && reference.tokens == 15)
+        // The fine-tuner's validation loss, computed with other batches (so float sums differ in the last bits).
+        let other = GPTEngine(model: engine.model, batchSize: 3, time: 16, shards: 1, threads: 1, training: false)
+        let reference = CorpusEvaluation.meanLoss(engine: other, corpus: corpus, batchSize: 3)
+        #expect(abs(r.meanLoss - reference.loss) < 1e-5 * reference.loss && reference.tokens == 15)
         #expect(abs(r.wordPerplexity - exp(r.nll / 10)) < 1e-9 && r.wordPerplexity > r.tokenPerplexity)
     }
 
