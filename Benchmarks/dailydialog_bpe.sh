@@ -15,7 +15,8 @@
 #    token and per word, and sampled replies to 20 held-out contexts beside the human ones.
 # Data: ../shared/data/dailydialog (CC BY-NC-SA 4.0; read at run time, never committed). Outputs in $WORK.
 # env: AIGC (default .build/release/aigc), WORK (/tmp/aigc-dd-bpe), THREADS (1), NO_BUILD=1, CALIB_ITERS (20),
-#      TORCH_PYTHON (a python with torch + numpy; default /tmp/hf-venv/bin/python when present, else python3)
+#      TORCH_PYTHON (a python with torch + numpy; default /tmp/hf-venv/bin/python when present, else python3),
+#      ONLY_EVAL=1 (step 5 alone, on the models of an earlier run in $WORK)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -46,6 +47,7 @@ PY
   fi
 }
 
+if [ -z "${ONLY_EVAL:-}" ]; then
 log "1. tokenizer and corpus"
 config 1 1 1 no-finetune
 sed -i 's/eval_iters: 50/eval_iters: 1/' "$WORK/run.yaml"
@@ -96,6 +98,7 @@ B=$!
 wait $B; log "torch done: $(cat "$WORK/torch.time")"
 wait $A; log "pipeline done: $(cat "$WORK/pipeline.time")"
 cat "$WORK/pipeline.txt"
+fi
 
 log "5. evaluation on DailyDialog's validation split"
 rm -rf "$WORK/ddval"
@@ -104,11 +107,14 @@ rm -rf "$WORK/ddval"
 tail -1 "$WORK/ddval.log"
 for m in pretrain model; do
   "$AIGC" evaluate --model "$WORK/pipe/$m" --tokenizer "$WORK/pipe/model/tokenizer.json" --corpus "$WORK/ddval" --split train \
-    --threads 2 $([ $m = model ] && echo "--samples 20 --max-reply-tokens 40 --temperature 0.8") > "$WORK/eval-$m.json"
+    --threads 2 $([ $m = model ] && echo "--samples 200 --max-reply-tokens 40 --temperature 0.8") > "$WORK/eval-$m.json"
 done
-python3 - "$WORK" "$BUDGET" <<'PY'
-import json, sys
-w, budget = sys.argv[1], sys.argv[2]
+python3 - "$WORK" "$BUDGET" "$SHARED/data/dailydialog/train.txt" <<'PY'
+import json, re, sys
+w, budget, train = sys.argv[1], sys.argv[2], sys.argv[3]
+# "Real words": the lower-cased words (letters, digits, apostrophes) of the training split's dialogues.
+word = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+known = set(word.findall(open(train, encoding="utf-8").read().lower()))
 tor = [json.loads(l) for l in open(f"{w}/torch.jsonl") if l.strip()]
 aig = [json.loads(l) for l in open(f"{w}/pipe/pretrain/metrics.jsonl") if l.strip()]
 ta = open(f"{w}/torch.time").read().split()
@@ -119,6 +125,11 @@ for m in ("pretrain", "model"):
     e = json.load(open(f"{w}/eval-{m}.json"))
     print(f"{m}: DailyDialog validation replies {e['replies']}, tokens {e['tokens']}, words {e['words']}: "
           f"token ppl {e['token_perplexity']:.2f}, word ppl {e['word_perplexity']:.2f}")
-for s in json.load(open(f"{w}/eval-model.json")).get("samples", []):
+samples = json.load(open(f"{w}/eval-model.json")).get("samples", [])
+for who in ("model", "human"):
+    ws = [x for s in samples for x in word.findall(s[who].lower())]
+    print(f"{who} replies to {len(samples)} held-out contexts: {len(ws)} words, "
+          f"{sum(x in known for x in ws) / max(1, len(ws)):.1%} of them words of the training split")
+for s in samples[::max(1, len(samples) // 20)][:20]:
     print(f"| {s['context'].strip()} | {s['human'].strip()} | {s['model'].strip()} |")
 PY
