@@ -57,12 +57,12 @@ pid=""
 echo "server exited 0"
 
 echo "== --weights bf16: the server's greedy text equals aigc generate --weights bf16; a bad precision is refused"
-"$bin" serve --model "$work/tiny" --port 0 --port-file "$work/port16" --threads 1 --weights bf16 2> "$work/serve16.log" &
+"$bin" serve --model "$work/tiny" --port 0 --port-file "$work/port16" --threads 1 --weights bf16 --api-key sk-test 2> "$work/serve16.log" &
 pid=$!
 for _ in $(seq 1 300); do [[ -s "$work/port16" ]] && break; sleep 0.1; done
 port16=$(cat "$work/port16")
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port16/health" >/dev/null && break; sleep 0.1; done
-served=$(curl -sf "http://127.0.0.1:$port16/v1/completions" -H "Content-Type: application/json" \
+served=$(curl -sf "http://127.0.0.1:$port16/v1/completions" -H "Authorization: Bearer sk-test" -H "Content-Type: application/json" \
   -d '{"model":"tiny","prompt":"the cat","max_tokens":12,"temperature":0}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["choices"][0]["text"])')
 local16=$("$bin" generate --model "$work/tiny" --prompt "the cat" --max-tokens 12 --temperature 0 --weights bf16 \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["choices"][0]["text"])')
