@@ -168,6 +168,12 @@ BF16 static void linear_bf16_avx512(float *out, const uint16_t *xb, const uint16
     }
 }
 
+BF16 static void round_n_avx512(uint16_t *dst, const float *src, long n) {
+    long full = n / 16 * 16;
+    for (long i = 0; i < full; i += 16) _mm256_storeu_si256((__m256i *)(dst + i), (__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(src + i)));
+    for (long i = full; i < n; i++) dst[i] = ck_bf16_round(src[i]);
+}
+
 static int have_bf16(void) {
     static int cached = -1;
     if (cached < 0) {
@@ -182,6 +188,17 @@ static int have_bf16(void) { return 0; }
 #endif
 
 int ck_bf16_uses_avx512bf16(void) { return have_bf16(); }
+
+void ck_bf16_round_n(uint16_t *dst, const float *src, long n) {
+#if defined(__x86_64__)
+    if (have_bf16()) { round_n_avx512(dst, src, n); return; }
+#endif
+    for (long i = 0; i < n; i++) dst[i] = ck_bf16_round(src[i]);
+}
+
+void ck_bf16_widen_n(float *dst, const uint16_t *src, long n) {
+    for (long i = 0; i < n; i++) dst[i] = bf16_value(src[i]);
+}
 
 void ck_linear_bf16(float *out, const float *inp, const uint16_t *packed, const float *bias, int rows, int C, int OC,
                     uint16_t *scratch) {

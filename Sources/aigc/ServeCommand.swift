@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "OpenBLAS threads for prompt products (each model already decodes and prefills on two threads).") var threads: Int = 1
     @Option(help: """
     Precision of the linear layers' weights: fp32, or bf16 (rounded once at load; AVX512-BF16 dot products, \
-    about twice the speed where the CPU has them, the same results slowly where not).
+    about twice the speed where the CPU has them, the same results slowly where not; the KV cache is bf16 too).
     """) var weights: WeightPrecision = .fp32
     @Option(help: "Longest wait for in-flight requests on shutdown.") var drainSeconds: Int = 30
     @Option(help: "Write the bound port to this file once listening (for scripts using --port 0).") var portFile: String?

@@ -96,6 +96,26 @@ import AIGCModel
         }
     }
 
+    /// Decode attention over a bf16 cache equals the fp32 kernel on the widened rows bit for bit (head sizes that
+    /// are and are not a multiple of 16).
+    @Test(arguments: [(384, 6, 133), (40, 5, 7), (64, 4, 1), (32, 2, 40)])
+    func decodeAttentionOverABF16CacheEqualsTheWidenedRows(shape: (Int, Int, Int)) {
+        let (C, NH, len) = shape
+        let q = R.randoms(C, seed: 61), kf = R.randoms(len * C, seed: 62), vf = R.randoms(len * C, seed: 63)
+        var kb = [UInt16](repeating: 0, count: len * C), vb = kb
+        var kw = [Float](repeating: 0, count: len * C), vw = kw
+        kb.withUnsafeMutableBufferPointer { Kernels.roundBF16($0.baseAddress!, from: kf, count: len * C) }
+        vb.withUnsafeMutableBufferPointer { Kernels.roundBF16($0.baseAddress!, from: vf, count: len * C) }
+        kw.withUnsafeMutableBufferPointer { Kernels.widenBF16($0.baseAddress!, from: kb, count: len * C) }
+        vw.withUnsafeMutableBufferPointer { Kernels.widenBF16($0.baseAddress!, from: vb, count: len * C) }
+        #expect(kw == kf.map(NaiveKernels.bf16) && vw == vf.map(NaiveKernels.bf16))
+        var scratch = [Float](repeating: 0, count: NH * len + 2 * len * C)
+        var a = [Float](repeating: .nan, count: C), b = a
+        Kernels.decodeAttentionBF16(out: &a, q: q, k: kb, v: vb, len: len, C: C, NH: NH, scratch: &scratch)
+        Kernels.decodeAttention(out: &b, q: q, k: kw, v: vw, len: len, C: C, NH: NH, scores: &scratch)
+        #expect(Self.bits(a) == Self.bits(b))
+    }
+
     @Test func reportsItsImplementation() {
         // Either implementation computes the same bits (the tests above); this only records which one ran.
         let features = CPUInfo.current.features

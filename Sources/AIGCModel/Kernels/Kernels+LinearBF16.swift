@@ -18,6 +18,16 @@ extension Kernels {
         ck_linear_bf16_portable(out, inp, weight.storage, bias, Int32(rows), Int32(weight.C), Int32(weight.OC), scratch)
     }
 
+    /// dst[i] = bf16(src[i]) (`linearBF16`'s rounding), for the bf16 KV cache.
+    package static func roundBF16(_ dst: UnsafeMutablePointer<UInt16>, from src: CFP, count: Int) {
+        ck_bf16_round_n(dst, src, count)
+    }
+
+    /// dst[i] = src[i] widened to fp32 (exact).
+    package static func widenBF16(_ dst: FP, from src: UnsafePointer<UInt16>, count: Int) {
+        ck_bf16_widen_n(dst, src, count)
+    }
+
     /// Whether `linearBF16` runs AVX512-BF16 instructions on this machine (else the portable loops: same results,
     /// several times slower).
     package static var bf16UsesAVX512BF16: Bool { ck_bf16_uses_avx512bf16() != 0 }

@@ -18,7 +18,9 @@ import Foundation
 /// With bf16 weights (`WeightPrecision.bf16`) every linear layer of every row, prompt or decode, goes through
 /// `Kernels.linearBF16` instead, in one call per layer over all the step's rows: its every output element is one
 /// fixed sequence of bf16 dot-product steps whatever the other rows, so the block layout is not needed for
-/// invariance there (it stays, for attention).
+/// invariance there (it stays, for attention). The KV cache is then bf16 too: decode attention widens its rows
+/// exactly as it reads them (`Kernels.decodeAttentionBF16`), and a prompt's attention reads its slot's rows widened
+/// into fp32 scratch, so both see the same rounded keys and values.
 /// Attention is per sequence: one-token segments use `Kernels.decodeAttention`, prompts the BLAS kernel
 /// `cachedAttentionForward`. LayerNorm, GELU and the residual adds run per row. `EngineTests` checks the
 /// property.
@@ -46,6 +48,9 @@ public final class BatchedDecoder: @unchecked Sendable {
     /// bf16 weights (nil: fp32) and the rows rounded to bf16 for `Kernels.linearBF16`.
     let bf16: BF16Weights?
     let bf16Scratch: UnsafeMutablePointer<UInt16>?
+    /// bf16 cache: a slot's keys and values widened to fp32 `[2, maxTime, C]` for prompt attention, after the decode
+    /// attention's scratch (`nHead · maxTime + 2 · maxTime · C` floats in all).
+    let wide: FloatBuffer?
 
     /// Floats of activations a decoder feeding up to `maxStepTokens` tokens per step allocates.
     static func activationCount(config c: GPTConfig, slots: Int, maxStepTokens N: Int) -> Int {
@@ -78,7 +83,7 @@ public final class BatchedDecoder: @unchecked Sendable {
         guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
         let n = requested ?? (c.blockSize + slots)
         try Self.checkMemory(Self.memoryBytes(config: c, slots: slots, maxStepTokens: max(1, n)), config: c, slots: slots)
-        try self.init(model: model, cache: KVCache(config: c, slots: slots), maxStepTokens: n,
+        try self.init(model: model, cache: KVCache(config: c, slots: slots, bf16: weights == .bf16), maxStepTokens: n,
                       bf16: weights == .bf16 ? BF16Weights(model: model) : nil)
     }
 
@@ -94,6 +99,9 @@ public final class BatchedDecoder: @unchecked Sendable {
             throw AIGCError.usage("the KV cache was made for another model shape")
         }
         guard n >= 1, n <= 1 << 20 else { throw AIGCError.usage("tokens per step must be in 1...\(1 << 20) (got \(n))") }
+        guard cache.bf16 == (bf16 != nil) else {
+            throw AIGCError.usage("the KV cache is \(cache.bf16 ? "bf16" : "fp32") but the weights are \(bf16 == nil ? "fp32" : "bf16")")
+        }
         let slots = cache.slots
         try Self.checkMemory(Self.activationCount(config: c, slots: slots, maxStepTokens: n) * 4, config: c, slots: slots)
         self.model = model
@@ -111,6 +119,7 @@ public final class BatchedDecoder: @unchecked Sendable {
         tokenBuf = [Int32](repeating: 0, count: N)
         positionBuf = [Int32](repeating: 0, count: N)
         self.bf16 = bf16
+        wide = bf16 == nil ? nil : FloatBuffer(count: c.nHead * T + 2 * T * C)
         if bf16 != nil {
             let k = BF16Matrix.scratchCount(rows: max(N, R), C: 4 * C)
             bf16Scratch = UnsafeMutableRawPointer.allocate(byteCount: max(1, k) * 2, alignment: 64).bindMemory(to: UInt16.self, capacity: max(1, k))
@@ -202,23 +211,47 @@ public final class BatchedDecoder: @unchecked Sendable {
         }
         for l in 0..<c.nLayer {
             let w = lay.blocks[l]
-            let kc = cache.k.pointer + l * S * T * C, vc = cache.v.pointer + l * S * T * C
             Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln1w, bias: p + w.ln1b, N: P, C: C)
             linear(out: qkv, inp: ln, weight: p + w.attnW, bias: p + w.attnB, C: C, OC: 3 * C, \.attn, layer: l)
-            for (i, seg) in segments.enumerated() {
-                let tNew = seg.tokens.count, past = lengths[seg.slot], off = segRow[i]
-                for j in 0..<tNew {
-                    let src = qkv + (off + j) * 3 * C
-                    (kc + (seg.slot * T + past + j) * C).update(from: src + C, count: C)
-                    (vc + (seg.slot * T + past + j) * C).update(from: src + 2 * C, count: C)
+            if let wide {
+                // bf16 cache: keys and values rounded as they are stored; attention reads them widened.
+                let kb = cache.kBF16 + l * S * T * C, vb = cache.vBF16 + l * S * T * C
+                for (i, seg) in segments.enumerated() {
+                    let tNew = seg.tokens.count, past = lengths[seg.slot], off = segRow[i], base = seg.slot * T * C
+                    for j in 0..<tNew {
+                        let src = qkv + (off + j) * 3 * C
+                        Kernels.roundBF16(kb + base + (past + j) * C, from: src + C, count: C)
+                        Kernels.roundBF16(vb + base + (past + j) * C, from: src + 2 * C, count: C)
+                    }
+                    if tNew == 1 {
+                        Kernels.decodeAttentionBF16(out: atty + off * C, q: qkv + off * 3 * C, k: kb + base, v: vb + base,
+                                                    len: past + 1, C: C, NH: NH, scratch: wide.pointer)
+                    } else {
+                        let kf = wide.pointer + NH * T, vf = kf + T * C
+                        Kernels.widenBF16(kf, from: kb + base, count: (past + tNew) * C)
+                        Kernels.widenBF16(vf, from: vb + base, count: (past + tNew) * C)
+                        Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kf, vCache: vf,
+                                                       scratch: scratch, S: 1, tNew: tNew, past: past, maxT: T, C: C, NH: NH,
+                                                       profile: nil)
+                    }
                 }
-                if tNew == 1 {
-                    Kernels.decodeAttention(out: atty + off * C, q: qkv + off * 3 * C, k: kc + seg.slot * T * C,
-                                            v: vc + seg.slot * T * C, len: past + 1, C: C, NH: NH, scores: scratch)
-                } else {
-                    Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kc + seg.slot * T * C,
-                                                   vCache: vc + seg.slot * T * C, scratch: scratch, S: 1, tNew: tNew,
-                                                   past: past, maxT: T, C: C, NH: NH, profile: nil)
+            } else {
+                let kc = cache.k.pointer + l * S * T * C, vc = cache.v.pointer + l * S * T * C
+                for (i, seg) in segments.enumerated() {
+                    let tNew = seg.tokens.count, past = lengths[seg.slot], off = segRow[i]
+                    for j in 0..<tNew {
+                        let src = qkv + (off + j) * 3 * C
+                        (kc + (seg.slot * T + past + j) * C).update(from: src + C, count: C)
+                        (vc + (seg.slot * T + past + j) * C).update(from: src + 2 * C, count: C)
+                    }
+                    if tNew == 1 {
+                        Kernels.decodeAttention(out: atty + off * C, q: qkv + off * 3 * C, k: kc + seg.slot * T * C,
+                                                v: vc + seg.slot * T * C, len: past + 1, C: C, NH: NH, scores: scratch)
+                    } else {
+                        Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kc + seg.slot * T * C,
+                                                       vCache: vc + seg.slot * T * C, scratch: scratch, S: 1, tNew: tNew,
+                                                       past: past, maxT: T, C: C, NH: NH, profile: nil)
+                    }
                 }
             }
             linear(out: tmp, inp: atty, weight: p + w.projW, bias: p + w.projB, C: C, OC: C, \.proj, layer: l)

@@ -26,7 +26,7 @@ public final class Generator {
         let n = parameters.n
         let steps = max(prompt.count, n)
         try BatchedDecoder.checkMemory(BatchedDecoder.memoryBytes(config: model.config, slots: n, maxStepTokens: steps), config: model.config, slots: n)
-        let dec = try BatchedDecoder(model: model, cache: KVCache(config: model.config, slots: n), maxStepTokens: steps, bf16: bf16)
+        let dec = try BatchedDecoder(model: model, cache: KVCache(config: model.config, slots: n, bf16: bf16 != nil), maxStepTokens: steps, bf16: bf16)
         try dec.step([.init(slot: 0, tokens: prompt)])
         for i in 1..<max(1, n) { dec.copy(slot: 0, to: i) }
         var choices = (0..<n).map {

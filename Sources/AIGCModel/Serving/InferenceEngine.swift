@@ -142,7 +142,7 @@ final class DecodeLoop: @unchecked Sendable {
         try BatchedDecoder.checkMemory(BatchedDecoder.memoryBytes(config: c, slots: options.maxBatch, maxStepTokens: options.maxBatch)
                                        + BatchedDecoder.activationCount(config: c, slots: options.maxBatch, maxStepTokens: c.blockSize) * 4,
                                        config: c, slots: options.maxBatch)
-        let cache = try KVCache(config: c, slots: options.maxBatch)
+        let cache = try KVCache(config: c, slots: options.maxBatch, bf16: options.weights == .bf16)
         let bf16 = options.weights == .bf16 ? BF16Weights(model: model) : nil
         decoder = try BatchedDecoder(model: model, cache: cache, maxStepTokens: options.maxBatch, bf16: bf16)
         prefiller = try BatchedDecoder(model: model, cache: cache, maxStepTokens: c.blockSize, bf16: bf16)

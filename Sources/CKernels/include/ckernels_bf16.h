@@ -39,6 +39,10 @@ void ck_linear_bf16_portable(float *out, const float *inp, const uint16_t *packe
                              int OC, uint16_t *scratch);
 /// fp32 → bf16 with the rounding above (for references and tests).
 uint16_t ck_bf16_round(float x);
+/// dst[i] = bf16(src[i]) for i < n (the rounding above).
+void ck_bf16_round_n(uint16_t *dst, const float *src, long n);
+/// dst[i] = src[i] widened to fp32 (exact).
+void ck_bf16_widen_n(float *dst, const uint16_t *src, long n);
 /// 1 when the AVX512-BF16 implementation is in use, 0 for the portable loops.
 int ck_bf16_uses_avx512bf16(void);
 
