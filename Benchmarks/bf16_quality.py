@@ -7,8 +7,9 @@ difference, over all generated tokens); and, at every position whose context is 
 largest |Δ| of the chosen token's log-probability and of the top-5 log-probabilities both sides list (log-probabilities
 are logits minus a per-position constant, so these bound how far bf16 moves the distribution the sampler sees).
 
-usage: bf16_quality.py --aigc BIN --model DIR [--prompts 64] [--prompt-tokens 100] [--max-tokens 64] [--json FILE]
-The model needs a character meta.json or a tokenizer (prompts are the serving benchmark's Shakespeare slices).
+usage: bf16_quality.py --aigc BIN --model DIR|NAME [--prompts 64] [--prompt-tokens 100] [--max-tokens 64] [--json FILE]
+Any served model (a character meta.json or a tokenizer): the prompts are the serving benchmark's Shakespeare slices,
+as text.
 """
 import argparse
 import http.client
@@ -38,7 +39,7 @@ def main():
     ap.add_argument("--aigc", required=True)
     ap.add_argument("--model", required=True)
     ap.add_argument("--prompts", type=int, default=64)
-    ap.add_argument("--prompt-tokens", type=int, default=100)
+    ap.add_argument("--prompt-tokens", type=int, default=100, help="prompt length in characters (tokens for a character model)")
     ap.add_argument("--max-tokens", type=int, default=64)
     ap.add_argument("--json")
     a = ap.parse_args()
@@ -73,7 +74,7 @@ def main():
         bf16.stop()
     out = {"prompts": len(prompts), "identical_completions": identical, "greedy_agreement": agree / max(1, total),
            "positions_compared": compared, "max_abs_delta_chosen_logprob": max_chosen, "max_abs_delta_top5_logprob": max_top}
-    print(f"bf16 vs fp32 weights, {len(prompts)} prompts of {a.prompt_tokens} tokens, {a.max_tokens} greedy tokens each:")
+    print(f"bf16 vs fp32 weights, {len(prompts)} prompts of {a.prompt_tokens} characters, {a.max_tokens} greedy tokens each:")
     print(f"  identical completions: {identical}/{len(prompts)}; greedy agreement (tokens before the first difference): "
           f"{100 * agree / max(1, total):.1f}%")
     print(f"  over {compared} positions with identical context: max |Δ logprob| of the chosen token {max_chosen:.4f}, "
