@@ -64,7 +64,11 @@ import Testing
     func chunkCutsKeepPieces(encoding: String) throws {
         let tok = TF.named(encoding)
         var rng = TF.RNG(s: 29)
-        let glue = ["\n", "\n/", "\n//x", "«\n/", "=\n/a", " ", "a b", "\r\n", "\n\n", "x\n-", "'s\n"]
+        let glue = ["\n", "\n/", "\n//x", "«\n/", "=\n/a", " ", "a b", "\r\n", "\n\n", "x\n-", "'s\n",
+                    // Cuts before non-ASCII line starts and around spaces between letters of any script, and the
+                    // look-alikes that must not be cut: whitespace (U+3000, U+00A0, U+2028), marks, digits.
+                    "字\n漢字", "。\n日本", "\n\u{3000}字", "\n\u{00A0}x", "\n\u{2028}a", "é\n\u{0301}a",
+                    "мир мир", "а\u{0301} б", "ب ب", "क ख", "ा क", "à 1", " \n字", "字\n\n字", "ß\n's"]
         var text = "«««\n//ﬁ a b\n/"
         while text.utf8.count < 40_000 { text += TF.randomText(&rng, maxLen: 12) + glue[rng.int(glue.count)] }
         let want = tok.encodeOrdinary(text)
