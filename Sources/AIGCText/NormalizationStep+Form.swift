@@ -15,13 +15,22 @@ extension NormalizationStep {
     ///    on its own and the non-zero canonical combining classes never decrease between two class-0 characters.
     ///    That is exactly the quick-check algorithm of UAX #15 (and of ICU's `spanQuickCheckYes`): a string whose
     ///    quick check is YES is its own normalization. A clean piece is therefore copied unchanged.
-    /// 3. **Everything else goes to ICU**: a piece with a "no"/"maybe" code point (a combining mark that may
+    /// 3. **"Maybe" characters** (they may compose with a preceding starter: Bengali and Tamil vowel signs
+    ///    U+09BE, U+0BBE, Hangul vowel and trailing jamo, U+3099, nukta, many combining marks) keep a piece clean
+    ///    when they cannot compose. Canonical composition (UAX #15) joins a character C to the last starter S
+    ///    before it only when C is not blocked (no character between them has class 0 or a class ≥ C's) and S + C
+    ///    has a primary composite (`unorm2_composePair`, which covers Hangul and leaves out exclusions). In a piece
+    ///    that is clean so far nothing has composed, so S is the last class-0 character as written and the classes
+    ///    between S and C do not decrease: C is unblocked exactly when the class of the character before it is 0
+    ///    (it is S) or, for C of class > 0, lower than C's. If unblocked and S + C composes, the piece is dirty;
+    ///    otherwise C stays as it is and, of class 0, becomes the new starter.
+    /// 4. **Everything else goes to ICU**: a piece with a "no"/"maybe" code point (a combining mark that may
     ///    compose backward, a compatibility character, a Hangul jamo, U+3099 after kana …) or with combining
     ///    marks out of canonical order is normalized by `unorm2_normalize`, together with the dirty pieces that
     ///    follow it, from the start of its piece (the last boundary before it) to the start of the next clean
     ///    piece. A dirty code point without a boundary before it makes its whole piece dirty, back to the
     ///    boundary, so a mark after a clean base character takes the base with it.
-    /// 4. **NFKC_Casefold and ASCII.** Uppercase ASCII letters change (they fold to lowercase). A piece that is one
+    /// 5. **NFKC_Casefold and ASCII.** Uppercase ASCII letters change (they fold to lowercase). A piece that is one
     ///    uppercase ASCII letter alone folds to its lowercase letter (that is its full NFKC_Casefold mapping, and
     ///    the next piece starts at a boundary), so clean copies lowercase A–Z byte-wise; an uppercase letter
     ///    followed by anything without a boundary before it makes its piece dirty.
@@ -45,6 +54,7 @@ extension NormalizationStep {
             var clean = true            // the current piece is so far quick-check YES
             var upper = false           // the current piece starts with an uppercase ASCII letter (NFKC_Casefold)
             var lastCC: UInt8 = 0       // combining class of the previous code point in the piece
+            var starter = UInt32.max    // the last class-0 code point (UInt32.max: none yet)
             var dirtyStart = -1         // start of the pending run of dirty pieces, or -1
             var i = 0
             while i < n {
@@ -71,6 +81,7 @@ extension NormalizationStep {
                     clean = true
                     lastCC = 0
                     upper = fold && p[j - 1] &- 0x41 < 26
+                    starter = UInt32(p[j - 1])
                     i = j
                     continue
                 }
@@ -102,12 +113,29 @@ extension NormalizationStep {
                     clean = v == QuickCheckTable.starter
                     upper = false
                     lastCC = 0
+                    starter = c
                 } else if v == QuickCheckTable.dirty {
                     clean = false
+                } else if v == QuickCheckTable.maybeCC0 {
+                    if clean && (upper || (lastCC == 0 && starter != .max && table.composes(starter, c))) {
+                        clean = false
+                    }
+                    lastCC = 0
+                    starter = c
+                } else if v == QuickCheckTable.maybeCC {
+                    if clean {
+                        if let cc = table.combiningClass(c), cc != 0, !upper, lastCC <= cc {
+                            if lastCC < cc && starter != .max && table.composes(starter, c) { clean = false }
+                            lastCC = cc
+                        } else {
+                            clean = false
+                        }
+                    }
                 } else {
                     let cc = v == QuickCheckTable.followerCC0 ? 0 : v
                     if upper || (cc != 0 && lastCC > cc) { clean = false }
                     lastCC = cc
+                    if cc == 0 { starter = c }
                 }
                 i += len
             }

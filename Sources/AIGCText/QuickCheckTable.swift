@@ -21,6 +21,18 @@ struct QuickCheckTable {
     static let followerCC0 = UInt8(CICU_QC_FOLLOWER_CC0)
     static let dirtyStarter = UInt8(CICU_QC_DIRTY_STARTER)
     static let dirty = UInt8(CICU_QC_DIRTY)
+    static let maybeCC = UInt8(CICU_QC_MAYBE_CC)
+    static let maybeCC0 = UInt8(CICU_QC_MAYBE_CC0)
+
+    /// True when `a` and `b` have a primary composite in this form (`unorm2_composePair`, Hangul included). When
+    /// ICU fails the answer is true, so the caller treats the piece as dirty and ICU reports.
+    func composes(_ a: UInt32, _ b: UInt32) -> Bool { cicu_compose_pair(form, a, b) != -1 }
+
+    /// Canonical combining class of `c` (nil when ICU fails).
+    func combiningClass(_ c: UInt32) -> UInt8? {
+        let cc = cicu_combining_class(form, c)
+        return cc >= 0 && cc <= 0xF0 ? UInt8(cc) : nil
+    }
 
     /// Fills every block of `form` (all 0x110000 code points); returns the number of blocks. For measuring the
     /// cost of a full build (tests, benchmarks); the normalizer never needs it.

@@ -33,6 +33,16 @@ public struct StreamingNormalizer {
     /// Feeds bytes; returns normalized output for everything before the last safe cut.
     public mutating func feed(_ bytes: some Collection<UInt8>) throws -> [UInt8] {
         pending.append(contentsOf: bytes)
+        return try cutAndNormalize()
+    }
+
+    /// `feed` of an array: when nothing is pending, the array is taken as it is (no copy).
+    public mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] {
+        if pending.isEmpty { pending = bytes } else { pending.append(contentsOf: bytes) }
+        return try cutAndNormalize()
+    }
+
+    private mutating func cutAndNormalize() throws -> [UInt8] {
         guard normalizer.isStreamable, pending.count >= chunkSize else { return [] }
         guard let cut = Self.lastSafeCut(pending, from: max(scanFloor - 1, 1)) else {
             scanFloor = pending.count

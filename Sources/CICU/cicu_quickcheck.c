@@ -42,6 +42,7 @@ static uint8_t classify(const UNormalizer2 *n, UChar32 c) {
     if (U_FAILURE(err)) return CICU_QC_DIRTY;
     int bb = unorm2_hasBoundaryBefore(n, c) ? 1 : 0;
     uint8_t cc = unorm2_getCombiningClass(n, c);
+    if (qc == UNORM_MAYBE && !bb) return cc == 0 ? CICU_QC_MAYBE_CC0 : CICU_QC_MAYBE_CC;
     if (qc != UNORM_YES) return (bb && cc == 0) ? CICU_QC_DIRTY_STARTER : CICU_QC_DIRTY;
     if (cc != 0) return cc <= 0xF0 ? cc : CICU_QC_DIRTY;
     return bb ? CICU_QC_STARTER : CICU_QC_FOLLOWER_CC0;
@@ -82,4 +83,18 @@ int32_t cicu_qc_fill_all(int32_t form) {
         if (cicu_qc_fill(form, k) != all_dirty) built++;
     }
     return built;
+}
+
+int32_t cicu_compose_pair(int32_t form, uint32_t a, uint32_t b) {
+    UErrorCode err = U_ZERO_ERROR;
+    const UNormalizer2 *n = instance(form, &err);
+    if (U_FAILURE(err) || n == NULL) return -2;
+    return (int32_t)unorm2_composePair(n, (UChar32)a, (UChar32)b);
+}
+
+int32_t cicu_combining_class(int32_t form, uint32_t c) {
+    UErrorCode err = U_ZERO_ERROR;
+    const UNormalizer2 *n = instance(form, &err);
+    if (U_FAILURE(err) || n == NULL) return -1;
+    return (int32_t)unorm2_getCombiningClass(n, (UChar32)c);
 }

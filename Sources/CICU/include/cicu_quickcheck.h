@@ -19,6 +19,8 @@ extern "C" {
 enum {
     CICU_QC_STARTER = 0x00,        /* boundary before, yes, combining class 0 */
     /* 0x01 ... 0xF0: no boundary before, yes, the value is the (non-zero) canonical combining class */
+    CICU_QC_MAYBE_CC = 0xF9,       /* "maybe" (may compose with a preceding starter), non-zero combining class */
+    CICU_QC_MAYBE_CC0 = 0xFA,      /* "maybe" (may compose with the preceding starter), combining class 0 */
     CICU_QC_FOLLOWER_CC0 = 0xFC,   /* no boundary before, yes, combining class 0 */
     CICU_QC_DIRTY_STARTER = 0xFD,  /* boundary before, not yes: its piece must go through ICU */
     CICU_QC_DIRTY = 0xFE           /* no boundary before, not yes (or unknown): its piece must go through ICU */
@@ -31,6 +33,11 @@ const uint8_t *const *cicu_qc_stage1(int32_t form);
 const uint8_t *cicu_qc_fill(int32_t form, uint32_t block);
 /* Fills every block of a form (used to measure the build cost); returns the number of blocks built. */
 int32_t cicu_qc_fill_all(int32_t form);
+
+/* unorm2_composePair: the primary composite of a and b, or -1 (also for Hangul syllables and jamo). */
+int32_t cicu_compose_pair(int32_t form, uint32_t a, uint32_t b);
+/* unorm2_getCombiningClass of the form's instance. */
+int32_t cicu_combining_class(int32_t form, uint32_t c);
 
 /* The entry of code point c (< 0x110000). */
 static inline uint8_t cicu_qc_get(const uint8_t *const *stage1, int32_t form, uint32_t c) {
