@@ -54,7 +54,7 @@ public enum NormalizationError: Error, CustomStringConvertible, Sendable, Equata
 extension NormalizationStep {
     func apply(_ text: NormalizedText, stats: inout NormalizationStats, scratch: StepScratch) throws -> NormalizedText {
         // Forms write their output only when something changes (NormalizationStep+Form.swift).
-        if case .form(let f) = self { return try applyForm(f, text, scratch) }
+        if case .form(let f) = self { return try applyForm(f, text, scratch) ?? text }
         return try text.bytes.withUnsafeBufferPointer { src in
             var b = TextBuilder(capacity: src.count + src.count / 8 + 16, tracking: text.origin != nil)
             let so = text.origin

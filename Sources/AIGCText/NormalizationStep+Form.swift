@@ -38,13 +38,18 @@ extension NormalizationStep {
     /// The table comes from ICU's own Normalizer2 instance of the form, so the version of Unicode is ICU's.
     /// Invalid UTF-8 cannot reach this step (the pipeline applies its `InvalidUTF8Policy` first); a malformed
     /// byte would only make its piece dirty (bounds are checked either way).
-    func applyForm(_ form: NormalizationForm, _ text: NormalizedText, _ scratch: StepScratch) throws -> NormalizedText {
+    ///
+    /// With `requireValid`, the scan also checks that the text is well-formed UTF-8 (every sequence with the exact
+    /// byte ranges of `UTF8Bytes.firstInvalid`) and returns nil at the first malformed sequence, so a pipeline that
+    /// starts with a form can skip its separate validity scan and fall back to it only for invalid input.
+    func applyForm(_ form: NormalizationForm, _ text: NormalizedText, _ scratch: StepScratch,
+                   requireValid: Bool = false) throws -> NormalizedText? {
         guard let table = QuickCheckTable(form) else {
             throw NormalizationError.icu("no quick-check table for form \(form.rawValue)")
         }
         let fold = form == .nfkcCasefold
         let icuForm = form.icu
-        return try text.bytes.withUnsafeBufferPointer { src -> NormalizedText in
+        return try text.bytes.withUnsafeBufferPointer { src -> NormalizedText? in
             let n = src.count
             guard n > 0, let p = src.baseAddress else { return text }
             var w = FormWriter(src: src, srcOrigin: text.origin, fold: fold)
@@ -85,23 +90,31 @@ extension NormalizationStep {
                     i = j
                     continue
                 }
+                // Decode one sequence, checking it is well-formed (the second byte's exact range per lead).
                 var c: UInt32 = 0xFFFD
                 var len = 1
                 if b0 >= 0xC2 && b0 < 0xE0 {
-                    if i + 1 < n { c = UInt32(b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F); len = 2 }
+                    if i + 1 < n && p[i + 1] & 0xC0 == 0x80 { c = UInt32(b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F); len = 2 }
                 } else if b0 >= 0xE0 && b0 < 0xF0 {
                     if i + 2 < n {
-                        c = UInt32(b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
-                        len = 3
+                        let b1 = p[i + 1], lo: UInt8 = b0 == 0xE0 ? 0xA0 : 0x80, hi: UInt8 = b0 == 0xED ? 0x9F : 0xBF
+                        if b1 >= lo && b1 <= hi && p[i + 2] & 0xC0 == 0x80 {
+                            c = UInt32(b0 & 0x0F) << 12 | UInt32(b1 & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+                            len = 3
+                        }
                     }
                 } else if b0 >= 0xF0 && b0 < 0xF5 {
                     if i + 3 < n {
-                        c = UInt32(b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6
-                            | UInt32(p[i + 3] & 0x3F)
-                        len = 4
+                        let b1 = p[i + 1], lo: UInt8 = b0 == 0xF0 ? 0x90 : 0x80, hi: UInt8 = b0 == 0xF4 ? 0x8F : 0xBF
+                        if b1 >= lo && b1 <= hi && p[i + 2] & 0xC0 == 0x80 && p[i + 3] & 0xC0 == 0x80 {
+                            c = UInt32(b0 & 0x07) << 18 | UInt32(b1 & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6
+                                | UInt32(p[i + 3] & 0x3F)
+                            len = 4
+                        }
                     }
                 }
-                let v = len == 1 || c > 0x10FFFF ? QuickCheckTable.dirty : table.entry(c)
+                if len == 1 && requireValid { return nil }
+                let v = len == 1 ? QuickCheckTable.dirty : table.entry(c)
                 if v == QuickCheckTable.starter || v == QuickCheckTable.dirtyStarter {
                     if !clean {
                         if dirtyStart < 0 { dirtyStart = piece }

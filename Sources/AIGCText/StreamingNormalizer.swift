@@ -48,8 +48,10 @@ public struct StreamingNormalizer {
             scanFloor = pending.count
             return []
         }
-        let head = Array(pending[0..<cut])
-        pending.removeSubrange(0..<cut)
+        // The cut is the last safe one, so the tail is short: copy it out and truncate, instead of copying the head.
+        var head = pending
+        pending = Array(head[cut...])
+        head.removeSubrange(cut...)
         scanFloor = 0
         let out = try normalizeParallel(head)
         consumed += cut
