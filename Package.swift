@@ -30,7 +30,8 @@ let package = Package(
         // SHA-256 block compression in C (x86 SHA extensions with a portable fallback): corpus builds hash every byte.
         .target(name: "CSHA256"),
         // Small C kernels Swift cannot express as fast: MinHash lanes (SSE4.1, four per step), cache prefetch hints, the
-        // serving decode step's matrix product, attention and GELU (AVX-512 chosen at run time, portable loops otherwise).
+        // serving decode step's matrix product, attention and GELU (AVX-512 chosen at run time, portable loops otherwise),
+        // and serving's bf16 linear layer (AVX512-BF16, or portable loops computing the same bits).
         .target(name: "CKernels"),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // zlib for streaming `.gz` inputs in-process (no extra package; the mirror has no gzip library besides a NIO one).

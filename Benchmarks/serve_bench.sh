@@ -2,6 +2,9 @@
 # Serving benchmark driver: a 6x384 character model (block 256) trained briefly on tinyshakespeare with `aigc pretrain`,
 # exported with `aigc export-hf`, then Benchmarks/serve_bench.py: aigc serve (continuous batching) vs --max-batch 1 vs
 # HF transformers generate (one at a time; batched with padding), concurrency 1, 4, 16, 64.
+# Arguments go to serve_bench.py: e.g. --levels 1,16 --weights fp32,bf16 --singles '' --hf-dtypes fp32,bf16 --client lean
+# (bf16 weights next to fp32, HF in both precisions, the lean load generator); Benchmarks/bf16_quality.py compares the
+# two precisions' greedy outputs on the same model.
 # usage: Benchmarks/serve_bench.sh   env: HF_PYTHON (a python with torch + transformers; default /tmp/hf-venv/bin/python),
 #        TRAIN_ITERS (40), THREADS (2, training), SERVE_THREADS (1, the servers' OpenBLAS threads), HF_THREADS (2),
 #        ROUNDS (3), OUT (/tmp/aigc-serve-bench), NO_BUILD=1

@@ -55,3 +55,19 @@ rc=0; wait "$pid" || rc=$?
 pid=""
 [[ $rc -eq 0 ]] || { echo "server exited $rc"; tail -20 "$work/serve.log"; exit 1; }
 echo "server exited 0"
+
+echo "== --weights bf16: the server's greedy text equals aigc generate --weights bf16; a bad precision is refused"
+"$bin" serve --model "$work/tiny" --port 0 --port-file "$work/port16" --threads 1 --weights bf16 --api-key sk-test 2> "$work/serve16.log" &
+pid=$!
+for _ in $(seq 1 300); do [[ -s "$work/port16" ]] && break; sleep 0.1; done
+port16=$(cat "$work/port16")
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port16/health" >/dev/null && break; sleep 0.1; done
+served=$(curl -sf "http://127.0.0.1:$port16/v1/completions" -H "Authorization: Bearer sk-test" -H "Content-Type: application/json" \
+  -d '{"model":"tiny","prompt":"the cat","max_tokens":12,"temperature":0}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["choices"][0]["text"])')
+local16=$("$bin" generate --model "$work/tiny" --prompt "the cat" --max-tokens 12 --temperature 0 --weights bf16 \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["choices"][0]["text"])')
+[[ -n "$served" && "$served" == "$local16" ]] || { echo "bf16: served '$served' vs generate '$local16'"; exit 1; }
+kill -TERM "$pid"; wait "$pid" || true; pid=""
+if "$bin" serve --model "$work/tiny" --port 0 --weights fp16 2> "$work/bad.log"; then echo "--weights fp16 was accepted"; exit 1; fi
+grep -q "weights" "$work/bad.log" || { echo "no error naming --weights:"; cat "$work/bad.log"; exit 1; }
+echo "ok: bf16 greedy text '$served' (server = generate); --weights fp16 refused: $(head -1 "$work/bad.log")"

@@ -28,12 +28,14 @@ public final class AIGC: Sendable {
     /// - Parameters:
     ///   - maxBatch: completions decoded at once (the engine's slots).
     ///   - threads: OpenBLAS threads (process-wide).
-    public init(modelName: String, maxBatch: Int = 16, threads: Int? = nil) throws {
+    ///   - weights: precision of the linear layers' weights (`WeightPrecision`; bf16 is about twice as fast on
+    ///     CPUs with AVX512-BF16, with logits within about 1% of fp32's).
+    public init(modelName: String, maxBatch: Int = 16, threads: Int? = nil, weights: WeightPrecision = .fp32) throws {
         let dir = try ModelStore.resolve(modelName)
         if let threads { openBLASThreads(threads) }
         loaded = try LoadedModel(id: modelName, directory: dir)
         name = modelName
-        engine = try InferenceEngine(model: loaded.model, codec: loaded.codec, options: .init(maxBatch: maxBatch, maxQueue: 4096))
+        engine = try InferenceEngine(model: loaded.model, codec: loaded.codec, options: .init(maxBatch: maxBatch, maxQueue: 4096, weights: weights))
     }
 
     /// The text of the first completion of `prompt`.

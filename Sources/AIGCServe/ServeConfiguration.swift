@@ -23,6 +23,8 @@ public struct ServeConfiguration: Sendable {
     /// OpenBLAS threads of the prompt (prefill) products. Default 1: each model's engine already runs two
     /// threads (decoding and prefilling), and idle OpenBLAS workers spin on the cores they would need.
     public var threads = 1
+    /// Precision of the models' linear-layer weights (`WeightPrecision`): fp32 (default) or bf16.
+    public var weights: WeightPrecision = .fp32
     /// Longest wait for in-flight requests after SIGTERM/SIGINT.
     public var drainSeconds = 30
     /// Prompts in one completions request (an array prompt).

@@ -36,7 +36,8 @@ public final class ServerState: @unchecked Sendable {
             do {
                 let loaded = try LoadedModel(id: entry.id, directory: entry.directory)
                 let engine = try InferenceEngine(model: loaded.model, codec: loaded.codec,
-                                                 options: .init(maxBatch: configuration.maxBatch, maxQueue: configuration.maxQueue))
+                                                 options: .init(maxBatch: configuration.maxBatch, maxQueue: configuration.maxQueue,
+                                                               weights: configuration.weights))
                 let m = metrics
                 engine.setStepObserver { m.recordStep($0) }
                 register(Served(loaded: loaded, engine: engine))

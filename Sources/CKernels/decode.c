@@ -2,6 +2,8 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /* ---- Portable implementations (any CPU). Each output element: 16 partial sums over the input in order, then a
    fixed pairwise tree, exactly as the AVX-512 code below, so both are batch-invariant the same way. ---- */
@@ -30,17 +32,26 @@ static void linear_portable(float *out, const float *inp, const float *w, const 
     }
 }
 
-static void attention_portable(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
-                               int stride, float *scores) {
+/* Element idx of a cache row block: fp32, or bf16 (exactly widened to fp32). */
+static inline float kv_at(const void *p, size_t idx, int bf16) {
+    if (!bf16) return ((const float *)p)[idx];
+    uint32_t u = (uint32_t)((const uint16_t *)p)[idx] << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static void attention_portable_kv(float *out, const float *q, const void *k, const void *v, int len, int C, int NH,
+                                  int stride, float *scores, int bf16) {
     int hs = C / NH;
     float scale = 1.0f / sqrtf((float)hs);
     for (int h = 0; h < NH; h++) {
         const float *qh = q + h * hs;
         float mx = -INFINITY;
         for (int j = 0; j < len; j++) {
-            const float *kj = k + (size_t)j * stride + h * hs;
+            size_t kj = (size_t)j * stride + h * hs;
             float s = 0;
-            for (int d = 0; d < hs; d++) s += qh[d] * kj[d];
+            for (int d = 0; d < hs; d++) s += qh[d] * kv_at(k, kj + d, bf16);
             s *= scale;
             scores[j] = s;
             if (s > mx) mx = s;
@@ -51,11 +62,16 @@ static void attention_portable(float *out, const float *q, const float *k, const
         float *oh = out + h * hs;
         for (int d = 0; d < hs; d++) oh[d] = 0;
         for (int j = 0; j < len; j++) {
-            const float *vj = v + (size_t)j * stride + h * hs;
-            for (int d = 0; d < hs; d++) oh[d] += scores[j] * vj[d];
+            size_t vj = (size_t)j * stride + h * hs;
+            for (int d = 0; d < hs; d++) oh[d] += scores[j] * kv_at(v, vj + d, bf16);
         }
         for (int d = 0; d < hs; d++) oh[d] *= inv;
     }
+}
+
+static void attention_portable(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
+                               int stride, float *scores) {
+    attention_portable_kv(out, q, k, v, len, C, NH, stride, scores, 0);
 }
 
 static void gelu_portable(float *x, long count) {
@@ -251,16 +267,23 @@ AVX512 static void attention_avx512_heads(float *out, const float *q, const floa
 
 /* Head size a multiple of 16 (all real models): one pass over each cache row for all heads at once, so the
    cache streams sequentially; the outputs accumulate in registers, 8 chunks of 16 at a time. */
-AVX512 static void attention_avx512_rows(float *out, const float *q, const float *k, const float *v, int len, int C,
-                                         int NH, int stride, float *scores) {
+/* 16 cache elements from element idx: fp32, or bf16 widened exactly (a 16-bit shift). */
+AVX512 INLINE __m512 load_kv16(const void *p, size_t idx, int bf16) {
+    if (!bf16) return _mm512_loadu_ps((const float *)p + idx);
+    __m256i h = _mm256_loadu_si256((const __m256i *)((const uint16_t *)p + idx));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
+AVX512 INLINE void attention_avx512_rows_kv(float *out, const float *q, const void *k, const void *v, int len, int C,
+                                            int NH, int stride, float *scores, int bf16) {
     int hs = C / NH, chunks = C / 16, per = hs / 16;
     float scale = 1.0f / sqrtf((float)hs);
     /* scores: [NH][len] */
     for (int j = 0; j < len; j++) {
-        const float *kj = k + (size_t)j * stride;
+        size_t kj = (size_t)j * stride;
         for (int h = 0; h < NH; h++) {
             __m512 acc = _mm512_setzero_ps();
-            for (int c = h * per; c < (h + 1) * per; c++) acc = _mm512_fmadd_ps(_mm512_loadu_ps(q + 16 * c), _mm512_loadu_ps(kj + 16 * c), acc);
+            for (int c = h * per; c < (h + 1) * per; c++) acc = _mm512_fmadd_ps(_mm512_loadu_ps(q + 16 * c), load_kv16(k, kj + 16 * c, bf16), acc);
             scores[(size_t)h * len + j] = hsum512(acc) * scale;
         }
     }
@@ -276,17 +299,27 @@ AVX512 static void attention_avx512_rows(float *out, const float *q, const float
         for (int c = 0; c < 8; c++) { o[c] = _mm512_setzero_ps(); pr[c] = scores + (size_t)((c0 + (c < n ? c : 0)) / per) * len; }
         if (n == 8) {
             for (int j = 0; j < len; j++) {
-                const float *vj = v + (size_t)j * stride + 16 * c0;
-                for (int c = 0; c < 8; c++) o[c] = _mm512_fmadd_ps(_mm512_set1_ps(pr[c][j]), _mm512_loadu_ps(vj + 16 * c), o[c]);
+                size_t vj = (size_t)j * stride + 16 * c0;
+                for (int c = 0; c < 8; c++) o[c] = _mm512_fmadd_ps(_mm512_set1_ps(pr[c][j]), load_kv16(v, vj + 16 * c, bf16), o[c]);
             }
         } else {
             for (int j = 0; j < len; j++) {
-                const float *vj = v + (size_t)j * stride + 16 * c0;
-                for (int c = 0; c < n; c++) o[c] = _mm512_fmadd_ps(_mm512_set1_ps(pr[c][j]), _mm512_loadu_ps(vj + 16 * c), o[c]);
+                size_t vj = (size_t)j * stride + 16 * c0;
+                for (int c = 0; c < n; c++) o[c] = _mm512_fmadd_ps(_mm512_set1_ps(pr[c][j]), load_kv16(v, vj + 16 * c, bf16), o[c]);
             }
         }
         for (int c = 0; c < n; c++) _mm512_storeu_ps(out + 16 * (c0 + c), o[c]);
     }
+}
+
+AVX512 static void attention_avx512_rows(float *out, const float *q, const float *k, const float *v, int len, int C,
+                                         int NH, int stride, float *scores) {
+    attention_avx512_rows_kv(out, q, k, v, len, C, NH, stride, scores, 0);
+}
+
+AVX512 static void attention_avx512_rows_bf16(float *out, const float *q, const uint16_t *k, const uint16_t *v, int len,
+                                              int C, int NH, int stride, float *scores) {
+    attention_avx512_rows_kv(out, q, k, v, len, C, NH, stride, scores, 1);
 }
 
 AVX512 static void attention_avx512(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
@@ -337,6 +370,25 @@ void ck_decode_attention(float *out, const float *q, const float *k, const float
     if (have_avx512()) { attention_avx512(out, q, k, v, len, C, NH, stride, scores); return; }
 #endif
     attention_portable(out, q, k, v, len, C, NH, stride, scores);
+}
+
+void ck_decode_attention_bf16(float *out, const float *q, const uint16_t *k, const uint16_t *v, int len, int C, int NH,
+                              int stride, float *scores) {
+#if defined(__x86_64__)
+    if (have_avx512() && (C / NH) % 16 == 0) { attention_avx512_rows_bf16(out, q, k, v, len, C, NH, stride, scores); return; }
+    if (have_avx512()) {
+        /* Head sizes that are not a multiple of 16 (test models): widen the rows and use the fp32 kernel, so the
+           result equals ck_decode_attention on the widened cache bit for bit here too. */
+        for (int j = 0; j < len; j++) {
+            float *kr = scores + (size_t)NH * len + (size_t)j * C, *vr = kr + (size_t)len * C;
+            for (int d = 0; d < C; d++) { kr[d] = kv_at(k, (size_t)j * stride + d, 1); vr[d] = kv_at(v, (size_t)j * stride + d, 1); }
+        }
+        float *kw = scores + (size_t)NH * len;
+        attention_avx512(out, q, kw, kw + (size_t)len * C, len, C, NH, C, scores);
+        return;
+    }
+#endif
+    attention_portable_kv(out, q, k, v, len, C, NH, stride, scores, 1);
 }
 
 void ck_gelu(float *x, long count) {

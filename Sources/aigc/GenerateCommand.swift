@@ -33,6 +33,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Return the top K log-probabilities per token.") var logprobs: Int?
     @Flag(help: "Stream deltas as JSON lines.") var stream = false
     @Option(help: "Threads for OpenBLAS (generation runs one batch).") var threads: Int = 1
+    @Option(help: "Precision of the linear layers' weights: fp32 or bf16 (as aigc serve --weights).") var weights: WeightPrecision = .fp32
 
     func run() async throws {
         try await runCLI {
@@ -60,7 +61,7 @@ struct GenerateCommand: AsyncParsableCommand {
             func line(_ obj: [String: Any]) throws {
                 try StandardOutput.write(try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]) + Data("\n".utf8))
             }
-            let results = try Generator(model: m).generate(prompt: ids, parameters: p, codec: codec, onDelta: stream ? { i, bytes in
+            let results = try Generator(model: m, weights: weights).generate(prompt: ids, parameters: p, codec: codec, onDelta: stream ? { i, bytes in
                 try? line(["index": i, "text": String(decoding: bytes, as: UTF8.self)])
             } : nil)
             func tokenText(_ t: Int32) -> Any { codec.map { String(decoding: $0.bytes(of: t), as: UTF8.self) } ?? Int(t) }

@@ -34,6 +34,48 @@ import Testing
         #expect(Array(crowd.logits(2)) == a)
     }
 
+    /// bf16 weights: one kernel for prompt and decode rows, so a row's logits are bit-identical alone and in a
+    /// crowd of prompts and decode rows; and they stay close to fp32's.
+    @Test func bf16RowsDoNotDependOnTheBatchAndStayCloseToFP32() throws {
+        let m = try Self.loaded().model
+        let alone = try BatchedDecoder(model: m, slots: 1, weights: .bf16)
+        #expect(alone.weights == .bf16)
+        try alone.step([.init(slot: 0, tokens: [5, 6, 7])])
+        let firstAlone = Array(alone.logits(0))
+        try alone.step([.init(slot: 0, tokens: [8])])
+        let a = Array(alone.logits(0))
+        let crowd = try BatchedDecoder(model: m, slots: 6, weights: .bf16)
+        try crowd.step([.init(slot: 0, tokens: [1, 2, 3, 4, 9, 10, 11]), .init(slot: 3, tokens: [5, 6, 7]), .init(slot: 5, tokens: [40])])
+        #expect(Array(crowd.logits(1)) == firstAlone)
+        try crowd.step([.init(slot: 0, tokens: [12]), .init(slot: 5, tokens: [41]), .init(slot: 3, tokens: [8]), .init(slot: 1, tokens: [2, 2])])
+        #expect(Array(crowd.logits(2)) == a)
+        let fp32 = try BatchedDecoder(model: m, slots: 1)
+        try fp32.step([.init(slot: 0, tokens: [5, 6, 7, 8])])
+        let f = Array(fp32.logits(0))
+        let scale = f.map(abs).max() ?? 1
+        let worst = zip(a, f).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 0.02 * max(1, scale), "bf16 vs fp32 logits: max |Δ| \(worst), max |logit| \(scale)")
+        #expect(a != f)  // really another precision
+    }
+
+    @Test func bf16SameSeedSameTextAloneOrInABatch() async throws {
+        let loaded = try Self.loaded()
+        let engine = try InferenceEngine(model: loaded.model, codec: loaded.codec, options: .init(maxBatch: 8, maxQueue: 64, weights: .bf16))
+        let prompt = try loaded.encode("hello world")
+        let sampled = Self.params(seed: 7, temperature: 0.9, n: 2)
+        let alone = try await Self.collect(try engine.submit(prompt: prompt, parameters: sampled))
+        var others: [InferenceEngine.Request] = []
+        for i in 0..<6 {
+            others.append(try engine.submit(prompt: try loaded.encode("the dog \(i)"), parameters: Self.params(seed: UInt64(i), temperature: 1, maxTokens: 20)))
+        }
+        let batched = try await Self.collect(try engine.submit(prompt: prompt, parameters: sampled))
+        for o in others { _ = try await Self.collect(o) }
+        #expect(batched.map(\.tokens) == alone.map(\.tokens))
+        let viaGenerator = try Generator(model: loaded.model, weights: .bf16).generate(prompt: prompt, parameters: sampled, codec: loaded.codec)
+        #expect(viaGenerator.map(\.tokens) == alone.map(\.tokens))
+        engine.shutdown()
+    }
+
     @Test func sameSeedSameTextAloneOrInAFullBatch() async throws {
         let loaded = try Self.loaded()
         let engine = try InferenceEngine(model: loaded.model, codec: loaded.codec, options: .init(maxBatch: 8, maxQueue: 64))

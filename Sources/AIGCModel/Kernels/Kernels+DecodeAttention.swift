@@ -12,4 +12,12 @@ extension Kernels {
     package static func decodeAttention(out: FP, q: CFP, k: CFP, v: CFP, len: Int, C: Int, NH: Int, scores: FP) {
         ck_decode_attention(out, q, k, v, Int32(len), Int32(C), Int32(NH), Int32(C), scores)
     }
+
+    /// `decodeAttention` over a bf16 cache (`KVCache.bf16`): each key and value widened to fp32 exactly as it is
+    /// read, so the result equals `decodeAttention` on the widened rows bit for bit, with half the bytes to read.
+    /// `scratch` holds `NH · len + 2 · len · C` floats.
+    package static func decodeAttentionBF16(out: FP, q: CFP, k: UnsafePointer<UInt16>, v: UnsafePointer<UInt16>, len: Int,
+                                            C: Int, NH: Int, scratch: FP) {
+        ck_decode_attention_bf16(out, q, k, v, Int32(len), Int32(C), Int32(NH), Int32(C), scratch)
+    }
 }

@@ -16,6 +16,38 @@ package enum NaiveKernels {
         return out
     }
 
+    /// fp32 → bf16 (as an fp32 value): round to nearest even, subnormals to signed zero, NaN stays NaN (the
+    /// rounding of VCVTNEPS2BF16).
+    package static func bf16(_ x: Float) -> Float {
+        let u = x.bitPattern
+        if u & 0x7F80_0000 == 0 { return Float(bitPattern: u & 0x8000_0000) }
+        if u & 0x7FFF_FFFF > 0x7F80_0000 { return Float(bitPattern: (u | 0x0040_0000) & 0xFFFF_0000) }
+        let r = u &+ 0x7FFF &+ ((u >> 16) & 1)
+        return Float(bitPattern: r & 0xFFFF_0000)
+    }
+
+    /// `Kernels.linearBF16`'s arithmetic spelled out (`ckernels_bf16.h`): inputs and weights rounded to bf16; per
+    /// output, from +0, for each input pair (2p, 2p+1) in order: fused add of x[2p+1]·w[2p+1], then of x[2p]·w[2p],
+    /// each result with a subnormal flushed to signed zero; the bias added last. Bit-exact, not approximate.
+    package static func matmulBF16(_ inp: [Float], _ w: [Float], _ b: [Float]?, N: Int, C: Int, OC: Int) -> [Float] {
+        func flush(_ v: Float) -> Float { abs(v) < Float.leastNormalMagnitude ? Float(signOf: v, magnitudeOf: 0) : v }
+        let x = inp.map(bf16), wb = w.map(bf16)
+        var out = [Float](repeating: 0, count: N * OC)
+        for n in 0..<N {
+            for o in 0..<OC {
+                var acc: Float = 0
+                for p in 0..<((C + 1) / 2) {
+                    let k = 2 * p
+                    if k + 1 < C { acc = flush(acc.addingProduct(x[n * C + k + 1], wb[o * C + k + 1])) }
+                    else { acc = flush(acc.addingProduct(0, 0)) }
+                    acc = flush(acc.addingProduct(x[n * C + k], wb[o * C + k]))
+                }
+                out[n * OC + o] = b.map { acc + $0[o] } ?? acc
+            }
+        }
+        return out
+    }
+
     /// (dinp, dW, db) for dout.
     package static func matmulBackward(_ dout: [Float], _ inp: [Float], _ w: [Float], N: Int, C: Int, OC: Int) -> ([Float], [Float], [Float]) {
         var dinp = [Float](repeating: 0, count: N * C), dw = [Float](repeating: 0, count: OC * C), db = [Float](repeating: 0, count: OC)

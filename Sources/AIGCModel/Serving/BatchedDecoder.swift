@@ -15,6 +15,12 @@ import Foundation
 /// - one block per prompt, computed in one sgemm call of exactly its own token count (a shape that depends only
 ///   on the prompt; OpenBLAS computes a given shape the same way every time);
 /// - the LM head over each segment's last token: `decodeMatmul` again.
+/// With bf16 weights (`WeightPrecision.bf16`) every linear layer of every row, prompt or decode, goes through
+/// `Kernels.linearBF16` instead, in one call per layer over all the step's rows: its every output element is one
+/// fixed sequence of bf16 dot-product steps whatever the other rows, so the block layout is not needed for
+/// invariance there (it stays, for attention). The KV cache is then bf16 too: decode attention widens its rows
+/// exactly as it reads them (`Kernels.decodeAttentionBF16`), and a prompt's attention reads its slot's rows widened
+/// into fp32 scratch, so both see the same rounded keys and values.
 /// Attention is per sequence: one-token segments use `Kernels.decodeAttention`, prompts the BLAS kernel
 /// `cachedAttentionForward`. LayerNorm, GELU and the residual adds run per row. `EngineTests` checks the
 /// property.
@@ -39,6 +45,12 @@ public final class BatchedDecoder: @unchecked Sendable {
     let acts: FloatBuffer
     let x, ln, qkv, atty, tmp, fch, lnLast, logitsOut, scratch, mean, rstd: Kernels.FP
     var tokenBuf: [Int32], positionBuf: [Int32]
+    /// bf16 weights (nil: fp32) and the rows rounded to bf16 for `Kernels.linearBF16`.
+    let bf16: BF16Weights?
+    let bf16Scratch: UnsafeMutablePointer<UInt16>?
+    /// bf16 cache: a slot's keys and values widened to fp32 `[2, maxTime, C]` for prompt attention, after the decode
+    /// attention's scratch (`nHead · maxTime + 2 · maxTime · C` floats in all).
+    let wide: FloatBuffer?
 
     /// Floats of activations a decoder feeding up to `maxStepTokens` tokens per step allocates.
     static func activationCount(config c: GPTConfig, slots: Int, maxStepTokens N: Int) -> Int {
@@ -65,21 +77,31 @@ public final class BatchedDecoder: @unchecked Sendable {
     ///   - slots: sequences held at once (the largest batch).
     ///   - maxStepTokens: most tokens fed in one step (prompt tokens plus one per running sequence); default the
     ///     block size plus `slots`, so any prompt that fits the context fits one step beside a full batch.
-    public convenience init(model: GPTModel, slots: Int, maxStepTokens requested: Int? = nil) throws {
+    ///   - weights: the precision of the linear layers' weights (bf16: packed here; an engine packs once and shares).
+    public convenience init(model: GPTModel, slots: Int, maxStepTokens requested: Int? = nil, weights: WeightPrecision = .fp32) throws {
         let c = model.config
         guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
         let n = requested ?? (c.blockSize + slots)
         try Self.checkMemory(Self.memoryBytes(config: c, slots: slots, maxStepTokens: max(1, n)), config: c, slots: slots)
-        try self.init(model: model, cache: KVCache(config: c, slots: slots), maxStepTokens: n)
+        try self.init(model: model, cache: KVCache(config: c, slots: slots, bf16: weights == .bf16), maxStepTokens: n,
+                      bf16: weights == .bf16 ? BF16Weights(model: model) : nil)
     }
 
-    /// A decoder working on `cache`'s slots (shared with other decoders).
-    public init(model: GPTModel, cache: KVCache, maxStepTokens n: Int) throws {
+    /// A decoder working on `cache`'s slots (shared with other decoders), fp32 weights.
+    public convenience init(model: GPTModel, cache: KVCache, maxStepTokens n: Int) throws {
+        try self.init(model: model, cache: cache, maxStepTokens: n, bf16: nil)
+    }
+
+    /// A decoder working on `cache`'s slots (shared with other decoders), with bf16 weights when `bf16` is given.
+    package init(model: GPTModel, cache: KVCache, maxStepTokens n: Int, bf16: BF16Weights?) throws {
         let c = model.config
         guard cache.layers == c.nLayer, cache.width == c.nEmbd, cache.maxTime == c.blockSize else {
             throw AIGCError.usage("the KV cache was made for another model shape")
         }
         guard n >= 1, n <= 1 << 20 else { throw AIGCError.usage("tokens per step must be in 1...\(1 << 20) (got \(n))") }
+        guard cache.bf16 == (bf16 != nil) else {
+            throw AIGCError.usage("the KV cache is \(cache.bf16 ? "bf16" : "fp32") but the weights are \(bf16 == nil ? "fp32" : "bf16")")
+        }
         let slots = cache.slots
         try Self.checkMemory(Self.activationCount(config: c, slots: slots, maxStepTokens: n) * 4, config: c, slots: slots)
         self.model = model
@@ -96,7 +118,20 @@ public final class BatchedDecoder: @unchecked Sendable {
         mean = take(N); rstd = take(N)
         tokenBuf = [Int32](repeating: 0, count: N)
         positionBuf = [Int32](repeating: 0, count: N)
+        self.bf16 = bf16
+        wide = bf16 == nil ? nil : FloatBuffer(count: c.nHead * T + 2 * T * C)
+        if bf16 != nil {
+            let k = BF16Matrix.scratchCount(rows: max(N, R), C: 4 * C)
+            bf16Scratch = UnsafeMutableRawPointer.allocate(byteCount: max(1, k) * 2, alignment: 64).bindMemory(to: UInt16.self, capacity: max(1, k))
+        } else {
+            bf16Scratch = nil
+        }
     }
+
+    deinit { bf16Scratch?.deallocate() }
+
+    /// The precision of the linear layers' weights.
+    public var weights: WeightPrecision { bf16 == nil ? .fp32 : .bf16 }
 
     /// Tokens cached in slot `s`.
     public func length(slot s: Int) -> Int { cache.lengths[s] }
@@ -160,7 +195,13 @@ public final class BatchedDecoder: @unchecked Sendable {
                                        wpe: p + lay.wpe, N: P, C: C)
             }
         }
-        func linear(out: Kernels.FP, inp: Kernels.CFP, weight: Kernels.CFP, bias: Kernels.CFP, C: Int, OC: Int) {
+        let bf = bf16, bfScratch = bf16Scratch
+        func linear(out: Kernels.FP, inp: Kernels.CFP, weight: Kernels.CFP, bias: Kernels.CFP, C: Int, OC: Int,
+                    _ packed: KeyPath<BF16Weights.Layer, BF16Matrix>, layer l: Int) {
+            if let bf, let bfScratch {
+                Kernels.linearBF16(out: out, inp: inp, weight: bf.layers[l][keyPath: packed], bias: bias, rows: P, scratch: bfScratch)
+                return
+            }
             Kernels.decodeMatmul(out: out, inp: inp, weight: weight, bias: bias, rows: D, C: C, OC: OC)
             for r in prompts {
                 for n in r { (out + n * OC).update(from: bias, count: OC) }
@@ -170,31 +211,55 @@ public final class BatchedDecoder: @unchecked Sendable {
         }
         for l in 0..<c.nLayer {
             let w = lay.blocks[l]
-            let kc = cache.k.pointer + l * S * T * C, vc = cache.v.pointer + l * S * T * C
             Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln1w, bias: p + w.ln1b, N: P, C: C)
-            linear(out: qkv, inp: ln, weight: p + w.attnW, bias: p + w.attnB, C: C, OC: 3 * C)
-            for (i, seg) in segments.enumerated() {
-                let tNew = seg.tokens.count, past = lengths[seg.slot], off = segRow[i]
-                for j in 0..<tNew {
-                    let src = qkv + (off + j) * 3 * C
-                    (kc + (seg.slot * T + past + j) * C).update(from: src + C, count: C)
-                    (vc + (seg.slot * T + past + j) * C).update(from: src + 2 * C, count: C)
+            linear(out: qkv, inp: ln, weight: p + w.attnW, bias: p + w.attnB, C: C, OC: 3 * C, \.attn, layer: l)
+            if let wide {
+                // bf16 cache: keys and values rounded as they are stored; attention reads them widened.
+                let kb = cache.kBF16 + l * S * T * C, vb = cache.vBF16 + l * S * T * C
+                for (i, seg) in segments.enumerated() {
+                    let tNew = seg.tokens.count, past = lengths[seg.slot], off = segRow[i], base = seg.slot * T * C
+                    for j in 0..<tNew {
+                        let src = qkv + (off + j) * 3 * C
+                        Kernels.roundBF16(kb + base + (past + j) * C, from: src + C, count: C)
+                        Kernels.roundBF16(vb + base + (past + j) * C, from: src + 2 * C, count: C)
+                    }
+                    if tNew == 1 {
+                        Kernels.decodeAttentionBF16(out: atty + off * C, q: qkv + off * 3 * C, k: kb + base, v: vb + base,
+                                                    len: past + 1, C: C, NH: NH, scratch: wide.pointer)
+                    } else {
+                        let kf = wide.pointer + NH * T, vf = kf + T * C
+                        Kernels.widenBF16(kf, from: kb + base, count: (past + tNew) * C)
+                        Kernels.widenBF16(vf, from: vb + base, count: (past + tNew) * C)
+                        Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kf, vCache: vf,
+                                                       scratch: scratch, S: 1, tNew: tNew, past: past, maxT: T, C: C, NH: NH,
+                                                       profile: nil)
+                    }
                 }
-                if tNew == 1 {
-                    Kernels.decodeAttention(out: atty + off * C, q: qkv + off * 3 * C, k: kc + seg.slot * T * C,
-                                            v: vc + seg.slot * T * C, len: past + 1, C: C, NH: NH, scores: scratch)
-                } else {
-                    Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kc + seg.slot * T * C,
-                                                   vCache: vc + seg.slot * T * C, scratch: scratch, S: 1, tNew: tNew,
-                                                   past: past, maxT: T, C: C, NH: NH, profile: nil)
+            } else {
+                let kc = cache.k.pointer + l * S * T * C, vc = cache.v.pointer + l * S * T * C
+                for (i, seg) in segments.enumerated() {
+                    let tNew = seg.tokens.count, past = lengths[seg.slot], off = segRow[i]
+                    for j in 0..<tNew {
+                        let src = qkv + (off + j) * 3 * C
+                        (kc + (seg.slot * T + past + j) * C).update(from: src + C, count: C)
+                        (vc + (seg.slot * T + past + j) * C).update(from: src + 2 * C, count: C)
+                    }
+                    if tNew == 1 {
+                        Kernels.decodeAttention(out: atty + off * C, q: qkv + off * 3 * C, k: kc + seg.slot * T * C,
+                                                v: vc + seg.slot * T * C, len: past + 1, C: C, NH: NH, scores: scratch)
+                    } else {
+                        Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kc + seg.slot * T * C,
+                                                       vCache: vc + seg.slot * T * C, scratch: scratch, S: 1, tNew: tNew,
+                                                       past: past, maxT: T, C: C, NH: NH, profile: nil)
+                    }
                 }
             }
-            linear(out: tmp, inp: atty, weight: p + w.projW, bias: p + w.projB, C: C, OC: C)
+            linear(out: tmp, inp: atty, weight: p + w.projW, bias: p + w.projB, C: C, OC: C, \.proj, layer: l)
             for i in 0..<(P * C) { x[i] += tmp[i] }
             Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln2w, bias: p + w.ln2b, N: P, C: C)
-            linear(out: fch, inp: ln, weight: p + w.fcW, bias: p + w.fcB, C: C, OC: 4 * C)
+            linear(out: fch, inp: ln, weight: p + w.fcW, bias: p + w.fcB, C: C, OC: 4 * C, \.fc, layer: l)
             Kernels.geluInPlace(fch, count: P * 4 * C)
-            linear(out: tmp, inp: fch, weight: p + w.fcProjW, bias: p + w.fcProjB, C: 4 * C, OC: C)
+            linear(out: tmp, inp: fch, weight: p + w.fcProjW, bias: p + w.fcProjB, C: 4 * C, OC: C, \.fcProj, layer: l)
             for i in 0..<(P * C) { x[i] += tmp[i] }
         }
         // Final LayerNorm and LM head on each segment's last token only.
@@ -204,6 +269,10 @@ public final class BatchedDecoder: @unchecked Sendable {
         }
         let R = segments.count
         Kernels.layerNormForward(out: lnLast, mean: mean, rstd: rstd, inp: tmp, weight: p + lay.lnfw, bias: p + lay.lnfb, N: R, C: C)
-        Kernels.decodeMatmul(out: logitsOut, inp: lnLast, weight: p + lay.wte, bias: nil, rows: R, C: C, OC: V)
+        if let bf, let bfScratch {
+            Kernels.linearBF16(out: logitsOut, inp: lnLast, weight: bf.lmHead, bias: nil, rows: R, scratch: bfScratch)
+        } else {
+            Kernels.decodeMatmul(out: logitsOut, inp: lnLast, weight: p + lay.wte, bias: nil, rows: R, C: C, OC: V)
+        }
     }
 }

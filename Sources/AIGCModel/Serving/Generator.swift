@@ -6,8 +6,16 @@ import AIGCCore
 /// from (seed, i). A server uses `InferenceEngine`, which drives the same `ChoiceDecoder`s across requests.
 public final class Generator {
     public let model: GPTModel
+    /// Precision of the linear layers' weights (`WeightPrecision`).
+    public let weights: WeightPrecision
+    let bf16: BF16Weights?
 
-    public init(model: GPTModel) { self.model = model }
+    /// A generator; bf16 weights are packed here, once for all `generate` calls.
+    public init(model: GPTModel, weights: WeightPrecision = .fp32) {
+        self.model = model
+        self.weights = weights
+        bf16 = weights == .bf16 ? BF16Weights(model: model) : nil
+    }
 
     /// Generates from prompt ids. `onDelta(index, bytes)` receives text as it becomes final (held back while it
     /// could still be the start of a stop sequence, and until it is complete UTF-8).
@@ -16,7 +24,9 @@ public final class Generator {
         try parameters.validate()
         try Self.checkPrompt(prompt, model: model)
         let n = parameters.n
-        let dec = try BatchedDecoder(model: model, slots: n, maxStepTokens: max(prompt.count, n))
+        let steps = max(prompt.count, n)
+        try BatchedDecoder.checkMemory(BatchedDecoder.memoryBytes(config: model.config, slots: n, maxStepTokens: steps), config: model.config, slots: n)
+        let dec = try BatchedDecoder(model: model, cache: KVCache(config: model.config, slots: n, bf16: bf16 != nil), maxStepTokens: steps, bf16: bf16)
         try dec.step([.init(slot: 0, tokens: prompt)])
         for i in 1..<max(1, n) { dec.copy(slot: 0, to: i) }
         var choices = (0..<n).map {

@@ -17,9 +17,12 @@ public final class InferenceEngine: @unchecked Sendable {
         public var maxBatch = 16
         /// Requests waiting for slots before new ones are refused.
         public var maxQueue = 256
-        public init(maxBatch: Int = 16, maxQueue: Int = 256) {
+        /// Precision of the linear layers' weights (bf16: packed once at start, shared by both threads).
+        public var weights: WeightPrecision = .fp32
+        public init(maxBatch: Int = 16, maxQueue: Int = 256, weights: WeightPrecision = .fp32) {
             self.maxBatch = maxBatch
             self.maxQueue = maxQueue
+            self.weights = weights
         }
     }
 
@@ -139,9 +142,10 @@ final class DecodeLoop: @unchecked Sendable {
         try BatchedDecoder.checkMemory(BatchedDecoder.memoryBytes(config: c, slots: options.maxBatch, maxStepTokens: options.maxBatch)
                                        + BatchedDecoder.activationCount(config: c, slots: options.maxBatch, maxStepTokens: c.blockSize) * 4,
                                        config: c, slots: options.maxBatch)
-        let cache = try KVCache(config: c, slots: options.maxBatch)
-        decoder = try BatchedDecoder(model: model, cache: cache, maxStepTokens: options.maxBatch)
-        prefiller = try BatchedDecoder(model: model, cache: cache, maxStepTokens: c.blockSize)
+        let cache = try KVCache(config: c, slots: options.maxBatch, bf16: options.weights == .bf16)
+        let bf16 = options.weights == .bf16 ? BF16Weights(model: model) : nil
+        decoder = try BatchedDecoder(model: model, cache: cache, maxStepTokens: options.maxBatch, bf16: bf16)
+        prefiller = try BatchedDecoder(model: model, cache: cache, maxStepTokens: c.blockSize, bf16: bf16)
         freeSlots = Array((0..<options.maxBatch).reversed())
         // Strong references: the threads keep the loop alive until they end.
         let t = Thread { self.loop() }

@@ -4,13 +4,16 @@ import Foundation
 /// The keys and values of a set of sequence slots, `[L, slots, maxTime, C]` each, and every slot's length:
 /// the state a `BatchedDecoder` continues. Several decoders may share one cache (the engine prefills prompts on
 /// one thread while another decodes the running sequences), each slot being used by one decoder at a time: its
-/// owner hands it over under a lock, which orders the writes before the reads.
+/// owner hands it over under a lock, which orders the writes before the reads. With `bf16` the keys and values are
+/// stored as bfloat16 (half the bytes a decode step reads; `WeightPrecision.bf16`).
 public final class KVCache: @unchecked Sendable {
     public let slots: Int
     public let layers: Int
     /// Longest sequence a slot holds (the block size).
     public let maxTime: Int
     public let width: Int
+    /// Whether keys and values are stored as bf16 (read them through `kBF16`/`vBF16`), else fp32 (`k`, `v`).
+    public let bf16: Bool
     let k: FloatBuffer, v: FloatBuffer
     /// Tokens cached per slot.
     let lengths: UnsafeMutablePointer<Int>
@@ -18,13 +21,15 @@ public final class KVCache: @unchecked Sendable {
     /// Bytes of memory a cache of this size allocates.
     public static func memoryBytes(config c: GPTConfig, slots: Int) -> Int { 2 * c.nLayer * slots * c.blockSize * c.nEmbd * 4 }
 
-    public init(config c: GPTConfig, slots: Int) throws {
+    public init(config c: GPTConfig, slots: Int, bf16: Bool = false) throws {
         guard slots >= 1, slots <= 4096 else { throw AIGCError.usage("batch slots must be in 1...4096 (got \(slots))") }
         self.slots = slots
         layers = c.nLayer
         maxTime = c.blockSize
         width = c.nEmbd
-        let count = c.nLayer * slots * c.blockSize * c.nEmbd
+        self.bf16 = bf16
+        let elements = c.nLayer * slots * c.blockSize * c.nEmbd
+        let count = bf16 ? (elements + 1) / 2 : elements
         // Large and mostly unused until the batch fills: lazily zeroed pages, so a server with room for 64
         // sequences starts as fast as one with room for 1.
         guard let k = FloatBuffer(lazilyZeroed: count), let v = FloatBuffer(lazilyZeroed: count) else {
@@ -38,6 +43,10 @@ public final class KVCache: @unchecked Sendable {
 
     deinit { lengths.deallocate() }
 
+    /// The bf16 keys and values (only when `bf16`), same `[L, slots, maxTime, C]` layout.
+    var kBF16: UnsafeMutablePointer<UInt16> { UnsafeMutableRawPointer(k.pointer).assumingMemoryBound(to: UInt16.self) }
+    var vBF16: UnsafeMutablePointer<UInt16> { UnsafeMutableRawPointer(v.pointer).assumingMemoryBound(to: UInt16.self) }
+
     /// Tokens cached in slot `s`.
     public func length(slot s: Int) -> Int { lengths[s] }
 
@@ -49,8 +58,13 @@ public final class KVCache: @unchecked Sendable {
         let C = width, T = maxTime, len = lengths[from]
         for l in 0..<layers {
             let base = l * slots * T * C
-            (k.pointer + base + to * T * C).update(from: k.pointer + base + from * T * C, count: len * C)
-            (v.pointer + base + to * T * C).update(from: v.pointer + base + from * T * C, count: len * C)
+            if bf16 {
+                (kBF16 + base + to * T * C).update(from: kBF16 + base + from * T * C, count: len * C)
+                (vBF16 + base + to * T * C).update(from: vBF16 + base + from * T * C, count: len * C)
+            } else {
+                (k.pointer + base + to * T * C).update(from: k.pointer + base + from * T * C, count: len * C)
+                (v.pointer + base + to * T * C).update(from: v.pointer + base + from * T * C, count: len * C)
+            }
         }
         lengths[to] = len
     }

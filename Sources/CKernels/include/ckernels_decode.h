@@ -1,6 +1,8 @@
 #ifndef CKERNELS_DECODE_H
 #define CKERNELS_DECODE_H
 
+#include <stdint.h>
+
 /// Kernels of a decode step (a few rows, one new token per sequence), where a BLAS sgemm spends most of its
 /// time packing the weight matrix for a product that reads each weight only a handful of times.
 ///
@@ -18,6 +20,12 @@ void ck_linear_rows(float *out, const float *inp, const float *w, const float *b
 /// cache rows `[len, C]` with row stride `stride` floats; writes out `[C]`. `scores` holds `NH · len` floats.
 void ck_decode_attention(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
                          int stride, float *scores);
+
+/// The same with a bf16 cache (`k`, `v` hold bf16 values; each is widened to fp32 exactly): the result equals
+/// `ck_decode_attention` on the widened cache bit for bit. `scores` holds `NH · len + 2 · len · C` floats (the
+/// widened rows, for head sizes that are not a multiple of 16).
+void ck_decode_attention_bf16(float *out, const float *q, const uint16_t *k, const uint16_t *v, int len, int C, int NH,
+                              int stride, float *scores);
 
 /// GELU, tanh approximation, in place over `count` floats (same formula as the training kernel).
 void ck_gelu(float *x, long count);
