@@ -6,7 +6,10 @@
 #   2. A wider model (6 layers, 6 heads, 384 wide, block 256, batch 12): ms per iteration over WIDE_ITERS.
 #   3. Generation tokens/s: aigc generate (KV cache) vs transformers' GPT2LMHeadModel.generate on the exported model.
 # usage: source /tmp/aigc-reference/activate-reference && Benchmarks/gpt-vs-torch.sh
-# env: ITERS (2000), EVAL_ITERS (100), THREADS (2), WIDE_ITERS (30), GEN_TOKENS (500), SKIP_TORCH=1, OUT (/tmp/aigc-bench)
+# env: ITERS (2000), EVAL_ITERS (100), THREADS (2), WIDE_ITERS (30), GEN_TOKENS (500), SKIP_TORCH=1, OUT (/tmp/aigc-bench),
+#      ROUNDS (1): run each side ROUNDS times, interleaved (A B, B A, A B …, so neither side always runs first on a
+#      machine whose speed drifts), and print the median wall time of each side and the median of the per-round
+#      ratios; ONLY=char|wide (skip the other parts; ONLY=char also skips generation)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REF=${AIGC_SHARED:-$(cd .. && pwd)/shared}
@@ -31,21 +34,39 @@ echo "# machine: $(getconf _NPROCESSORS_ONLN) cpus, load $(cut -d' ' -f1-3 /proc
 common="--train $DATA/train.bin --val $DATA/val.bin --vocab-size 65 --n-layer 4 --n-head 4 --n-embd 128 --block-size 64
   --batch-size 12 --max-iters $ITERS --lr 1e-3 --min-lr 1e-4 --warmup-iters 100 --lr-decay-iters $ITERS --beta2 0.99
   --eval-interval 250 --eval-iters $EVAL_ITERS --threads $THREADS --seed 1337"
-if [ -z "${SKIP_TORCH:-}" ]; then
-  timed torch "$OUT/torch.jsonl" python3 "$REF/reference/torch_gpt.py" train $common
-fi
-rm -rf "$OUT/aigc"
-timed aigc "$OUT/aigc.jsonl" $AIGC pretrain $common --profile --out "$OUT/aigc"
-
+ROUNDS=${ROUNDS:-1}
+# side_by_side LABEL ARGS: ROUNDS interleaved rounds of torch_gpt.py train and aigc pretrain with the same ARGS.
+side_by_side() {
+  local label=$1 args=$2 r
+  for r in $(seq "$ROUNDS"); do
+    local order="torch aigc"; [ $((r % 2)) -eq 0 ] && order="aigc torch"
+    for side in $order; do
+      if [ "$side" = torch ]; then
+        [ -n "${SKIP_TORCH:-}" ] || timed "torch$label-r$r" "$OUT/torch$label-r$r.jsonl" python3 "$REF/reference/torch_gpt.py" train $args
+      else
+        rm -rf "$OUT/aigc$label"
+        timed "aigc$label-r$r" "$OUT/aigc$label-r$r.jsonl" $AIGC pretrain $args --profile --out "$OUT/aigc$label"
+        cp "$OUT/aigc$label-r$r.jsonl" "$OUT/aigc$label.jsonl"
+      fi
+    done
+  done
+  [ -n "${SKIP_TORCH:-}" ] || python3 - "$OUT" "$label" "$ROUNDS" <<'PY'
+import statistics, sys
+out, label, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+wall = lambda side, r: float(open(f"{out}/{side}{label}-r{r}.time").read().split()[0])
+t = [wall("torch", r) for r in range(1, rounds + 1)]; a = [wall("aigc", r) for r in range(1, rounds + 1)]
+ratios = [x / y for x, y in zip(a, t)]
+print(f"summary{label or '-char'}: rounds {rounds}; torch wall median {statistics.median(t):.2f} s {t}; aigc wall median "
+      f"{statistics.median(a):.2f} s {a}; aigc/torch per round {[round(x, 3) for x in ratios]}, median {statistics.median(ratios):.3f}")
+PY
+}
+[ "${ONLY:-}" = wide ] || side_by_side "" "$common"
+[ "${ONLY:-}" = char ] && exit 0
 wide="--train $DATA/train.bin --val $DATA/val.bin --vocab-size 65 --n-layer 6 --n-head 6 --n-embd 384 --block-size 256
   --batch-size 12 --max-iters $WIDE_ITERS --warmup-iters 10 --lr-decay-iters $WIDE_ITERS --eval-interval 100000 --eval-iters 1
   --threads $THREADS --seed 1337"
-if [ -z "${SKIP_TORCH:-}" ]; then
-  timed torch-wide "$OUT/torch-wide.jsonl" python3 "$REF/reference/torch_gpt.py" train $wide
-fi
-rm -rf "$OUT/aigc-wide"
-timed aigc-wide "$OUT/aigc-wide.jsonl" $AIGC pretrain $wide --profile --out "$OUT/aigc-wide"
-
+side_by_side -wide "$wide"
+[ "${ONLY:-}" = wide ] && exit 0
 # Generation from the trained shakespeare model: one completion of GEN_TOKENS tokens (block 64 would cap it,
 # so use the wide model's 256 context: prompt 1 token + up to 255 generated) — both sides decode with a KV cache.
 cp "$DATA/meta.json" "$OUT/aigc-wide/"

@@ -23,6 +23,7 @@ struct AIGCCommand: AsyncParsableCommand {
             ExportHFCommand.self,
             ImportHFCommand.self,
             FinetuneCommand.self,
+            EvaluateCommand.self,
             GanCommand.self,
             AdversarialCommand.self,
             ServeCommand.self,

@@ -172,4 +172,32 @@ import Testing
         let b = try Data(contentsOf: dir.appendingPathComponent("split/model.safetensors"))
         #expect(a == b)
     }
+
+    @Test func replyEvaluationCountsTokensWordsAndMatchesTheCorpusLoss() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reply-eval-\(UInt32.random(in: 0 ... .max))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let val = Array(ToyDialogue.allPairs.prefix(5))
+        try ToyDialogue.writeCorpus(dir, train: ToyDialogue.allPairs, val: val)
+        let corpus = try PackedCorpus(directory: dir, split: "val")
+        let engine = GPTEngine(model: try ToyDialogue.tinyModel(), batchSize: 2, time: 16, shards: 1, threads: 1, training: false)
+        var seen: [[Int32]] = []
+        let r = ReplyEvaluation.run(engine: engine, corpus: corpus, batchSize: 2, endToken: ToyDialogue.end) { ids in
+            seen.append(ids); return ids.count
+        }
+        // Each conversation has one reply: two words and the end token, which is scored but is not a word.
+        #expect(r.replies == 5 && r.tokens == 15 && r.words == 10)
+        #expect(seen.allSatisfy { $0.count == 2 && !$0.contains(ToyDialogue.end) })
+        // The fine-tuner's validation loss, computed with other batches (so float sums differ in the last bits).
+        let other = GPTEngine(model: engine.model, batchSize: 3, time: 16, shards: 1, threads: 1, training: false)
+        let reference = CorpusEvaluation.meanLoss(engine: other, corpus: corpus, batchSize: 3)
+        #expect(abs(r.meanLoss - reference.loss) < 1e-5 * reference.loss && reference.tokens == 15)
+        #expect(abs(r.wordPerplexity - exp(r.nll / 10)) < 1e-9 && r.wordPerplexity > r.tokenPerplexity)
+    }
+
+    @Test func wordCountSplitsOnUnicodeWhitespace() {
+        #expect(ReplyEvaluation.wordCount("") == 0)
+        #expect(ReplyEvaluation.wordCount("  Hello ,  world ! ") == 4)
+        #expect(ReplyEvaluation.wordCount("a\u{00A0}b\u{3000}c\nd\te") == 5)
+        #expect(ReplyEvaluation.wordCount("日本語のテキスト") == 1)
+    }
 }

@@ -31,6 +31,20 @@ import Testing
         let summary = try Self.json(ft.appendingPathComponent("finetune.json"))
         let tunedPPL = try #require(summary["best_val_ppl"] as? Double)
         #expect(try #require(summary["base_val_ppl"] as? Double) > tunedPPL)
+        // `aigc evaluate` scores the same validation split: its per-token perplexity is fine-tuning's best, and a
+        // word (several bytes here) costs more than a token.
+        let ev = try CLI.run(["evaluate", "--model", ft.path, "--corpus", corpus, "--samples", "2", "--max-reply-tokens", "6", "--threads", "1"])
+        #expect(ev.status == 0, "aigc evaluate: \(ev.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: ev.stdout) as? [String: Any])
+        let evalPPL = try #require(report["token_perplexity"] as? Double)
+        #expect(abs(evalPPL - tunedPPL) / tunedPPL < 1e-4, "evaluate \(evalPPL) vs finetune best \(tunedPPL)")
+        let words = try #require(report["words"] as? Int), tokens = try #require(report["tokens"] as? Int)
+        #expect(words > 0 && words < tokens)
+        #expect(try #require(report["word_perplexity"] as? Double) > evalPPL)
+        let evalSamples = try #require(report["samples"] as? [[String: String]])
+        #expect(evalSamples.count == 2 && evalSamples.allSatisfy { $0["human"] != nil && $0["model"] != nil && $0["context"] != nil })
+        let badSplit = try CLI.run(["evaluate", "--model", ft.path, "--corpus", corpus, "--split", "test"])
+        #expect(badSplit.status != 0 && badSplit.stderr.contains("--split"))
         let adv = dir.appendingPathComponent("adv")
         try run(["adversarial", "--generator", ft.path, "--train", corpus, "--out", adv.path, "--rounds", "3", "--g-steps", "1",
                  "--d-pretrain-steps", "1", "--batch-size", "2", "--mle-batch-size", "2", "--max-reply-tokens", "6",
