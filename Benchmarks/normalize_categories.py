@@ -10,11 +10,12 @@ For every category file (and mix.txt) and form, one round runs, each in a fresh 
   aigc 1 thread    `aigc normalize --form F --threads 1 FILE -o OUT`
   aigc 2 threads   the same with --threads 2
 Rounds repeat the sequence (the sides interleave on a machine whose speed drifts); the table gives medians in
-MB/s and the ratio of medians. NFC and NFKC outputs are compared with uconv's byte for byte. uconv has no
+MB/s and the ratio of medians, and the CPU time (user + system, all threads) of uconv and of aigc on one thread:
+on a loaded machine wall time measures the scheduler more than the program, CPU time much less so. NFC and NFKC outputs are compared with uconv's byte for byte. uconv has no
 NFKC_Casefold transform: for nfkc-cf the peer is `Any-NFKC; Any-Lower` (NFKC plus full lowercasing, comparable
 work, different output by design), so that row is timed but not compared.
 """
-import argparse, os, statistics, subprocess, sys, time
+import argparse, os, resource, statistics, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -22,6 +23,14 @@ sys.path.insert(0, HERE)
 from tokenizer_categories import ORDER, category_files, cpu_model, run  # noqa: E402
 
 UCONV = {"nfc": "Any-NFC", "nfkc": "Any-NFKC", "nfkc-cf": "Any-NFKC; Any-Lower"}
+
+
+def timed(cmd):
+    """(wall seconds, CPU seconds of the child: user + system, all its threads)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run(cmd)[0]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main():
@@ -42,27 +51,35 @@ def main():
     for form in a.forms.split(","):
         for cat, path, mb in category_files(a.dir, a.categories):
             t = {"u": [], "a1": [], "a2": []}
+            cpu = {"u": [], "a1": [], "a2": []}
             exact = True
             for _ in range(a.rounds):
-                t["u"].append(run(["uconv", "-f", "utf-8", "-t", "utf-8", "-x", UCONV[form], "-o", ref, path])[0])
+                w, c = timed(["uconv", "-f", "utf-8", "-t", "utf-8", "-x", UCONV[form], "-o", ref, path])
+                t["u"].append(w)
+                cpu["u"].append(c)
                 for threads, key in [("1", "a1"), ("2", "a2")]:
-                    t[key].append(run([a.aigc, "normalize", "--form", form, "--threads", threads, path, "-o", ours])[0])
+                    w, c = timed([a.aigc, "normalize", "--form", form, "--threads", threads, path, "-o", ours])
+                    t[key].append(w)
+                    cpu[key].append(c)
                     if form != "nfkc-cf":
                         exact = exact and subprocess.run(["cmp", "-s", ours, ref]).returncode == 0
                 loads.append(os.getloadavg()[0])
             med = {k: statistics.median(v) for k, v in t.items()}
-            rows.append((form, cat, mb, med, exact))
-            print(f"{form} {cat}: " + " ".join(f"{k}={mb / v:.1f}" for k, v in med.items()) + f" exact={exact}",
-                  file=sys.stderr)
+            cmed = {k: statistics.median(v) for k, v in cpu.items()}
+            rows.append((form, cat, mb, med, cmed, exact))
+            print(f"{form} {cat}: " + " ".join(f"{k}={mb / v:.1f}" for k, v in med.items())
+                  + f" cpu_ms u={cmed['u'] * 1e3:.0f} a1={cmed['a1'] * 1e3:.0f} exact={exact}", file=sys.stderr)
     print(f"\nCPU: {cpu_model()}, {os.cpu_count()} cores; load average {min(loads):.1f}–{max(loads):.1f} during the "
           f"run ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started))}, {(time.time() - started) / 60:.0f} min); "
           f"medians of {a.rounds} interleaved rounds; MB/s = input bytes / whole-process seconds.\n")
-    print("| form | category | MB | uconv | aigc 1T | aigc 2T | **aigc 1T / uconv** | **aigc 2T / uconv** | identical |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for form, cat, mb, m, exact in rows:
+    print("| form | category | MB | uconv | aigc 1T | aigc 2T | **aigc 1T / uconv** | **aigc 2T / uconv** | "
+          "CPU ms uconv | CPU ms aigc 1T | CPU uconv / aigc 1T | identical |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for form, cat, mb, m, c, exact in rows:
         same = "n/a (peer differs)" if form == "nfkc-cf" else ("yes" if exact else "**NO**")
         print(f"| {form} | {cat} | {mb:.1f} | {mb / m['u']:.1f} | {mb / m['a1']:.1f} | {mb / m['a2']:.1f} | "
-              f"**{m['u'] / m['a1']:.1f}×** | **{m['u'] / m['a2']:.1f}×** | {same} |")
+              f"**{m['u'] / m['a1']:.1f}×** | **{m['u'] / m['a2']:.1f}×** | {c['u'] * 1e3:.0f} | {c['a1'] * 1e3:.0f} | "
+              f"{c['u'] / c['a1']:.1f}× | {same} |")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target (or all) for a set time and reports executions and coverage.
 #   Scripts/fuzz.sh TARGET SECONDS     TARGET: tiktoken tokenizer-json gpt2-files safetensors npy megatron-idx model-dir
-#                                              dialogue-record normalizer-json server-request, or "all"
+#                                              dialogue-record normalizer-json normalize-forms
+#                                              server-request, or "all"
 # Builds Fuzz/ (a separate package) with -sanitize=fuzzer,address on first use. Seeds: Fuzz/seeds/TARGET; the
 # growing corpus: Fuzz/.corpus/TARGET (not committed). A crash, hang or sanitizer report is copied to
 # Fixtures/fuzz/TARGET/ — commit it with the fix; Tests/FuzzRegressionTests replays it.
@@ -9,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: Scripts/fuzz.sh TARGET|all SECONDS}
 seconds=${2:?usage: Scripts/fuzz.sh TARGET|all SECONDS}
-targets=(tiktoken tokenizer-json gpt2-files safetensors npy megatron-idx model-dir dialogue-record normalizer-json server-request)
+targets=(tiktoken tokenizer-json gpt2-files safetensors npy megatron-idx model-dir dialogue-record normalizer-json normalize-forms server-request)
 [ "$target" = all ] || targets=("$target")
 
 # --sanitize=fuzzer links libFuzzer's main into the executable; the -Xswiftc/-Xcc flags instrument every module of

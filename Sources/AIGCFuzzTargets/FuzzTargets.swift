@@ -18,6 +18,7 @@ public enum FuzzTargets {
         "model-dir": modelDirectory,
         "dialogue-record": dialogueRecord,
         "normalizer-json": normalizerJSON,
+        "normalize-forms": normalizeForms,
         "server-request": serverRequest,
     ]
 
@@ -144,6 +145,25 @@ public enum FuzzTargets {
         guard let n = try? TextNormalizer(jsonData: data) else { return false }
         _ = try? n.normalize(sample)
         _ = try? n.normalizeWithOffsets(sample)
+        return true
+    }
+
+    /// Differential: the input as text (invalid UTF-8 replaced) through each normalization form's fast path
+    /// (clean pieces copied, dirty pieces through ICU), with and without offsets, must equal ICU normalizing the
+    /// whole text. A difference is a finding: it traps, so libFuzzer records the input.
+    static func normalizeForms(_ data: Data) -> Bool {
+        guard let text = try? TextNormalizer(steps: [], invalidUTF8: .replace).normalize(bytes: Array(data)).string else {
+            return false
+        }
+        for form in NormalizationForm.allCases {
+            guard let expected = try? form.normalize(text) else { return false }
+            let pipeline = TextNormalizer(steps: [.form(form)])
+            let plain = try? pipeline.normalize(text)
+            let tracked = try? pipeline.normalizeWithOffsets(text).string
+            if plain != expected || tracked != expected {
+                fatalError("normalize-forms: \(form.rawValue) differs from ICU on the whole text")
+            }
+        }
         return true
     }
 }

@@ -53,11 +53,13 @@ public enum NormalizationError: Error, CustomStringConvertible, Sendable, Equata
 
 extension NormalizationStep {
     func apply(_ text: NormalizedText, stats: inout NormalizationStats, scratch: StepScratch) throws -> NormalizedText {
-        try text.bytes.withUnsafeBufferPointer { src in
+        // Forms write their output only when something changes (NormalizationStep+Form.swift).
+        if case .form(let f) = self { return try applyForm(f, text, scratch) ?? text }
+        return try text.bytes.withUnsafeBufferPointer { src in
             var b = TextBuilder(capacity: src.count + src.count / 8 + 16, tracking: text.origin != nil)
             let so = text.origin
             switch self {
-            case .form(let f): try applyForm(f, src, so, &b, scratch)
+            case .form: break
             case .lowercase(let locale): try applyCase(src, so, &b, scratch, lower: locale ?? "", fold: nil)
             case .caseFold(let turkic): try applyCase(src, so, &b, scratch, lower: nil, fold: turkic)
             case .stripAccents: try applyStripAccents(src, so, &b, scratch)
@@ -74,100 +76,6 @@ extension NormalizationStep {
                 b.copy(src, 0..<src.count, srcOrigin: so)
             }
             return NormalizedText(bytes: b.bytes, origin: b.origin, originalLength: text.originalLength)
-        }
-    }
-
-    // MARK: Forms
-
-    /// Pure-ASCII runs skip ICU entirely (ASCII is invariant under NFC/NFD/NFKC/NFKD and only lowercases under
-    /// NFKC_Casefold). Each non-ASCII segment (with the ASCII character before it, which a combining mark may attach
-    /// to) is checked with `unorm2_spanQuickCheckYes`; only the pieces after a "no/maybe" are normalized, each cut at
-    /// normalization boundaries so the result equals normalizing the whole text.
-    private func applyForm(_ form: NormalizationForm, _ src: UnsafeBufferPointer<UInt8>, _ so: [Int]?,
-                           _ b: inout TextBuilder, _ scratch: StepScratch) throws {
-        let n = src.count
-        let fold = form == .nfkcCasefold
-        let icuForm = form.icu
-        var runStart = 0
-        var i = 0
-        func emitASCII(_ r: Range<Int>) {
-            if !fold { b.copy(src, r, srcOrigin: so); return }
-            for k in r {
-                let c = src[k]
-                b.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c, from: k, srcOrigin: so)
-            }
-        }
-        while i < n {
-            if src[i] < 0x80 { i += 1; continue }
-            let s = i > runStart ? i - 1 : i
-            emitASCII(runStart..<s)
-            var e = i
-            // A segment runs on across short ASCII gaps (the spaces and punctuation between words of Cyrillic,
-            // Indic, Arabic… text): one ICU quick check over a line instead of one call, UTF-16 conversion and
-            // copy per word. It still ends just before an ASCII character, and an ASCII character never combines
-            // with what precedes it, so the cut is a normalization boundary.
-            while e < n {
-                while e < n && src[e] >= 0x80 { e += 1 }
-                var a = e
-                while a < n && src[a] < 0x80 && a - e < Self.asciiGapInSegment { a += 1 }
-                guard a < n, src[a] >= 0x80 else { break }
-                e = a
-            }
-            try formSegment(icuForm, src, s..<e, so, &b, scratch)
-            runStart = e
-            i = e
-        }
-        emitASCII(runStart..<n)
-    }
-
-    /// ASCII runs shorter than this stay inside a non-ASCII segment (see `applyForm`).
-    static let asciiGapInSegment = 32
-
-    private func formSegment(_ form: Int32, _ src: UnsafeBufferPointer<UInt8>, _ seg: Range<Int>, _ so: [Int]?,
-                             _ b: inout TextBuilder, _ scratch: StepScratch) throws {
-        // UTF-16 of the segment plus, per UTF-16 unit, the UTF-8 offset of its code point.
-        // Taken out of the scratch (so uniquely referenced: no copy on write) and put back after; their storage is
-        // reused from segment to segment instead of allocated per non-ASCII word.
-        var u16 = scratch.in16, at8 = scratch.at8
-        scratch.in16 = []
-        scratch.at8 = []
-        defer { scratch.in16 = u16; scratch.at8 = at8 }
-        u16.removeAll(keepingCapacity: true)
-        at8.removeAll(keepingCapacity: true)
-        at8.reserveCapacity(seg.count + 1)
-        UTF8Bytes.forEachUTF16(src, seg) { u, i in
-            u16.append(u)
-            at8.append(i)
-        }
-        at8.append(seg.upperBound)
-        let total = u16.count
-        var pos = 0
-        while pos < total {
-            let yes = u16.withUnsafeBufferPointer { p in
-                Int(cicu_norm_span_yes(form, p.baseAddress! + pos, Int32(total - pos)))
-            }
-            if yes > 0 { b.copy(src, at8[pos]..<at8[pos + yes], srcOrigin: so) }
-            pos += yes
-            if pos >= total { break }
-            // Piece: from pos to the next code point with a boundary before it.
-            var q = pos
-            q += (u16[q] & 0xFC00) == 0xD800 && q + 1 < total ? 2 : 1
-            while q < total {
-                var c = UInt32(u16[q])
-                if (c & 0xFC00) == 0xD800 && q + 1 < total { c = 0x10000 + ((c - 0xD800) << 10) + (UInt32(u16[q + 1]) - 0xDC00) }
-                if cicu_norm_boundary_before(form, c) != 0 { break }
-                q += c >= 0x10000 ? 2 : 1
-            }
-            try u16.withUnsafeBufferPointer { all in
-                let piece = UnsafeBufferPointer(rebasing: all[pos..<q])
-                try icuTransform(piece, into: &scratch.out16, guess: piece.count * 3 + 8, context: "unorm2_normalize") {
-                    cicu_normalize(form, $0, $1, $2, $3)
-                }
-            }
-            scratch.out16.withUnsafeBufferPointer { o in
-                b.emitUTF16(o, replacing: at8[pos]..<at8[q], in: src, srcOrigin: so)
-            }
-            pos = q
         }
     }
 

@@ -1,9 +1,11 @@
 import AIGCCore
 
 /// Normalizes an input of any size in bounded memory. Input arrives in chunks of any size; the normalizer cuts
-/// only at safe boundaries — just after a `\n` that is followed by a printable ASCII character other than space —
-/// so the output is byte-identical to normalizing the whole text at once: no normalization segment, CRLF pair,
-/// whitespace run, word (for case mapping) or line (for transliteration) straddles such a cut. Literal and regex
+/// only at safe boundaries — just after a `\n` that is followed by a printable ASCII character other than space, or
+/// by a letter (general category L) that has a normalization boundary before it in all five forms (so lines of
+/// Cyrillic, CJK, Indic or Arabic text can be cut too; `isSafeCut`) — so the output is byte-identical to
+/// normalizing the whole text at once: no normalization segment, CRLF pair, whitespace run, word (for case
+/// mapping) or line (for transliteration) straddles such a cut. Literal and regex
 /// `Replace` patterns must not match across a newline for this to hold (pipelines with whole-text steps such as
 /// HF `Strip`/`Prepend` are buffered whole).
 public struct StreamingNormalizer {
@@ -31,13 +33,25 @@ public struct StreamingNormalizer {
     /// Feeds bytes; returns normalized output for everything before the last safe cut.
     public mutating func feed(_ bytes: some Collection<UInt8>) throws -> [UInt8] {
         pending.append(contentsOf: bytes)
+        return try cutAndNormalize()
+    }
+
+    /// `feed` of an array: when nothing is pending, the array is taken as it is (no copy).
+    public mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] {
+        if pending.isEmpty { pending = bytes } else { pending.append(contentsOf: bytes) }
+        return try cutAndNormalize()
+    }
+
+    private mutating func cutAndNormalize() throws -> [UInt8] {
         guard normalizer.isStreamable, pending.count >= chunkSize else { return [] }
         guard let cut = Self.lastSafeCut(pending, from: max(scanFloor - 1, 1)) else {
             scanFloor = pending.count
             return []
         }
-        let head = Array(pending[0..<cut])
-        pending.removeSubrange(0..<cut)
+        // The cut is the last safe one, so the tail is short: copy it out and truncate, instead of copying the head.
+        var head = pending
+        pending = Array(head[cut...])
+        head.removeSubrange(cut...)
         scanFloor = 0
         let out = try normalizeParallel(head)
         consumed += cut
@@ -52,7 +66,9 @@ public struct StreamingNormalizer {
             for t in 1..<threads {
                 // The first safe cut at or after the target (bounded forward scan).
                 var k = max(t * step, bounds.last! + 1)
-                while k < head.count && !(head[k] > 0x20 && head[k] < 0x7F && head[k - 1] == 0x0A) { k += 1 }
+                head.withUnsafeBufferPointer { p in
+                    while k < p.count && !Self.isSafeCut(p, k) { k += 1 }
+                }
                 if k < head.count { bounds.append(k) }
             }
         }
@@ -85,14 +101,49 @@ public struct StreamingNormalizer {
         return out
     }
 
-    /// The largest index `k` such that `bytes[k-1] == '\n'` and `bytes[k]` is printable ASCII other than space.
+    /// The largest index `k` (at least `floor`) at which a chunk may be cut: `isSafeCut(bytes, k)`.
     public static func lastSafeCut(_ bytes: [UInt8], from floor: Int = 1) -> Int? {
-        var k = bytes.count - 1
-        while k >= max(floor, 1) {
-            let c = bytes[k]
-            if c > 0x20 && c < 0x7F && bytes[k - 1] == 0x0A { return k }
-            k -= 1
+        bytes.withUnsafeBufferPointer { p -> Int? in
+            let lo = max(floor, 1)
+            // j: a candidate newline at j = k - 1, scanned backwards, eight bytes at a time between newlines.
+            var j = p.count - 2
+            while j >= lo - 1 {
+                if j >= 7 + (lo - 1), let base = p.baseAddress {
+                    let w = UnsafeRawPointer(base + j - 7).loadUnaligned(as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                    if (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 == 0 { j -= 8; continue }
+                }
+                if p[j] == 0x0A && isSafeCut(p, j + 1) { return j + 1 }
+                j -= 1
+            }
+            return nil
         }
-        return nil
+    }
+
+    /// True when a chunk may end just before `p[k]` (`0 < k < p.count`): `p[k - 1]` is `\n` and `p[k]` is printable
+    /// ASCII other than space, or starts a letter with a normalization boundary before it in every form.
+    /// Why a letter is safe for every step: it is not whitespace, a control, a format character or a mark, so no
+    /// whitespace run, CRLF pair or word straddles the cut (the `\n` ends them); with a boundary before it in all
+    /// five forms, no normalization segment does; line-based steps (transliteration) cut at `\n` anyway.
+    @inline(__always)
+    public static func isSafeCut(_ p: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
+        guard p[k - 1] == 0x0A else { return false }
+        let c = p[k]
+        if c < 0x80 { return c > 0x20 && c < 0x7F }
+        return startsBoundaryLetter(p, k)
+    }
+
+    static func startsBoundaryLetter(_ p: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
+        guard UTF8Bytes.validSequenceLength(p, at: k).valid else { return false }
+        let c = UTF8Bytes.decode(p, at: k).scalar
+        switch UnicodeInfo.category(c) {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: break
+        default: return false
+        }
+        for form in NormalizationForm.allCases {
+            guard let t = QuickCheckTable(form) else { return false }
+            let e = t.entry(c)
+            if e != QuickCheckTable.starter && e != QuickCheckTable.dirtyStarter { return false }
+        }
+        return true
     }
 }

@@ -23,6 +23,17 @@ public struct TextNormalizer: Sendable, Equatable {
                           stats: inout NormalizationStats) throws -> NormalizedText {
         var text = NormalizedText(original: bytes, trackOffsets: trackOffsets)
         stats.bytesIn += bytes.count
+        // A pipeline that starts with a form checks UTF-8 validity in the form's own scan (one pass instead of two);
+        // only invalid input takes the separate repair below and runs the form again on the repaired text.
+        if case .form(let f)? = steps.first {
+            let scratch = StepScratch()
+            if let formed = try steps[0].applyForm(f, text, scratch, requireValid: true) {
+                text = formed
+                for step in steps.dropFirst() { text = try step.apply(text, stats: &stats, scratch: scratch) }
+                stats.bytesOut += text.bytes.count
+                return text
+            }
+        }
         var origin = text.origin
         let repaired = try bytes.withUnsafeBufferPointer {
             try UTF8Bytes.repair($0, policy: invalidUTF8, baseOffset: baseOffset, source: source, origin: &origin)

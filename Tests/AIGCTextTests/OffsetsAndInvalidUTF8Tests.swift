@@ -125,6 +125,40 @@ let allStepsPipeline = TextNormalizer(steps: [
         }
     }
 
+    /// Lines that start with a non-ASCII letter with a boundary before it in every form may be cut; lines that
+    /// start with a mark, a jamo vowel, a "maybe" vowel sign, a Unicode space or a format character may not.
+    /// Streaming such text in small chunks on several threads equals the whole text for every pipeline.
+    @Test func cutsBeforeBoundaryLettersOnly() throws {
+        func cut(_ s: String) -> Int? { StreamingNormalizer.lastSafeCut(Array(s.utf8)) }
+        for ok in ["Ж", "中", "ক", "ا", "가", "ᄀ", "À", "ﬁ"] { #expect(cut("x\n" + ok + "y") == 2, "\(ok)") }
+        for no in ["\u{301}", "\u{1161}", "\u{11A8}", "\u{9BE}", "\u{BBE}", "\u{3099}", "\u{3000}", "\u{200B}", "\u{85}",
+                   "\u{FEFF}", "①", " "] {
+            #expect(cut("x\n" + no + "y") == nil, "\(no.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        var rng = SplitMix64(state: 7)
+        let starts = ["Ж", "中", "ক", "가", "\u{301}", "\u{1161}", "\u{9BE}", "\u{3000}", "ΣΑΣ", "İ", "ﬁ", "a", " "]
+        var big = ""
+        for _ in 0..<3000 {
+            big += starts[Int(rng.next() % UInt64(starts.count))] + randomText(&rng, pieces: 6) + "\n"
+        }
+        let bytes = Array(big.utf8)
+        for n in [allStepsPipeline, TextNormalizer(steps: [.form(.nfc)]), TextNormalizer(steps: [.form(.nfkcCasefold)]),
+                  TextNormalizer(steps: [.form(.nfd), .caseFold(turkic: false)])] {
+            let whole = try n.normalize(bytes: bytes).bytes
+            for (chunk, threads) in [(5, 1), (300, 2), (4096, 3), (1 << 16, 2)] {
+                var stream = StreamingNormalizer(n, chunkSize: chunk * 3, threads: threads)
+                var out: [UInt8] = []
+                var i = 0
+                while i < bytes.count {
+                    out += try stream.feed(Array(bytes[i..<min(i + chunk, bytes.count)]))
+                    i += chunk
+                }
+                out += try stream.finish()
+                #expect(out == whole, "chunk \(chunk), threads \(threads)")
+            }
+        }
+    }
+
     @Test func failOffsetIsGlobalWhenStreaming() throws {
         var stream = StreamingNormalizer(TextNormalizer(invalidUTF8: .fail), source: "big.txt", chunkSize: 8)
         let bytes = Array("line one\nline two\nline three\nX".utf8) + [0xFE]
