@@ -11,12 +11,26 @@ package final class BF16Weights: Sendable {
     package let lmHead: BF16Matrix
 
     package init(model: GPTModel) {
-        let p = UnsafePointer(model.params.pointer), lay = model.layout, C = model.config.nEmbd
-        layers = lay.blocks.map { w in
-            Layer(attn: BF16Matrix(weight: p + w.attnW, C: C, OC: 3 * C), proj: BF16Matrix(weight: p + w.projW, C: C, OC: C),
-                  fc: BF16Matrix(weight: p + w.fcW, C: C, OC: 4 * C), fcProj: BF16Matrix(weight: p + w.fcProjW, C: 4 * C, OC: C))
+        let p = UnsafePointer(model.params.pointer), lay = model.layout, C = model.config.nEmbd, V = model.config.vocabSize
+        // All matrices in one arena on huge pages (see `HugePageMemory`): every decode step streams all of them, and
+        // one allocation per matrix would round each up to a whole 2 MiB page. Each matrix starts 64-byte aligned.
+        func slot(_ c: Int, _ oc: Int) -> Int { (BF16Matrix.packedCount(C: c, OC: oc) + 31) & ~31 }
+        let perLayer = slot(C, 3 * C) + slot(C, C) + slot(C, 4 * C) + slot(4 * C, C)
+        let total = perLayer * lay.blocks.count + slot(C, V)
+        guard let arena = HugePageMemory(bytes: total * 2) else {
+            // Like Swift's own allocator, running out of memory here is not recoverable.
+            fatalError("out of memory packing \(total * 2) bytes of bf16 weights")
         }
-        lmHead = BF16Matrix(weight: p + lay.wte, C: C, OC: model.config.vocabSize)
+        var next = arena.raw.bindMemory(to: UInt16.self, capacity: total)
+        func pack(_ w: UnsafePointer<Float>, _ c: Int, _ oc: Int) -> BF16Matrix {
+            defer { next += slot(c, oc) }
+            return BF16Matrix(weight: w, C: c, OC: oc, destination: next, arena: arena)
+        }
+        layers = lay.blocks.map { w in
+            Layer(attn: pack(p + w.attnW, C, 3 * C), proj: pack(p + w.projW, C, C), fc: pack(p + w.fcW, C, 4 * C),
+                  fcProj: pack(p + w.fcProjW, 4 * C, C))
+        }
+        lmHead = pack(p + lay.wte, C, V)
     }
 
     /// Bytes of the packed copies.

@@ -236,7 +236,7 @@ public final class BatchedDecoder: @unchecked Sendable {
                     }
                 }
             } else {
-                let kc = cache.k.pointer + l * S * T * C, vc = cache.v.pointer + l * S * T * C
+                let kc = cache.k + l * S * T * C, vc = cache.v + l * S * T * C
                 for (i, seg) in segments.enumerated() {
                     let tNew = seg.tokens.count, past = lengths[seg.slot], off = segRow[i]
                     for j in 0..<tNew {

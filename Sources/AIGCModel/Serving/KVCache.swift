@@ -14,7 +14,10 @@ public final class KVCache: @unchecked Sendable {
     public let width: Int
     /// Whether keys and values are stored as bf16 (read them through `kBF16`/`vBF16`), else fp32 (`k`, `v`).
     public let bf16: Bool
-    let k: FloatBuffer, v: FloatBuffer
+    /// On huge pages (see `HugePageMemory`): each decode step streams every running slot's rows.
+    let kMemory: HugePageMemory, vMemory: HugePageMemory
+    /// The fp32 keys and values (only when not `bf16`).
+    let k: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
     /// Tokens cached per slot.
     let lengths: UnsafeMutablePointer<Int>
 
@@ -31,12 +34,14 @@ public final class KVCache: @unchecked Sendable {
         let elements = c.nLayer * slots * c.blockSize * c.nEmbd
         let count = bf16 ? (elements + 1) / 2 : elements
         // Large and mostly unused until the batch fills: lazily zeroed pages, so a server with room for 64
-        // sequences starts as fast as one with room for 1.
-        guard let k = FloatBuffer(lazilyZeroed: count), let v = FloatBuffer(lazilyZeroed: count) else {
+        // sequences starts as fast as one with room for 1; huge ones, as the steps stream them.
+        guard let k = HugePageMemory(bytes: count * 4), let v = HugePageMemory(bytes: count * 4) else {
             throw AIGCError.usage("cannot allocate the KV cache for \(slots) sequences (\(Self.memoryBytes(config: c, slots: slots) >> 20) MiB)")
         }
-        self.k = k
-        self.v = v
+        kMemory = k
+        vMemory = v
+        self.k = k.raw.bindMemory(to: Float.self, capacity: count)
+        self.v = v.raw.bindMemory(to: Float.self, capacity: count)
         lengths = .allocate(capacity: slots)
         lengths.initialize(repeating: 0, count: slots)
     }
@@ -44,8 +49,8 @@ public final class KVCache: @unchecked Sendable {
     deinit { lengths.deallocate() }
 
     /// The bf16 keys and values (only when `bf16`), same `[L, slots, maxTime, C]` layout.
-    var kBF16: UnsafeMutablePointer<UInt16> { UnsafeMutableRawPointer(k.pointer).assumingMemoryBound(to: UInt16.self) }
-    var vBF16: UnsafeMutablePointer<UInt16> { UnsafeMutableRawPointer(v.pointer).assumingMemoryBound(to: UInt16.self) }
+    var kBF16: UnsafeMutablePointer<UInt16> { UnsafeMutableRawPointer(k).assumingMemoryBound(to: UInt16.self) }
+    var vBF16: UnsafeMutablePointer<UInt16> { UnsafeMutableRawPointer(v).assumingMemoryBound(to: UInt16.self) }
 
     /// Tokens cached in slot `s`.
     public func length(slot s: Int) -> Int { lengths[s] }
@@ -62,8 +67,8 @@ public final class KVCache: @unchecked Sendable {
                 (kBF16 + base + to * T * C).update(from: kBF16 + base + from * T * C, count: len * C)
                 (vBF16 + base + to * T * C).update(from: vBF16 + base + from * T * C, count: len * C)
             } else {
-                (k.pointer + base + to * T * C).update(from: k.pointer + base + from * T * C, count: len * C)
-                (v.pointer + base + to * T * C).update(from: v.pointer + base + from * T * C, count: len * C)
+                (k + base + to * T * C).update(from: k + base + from * T * C, count: len * C)
+                (v + base + to * T * C).update(from: v + base + from * T * C, count: len * C)
             }
         }
         lengths[to] = len
