@@ -88,6 +88,13 @@ struct GenerationResponder {
             var firstToken = false
             var completions: [Completion] = []
             let total = this.request.prompts.count * this.request.parameters.n
+            // One event per generated token: its frame serialized once (see `DeltaChunkTemplate`).
+            let deltaTemplate = DeltaChunkTemplate { i, text in
+                switch this.request.kind {
+                case .chat: return this.chunk(i, delta: ["content": text], finish: nil)
+                case .completion: return this.chunk(i, text: text, finish: nil)
+                }
+            }
             func send(_ obj: [String: Any]) async throws {
                 var bytes = Array("data: ".utf8)
                 bytes += JSONOut.bytes(obj)
@@ -109,6 +116,10 @@ struct GenerationResponder {
                         if !firstToken { firstToken = true; this.state.metrics.recordFirstToken(seconds: this.elapsed()) }
                     case .delta(let i, let bytes):
                         let text = String(decoding: bytes, as: UTF8.self)
+                        if let template = deltaTemplate {
+                            try await writer.write(template.event(index: i, text: text))
+                            continue
+                        }
                         switch this.request.kind {
                         case .chat: try await send(this.chunk(i, delta: ["content": text], finish: nil))
                         case .completion: try await send(this.chunk(i, text: text, finish: nil))
