@@ -54,6 +54,23 @@ import AIGCModel
         #expect(abs(Double(dbias[2]) - (0..<N).reduce(0.0) { $0 + Double(dout[$1 * C + 2]) }) < 1e-5)
     }
 
+    /// Rows go through the statistics eight at a time (one SIMD lane each): every row's output, mean and 1/std must
+    /// be the bits of that row normalised alone, whatever its neighbours (the serving engine relies on it).
+    @Test func layerNormRowsInGroupsEqualEachRowAlone() {
+        for (N, C) in [(8, 16), (19, 384), (17, 9), (3, 40)] {
+            let x = R.randoms(N * C, seed: 11, scale: 3).map { $0 + 0.7 }, w = R.randoms(C, seed: 12), b = R.randoms(C, seed: 13)
+            var out = [Float](repeating: 0, count: N * C), mean = [Float](repeating: 0, count: N), rstd = mean
+            Kernels.layerNormForward(out: &out, mean: &mean, rstd: &rstd, inp: x, weight: w, bias: b, N: N, C: C)
+            for n in 0..<N {
+                var o1 = [Float](repeating: 0, count: C), m1: [Float] = [0], r1: [Float] = [0]
+                Kernels.layerNormForward(out: &o1, mean: &m1, rstd: &r1, inp: Array(x[n * C ..< (n + 1) * C]), weight: w, bias: b, N: 1, C: C)
+                #expect(Array(out[n * C ..< (n + 1) * C]).map(\.bitPattern) == o1.map(\.bitPattern), "row \(n) of \(N)×\(C)")
+                #expect(mean[n].bitPattern == m1[0].bitPattern && rstd[n].bitPattern == r1[0].bitPattern)
+            }
+            #expect(R.maxAbsDiff(out, NaiveKernels.layerNormForward(x, w, b, N: N, C: C)) < 1e-4)
+        }
+    }
+
     @Test func geluMatchesTanhFormulaAndItsDerivative() {
         let x: [Float] = (0..<203).map { Float($0 - 101) * 0.09 } + [-30, 30, 1e-6, -1e-6, 0, 0.05, -0.099, 95]
         var y = [Float](repeating: 0, count: x.count), d = y

@@ -19,8 +19,11 @@ extension Kernels {
                     let last = past + i
                     var mx = -Float.infinity
                     for j in 0...last { mx = max(mx, row[j]) }
+                    // The exponentials in a loop of their own, which LLVM vectorises (with the running sum inside,
+                    // it ran one element at a time); then the sum, still in order: the same bits.
+                    for j in 0...last { row[j] = FastMath.exp(row[j] - mx) }
                     var sum: Float = 0
-                    for j in 0...last { let e = FastMath.exp(row[j] - mx); row[j] = e; sum += e }
+                    for j in 0...last { sum += row[j] }
                     let inv = 1 / sum
                     for j in 0...last { row[j] *= inv }
                     for j in (last + 1)..<max(last + 1, total) { row[j] = 0 }
