@@ -8,6 +8,8 @@ public final class FloatBuffer: @unchecked Sendable {
     public let count: Int
 
     private let fromCalloc: Bool
+    /// The mapping `pointer` lies in, for buffers on huge pages.
+    private let huge: HugePageMemory?
 
     public init(count: Int) {
         self.count = count
@@ -15,6 +17,24 @@ public final class FloatBuffer: @unchecked Sendable {
         pointer = raw.bindMemory(to: Float.self, capacity: max(1, count))
         pointer.initialize(repeating: 0, count: max(1, count))
         fromCalloc = false
+        huge = nil
+    }
+
+    /// A zeroed buffer on transparent huge pages when it spans at least one (see `HugePageMemory`), for arrays that
+    /// are read whole again and again (a model's parameters: every decode step streams all the weights).
+    public convenience init(hugePagesCount count: Int) {
+        if count * 4 >= HugePageMemory.hugePage, let m = HugePageMemory(bytes: count * 4) {
+            self.init(memory: m, count: count)
+        } else {
+            self.init(count: count)
+        }
+    }
+
+    private init(memory m: HugePageMemory, count: Int) {
+        self.count = count
+        pointer = m.raw.bindMemory(to: Float.self, capacity: count)  // zero: fresh anonymous pages
+        fromCalloc = false
+        huge = m
     }
 
     /// A zeroed buffer whose pages are only touched when first written (`calloc`: large blocks come from the
@@ -25,9 +45,13 @@ public final class FloatBuffer: @unchecked Sendable {
         self.count = count
         pointer = raw.bindMemory(to: Float.self, capacity: max(1, count))
         fromCalloc = true
+        huge = nil
     }
 
-    deinit { if fromCalloc { free(pointer) } else { pointer.deallocate() } }
+    deinit {
+        if huge != nil { return }  // the mapping goes with `huge`
+        if fromCalloc { free(pointer) } else { pointer.deallocate() }
+    }
 
     public func zero() { pointer.update(repeating: 0, count: count) }
 

@@ -14,7 +14,7 @@ public final class GPTModel: @unchecked Sendable {
         try config.validate()
         self.config = config
         layout = ParameterLayout(config)
-        params = FloatBuffer(count: layout.count)
+        params = FloatBuffer(hugePagesCount: layout.count)
         var rng = Xoshiro256(seed: seed)
         let residualStd = 0.02 / (2 * Double(config.nLayer)).squareRoot()
         for t in layout.tensors {
@@ -33,7 +33,7 @@ public final class GPTModel: @unchecked Sendable {
         try config.validate()
         self.config = config
         layout = ParameterLayout(config)
-        params = FloatBuffer(count: layout.count)
+        params = FloatBuffer(hugePagesCount: layout.count)
     }
 
     public var parameterCount: Int { layout.count }
