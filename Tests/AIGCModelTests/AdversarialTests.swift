@@ -1,3 +1,4 @@
+import AIGCCore
 import AIGCModel
 import Foundation
 import Testing
@@ -198,5 +199,69 @@ import Testing
         #expect(AdversarialTrainer.distinct(r, n: 1) == 3.0 / 5.0)
         #expect(AdversarialTrainer.distinct(r, n: 2) == 3.0 / 3.0)
         #expect(AdversarialTrainer.distinct([["x"]], n: 2) == 0)
+    }
+
+    /// The KV-cached sampler (training and evaluation use it) draws the same replies as the cache-free reference
+    /// that recomputes every prefix: greedy and sampled, with and without a reply prefix (rollouts), contexts of
+    /// different lengths in one batch, more contexts than the decoder has slots.
+    @Test func cachedSamplingMatchesTheReference() throws {
+        let model = try GPTModel(config: GPTConfig(vocabSize: 40, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 32), seed: 11)
+        var crng = Xoshiro256(seed: 3)
+        let contexts: [[Int32]] = (0..<11).map { i in (0..<(1 + i % 7)).map { _ in Int32(crng.nextInt(below: 40)) } }
+        let soFar: [[Int32]] = contexts.indices.map { i in i % 3 == 0 ? [] : [Int32(i % 5)] }
+        let decoder = try BatchedDecoder(model: model, slots: 4, maxStepTokens: 4 * 32)
+        for temperature: Float in [0, 1] {
+            for prefix in [nil, soFar] {
+                let sampler = ReplySampler(maxTokens: 12, stopToken: 5, temperature: temperature, topK: 0)
+                var r1 = Xoshiro256(seed: 9), r2 = Xoshiro256(seed: 9)
+                let cached = try sampler.sample(decoder: decoder, contexts: contexts, replySoFar: prefix, rng: &r1)
+                var reference: [[Int32]] = []
+                let engine = GPTEngine(model: model, batchSize: 4, time: 32, shards: 1, threads: 1, training: false)
+                for lo in stride(from: 0, to: contexts.count, by: 4) {  // the decoder's 4 slots: the same order of draws
+                    let hi = min(contexts.count, lo + 4)
+                    reference += sampler.sample(engine: engine, contexts: Array(contexts[lo ..< hi]), replySoFar: prefix.map { Array($0[lo ..< hi]) }, rng: &r2)
+                }
+                #expect(cached == reference, "temperature \(temperature), prefix \(prefix != nil)")
+                #expect(cached.allSatisfy { $0.count <= 12 })
+                #expect(cached.contains { $0.count > 1 })
+            }
+        }
+    }
+
+    /// Adversarial success and its paired bootstrap.
+    @Test func pairedBootstrapOfAdversarialSuccess() {
+        #expect(AdversarialSuccess.perContext(probabilities: [0.9, 0.2, 0.6, 0.7], repliesPerContext: 2) == [0.5, 1.0])
+        #expect(AdversarialSuccess.perContext(probabilities: [0.5], repliesPerContext: 1) == [0.0])  // 0.5 is not "human"
+        let same = AdversarialSuccess.pairedBootstrap([1, 0, 1, 0], [1, 0, 1, 0], resamples: 500, seed: 1)
+        #expect(same.difference == 0 && same.low == 0 && same.high == 0 && same.shareNotAbove == 1)
+        // b wins on 30 of 200 contexts and loses on 10: difference 0.1, clearly above zero.
+        let a = (0..<200).map { $0 < 10 ? 1.0 : 0.0 }, b = (0..<200).map { $0 >= 10 && $0 < 40 ? 1.0 : 0.0 }
+        let d = AdversarialSuccess.pairedBootstrap(a, b, resamples: 4000, seed: 7)
+        #expect(abs(d.difference - 0.1) < 1e-12)
+        #expect(d.low > 0.03 && d.low < 0.1 && d.high > 0.1 && d.high < 0.17, "\(d)")
+        #expect(d.shareNotAbove < 0.01)
+        // Pure noise: the interval straddles zero.
+        var rng = Xoshiro256(seed: 2)
+        let x = (0..<300).map { _ in Double(rng.nextInt(below: 2)) }, y = (0..<300).map { _ in Double(rng.nextInt(below: 2)) }
+        let n = AdversarialSuccess.pairedBootstrap(x, y, resamples: 4000, seed: 3)
+        #expect(n.low < n.difference && n.difference < n.high && n.high - n.low > 0.05)
+        #expect(AdversarialSuccess.pairedBootstrap([1, 1], [0, 0], resamples: 100, seed: 1) == AdversarialSuccess.pairedBootstrap([1, 1], [0, 0], resamples: 100, seed: 1))
+    }
+
+    /// A saved discriminator loads back (same scores) and a model of the wrong vocabulary is refused by name.
+    @Test func trainedDiscriminatorLoadsBack() throws {
+        let dir = TestSupport.tmpDir("disc-load")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let gen = try ToyDialogue.tinyModel()
+        let d = try DialogueDiscriminator(generator: gen, maxRows: 4, threads: 1, shards: 1, seed: 1)
+        let pairs = [DialoguePair(context: [1, 2], reply: [3, 4]), DialoguePair(context: [2], reply: [5])]
+        _ = d.train(real: [pairs[0]], fake: [pairs[1]], lr: 1e-2)
+        try d.model.save(directory: dir)
+        let back = try DialogueDiscriminator(trained: GPTModel.load(directory: dir), generatorVocabSize: gen.config.vocabSize,
+                                             maxRows: 4, threads: 1, shards: 1)
+        #expect(back.probabilities(pairs) == d.probabilities(pairs))
+        #expect(throws: AIGCError.self) {
+            try DialogueDiscriminator(trained: gen, generatorVocabSize: gen.config.vocabSize, maxRows: 4, threads: 1, shards: 1)
+        }
     }
 }

@@ -17,11 +17,47 @@ public final class DialogueDiscriminator {
     public let fakeToken: Int32
     public let maxRows: Int
     public let loss: DiscriminatorLoss
+    /// The most context tokens it reads before a reply (0: as many as fit the block). The cost of an update or a
+    /// score is proportional to the tokens read, and the reply's own text is most of what tells a human reply
+    /// from a sampled one, so a short context (e.g. the last turn or two) buys several times more updates.
+    /// Saved beside the weights (`discriminator.json`) so a judge reads what it was trained on.
+    public var contextTokens = 0
     private var steps = 0
 
-    public init(generator: GPTModel, maxRows: Int, threads: Int, shards: Int, seed: UInt64, loss: DiscriminatorLoss = .twoWay) throws {
+    /// The settings file written beside the weights.
+    public static let settingsFile = "discriminator.json"
+
+    /// Saves the weights (`config.json`, `model.safetensors`) and `discriminator.json`.
+    public func save(directory: URL) throws {
+        try model.save(directory: directory)
+        try AtomicFile.write("{\"context_tokens\":\(contextTokens)}\n", to: directory.appendingPathComponent(Self.settingsFile))
+    }
+
+    /// The context length a saved discriminator was trained with (0 when its directory has no settings file).
+    public static func savedContextTokens(directory: URL) throws -> Int {
+        let url = directory.appendingPathComponent(settingsFile)
+        guard FileManager.default.fileExists(atPath: url.path) else { return 0 }
+        let data = try Data(contentsOf: url)
+        guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let n = obj["context_tokens"] as? Int, n >= 0 else {
+            throw AIGCError.input(location: url.path, message: "expected {\"context_tokens\": N} with N ≥ 0")
+        }
+        return n
+    }
+
+    public convenience init(generator: GPTModel, maxRows: Int, threads: Int, shards: Int, seed: UInt64, loss: DiscriminatorLoss = .twoWay) throws {
         let V = generator.config.vocabSize
-        model = try generator.withVocabulary(V + 3, seed: seed)
+        try self.init(trained: generator.withVocabulary(V + 3, seed: seed), generatorVocabSize: V, maxRows: maxRows,
+                      threads: threads, shards: shards, loss: loss)
+    }
+
+    /// A discriminator saved earlier (`aigc adversarial`'s DIR/discriminator): a GPT whose vocabulary is the
+    /// generator's plus the three label tokens QUERY, REAL, FAKE, in that order at the end. Used to continue
+    /// training from a pretrained discriminator, or frozen as the judge of `aigc adversarial-eval`.
+    public init(trained: GPTModel, generatorVocabSize V: Int, maxRows: Int, threads: Int, shards: Int, loss: DiscriminatorLoss = .twoWay) throws {
+        guard trained.config.vocabSize == V + 3 else {
+            throw AIGCError.usage("the discriminator's vocabulary is \(trained.config.vocabSize) tokens; a discriminator of a generator with \(V) tokens has \(V + 3) (the generator's plus QUERY, REAL, FAKE)")
+        }
+        model = trained
         queryToken = Int32(V); realToken = Int32(V + 1); fakeToken = Int32(V + 2)
         optimizer = AdamW(layout: model.layout, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0)
         self.maxRows = maxRows
@@ -29,11 +65,12 @@ public final class DialogueDiscriminator {
         engine = GPTEngine(model: model, batchSize: maxRows, time: model.config.blockSize, shards: shards, threads: threads, training: true)
     }
 
-    /// `context ++ reply ++ [QUERY]`, the context cut from the left to fit the block size.
+    /// `context ++ reply ++ [QUERY]`, the context cut from the left to `contextTokens` and to fit the block size.
     func sequence(_ p: DialoguePair) -> [Int32] {
         let room = model.config.blockSize - 1 - p.reply.count
         let reply = room >= 1 ? p.reply : Array(p.reply.prefix(model.config.blockSize - 2))
-        let ctx = Array(p.context.suffix(max(1, model.config.blockSize - 1 - reply.count)))
+        let fit = max(1, model.config.blockSize - 1 - reply.count)
+        let ctx = Array(p.context.suffix(contextTokens > 0 ? min(contextTokens, fit) : fit))
         return ctx + reply + [queryToken]
     }
 
