@@ -37,6 +37,10 @@ struct AdversarialCommand: AsyncParsableCommand {
     var dWarmup: Int = Self.defaults.discriminatorWarmup
     @Option(help: "The most context tokens the discriminator reads before a reply (0: all that fit the block; with --discriminator, the length it was trained with).")
     var dContext: Int = Self.defaults.discriminatorContext
+    @Option(help: "Learning-rate multiplier of the discriminator's classification head (its three label rows) over --d-lr.")
+    var dHeadLrMultiplier: Double = Self.defaults.discriminatorHeadLRMultiplier
+    @Option(help: "What the discriminator's head reads: query (the QUERY token's state) or mean (mean-pooled over the reply and QUERY); default query, or a loaded discriminator's own.")
+    var dReadout: String?
     @Option(help: "Start from this trained discriminator (an earlier run's DIR/discriminator) instead of a new one made from the generator.")
     var discriminator: String?
     @Option(help: "Discriminator updates between held-out evaluations of its pretraining curve.")
@@ -80,6 +84,13 @@ struct AdversarialCommand: AsyncParsableCommand {
             o.maxReplyTokens = maxReplyTokens; o.temperature = temperature; o.topK = topK; o.maxPplIncrease = maxPplIncrease
             o.evalPairs = evalPairs; o.seed = seed; o.discriminatorPretrainUntil = dPretrainUntil; o.discriminatorEvalInterval = dEvalInterval
             o.discriminatorWarmup = dWarmup; o.discriminatorContext = dContext
+            o.discriminatorHeadLRMultiplier = dHeadLrMultiplier
+            if let dReadout {
+                guard let r = DiscriminatorReadout(rawValue: dReadout) else {
+                    throw ValidationError("--d-readout must be one of \(DiscriminatorReadout.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(dReadout)')")
+                }
+                o.discriminatorReadout = r
+            }
             guard let loss = DiscriminatorLoss(rawValue: dLoss) else {
                 throw ValidationError("--d-loss must be one of \(DiscriminatorLoss.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(dLoss)')")
             }
@@ -94,9 +105,10 @@ struct AdversarialCommand: AsyncParsableCommand {
             if stopToken != nil && stop == nil {
                 throw ValidationError("--stop-token '\(stopText)' is not a special token of the corpus (\(trainCorpus.specialTokens.keys.sorted().joined(separator: ", ")))")
             }
-            let trainedD = try discriminator.map { path -> (model: GPTModel, contextTokens: Int) in
+            let trainedD = try discriminator.map { path -> (model: GPTModel, contextTokens: Int, readout: DiscriminatorReadout) in
                 let dir = URL(fileURLWithPath: path)
-                return (try GPTModel.load(directory: dir), try DialogueDiscriminator.savedContextTokens(directory: dir))
+                let s = try DialogueDiscriminator.savedSettings(directory: dir)
+                return (try GPTModel.load(directory: dir), s.contextTokens, s.readout)
             }
             let t = try AdversarialTrainer(generator: model, train: trainCorpus, val: valCorpus, stopToken: stop, options: o, discriminator: trainedD)
             t.decode = try DialogueCLISupport.decoder(for: trainCorpus, tokenizer: tokenizer, model: modelDir)

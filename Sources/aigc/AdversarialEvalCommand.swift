@@ -91,7 +91,7 @@ struct AdversarialEvalCommand: AsyncParsableCommand {
             let judgeDir = try DialogueCLISupport.modelDirectory(judge)
             let judgeD = try DialogueDiscriminator(trained: GPTModel.load(directory: judgeDir), generatorVocabSize: first.vocabSize,
                                                    maxRows: batchSize, threads: threads, shards: 1)
-            judgeD.contextTokens = try DialogueDiscriminator.savedContextTokens(directory: judgeDir)
+            judgeD.apply(try DialogueDiscriminator.savedSettings(directory: judgeDir))
             let stopText = stopToken ?? "<|im_end|>"
             let stop = data.specialTokens[stopText]
             if stopToken != nil && stop == nil {
@@ -163,7 +163,7 @@ struct AdversarialEvalCommand: AsyncParsableCommand {
             }
             let humanLabelled = Double(judgeHuman.filter { $0 > 0.5 }.count) / Double(max(1, judgeHuman.count))
             let out: [String: Any] = [
-                "judge": judge, "judge_context_tokens": judgeD.contextTokens, "corpus": corpus, "split": split, "contexts": n, "replies_per_context": k,
+                "judge": judge, "judge_context_tokens": judgeD.contextTokens, "judge_readout": judgeD.readout.rawValue, "corpus": corpus, "split": split, "contexts": n, "replies_per_context": k,
                 "max_reply_tokens": maxReply, "temperature": Double(temperature), "top_k": topK, "seed": seed,
                 "judge_on_human_replies": ["share_labelled_human": humanLabelled,
                                            "mean_p_real": judgeHuman.reduce(0, +) / Double(max(1, judgeHuman.count))],

@@ -19,6 +19,10 @@ public struct AdversarialOptions: Codable, Sendable, Equatable {
     /// The most context tokens the discriminator reads before a reply (0: all that fit; with a discriminator
     /// loaded from disk, 0 keeps the length it was trained with).
     public var discriminatorContext = 0
+    /// What the discriminator's head reads (nil: `.query` for a new discriminator, the saved one for a loaded one).
+    public var discriminatorReadout: DiscriminatorReadout?
+    /// Learning-rate multiplier of the discriminator's label rows (its classification head) over `discriminatorLR`.
+    public var discriminatorHeadLRMultiplier = 1.0
     /// Discriminator updates between two held-out evaluations (points of the pretraining curve).
     public var discriminatorEvalInterval = 10
     /// The discriminator's training loss (two-way binary cross-entropy unless comparing with the old loss).
@@ -71,6 +75,8 @@ public struct AdversarialOptions: Codable, Sendable, Equatable {
         try need(evalPairs >= 1, "AdversarialOptions.evalPairs must be ≥ 1")
         try Limits.check("AdversarialOptions.discriminatorWarmup", discriminatorWarmup, in: 0...(1 << 30))
         try Limits.check("AdversarialOptions.discriminatorContext", discriminatorContext, in: 0...(1 << 20))
+        try need(!(discriminatorReadout == .mean && discriminatorLoss == .vocabulary), "the mean readout is trained with the two-way loss only (AdversarialOptions.discriminatorLoss)")
+        try Limits.check("AdversarialOptions.discriminatorHeadLRMultiplier", discriminatorHeadLRMultiplier, in: 1e-3...1e4)
         try Limits.check("AdversarialOptions.discriminatorEvalInterval", discriminatorEvalInterval, in: 1...(1 << 30))
         if let u = discriminatorPretrainUntil {
             try Limits.finite("AdversarialOptions.discriminatorPretrainUntil", u)

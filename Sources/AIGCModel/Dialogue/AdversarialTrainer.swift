@@ -43,7 +43,7 @@ public final class AdversarialTrainer {
     /// `discriminator`: a discriminator trained earlier for this generator's vocabulary (e.g. an earlier run's
     /// DIR/discriminator) to continue from; nil: a new one initialised from the generator.
     public init(generator: GPTModel, train: PackedCorpus, val: PackedCorpus, stopToken: Int32?, options: AdversarialOptions,
-                discriminator trained: (model: GPTModel, contextTokens: Int)? = nil) throws {
+                discriminator trained: (model: GPTModel, contextTokens: Int, readout: DiscriminatorReadout)? = nil) throws {
         try options.validate()
         for c in [train, val] { try Finetuner.checkFits(generator, c) }
         let needed = max(train.vocabSize, val.vocabSize)
@@ -80,7 +80,12 @@ public final class AdversarialTrainer {
             discriminator = try DialogueDiscriminator(generator: self.generator, maxRows: options.batchSize, threads: options.threads,
                                                       shards: options.shards, seed: options.seed ^ 0xD15C, loss: options.discriminatorLoss)
         }
+        discriminator.headLRMultiplier = Float(options.discriminatorHeadLRMultiplier)
         discriminator.contextTokens = options.discriminatorContext > 0 ? options.discriminatorContext : (trained?.contextTokens ?? 0)
+        if let r = options.discriminatorReadout, let saved = trained?.readout, r != saved {
+            throw AIGCError.usage("the discriminator was trained with the \(saved.rawValue) readout, not \(r.rawValue)")
+        }
+        discriminator.readout = options.discriminatorReadout ?? trained?.readout ?? .query
         decoder = try BatchedDecoder(model: self.generator, slots: options.batchSize, maxStepTokens: options.batchSize * block)
         sampler = ReplySampler(maxTokens: options.maxReplyTokens, stopToken: stopToken, temperature: options.temperature, topK: options.topK)
         rng = Xoshiro256(seed: options.seed)
@@ -296,7 +301,7 @@ public final class AdversarialTrainer {
             lines += "\"p_real_min\":\(num(h.minReal)),\"p_real_max\":\(num(h.maxReal))"
             if i == 0 {
                 lines += ",\"d_loss\":\"\(options.discriminatorLoss.rawValue)\",\"d_lr\":\(num(options.discriminatorLR)),\"d_batch\":\(options.batchSize),"
-                lines += "\"d_pretrain_until\":\(options.discriminatorPretrainUntil.map(num) ?? "null"),\"d_heldout_pairs\":\(discriminatorPairs.count),\"d_context_tokens\":\(discriminator.contextTokens),\"d_warmup\":\(options.discriminatorWarmup)"
+                lines += "\"d_pretrain_until\":\(options.discriminatorPretrainUntil.map(num) ?? "null"),\"d_heldout_pairs\":\(discriminatorPairs.count),\"d_context_tokens\":\(discriminator.contextTokens),\"d_warmup\":\(options.discriminatorWarmup),\"d_readout\":\"\(discriminator.readout.rawValue)\",\"d_head_lr_multiplier\":\(num(options.discriminatorHeadLRMultiplier))"
                 if let s = heldOutReplyStats {
                     lines += ",\"human_mean_length\":\(num(s.humanLength)),\"sampled_mean_length\":\(num(s.sampledLength)),"
                     lines += "\"human_end_share\":\(num(s.humanEndShare)),\"sampled_end_share\":\(num(s.sampledEndShare))"

@@ -22,6 +22,14 @@ public final class DialogueDiscriminator {
     /// from a sampled one, so a short context (e.g. the last turn or two) buys several times more updates.
     /// Saved beside the weights (`discriminator.json`) so a judge reads what it was trained on.
     public var contextTokens = 0
+    /// Learning-rate multiplier of the three label rows (QUERY, REAL, FAKE embeddings; REAL and FAKE are the
+    /// classification head). They start as noise around the mean embedding while the trunk is pretrained, so at
+    /// the trunk's learning rate the head barely moves (Adam steps of ~lr per update against an init spread of
+    /// 0.02) and the trunk adapts instead, which memorises training replies rather than learning what a sampled
+    /// reply looks like.
+    public var headLRMultiplier: Float = 1
+    /// What the head reads (saved in `discriminator.json` beside `context_tokens`).
+    public var readout: DiscriminatorReadout = .query
     private var steps = 0
 
     /// The settings file written beside the weights.
@@ -30,18 +38,27 @@ public final class DialogueDiscriminator {
     /// Saves the weights (`config.json`, `model.safetensors`) and `discriminator.json`.
     public func save(directory: URL) throws {
         try model.save(directory: directory)
-        try AtomicFile.write("{\"context_tokens\":\(contextTokens)}\n", to: directory.appendingPathComponent(Self.settingsFile))
+        try AtomicFile.write("{\"context_tokens\":\(contextTokens),\"readout\":\"\(readout.rawValue)\"}\n",
+                             to: directory.appendingPathComponent(Self.settingsFile))
     }
 
-    /// The context length a saved discriminator was trained with (0 when its directory has no settings file).
-    public static func savedContextTokens(directory: URL) throws -> Int {
+    /// The context length and readout a saved discriminator was trained with (0 and `.query` when its directory
+    /// has no settings file: discriminators saved before these settings existed).
+    public static func savedSettings(directory: URL) throws -> (contextTokens: Int, readout: DiscriminatorReadout) {
         let url = directory.appendingPathComponent(settingsFile)
-        guard FileManager.default.fileExists(atPath: url.path) else { return 0 }
+        guard FileManager.default.fileExists(atPath: url.path) else { return (0, .query) }
         let data = try Data(contentsOf: url)
-        guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let n = obj["context_tokens"] as? Int, n >= 0 else {
-            throw AIGCError.input(location: url.path, message: "expected {\"context_tokens\": N} with N ≥ 0")
+        guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let n = obj["context_tokens"] as? Int, n >= 0,
+              let r = DiscriminatorReadout(rawValue: obj["readout"] as? String ?? "query") else {
+            throw AIGCError.input(location: url.path, message: "expected {\"context_tokens\": N ≥ 0, \"readout\": \"query\" or \"mean\"}")
         }
-        return n
+        return (n, r)
+    }
+
+    /// Applies saved settings.
+    public func apply(_ s: (contextTokens: Int, readout: DiscriminatorReadout)) {
+        contextTokens = s.contextTokens
+        readout = s.readout
     }
 
     public convenience init(generator: GPTModel, maxRows: Int, threads: Int, shards: Int, seed: UInt64, loss: DiscriminatorLoss = .twoWay) throws {
@@ -74,18 +91,24 @@ public final class DialogueDiscriminator {
         return ctx + reply + [queryToken]
     }
 
-    func batch(_ pairs: [DialoguePair], labels: [Bool]?) -> (TokenBatch, [Int]) {
+    /// The batch of `sequence`s, each row's read positions (flat indices: QUERY alone, or with `.mean` every
+    /// reply position and QUERY), labelled at those positions when `labels` are given.
+    func batch(_ pairs: [DialoguePair], labels: [Bool]?) -> (TokenBatch, [[Int]]) {
         let seqs = pairs.map(sequence)
         let T = seqs.map(\.count).max() ?? 1
         var inputs = [Int32](repeating: 0, count: pairs.count * T)
         var targets = [Int32](repeating: -100, count: pairs.count * T)
-        var last = [Int]()
+        var read = [[Int]]()
         for (i, s) in seqs.enumerated() {
             for t in 0..<s.count { inputs[i * T + t] = s[t] }
-            if let labels { targets[i * T + s.count - 1] = labels[i] ? realToken : fakeToken }
-            last.append(i * T + s.count - 1)
+            // The reply occupies the positions before QUERY; a reply cut to fit keeps at least its tail.
+            let replyCount = min(pairs[i].reply.count, s.count - 2)
+            let first = readout == .mean ? s.count - 1 - max(0, replyCount) : s.count - 1
+            let positions = Array((first ..< s.count).map { i * T + $0 })
+            if let labels { for p in positions { targets[p] = labels[i] ? realToken : fakeToken } }
+            read.append(positions)
         }
-        return (TokenBatch(batch: pairs.count, time: T, inputs: inputs, targets: labels == nil ? nil : targets), last)
+        return (TokenBatch(batch: pairs.count, time: T, inputs: inputs, targets: labels == nil ? nil : targets), read)
     }
 
     /// The logit difference `h·e_REAL − h·e_FAKE` at the QUERY position for each pair (> 0: classified human).
@@ -95,9 +118,13 @@ public final class DialogueDiscriminator {
         let V = model.config.vocabSize
         while i < pairs.count {
             let chunk = Array(pairs[i ..< min(pairs.count, i + maxRows)])
-            let (b, last) = batch(chunk, labels: nil)
+            let (b, read) = batch(chunk, labels: nil)
             let logits = engine.logits(b)
-            for pos in last { out.append(Double(logits[pos * V + Int(realToken)]) - Double(logits[pos * V + Int(fakeToken)])) }
+            for positions in read {
+                var d = 0.0
+                for pos in positions { d += Double(logits[pos * V + Int(realToken)]) - Double(logits[pos * V + Int(fakeToken)]) }
+                out.append(d / Double(positions.count))
+            }
             i += maxRows
         }
         return out
@@ -118,10 +145,15 @@ public final class DialogueDiscriminator {
         var i = 0
         while i < pairs.count {
             let hi = min(pairs.count, i + maxRows)
-            let (b, last) = batch(Array(pairs[i ..< hi]), labels: Array(labels[i ..< hi]))
+            let (b, read) = batch(Array(pairs[i ..< hi]), labels: Array(labels[i ..< hi]))
+            let last = read.map { $0[$0.count - 1] }
             let scale = 1 / Float(pairs.count), seed = UInt64(steps)
             let r: (sum: Double, count: Int, differences: [Double])
             switch loss {
+            case .twoWay where readout == .mean:
+                var groups: [Int: [Int]] = [:]
+                for positions in read { for p in positions { groups[p] = positions } }
+                r = engine.accumulatePooledTwoWayGradients(b, classes: realToken, fakeToken, groups: groups, lossScale: scale, dropoutSeed: seed)
             case .twoWay:
                 r = engine.accumulateTwoWayGradients(b, classes: realToken, fakeToken, lossScale: scale, dropoutSeed: seed)
             case .vocabulary:
@@ -143,6 +175,9 @@ public final class DialogueDiscriminator {
         let (grads, norm) = engine.reduceGradients()
         if gradClip > 0, norm > gradClip { engine.scaleGradients(Float(gradClip / (norm + 1e-6))) }
         optimizer.update(params: model.params, grads: grads, lr: lr, threads: engine.threads)
+        let C = model.config.nEmbd, wte = model.layout.wte
+        optimizer.extendLastStep(params: model.params, range: wte + Int(queryToken) * C ..< wte + (Int(fakeToken) + 1) * C,
+                                 lr: lr, multiplier: headLRMultiplier)
         steps += 1
         return (sum / Double(max(1, count)), Double(correct) / Double(max(1, pairs.count)))
     }
