@@ -54,6 +54,19 @@ public final class AdamW: @unchecked Sendable {
         }
     }
 
+    /// Moves `range` further along the direction of the `update` just made, so that its elements took a step of
+    /// `multiplier × lr` in all (the same moments and bias corrections; weight decay is not applied again). Call
+    /// right after `update(params:grads:lr:)` with the same `lr`. Used for new rows that start from noise (a
+    /// classifier head on a pretrained trunk) and need a larger learning rate than the trunk.
+    public func extendLastStep(params: FloatBuffer, range: Range<Int>, lr: Float, multiplier: Float) {
+        guard step > 0, multiplier != 1, !range.isEmpty else { return }
+        let bc1 = 1 - pow(Double(beta1), Double(step))
+        let bc2Sqrt = Float((1 - pow(Double(beta2), Double(step))).squareRoot())
+        let extra = Float(Double(lr) / bc1) * (multiplier - 1)
+        let p = params.pointer, mm = m.pointer, vv = v.pointer
+        for i in range { p[i] -= extra * (mm[i] / (vv[i].squareRoot() / bc2Sqrt + eps)) }
+    }
+
     /// Splits tensor ranges into pieces of at most 64 Ki elements for parallel passes.
     static func chunks(_ ranges: [(Range<Int>, Bool)]) -> [(Range<Int>, Bool)] {
         var out: [(Range<Int>, Bool)] = []

@@ -24,6 +24,7 @@ struct AIGCCommand: AsyncParsableCommand {
             ImportHFCommand.self,
             FinetuneCommand.self,
             EvaluateCommand.self,
+            AdversarialEvalCommand.self,
             GanCommand.self,
             AdversarialCommand.self,
             ServeCommand.self,

@@ -33,6 +33,16 @@ struct AdversarialCommand: AsyncParsableCommand {
     var dPretrainSteps: Int = Self.defaults.discriminatorPretrainSteps
     @Option(help: "Stop discriminator pretraining once its held-out accuracy (human vs sampled replies) reaches this, e.g. 0.75.")
     var dPretrainUntil: Double?
+    @Option(help: "Linear learning-rate warm-up of the discriminator over its first N updates (0: none).")
+    var dWarmup: Int = Self.defaults.discriminatorWarmup
+    @Option(help: "The most context tokens the discriminator reads before a reply (0: all that fit the block; with --discriminator, the length it was trained with).")
+    var dContext: Int = Self.defaults.discriminatorContext
+    @Option(help: "Learning-rate multiplier of the discriminator's classification head (its three label rows) over --d-lr.")
+    var dHeadLrMultiplier: Double = Self.defaults.discriminatorHeadLRMultiplier
+    @Option(help: "What the discriminator's head reads: query (the QUERY token's state) or mean (mean-pooled over the reply and QUERY); default query, or a loaded discriminator's own.")
+    var dReadout: String?
+    @Option(help: "Start from this trained discriminator (an earlier run's DIR/discriminator) instead of a new one made from the generator.")
+    var discriminator: String?
     @Option(help: "Discriminator updates between held-out evaluations of its pretraining curve.")
     var dEvalInterval: Int = Self.defaults.discriminatorEvalInterval
     @Option(help: "Discriminator loss: two-way (binary cross-entropy on h·e_REAL − h·e_FAKE) or vocabulary (the old full-vocabulary cross-entropy, kept for comparison).")
@@ -54,6 +64,8 @@ struct AdversarialCommand: AsyncParsableCommand {
     var maxPplIncrease: Double = Self.defaults.maxPplIncrease
     @Option(help: "Held-out pairs for D accuracy, distinct-n and mean length.")
     var evalPairs: Int = Self.defaults.evalPairs
+    @Option(help: "Tokenizer to decode replies with (distinct-n over words, readable samples): a named encoding or a tokenizer file; default: the generator's tokenizer.json, else the corpus manifest's.")
+    var tokenizer: String?
     @Option(help: "End-of-reply token text (default: <|im_end|> when the corpus has it).")
     var stopToken: String?
     @Option var seed: UInt64 = Self.defaults.seed
@@ -71,6 +83,14 @@ struct AdversarialCommand: AsyncParsableCommand {
             o.generatorLR = gLr; o.discriminatorLR = dLr; o.gradClip = gradClip; o.baselineDecay = baselineDecay
             o.maxReplyTokens = maxReplyTokens; o.temperature = temperature; o.topK = topK; o.maxPplIncrease = maxPplIncrease
             o.evalPairs = evalPairs; o.seed = seed; o.discriminatorPretrainUntil = dPretrainUntil; o.discriminatorEvalInterval = dEvalInterval
+            o.discriminatorWarmup = dWarmup; o.discriminatorContext = dContext
+            o.discriminatorHeadLRMultiplier = dHeadLrMultiplier
+            if let dReadout {
+                guard let r = DiscriminatorReadout(rawValue: dReadout) else {
+                    throw ValidationError("--d-readout must be one of \(DiscriminatorReadout.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(dReadout)')")
+                }
+                o.discriminatorReadout = r
+            }
             guard let loss = DiscriminatorLoss(rawValue: dLoss) else {
                 throw ValidationError("--d-loss must be one of \(DiscriminatorLoss.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(dLoss)')")
             }
@@ -78,14 +98,20 @@ struct AdversarialCommand: AsyncParsableCommand {
             try o.validate()  // options first: an absurd flag is refused before anything is loaded
             let trainCorpus = try corpus.trainCorpus()
             let valCorpus = try corpus.valCorpus()
-            let model = try GPTModel.load(directory: try DialogueCLISupport.modelDirectory(generator))
+            let modelDir = try DialogueCLISupport.modelDirectory(generator)
+            let model = try GPTModel.load(directory: modelDir)
             let stopText = stopToken ?? "<|im_end|>"
             let stop = trainCorpus.specialTokens[stopText]
             if stopToken != nil && stop == nil {
                 throw ValidationError("--stop-token '\(stopText)' is not a special token of the corpus (\(trainCorpus.specialTokens.keys.sorted().joined(separator: ", ")))")
             }
-            let t = try AdversarialTrainer(generator: model, train: trainCorpus, val: valCorpus, stopToken: stop, options: o)
-            t.decode = DialogueCLISupport.decoder(for: trainCorpus)
+            let trainedD = try discriminator.map { path -> (model: GPTModel, contextTokens: Int, readout: DiscriminatorReadout) in
+                let dir = URL(fileURLWithPath: path)
+                let s = try DialogueDiscriminator.savedSettings(directory: dir)
+                return (try GPTModel.load(directory: dir), s.contextTokens, s.readout)
+            }
+            let t = try AdversarialTrainer(generator: model, train: trainCorpus, val: valCorpus, stopToken: stop, options: o, discriminator: trainedD)
+            t.decode = try DialogueCLISupport.decoder(for: trainCorpus, tokenizer: tokenizer, model: modelDir)
             if t.decode == nil { logStderr("adversarial: tokenizer '\(trainCorpus.tokenizerName ?? "?")' not loadable here; distinct-n counts tokens") }
             t.onDiscriminatorPoint = { p in
                 let h = p.heldOut

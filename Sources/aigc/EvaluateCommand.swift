@@ -73,7 +73,7 @@ struct EvaluateCommand: AsyncParsableCommand {
                 "token_perplexity": result.tokenPerplexity, "word_perplexity": result.wordPerplexity,
             ]
             if samples > 0 {
-                out["samples"] = try sampleReplies(gpt, data, endToken: endToken, threads: threads,
+                out["samples"] = try sampleReplies(gpt, data, endToken: endToken,
                                                    text: { plain($0.filter { !special.contains($0) }) }, context: withMarkers)
             }
             let json = try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys])
@@ -102,7 +102,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     }
 
     /// `samples` contexts spread evenly over the split, each with the human reply and one sampled reply.
-    private func sampleReplies(_ gpt: GPTModel, _ data: PackedCorpus, endToken: Int32?, threads: Int,
+    private func sampleReplies(_ gpt: GPTModel, _ data: PackedCorpus, endToken: Int32?,
                                text: ([Int32]) -> String, context: ([Int32]) -> String) throws -> [[String: String]] {
         let block = gpt.config.blockSize
         let maxReply = min(maxReplyTokens, block - 1)
@@ -110,23 +110,13 @@ struct EvaluateCommand: AsyncParsableCommand {
         guard !human.isEmpty else { return [] }
         let n = min(samples, human.count)
         let picked = (0..<n).map { human[$0 * human.count / n] }
-        var sampler = ReplySampler(maxTokens: maxReply, stopToken: endToken, temperature: Float(temperature), topK: topK)
-        sampler.maxTokens = maxReply
+        let sampler = ReplySampler(maxTokens: maxReply, stopToken: endToken, temperature: Float(temperature), topK: topK)
         var rng = Xoshiro256(seed: seed)
-        var rows: [[String: String]] = []
-        let chunk = 8
-        var i = 0
-        while i < picked.count {
-            let part = Array(picked[i ..< min(picked.count, i + chunk)])
-            let longest = part.map(\.context.count).max() ?? 0
-            let engine = try makeEngine(gpt, rows: part.count, time: longest + maxReply, threads: threads)
-            let replies = sampler.sample(engine: engine, contexts: part.map(\.context), rng: &rng)
-            for (p, r) in zip(part, replies) {
-                rows.append(["context": Self.lastTurn(context(p.context)), "human": text(p.reply), "model": text(r)])
-            }
-            i += chunk
+        let decoder = try BatchedDecoder(model: gpt, slots: 8, maxStepTokens: 8 * block)
+        let replies = try sampler.sample(decoder: decoder, contexts: picked.map(\.context), rng: &rng)
+        return zip(picked, replies).map { p, r in
+            ["context": Self.lastTurn(context(p.context)), "human": text(p.reply), "model": text(r)]
         }
-        return rows
     }
 
     /// The last user turn of a rendered context (ChatML or Llama 3 markers), else its last 300 characters.

@@ -1,3 +1,4 @@
+import AIGCCore
 import AIGCModel
 import Foundation
 import Testing
@@ -198,5 +199,158 @@ import Testing
         #expect(AdversarialTrainer.distinct(r, n: 1) == 3.0 / 5.0)
         #expect(AdversarialTrainer.distinct(r, n: 2) == 3.0 / 3.0)
         #expect(AdversarialTrainer.distinct([["x"]], n: 2) == 0)
+    }
+
+    /// The KV-cached sampler (training and evaluation use it) draws the same replies as the cache-free reference
+    /// that recomputes every prefix: greedy and sampled, with and without a reply prefix (rollouts), contexts of
+    /// different lengths in one batch, more contexts than the decoder has slots.
+    @Test func cachedSamplingMatchesTheReference() throws {
+        let model = try GPTModel(config: GPTConfig(vocabSize: 40, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 32), seed: 11)
+        var crng = Xoshiro256(seed: 3)
+        let contexts: [[Int32]] = (0..<11).map { i in (0..<(1 + i % 7)).map { _ in Int32(crng.nextInt(below: 40)) } }
+        let soFar: [[Int32]] = contexts.indices.map { i in i % 3 == 0 ? [] : [Int32(i % 5)] }
+        let decoder = try BatchedDecoder(model: model, slots: 4, maxStepTokens: 4 * 32)
+        for temperature: Float in [0, 1] {
+            for prefix in [nil, soFar] {
+                let sampler = ReplySampler(maxTokens: 12, stopToken: 5, temperature: temperature, topK: 0)
+                var r1 = Xoshiro256(seed: 9), r2 = Xoshiro256(seed: 9)
+                let cached = try sampler.sample(decoder: decoder, contexts: contexts, replySoFar: prefix, rng: &r1)
+                var reference: [[Int32]] = []
+                let engine = GPTEngine(model: model, batchSize: 4, time: 32, shards: 1, threads: 1, training: false)
+                for lo in stride(from: 0, to: contexts.count, by: 4) {  // the decoder's 4 slots: the same order of draws
+                    let hi = min(contexts.count, lo + 4)
+                    reference += sampler.sample(engine: engine, contexts: Array(contexts[lo ..< hi]), replySoFar: prefix.map { Array($0[lo ..< hi]) }, rng: &r2)
+                }
+                #expect(cached == reference, "temperature \(temperature), prefix \(prefix != nil)")
+                #expect(cached.allSatisfy { $0.count <= 12 })
+                #expect(cached.contains { $0.count > 1 })
+            }
+        }
+    }
+
+    /// Adversarial success and its paired bootstrap.
+    @Test func pairedBootstrapOfAdversarialSuccess() {
+        #expect(AdversarialSuccess.perContext(probabilities: [0.9, 0.2, 0.6, 0.7], repliesPerContext: 2) == [0.5, 1.0])
+        #expect(AdversarialSuccess.perContext(probabilities: [0.5], repliesPerContext: 1) == [0.0])  // 0.5 is not "human"
+        let same = AdversarialSuccess.pairedBootstrap([1, 0, 1, 0], [1, 0, 1, 0], resamples: 500, seed: 1)
+        #expect(same.difference == 0 && same.low == 0 && same.high == 0 && same.shareNotAbove == 1)
+        // b wins on 30 of 200 contexts and loses on 10: difference 0.1, clearly above zero.
+        let a = (0..<200).map { $0 < 10 ? 1.0 : 0.0 }, b = (0..<200).map { $0 >= 10 && $0 < 40 ? 1.0 : 0.0 }
+        let d = AdversarialSuccess.pairedBootstrap(a, b, resamples: 4000, seed: 7)
+        #expect(abs(d.difference - 0.1) < 1e-12)
+        #expect(d.low > 0.03 && d.low < 0.1 && d.high > 0.1 && d.high < 0.17, "\(d)")
+        #expect(d.shareNotAbove < 0.01)
+        // Pure noise: the interval straddles zero.
+        var rng = Xoshiro256(seed: 2)
+        let x = (0..<300).map { _ in Double(rng.nextInt(below: 2)) }, y = (0..<300).map { _ in Double(rng.nextInt(below: 2)) }
+        let n = AdversarialSuccess.pairedBootstrap(x, y, resamples: 4000, seed: 3)
+        #expect(n.low < n.difference && n.difference < n.high && n.high - n.low > 0.05)
+        #expect(AdversarialSuccess.pairedBootstrap([1, 1], [0, 0], resamples: 100, seed: 1) == AdversarialSuccess.pairedBootstrap([1, 1], [0, 0], resamples: 100, seed: 1))
+    }
+
+    /// A saved discriminator loads back (same scores) and a model of the wrong vocabulary is refused by name.
+    @Test func trainedDiscriminatorLoadsBack() throws {
+        let dir = TestSupport.tmpDir("disc-load")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let gen = try ToyDialogue.tinyModel()
+        let d = try DialogueDiscriminator(generator: gen, maxRows: 4, threads: 1, shards: 1, seed: 1)
+        let pairs = [DialoguePair(context: [1, 2], reply: [3, 4]), DialoguePair(context: [2], reply: [5])]
+        _ = d.train(real: [pairs[0]], fake: [pairs[1]], lr: 1e-2)
+        try d.model.save(directory: dir)
+        let back = try DialogueDiscriminator(trained: GPTModel.load(directory: dir), generatorVocabSize: gen.config.vocabSize,
+                                             maxRows: 4, threads: 1, shards: 1)
+        #expect(back.probabilities(pairs) == d.probabilities(pairs))
+        #expect(throws: AIGCError.self) {
+            try DialogueDiscriminator(trained: gen, generatorVocabSize: gen.config.vocabSize, maxRows: 4, threads: 1, shards: 1)
+        }
+    }
+
+    /// The mean readout's gradient (a linear head on mean-pooled hidden states) against finite differences of its
+    /// loss computed from the engine's raw logits; with one position per group it is the unpooled gradient.
+    @Test func pooledTwoWayGradientMatchesFiniteDifferences() throws {
+        let model = try ToyDialogue.tinyModel(seed: 5)
+        for i in 0..<model.params.count { model.params.pointer[i] *= 4 }
+        let V = ToyDialogue.vocab, a: Int32 = 3, b: Int32 = 7
+        let e = GPTEngine(model: model, batchSize: 2, time: 6, shards: 2, threads: 1, training: true)
+        let inputs: [Int32] = [8, 1, 2, 9, 8, 1, 8, 4, 4, 9, 8, 6]
+        var targets = [Int32](repeating: -100, count: 12)
+        let groupA = [2, 3, 4], groupB = [9, 10, 11]  // row 0 labelled a (human), row 1 b (sampled)
+        for p in groupA { targets[p] = a }
+        for p in groupB { targets[p] = b }
+        var groups: [Int: [Int]] = [:]
+        for g in [groupA, groupB] { for p in g { groups[p] = g } }
+        let batch = TokenBatch(batch: 2, time: 6, inputs: inputs, targets: targets)
+        let scale: Float = 0.5
+        func softplus(_ x: Double) -> Double { log(1 + exp(x)) }
+        func reference() -> (loss: Double, d: [Double]) {
+            let l = e.logits(TokenBatch(batch: 2, time: 6, inputs: inputs))
+            func mean(_ g: [Int]) -> Double { g.map { Double(l[$0 * V + Int(a)]) - Double(l[$0 * V + Int(b)]) }.reduce(0, +) / Double(g.count) }
+            let da = mean(groupA), db = mean(groupB)
+            return ((softplus(-da) + softplus(db)) * Double(scale), [da, db])
+        }
+        e.zeroGradients()
+        let r = e.accumulatePooledTwoWayGradients(batch, classes: a, b, groups: groups, lossScale: scale, dropoutSeed: 0)
+        let g = e.reduceGradients().grads.array
+        let ref = reference()
+        #expect(r.count == 2)
+        #expect(abs(r.sum * Double(scale) - ref.loss) < 1e-5, "\(r.sum * Double(scale)) vs \(ref.loss)")
+        #expect(groupA.allSatisfy { abs(r.differences[$0] - ref.d[0]) < 1e-4 } && groupB.allSatisfy { abs(r.differences[$0] - ref.d[1]) < 1e-4 })
+        var checked = [model.layout.wte + Int(a) * model.config.nEmbd + 1]
+        for name in ["h.0.c_attn.weight", "h.0.c_fc.weight", "ln_f.bias", "wpe.weight"] {
+            let t = try #require(model.layout.tensor(named: name), "\(name)")
+            checked.append(t.offset + t.count / 2)
+        }
+        for i in checked {
+            let saved = model.params.pointer[i]
+            model.params.pointer[i] = saved + 1e-2
+            let lp = reference().loss
+            model.params.pointer[i] = saved - 1e-2
+            let lm = reference().loss
+            model.params.pointer[i] = saved
+            let fd = (lp - lm) / 2e-2
+            #expect(abs(Double(g[i]) - fd) <= 2e-4 + 2e-2 * abs(fd), "parameter \(i): \(g[i]) vs \(fd)")
+        }
+        #expect(checked.contains { abs(g[$0]) > 1e-3 }, "the checked gradients are all ≈ 0")
+        // Singleton groups give exactly the unpooled two-way gradients.
+        var single = [Int32](repeating: -100, count: 12)
+        single[3] = a; single[11] = b
+        let one = TokenBatch(batch: 2, time: 6, inputs: inputs, targets: single)
+        e.zeroGradients()
+        e.accumulatePooledTwoWayGradients(one, classes: a, b, groups: [3: [3], 11: [11]], lossScale: scale, dropoutSeed: 0)
+        let pooled = e.reduceGradients().grads.array
+        e.zeroGradients()
+        e.accumulateTwoWayGradients(one, classes: a, b, lossScale: scale, dropoutSeed: 0)
+        #expect(pooled == e.reduceGradients().grads.array)
+    }
+
+    /// The mean readout learns the toy task too, and its settings travel with the saved weights.
+    @Test func meanReadoutLearnsAndIsSaved() throws {
+        let dir = TestSupport.tmpDir("disc-mean")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (train, val) = try Self.corpora(dir.appendingPathComponent("corpus"))
+        let d = try DialogueDiscriminator(generator: try ToyDialogue.tinyModel(), maxRows: 16, threads: 1, shards: 1, seed: 1)
+        d.readout = .mean
+        d.contextTokens = 6
+        d.headLRMultiplier = 10
+        var rng = Xoshiro256(seed: 5)
+        func fakes(_ p: [DialoguePair]) -> [DialoguePair] {
+            p.map { DialoguePair(context: $0.context, reply: (0..<3).map { _ in Int32(rng.nextInt(below: 8)) }) }
+        }
+        let pairs = train.pairs(maxContext: 10, maxReply: 4), held = val.pairs(maxContext: 10, maxReply: 4)
+        for _ in 0..<40 {
+            let real = (0..<8).map { _ in pairs[rng.nextInt(below: pairs.count)] }
+            d.train(real: real, fake: fakes(real), lr: 3e-3)
+        }
+        let fake = fakes(held)
+        #expect(d.accuracy(real: held, fake: fake) >= 0.9)
+        let out = dir.appendingPathComponent("d")
+        try d.save(directory: out)
+        let s = try DialogueDiscriminator.savedSettings(directory: out)
+        #expect(s.contextTokens == 6 && s.readout == .mean)
+        let back = try DialogueDiscriminator(trained: GPTModel.load(directory: out), generatorVocabSize: ToyDialogue.vocab, maxRows: 16, threads: 1, shards: 1)
+        back.apply(s)
+        #expect(back.probabilities(held) == d.probabilities(held))
+        try Data("{\"context_tokens\": -1}".utf8).write(to: out.appendingPathComponent(DialogueDiscriminator.settingsFile))
+        #expect(throws: AIGCError.self) { try DialogueDiscriminator.savedSettings(directory: out) }
     }
 }

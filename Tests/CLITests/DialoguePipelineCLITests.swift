@@ -72,6 +72,31 @@ import Testing
         // Samples are decoded with the corpus's tokenizer (bytes) including its special tokens.
         let samples = try String(contentsOf: adv.appendingPathComponent("samples.jsonl"), encoding: .utf8)
         #expect(samples.contains("\"context_text\":\"<|im_start|>"))
+        // Continue from the trained discriminator (one more round, warm-up on), then judge both generators.
+        let adv2 = dir.appendingPathComponent("adv2")
+        try run(["adversarial", "--generator", ft.path, "--train", corpus, "--out", adv2.path, "--rounds", "1", "--g-steps", "1",
+                 "--d-pretrain-steps", "1", "--d-warmup", "3", "--d-context", "4", "--discriminator", adv.appendingPathComponent("discriminator").path,
+                 "--batch-size", "2", "--mle-batch-size", "2", "--max-reply-tokens", "6", "--eval-pairs", "2", "--threads", "1", "--shards", "1"])
+        let saved = try String(contentsOf: adv2.appendingPathComponent("discriminator/discriminator.json"), encoding: .utf8)
+        #expect(saved.contains("\"context_tokens\":4"), "\(saved)")
+        let judged = try CLI.run(["adversarial-eval", "--judge", adv2.appendingPathComponent("discriminator").path, "--generator", "ft=\(ft.path)",
+                                  "--generator", "adv=\(adv.appendingPathComponent("generator").path)", "--corpus", corpus, "--contexts", "4",
+                                  "--replies-per-context", "2", "--max-reply-tokens", "6", "--bootstrap", "200", "--samples", "2", "--threads", "1"])
+        #expect(judged.status == 0, "\(judged.stderr)")
+        let judgement = try #require(try JSONSerialization.jsonObject(with: judged.stdout) as? [String: Any])
+        let gens = try #require(judgement["generators"] as? [[String: Any]])
+        #expect(gens.map { $0["name"] as? String } == ["ft", "adv"])
+        for g in gens {
+            let s = try #require(g["adversarial_success"] as? Double)
+            #expect(s >= 0 && s <= 1 && g["replies"] as? Int == 8 && (g["reply_perplexity"] as? Double ?? 0) > 1)
+            #expect((g["samples"] as? [[String: Any]])?.count == 2)
+        }
+        let cmp = try #require((judgement["comparisons"] as? [[String: Any]])?.first)
+        let ci = try #require(cmp["ci95"] as? [Double])
+        #expect(ci.count == 2 && ci[0] <= ci[1])
+        #expect(judgement["contexts"] as? Int == 4 && judgement["judge_context_tokens"] as? Int == 4)
+        let wrongJudge = try CLI.run(["adversarial-eval", "--judge", ft.path, "--generator", ft.path, "--corpus", corpus])
+        #expect(wrongJudge.status != 0 && wrongJudge.stderr.contains("QUERY, REAL, FAKE"), "\(wrongJudge.stderr)")
     }
 
     @Test func finetuneRejectsCorpusLongerThanTheModel() throws {

@@ -12,6 +12,17 @@ public struct AdversarialOptions: Codable, Sendable, Equatable {
     public var discriminatorPretrainSteps = 40
     /// Stop discriminator pretraining early once its held-out accuracy reaches this (nil: run every step).
     public var discriminatorPretrainUntil: Double?
+    /// Linear learning-rate warm-up of the discriminator over its first this many updates (0: none). Adam's
+    /// first full-size steps on every weight of the pretrained trunk can wipe out what the QUERY position reads
+    /// (P(real) near-constant again); a warm-up lets the new label rows move first.
+    public var discriminatorWarmup = 0
+    /// The most context tokens the discriminator reads before a reply (0: all that fit; with a discriminator
+    /// loaded from disk, 0 keeps the length it was trained with).
+    public var discriminatorContext = 0
+    /// What the discriminator's head reads (nil: `.query` for a new discriminator, the saved one for a loaded one).
+    public var discriminatorReadout: DiscriminatorReadout?
+    /// Learning-rate multiplier of the discriminator's label rows (its classification head) over `discriminatorLR`.
+    public var discriminatorHeadLRMultiplier = 1.0
     /// Discriminator updates between two held-out evaluations (points of the pretraining curve).
     public var discriminatorEvalInterval = 10
     /// The discriminator's training loss (two-way binary cross-entropy unless comparing with the old loss).
@@ -62,6 +73,10 @@ public struct AdversarialOptions: Codable, Sendable, Equatable {
         try need(maxReplyTokens >= 1, "AdversarialOptions.maxReplyTokens must be ≥ 1")
         try need(maxPplIncrease >= 0, "AdversarialOptions.maxPplIncrease must be ≥ 0")
         try need(evalPairs >= 1, "AdversarialOptions.evalPairs must be ≥ 1")
+        try Limits.check("AdversarialOptions.discriminatorWarmup", discriminatorWarmup, in: 0...(1 << 30))
+        try Limits.check("AdversarialOptions.discriminatorContext", discriminatorContext, in: 0...(1 << 20))
+        try need(!(discriminatorReadout == .mean && discriminatorLoss == .vocabulary), "the mean readout is trained with the two-way loss only (AdversarialOptions.discriminatorLoss)")
+        try Limits.check("AdversarialOptions.discriminatorHeadLRMultiplier", discriminatorHeadLRMultiplier, in: 1e-3...1e4)
         try Limits.check("AdversarialOptions.discriminatorEvalInterval", discriminatorEvalInterval, in: 1...(1 << 30))
         if let u = discriminatorPretrainUntil {
             try Limits.finite("AdversarialOptions.discriminatorPretrainUntil", u)

@@ -33,11 +33,17 @@ public final class AdversarialTrainer {
     let engine: GPTEngine
     let optimizer: AdamW
     let sampler: ReplySampler
+    /// KV-cached sampling over the generator's live parameters (`batchSize` slots).
+    let decoder: BatchedDecoder
+    var discriminatorUpdates = 0
     var rng: Xoshiro256
     var baseline: Double?
     var updates = 0
 
-    public init(generator: GPTModel, train: PackedCorpus, val: PackedCorpus, stopToken: Int32?, options: AdversarialOptions) throws {
+    /// `discriminator`: a discriminator trained earlier for this generator's vocabulary (e.g. an earlier run's
+    /// DIR/discriminator) to continue from; nil: a new one initialised from the generator.
+    public init(generator: GPTModel, train: PackedCorpus, val: PackedCorpus, stopToken: Int32?, options: AdversarialOptions,
+                discriminator trained: (model: GPTModel, contextTokens: Int, readout: DiscriminatorReadout)? = nil) throws {
         try options.validate()
         for c in [train, val] { try Finetuner.checkFits(generator, c) }
         let needed = max(train.vocabSize, val.vocabSize)
@@ -64,22 +70,30 @@ public final class AdversarialTrainer {
         let rows = max(options.batchSize, options.mleBatchSize)
         engine = GPTEngine(model: self.generator, batchSize: rows, time: block, shards: options.shards, threads: options.threads, training: true)
         optimizer = AdamW(layout: self.generator.layout, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0)
-        discriminator = try DialogueDiscriminator(generator: self.generator, maxRows: options.batchSize, threads: options.threads,
-                                                  shards: options.shards, seed: options.seed ^ 0xD15C, loss: options.discriminatorLoss)
+        if let trained {
+            guard trained.model.config.blockSize >= block else {
+                throw AIGCError.usage("the discriminator's block size \(trained.model.config.blockSize) is shorter than the generator's \(block)")
+            }
+            discriminator = try DialogueDiscriminator(trained: trained.model.copy(), generatorVocabSize: generator.config.vocabSize, maxRows: options.batchSize,
+                                                      threads: options.threads, shards: options.shards, loss: options.discriminatorLoss)
+        } else {
+            discriminator = try DialogueDiscriminator(generator: self.generator, maxRows: options.batchSize, threads: options.threads,
+                                                      shards: options.shards, seed: options.seed ^ 0xD15C, loss: options.discriminatorLoss)
+        }
+        discriminator.headLRMultiplier = Float(options.discriminatorHeadLRMultiplier)
+        discriminator.contextTokens = options.discriminatorContext > 0 ? options.discriminatorContext : (trained?.contextTokens ?? 0)
+        if let r = options.discriminatorReadout, let saved = trained?.readout, r != saved {
+            throw AIGCError.usage("the discriminator was trained with the \(saved.rawValue) readout, not \(r.rawValue)")
+        }
+        discriminator.readout = options.discriminatorReadout ?? trained?.readout ?? .query
+        decoder = try BatchedDecoder(model: self.generator, slots: options.batchSize, maxStepTokens: options.batchSize * block)
         sampler = ReplySampler(maxTokens: options.maxReplyTokens, stopToken: stopToken, temperature: options.temperature, topK: options.topK)
         rng = Xoshiro256(seed: options.seed)
     }
 
-    /// Replies for `contexts`, sampled `batchSize` rows at a time.
-    func generate(_ contexts: [[Int32]], soFar: [[Int32]]? = nil, rng: inout Xoshiro256) -> [[Int32]] {
-        var out: [[Int32]] = []
-        var i = 0
-        while i < contexts.count {
-            let hi = min(contexts.count, i + options.batchSize)
-            out += sampler.sample(engine: engine, contexts: Array(contexts[i ..< hi]), replySoFar: soFar.map { Array($0[i ..< hi]) }, rng: &rng)
-            i = hi
-        }
-        return out
+    /// Replies for `contexts`, sampled `batchSize` rows at a time with the KV-cached decoder.
+    func generate(_ contexts: [[Int32]], soFar: [[Int32]]? = nil, rng: inout Xoshiro256) throws -> [[Int32]] {
+        try sampler.sample(decoder: decoder, contexts: contexts, replySoFar: soFar, rng: &rng)
     }
 
     func randomPairs(_ n: Int) -> [DialoguePair] { (0..<n).map { _ in trainPairs[rng.nextInt(below: trainPairs.count)] } }
@@ -94,21 +108,24 @@ public final class AdversarialTrainer {
     /// One discriminator update on human replies vs. replies sampled for the same contexts; its training loss and
     /// accuracy.
     @discardableResult
-    func discriminatorStep() -> (loss: Double, accuracy: Double) {
+    func discriminatorStep() throws -> (loss: Double, accuracy: Double) {
         let real = randomPairs(options.batchSize)
-        let fakes = generate(real.map(\.context), rng: &rng)
+        let fakes = try generate(real.map(\.context), rng: &rng)
+        discriminatorUpdates += 1
+        let w = options.discriminatorWarmup
+        let lr = options.discriminatorLR * (w > 0 ? min(1, Double(discriminatorUpdates) / Double(w)) : 1)
         return discriminator.train(real: real, fake: zip(real, fakes).map { DialoguePair(context: $0.context, reply: $1) },
-                                   lr: Float(options.discriminatorLR), gradClip: options.gradClip)
+                                   lr: Float(lr), gradClip: options.gradClip)
     }
 
     /// Pretrains the discriminator on human vs sampled replies for `discriminatorPretrainSteps` updates, scoring
     /// it on `discriminatorPairs` (replies sampled once: the generator is fixed meanwhile) every
     /// `discriminatorEvalInterval` updates, and stopping early once held-out accuracy reaches
     /// `discriminatorPretrainUntil`.
-    func pretrainDiscriminator() {
+    func pretrainDiscriminator() throws {
         let real = discriminatorPairs
         var heldRng = Xoshiro256(seed: options.seed ^ 0xD15C_5EED)
-        let fake = zip(real, generate(real.map(\.context), rng: &heldRng)).map { DialoguePair(context: $0.context, reply: $1) }
+        let fake = zip(real, try generate(real.map(\.context), rng: &heldRng)).map { DialoguePair(context: $0.context, reply: $1) }
         func stats(_ p: [DialoguePair]) -> (Double, Double) {
             let n = Double(max(1, p.count))
             return (Double(p.map(\.reply.count).reduce(0, +)) / n,
@@ -126,7 +143,7 @@ public final class AdversarialTrainer {
         if point(0, nil, nil) { return }
         var lossSum = 0.0, accSum = 0.0, k = 0
         for step in stride(from: 1, through: options.discriminatorPretrainSteps, by: 1) {
-            let r = discriminatorStep()
+            let r = try discriminatorStep()
             lossSum += r.loss; accSum += r.accuracy; k += 1
             if step % options.discriminatorEvalInterval == 0 || step == options.discriminatorPretrainSteps {
                 if point(step, lossSum / Double(k), accSum / Double(k)) { return }
@@ -136,10 +153,10 @@ public final class AdversarialTrainer {
     }
 
     /// One REINFORCE update; returns the batch's mean reward.
-    func generatorStep() -> Double {
+    func generatorStep() throws -> Double {
         let pairs = randomPairs(options.batchSize)
         let contexts = pairs.map(\.context)
-        let replies = generate(contexts, rng: &rng)
+        let replies = try generate(contexts, rng: &rng)
         let rewards = discriminator.probabilities(zip(contexts, replies).map { DialoguePair(context: $0, reply: $1) })
         let meanReward = rewards.reduce(0, +) / Double(rewards.count)
         let b = baseline ?? meanReward
@@ -154,7 +171,7 @@ public final class AdversarialTrainer {
                 }
             }
             if !ctx.isEmpty {
-                let completed = generate(ctx, soFar: prefixes, rng: &rng)
+                let completed = try generate(ctx, soFar: prefixes, rng: &rng)
                 let scores = discriminator.probabilities(zip(ctx, completed).map { DialoguePair(context: $0, reply: $1) })
                 var sums = replies.map { [Double](repeating: 0, count: $0.count) }
                 for (k, (i, t)) in slots.enumerated() { sums[i][t] += scores[k] }
@@ -196,10 +213,10 @@ public final class AdversarialTrainer {
 
     /// Validation perplexity, and held-out samples scored by D (same sampling seed every round, so rounds differ
     /// only by the models).
-    func evaluate(round: Int, reward: Double?) -> (AdversarialRound, [[Int32]]) {
+    func evaluate(round: Int, reward: Double?) throws -> (AdversarialRound, [[Int32]]) {
         let ppl = CorpusEvaluation.perplexity(engine: engine, corpus: val, batchSize: options.mleBatchSize)
         var evalRng = Xoshiro256(seed: options.seed ^ 0xE7A1_5EED)
-        let replies = generate(evalPairs.map(\.context), rng: &evalRng)
+        let replies = try generate(evalPairs.map(\.context), rng: &evalRng)
         let fakes = zip(evalPairs, replies).map { DialoguePair(context: $0.context, reply: $1) }
         let acc = discriminator.accuracy(real: evalPairs, fake: fakes)
         let r = reward ?? discriminator.probabilities(fakes).reduce(0, +) / Double(fakes.count)
@@ -229,7 +246,7 @@ public final class AdversarialTrainer {
     public func run(out: URL) throws -> [AdversarialRound] {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         basePPL = CorpusEvaluation.perplexity(engine: engine, corpus: val, batchSize: options.mleBatchSize)
-        pretrainDiscriminator()
+        try pretrainDiscriminator()
         var samples: [String] = []
         func record(_ row: AdversarialRound, _ replies: [[Int32]]) throws {
             rounds.append(row)
@@ -243,7 +260,7 @@ public final class AdversarialTrainer {
             }
             try save(out: out, samples: samples)
         }
-        let (row0, replies0) = evaluate(round: 0, reward: nil)
+        let (row0, replies0) = try evaluate(round: 0, reward: nil)
         try record(row0, replies0)
         let limit = basePPL * (1 + options.maxPplIncrease)
         for round in stride(from: 1, through: options.rounds, by: 1) {
@@ -251,18 +268,18 @@ public final class AdversarialTrainer {
             let optM = optimizer.m.array, optV = optimizer.v.array, optStep = optimizer.step
             var rewardSum = 0.0
             for _ in 0..<options.generatorSteps {
-                for _ in 0..<options.discriminatorSteps { discriminatorStep() }
-                rewardSum += generatorStep()
+                for _ in 0..<options.discriminatorSteps { try discriminatorStep() }
+                rewardSum += try generatorStep()
                 for _ in 0..<options.mleSteps { mleStep() }
             }
-            var (row, replies) = evaluate(round: round, reward: rewardSum / Double(options.generatorSteps))
+            var (row, replies) = try evaluate(round: round, reward: rewardSum / Double(options.generatorSteps))
             if row.valPPL > limit {
                 let rejected = row.valPPL
                 generator.params.copy(from: snapshot.params)
                 optM.withUnsafeBufferPointer { optimizer.m.pointer.update(from: $0.baseAddress!, count: $0.count) }
                 optV.withUnsafeBufferPointer { optimizer.v.pointer.update(from: $0.baseAddress!, count: $0.count) }
                 optimizer.step = optStep
-                (row, replies) = evaluate(round: round, reward: row.reward)
+                (row, replies) = try evaluate(round: round, reward: row.reward)
                 row.reverted = true
                 row.rejectedValPPL = rejected
                 try record(row, replies)
@@ -284,7 +301,7 @@ public final class AdversarialTrainer {
             lines += "\"p_real_min\":\(num(h.minReal)),\"p_real_max\":\(num(h.maxReal))"
             if i == 0 {
                 lines += ",\"d_loss\":\"\(options.discriminatorLoss.rawValue)\",\"d_lr\":\(num(options.discriminatorLR)),\"d_batch\":\(options.batchSize),"
-                lines += "\"d_pretrain_until\":\(options.discriminatorPretrainUntil.map(num) ?? "null"),\"d_heldout_pairs\":\(discriminatorPairs.count)"
+                lines += "\"d_pretrain_until\":\(options.discriminatorPretrainUntil.map(num) ?? "null"),\"d_heldout_pairs\":\(discriminatorPairs.count),\"d_context_tokens\":\(discriminator.contextTokens),\"d_warmup\":\(options.discriminatorWarmup),\"d_readout\":\"\(discriminator.readout.rawValue)\",\"d_head_lr_multiplier\":\(num(options.discriminatorHeadLRMultiplier))"
                 if let s = heldOutReplyStats {
                     lines += ",\"human_mean_length\":\(num(s.humanLength)),\"sampled_mean_length\":\(num(s.sampledLength)),"
                     lines += "\"human_end_share\":\(num(s.humanEndShare)),\"sampled_end_share\":\(num(s.sampledEndShare))"
@@ -304,7 +321,7 @@ public final class AdversarialTrainer {
         try AtomicFile.write(samples.joined(), to: out.appendingPathComponent("samples.jsonl"))
         try AtomicFile.write(chart(), to: out.appendingPathComponent("adversarial.svg"))
         try generator.save(directory: out.appendingPathComponent("generator"))
-        try discriminator.model.save(directory: out.appendingPathComponent("discriminator"))
+        try discriminator.save(directory: out.appendingPathComponent("discriminator"))
     }
 
     /// Five stacked panels (the discriminator's pretraining curve: held-out accuracy, AUC and two-way loss per update;

@@ -1,9 +1,15 @@
+import AIGCCore
 import Foundation
 
-/// Samples replies from a GPT for a batch of contexts, all rows in one forward per new token (rows are right-
-/// padded: under the causal mask a row's last real position never sees its padding). It recomputes the whole
-/// prefix each step — no KV cache — which is what these short replies need; the model module's `generate` is
-/// the fast path for long outputs.
+/// Samples replies from a GPT for a batch of contexts. Two paths, the same sampling rule (`pick`):
+/// - `sample(decoder:…)`, the one training and evaluation use: KV-cached. Each context is fed once (one prefill
+///   segment per slot), then every step feeds only the newest token of each unfinished reply, all rows in one
+///   `BatchedDecoder.step`. A reply of R tokens after a context of C costs about C + R token-forwards instead of
+///   R × (C + R / 2) without a cache (the discriminator's pretraining spent ~90% of its time here before).
+///   The decoder reads the model's live parameters, so one decoder serves a generator that is being trained.
+/// - `sample(engine:…)`: recomputes the whole right-padded prefix each step with the training engine (under the
+///   causal mask a row's last real position never sees its padding). Kept as the cache-free reference the tests
+///   compare the cached path with.
 public struct ReplySampler {
     public var temperature: Float = 1
     /// Sample only among the k most likely tokens (0: all).
@@ -46,6 +52,66 @@ public struct ReplySampler {
                 replies[i].append(tok)
                 if replies[i].count >= maxTokens || tok == stopToken { done[i] = true }
             }
+        }
+        return replies
+    }
+
+    /// KV-cached sampling (see the type's note): continues `contexts[i] ++ replySoFar[i]` for each `i`, at most
+    /// `decoder.slots` rows at a time (its slots are reset first). Every prefix plus `maxTokens` must fit the
+    /// model's block size. Returns the replies (with `replySoFar[i]` in front when given).
+    public func sample(decoder: BatchedDecoder, contexts: [[Int32]], replySoFar: [[Int32]]? = nil, rng: inout Xoshiro256) throws -> [[Int32]] {
+        var replies = replySoFar ?? [[Int32]](repeating: [], count: contexts.count)
+        let V = decoder.model.config.vocabSize
+        var probs = [Double](repeating: 0, count: V)
+        var order = [Int](repeating: 0, count: V)
+        var logits = [Float](repeating: 0, count: V)
+        var lo = 0
+        while lo < contexts.count {
+            let hi = min(contexts.count, lo + decoder.slots)
+            var active: [Int] = []  // rows still sampling, in slot order (slot = row - lo)
+            var segments: [BatchedDecoder.Segment] = []
+            for i in lo..<hi {
+                decoder.reset(slot: i - lo)
+                let r = replies[i]
+                if r.count >= maxTokens || (stopToken != nil && r.last == stopToken) { continue }
+                let prefix = contexts[i] + r
+                guard !prefix.isEmpty else { throw AIGCError.usage("ReplySampler: an empty context") }
+                active.append(i)
+                segments.append(.init(slot: i - lo, tokens: prefix))
+            }
+            // Prefill one context at a time: a step holds at most `maxStepTokens` tokens.
+            var pending = Array(zip(active, segments))
+            var ready: [(Int, [Float])] = []
+            while !pending.isEmpty {
+                var take = 0, tokens = 0
+                while take < pending.count && (take == 0 || tokens + pending[take].1.tokens.count <= decoder.maxStepTokens) {
+                    tokens += pending[take].1.tokens.count; take += 1
+                }
+                try decoder.step(pending.prefix(take).map(\.1))
+                for k in 0..<take { ready.append((pending[k].0, Array(decoder.logits(k)))) }
+                pending.removeFirst(take)
+            }
+            var next: [BatchedDecoder.Segment] = []
+            var stepRows: [Int] = []
+            for (i, row) in ready {
+                let tok = pick(row, base: 0, V: V, probs: &probs, order: &order, rng: &rng)
+                replies[i].append(tok)
+                if replies[i].count < maxTokens && tok != stopToken { next.append(.init(slot: i - lo, tokens: [tok])); stepRows.append(i) }
+            }
+            while !next.isEmpty {
+                try decoder.step(next)
+                var after: [BatchedDecoder.Segment] = []
+                var afterRows: [Int] = []
+                for (k, i) in stepRows.enumerated() {
+                    let row = decoder.logits(k)
+                    for j in 0..<V { logits[j] = row[j] }
+                    let tok = pick(logits, base: 0, V: V, probs: &probs, order: &order, rng: &rng)
+                    replies[i].append(tok)
+                    if replies[i].count < maxTokens && tok != stopToken { after.append(.init(slot: i - lo, tokens: [tok])); afterRows.append(i) }
+                }
+                next = after; stepRows = afterRows
+            }
+            lo = hi
         }
         return replies
     }
