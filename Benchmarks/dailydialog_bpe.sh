@@ -16,7 +16,9 @@
 # Data: ../shared/data/dailydialog (CC BY-NC-SA 4.0; read at run time, never committed). Outputs in $WORK.
 # env: AIGC (default .build/release/aigc), WORK (/tmp/aigc-dd-bpe), THREADS (1), NO_BUILD=1, CALIB_ITERS (20),
 #      TORCH_PYTHON (a python with torch + numpy; default /tmp/hf-venv/bin/python when present, else python3),
-#      ONLY_EVAL=1 (step 5 alone, on the models of an earlier run in $WORK)
+#      ONLY_EVAL=1 (step 5 alone, on the models of an earlier run in $WORK),
+#      AIGC_ONLY_ITERS=N (no PyTorch side and no calibration: the pipeline with N pretraining iterations, then step 5;
+#      N=543 re-creates the documented model, which Benchmarks/dailydialog_gan.sh starts from)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -29,7 +31,7 @@ AIGC=${AIGC:-$ROOT/.build/release/aigc}
 # shellcheck disable=SC1091
 source /tmp/aigc-reference/activate-reference
 TORCH_PYTHON=${TORCH_PYTHON:-$([ -x /tmp/hf-venv/bin/python ] && echo /tmp/hf-venv/bin/python || echo python3)}
-"$TORCH_PYTHON" -c "import torch, numpy" || { echo "dailydialog_bpe.sh: $TORCH_PYTHON has no torch (set TORCH_PYTHON)" >&2; exit 1; }
+[ -n "${AIGC_ONLY_ITERS:-}" ] || "$TORCH_PYTHON" -c "import torch, numpy" || { echo "dailydialog_bpe.sh: $TORCH_PYTHON has no torch (set TORCH_PYTHON)" >&2; exit 1; }
 mkdir -p "$WORK"
 export OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=1
 log() { echo "# $(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg): $*" >&2; }
@@ -47,6 +49,12 @@ PY
   fi
 }
 
+if [ -n "${AIGC_ONLY_ITERS:-}" ] && [ -z "${ONLY_EVAL:-}" ]; then
+  log "aigc only: the pipeline with $AIGC_ONLY_ITERS pretraining iterations"
+  config "$AIGC_ONLY_ITERS" $(( (AIGC_ONLY_ITERS + 3) / 4 )) 200
+  /usr/bin/time -f "%e %U %S" -o "$WORK/pipeline.time" "$AIGC" pipeline run "$WORK/run.yaml" --work-dir "$WORK/pipe" > "$WORK/pipeline.txt" 2> "$WORK/pipeline.log"
+  cat "$WORK/pipeline.txt"; ONLY_EVAL=1; NO_TORCH_SUMMARY=1
+fi
 if [ -z "${ONLY_EVAL:-}" ]; then
 log "1. tokenizer and corpus"
 config 1 1 1 no-finetune
@@ -115,11 +123,13 @@ w, budget, train = sys.argv[1], sys.argv[2], sys.argv[3]
 # "Real words": the lower-cased words (letters, digits, apostrophes) of the training split's dialogues.
 word = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 known = set(word.findall(open(train, encoding="utf-8").read().lower()))
-tor = [json.loads(l) for l in open(f"{w}/torch.jsonl") if l.strip()]
+import os
 aig = [json.loads(l) for l in open(f"{w}/pipe/pretrain/metrics.jsonl") if l.strip()]
-ta = open(f"{w}/torch.time").read().split()
 last_a = [r for r in aig if "val_loss" in r][-1]
-print(f"budget {budget} s per side; torch: {tor[-1]['iters']} iterations, wall {ta[0]} s, val loss {tor[-1]['val_loss']:.4f}")
+if os.path.exists(f"{w}/torch.jsonl") and os.path.exists(f"{w}/torch.time"):
+    tor = [json.loads(l) for l in open(f"{w}/torch.jsonl") if l.strip()]
+    ta = open(f"{w}/torch.time").read().split()
+    print(f"budget {budget} s per side; torch: {tor[-1]['iters']} iterations, wall {ta[0]} s, val loss {tor[-1]['val_loss']:.4f}")
 print(f"aigc pretrain: {last_a.get('iter')} iterations, val loss {last_a['val_loss']:.4f}")
 for m in ("pretrain", "model"):
     e = json.load(open(f"{w}/eval-{m}.json"))

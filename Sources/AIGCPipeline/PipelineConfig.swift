@@ -212,6 +212,15 @@ public struct PipelineConfig: Sendable {
         .int("eval_pairs", \.evalPairs, 1...1_000_000),
         ConfigField("d_pretrain_until") { n, o in o.discriminatorPretrainUntil = try n.double(0.01...1) },
         .int("d_eval_interval", \.discriminatorEvalInterval, 1...1_000_000),
+        .int("d_warmup", \.discriminatorWarmup, 0...1_000_000), .int("d_context", \.discriminatorContext, 0...1 << 20),
+        .double("d_head_lr_multiplier", \.discriminatorHeadLRMultiplier, 1e-3...1e4),
+        ConfigField("d_readout") { n, o in
+            let s = try n.string()
+            guard let r = DiscriminatorReadout(rawValue: s) else {
+                throw n.error("d_readout must be one of \(DiscriminatorReadout.allCases.map(\.rawValue).joined(separator: ", ")), not '\(s)'")
+            }
+            o.discriminatorReadout = r
+        },
     ]
 
     /// Keys shared by the pretrain and finetune sections (`TrainingOptions`). Without `lr_decay_iters` the decay

@@ -53,6 +53,14 @@ import Testing
         for fragment in edit.2 { #expect(message.contains(fragment), "'\(fragment)' not in: \(message)") }
     }
 
+    @Test func adversarialDiscriminatorKeys() throws {
+        let text = Self.minimal + "\nfinetune:\n  max_iters: 1\nadversarial:\n  d_readout: mean\n  d_context: 64\n  d_warmup: 5\n  d_head_lr_multiplier: 10\n"
+        let o = try #require(try PipelineConfig.parse(text, path: "/cfg/p.yaml").adversarial)
+        #expect(o.discriminatorReadout == .mean && o.discriminatorContext == 64 && o.discriminatorWarmup == 5 && o.discriminatorHeadLRMultiplier == 10)
+        let bad = Self.error(text.replacingOccurrences(of: "d_readout: mean", with: "d_readout: cls"))
+        #expect(bad.contains("p.yaml:11:14") && bad.contains("d_readout must be one of query, mean"), "\(bad)")
+    }
+
     @Test func shippedConfigsParse() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let small = try PipelineConfig.load(path: root.appendingPathComponent("Fixtures/pipeline/aigc-small.yaml").path)
