@@ -104,6 +104,13 @@ struct AdversarialEvalCommand: AsyncParsableCommand {
             guard !all.isEmpty else { throw ValidationError("--corpus \(corpus) split \(split) has no (context, reply) pairs") }
             let n = min(contexts, all.count)
             if n < contexts { logStderr("adversarial-eval: the split has \(all.count) replies; using all of them, not \(contexts)") }
+            // Sizes are checked before anything is allocated or sampled.
+            guard n * repliesPerContext <= 1_000_000 else {
+                throw ValidationError("--contexts \(n) × --replies-per-context \(repliesPerContext) = \(n * repliesPerContext) replies per generator; at most 1,000,000")
+            }
+            guard n * bootstrap <= 1_000_000_000 else {
+                throw ValidationError("--bootstrap \(bootstrap) × \(n) contexts = \(n * bootstrap) draws per comparison; at most 1,000,000,000 (fewer resamples or contexts)")
+            }
             let picked = (0..<n).map { all[$0 * all.count / n] }
             let judgeHuman = judgeD.probabilities(picked)
             let decode = try DialogueCLISupport.decoder(for: data, tokenizer: tokenizer, model: named[0].dir)

@@ -95,6 +95,9 @@ import Testing
         let ci = try #require(cmp["ci95"] as? [Double])
         #expect(ci.count == 2 && ci[0] <= ci[1])
         #expect(judgement["contexts"] as? Int == 4 && judgement["judge_context_tokens"] as? Int == 4)
+        let tooMany = try CLI.run(["adversarial-eval", "--judge", adv2.appendingPathComponent("discriminator").path, "--generator", ft.path,
+                                   "--corpus", corpus, "--contexts", "4", "--replies-per-context", "1024", "--bootstrap", "1000000000"])
+        #expect(tooMany.status != 0 && tooMany.stderr.contains("--bootstrap"), "\(tooMany.stderr)")
         let wrongJudge = try CLI.run(["adversarial-eval", "--judge", ft.path, "--generator", ft.path, "--corpus", corpus])
         #expect(wrongJudge.status != 0 && wrongJudge.stderr.contains("QUERY, REAL, FAKE"), "\(wrongJudge.stderr)")
     }
