@@ -1,4 +1,5 @@
 import AIGCCore
+import CKernels
 import Foundation
 
 /// AdamW exactly as `torch.optim.AdamW` (decoupled weight decay applied first, bias-corrected moments,
@@ -41,6 +42,9 @@ public final class AdamW: @unchecked Sendable {
         Parallel.forEach(chunks.count, threads: threads) { ci in
             let (r, decays) = chunks[ci]
             let decayFactor: Float = decays ? 1 - lr * wd : 1
+            // 16 lanes on AVX-512 CPUs, bit-identical to the loop below (which the baseline build runs 4 wide).
+            if ck_adamw_update(p + r.lowerBound, g + r.lowerBound, mm + r.lowerBound, vv + r.lowerBound, r.count,
+                               decayFactor, b1, b2, stepSize, bc2Sqrt, eps) != 0 { return }
             for i in r {
                 let gi = g[i]
                 let pi = p[i] * decayFactor

@@ -30,6 +30,17 @@ void ck_decode_attention_bf16(float *out, const float *q, const uint16_t *k, con
 /// GELU, tanh approximation, in place over `count` floats (same formula as the training kernel).
 void ck_gelu(float *x, long count);
 
+/// Training GELU on AVX-512 CPUs: forward writes `out` and the tanh (`tanh_out`) for the backward; backward writes
+/// `dinp = dout · gelu'(inp)` from the stored tanh. Safe in place (out == inp, dinp == dout). Return 1 when they ran,
+/// 0 on CPUs without AVX-512 (the caller then runs its portable loop).
+int ck_gelu_forward_train(float *out, const float *inp, float *tanh_out, long count);
+int ck_gelu_backward_train(float *dinp, const float *inp, const float *tanh_in, const float *dout, long count);
+
+/// AdamW over `count` elements on AVX-512 CPUs (`p` scaled by `decay` first; torch's update otherwise), bit-identical
+/// to `AdamW.update`'s Swift loop. Returns 0 without running on other CPUs.
+int ck_adamw_update(float *p, const float *g, float *m, float *v, long count, float decay, float b1, float b2,
+                    float step_size, float bc2_sqrt, float eps);
+
 /// 1 when the AVX-512 implementations are in use (for benchmarks and docs).
 int ck_decode_uses_avx512(void);
 
