@@ -27,7 +27,7 @@ package enum RequestBodyCheck {
                 var parameters = r.parameters
                 parameters.maxTokens = min(parameters.maxTokens, 2)
                 parameters.n = min(parameters.n, 2)
-                let generator = Generator(model: r.served.loaded.model)
+                let generator = try Generator(model: r.served.loaded.model)
                 for prompt in r.prompts.prefix(2) {
                     _ = try generator.generate(prompt: prompt, parameters: parameters, codec: r.served.loaded.codec)
                 }

@@ -81,6 +81,7 @@ struct AdversarialEvalCommand: AsyncParsableCommand {
             }
             let first = named[0].model.config
             for g in named {
+                try GPTEngine.checkMemory(config: g.model.config, batchSize: batchSize, time: data.seqLen, shards: 1, training: false)
                 guard g.model.config.vocabSize == first.vocabSize else {
                     throw ValidationError("--generator \(g.name) has a vocabulary of \(g.model.config.vocabSize), \(named[0].name) of \(first.vocabSize): generators compared by one judge share a tokenizer")
                 }
@@ -134,7 +135,6 @@ struct AdversarialEvalCommand: AsyncParsableCommand {
                     if let decode { return decode(b.filter { !special.contains($0) }).split(whereSeparator: \.isWhitespace).map(String.init) }
                     return b.map { String($0) }
                 }
-                try GPTEngine.checkMemory(config: g.model.config, batchSize: batchSize, time: data.seqLen, shards: 1, training: false)
                 let engine = GPTEngine(model: g.model, batchSize: batchSize, time: data.seqLen, shards: 1, threads: threads, training: false)
                 let ppl = CorpusEvaluation.perplexity(engine: engine, corpus: data, batchSize: batchSize)
                 var row: [String: Any] = [

@@ -103,7 +103,7 @@ import AIGCModel
         var p = SamplingParameters()
         p.maxTokens = 5
         p.temperature = 0
-        let g = Generator(model: model)
+        let g = try Generator(model: model)
         let a = try g.generate(prompt: [1, 2], parameters: p, codec: nil)
         let b = try g.generate(prompt: [1, 2], parameters: p, codec: nil)
         #expect(a[0].tokens == b[0].tokens && a[0].tokens.count == 5 && a[0].finishReason == "length")

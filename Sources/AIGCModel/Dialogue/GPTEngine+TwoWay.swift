@@ -13,23 +13,10 @@ extension GPTEngine {
     @discardableResult
     package func accumulateTwoWayGradients(_ batch: TokenBatch, classes a: Int32, _ b: Int32, lossScale: Float,
                                            dropoutSeed: UInt64) -> (sum: Double, count: Int, differences: [Double]) {
-        let V = model.config.vocabSize, ia = Int(a), ib = Int(b)
-        precondition(ia != ib && (0..<V).contains(ia) && (0..<V).contains(ib), "two-way classes must be two tokens of the vocabulary")
-        var differences = [Double](repeating: 0, count: batch.inputs.count)
-        let result = differences.withUnsafeMutableBufferPointer { out in
-            let out = out
-            return accumulateGradients(batch, lossScale: lossScale, dropoutSeed: dropoutSeed) { ws, n, index, row, y in
-                precondition(y == ia || y == ib, "two-way target \(y) at index \(index) is neither class \(ia) nor \(ib)")
-                let d = self.logitDifference(ws, row: n, ia, ib)
-                out[index] = d
-                let qa = GANLoss.sigmoid(d)
-                for j in 0..<V { row[j] = 0 }
-                row[ia] = Float(qa)
-                row[ib] = Float(1 - qa)
-                return y == ia ? GANLoss.softplus(-d) : GANLoss.softplus(d)
-            }
-        }
-        return (result.sum, result.count, differences)
+        // One position per group: the pooled loss and gradient reduce to exactly this (n = 1).
+        var groups: [Int: [Int]] = [:]
+        for (i, y) in (batch.targets ?? []).enumerated() where y >= 0 && Int(y) < model.config.vocabSize { groups[i] = [i] }
+        return accumulatePooledTwoWayGradients(batch, classes: a, b, groups: groups, lossScale: lossScale, dropoutSeed: dropoutSeed)
     }
 }
 

@@ -79,37 +79,32 @@ public struct ReplySampler {
                 active.append(i)
                 segments.append(.init(slot: i - lo, tokens: prefix))
             }
-            // Prefill one context at a time: a step holds at most `maxStepTokens` tokens.
-            var pending = Array(zip(active, segments))
-            var ready: [(Int, [Float])] = []
-            while !pending.isEmpty {
-                var take = 0, tokens = 0
-                while take < pending.count && (take == 0 || tokens + pending[take].1.tokens.count <= decoder.maxStepTokens) {
-                    tokens += pending[take].1.tokens.count; take += 1
-                }
-                try decoder.step(pending.prefix(take).map(\.1))
-                for k in 0..<take { ready.append((pending[k].0, Array(decoder.logits(k)))) }
-                pending.removeFirst(take)
-            }
-            var next: [BatchedDecoder.Segment] = []
-            var stepRows: [Int] = []
-            for (i, row) in ready {
-                let tok = pick(row, base: 0, V: V, probs: &probs, order: &order, rng: &rng)
+            // Each row's next token, drawn from logits row `k` of the last step; unfinished rows go on in `next`,
+            // in row order (the order of the draws, as in the cache-free path).
+            var next: [BatchedDecoder.Segment] = [], nextRows: [Int] = []
+            func draw(_ i: Int, _ k: Int) {
+                let row = decoder.logits(k)
+                for j in 0..<V { logits[j] = row[j] }
+                let tok = pick(logits, base: 0, V: V, probs: &probs, order: &order, rng: &rng)
                 replies[i].append(tok)
-                if replies[i].count < maxTokens && tok != stopToken { next.append(.init(slot: i - lo, tokens: [tok])); stepRows.append(i) }
+                if replies[i].count < maxTokens && tok != stopToken { next.append(.init(slot: i - lo, tokens: [tok])); nextRows.append(i) }
+            }
+            // Prefill as many contexts per step as fit its `maxStepTokens` (at least one).
+            var first = 0
+            while first < segments.count {
+                var end = first + 1, tokens = segments[first].tokens.count
+                while end < segments.count && tokens + segments[end].tokens.count <= decoder.maxStepTokens {
+                    tokens += segments[end].tokens.count; end += 1
+                }
+                try decoder.step(Array(segments[first ..< end]))
+                for k in 0..<(end - first) { draw(active[first + k], k) }
+                first = end
             }
             while !next.isEmpty {
+                let rows = nextRows
                 try decoder.step(next)
-                var after: [BatchedDecoder.Segment] = []
-                var afterRows: [Int] = []
-                for (k, i) in stepRows.enumerated() {
-                    let row = decoder.logits(k)
-                    for j in 0..<V { logits[j] = row[j] }
-                    let tok = pick(logits, base: 0, V: V, probs: &probs, order: &order, rng: &rng)
-                    replies[i].append(tok)
-                    if replies[i].count < maxTokens && tok != stopToken { after.append(.init(slot: i - lo, tokens: [tok])); afterRows.append(i) }
-                }
-                next = after; stepRows = afterRows
+                next = []; nextRows = []
+                for (k, i) in rows.enumerated() { draw(i, k) }
             }
             lo = hi
         }

@@ -1,3 +1,4 @@
+import AIGCCore
 /// A model's linear-layer weights rounded to bf16 and packed once (`WeightPrecision.bf16`): per layer the attention
 /// (`[3C, C]`), projection, MLP and MLP projection matrices, and the LM head (the tied token embedding `[V, C]`).
 /// Shared by every `BatchedDecoder` of one engine (they only read it). A copy of the weights at the time it was
@@ -10,7 +11,7 @@ package final class BF16Weights: Sendable {
     package let layers: [Layer]
     package let lmHead: BF16Matrix
 
-    package init(model: GPTModel) {
+    package init(model: GPTModel) throws {
         let p = UnsafePointer(model.params.pointer), lay = model.layout, C = model.config.nEmbd, V = model.config.vocabSize
         // All matrices in one arena on huge pages (see `HugePageMemory`): every decode step streams all of them, and
         // one allocation per matrix would round each up to a whole 2 MiB page. Each matrix starts 64-byte aligned.
@@ -18,8 +19,7 @@ package final class BF16Weights: Sendable {
         let perLayer = slot(C, 3 * C) + slot(C, C) + slot(C, 4 * C) + slot(4 * C, C)
         let total = perLayer * lay.blocks.count + slot(C, V)
         guard let arena = HugePageMemory(bytes: total * 2) else {
-            // Like Swift's own allocator, running out of memory here is not recoverable.
-            fatalError("out of memory packing \(total * 2) bytes of bf16 weights")
+            throw AIGCError.usage("cannot allocate \(total * 2) bytes for the model's bf16 weights (out of memory?)")
         }
         var next = arena.raw.bindMemory(to: UInt16.self, capacity: total)
         func pack(_ w: UnsafePointer<Float>, _ c: Int, _ oc: Int) -> BF16Matrix {

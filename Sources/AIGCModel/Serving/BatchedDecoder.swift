@@ -84,7 +84,7 @@ public final class BatchedDecoder: @unchecked Sendable {
         let n = requested ?? (c.blockSize + slots)
         try Self.checkMemory(Self.memoryBytes(config: c, slots: slots, maxStepTokens: max(1, n)), config: c, slots: slots)
         try self.init(model: model, cache: KVCache(config: c, slots: slots, bf16: weights == .bf16), maxStepTokens: n,
-                      bf16: weights == .bf16 ? BF16Weights(model: model) : nil)
+                      bf16: weights == .bf16 ? try BF16Weights(model: model) : nil)
     }
 
     /// A decoder working on `cache`'s slots (shared with other decoders), fp32 weights.

@@ -11,10 +11,10 @@ public final class Generator {
     let bf16: BF16Weights?
 
     /// A generator; bf16 weights are packed here, once for all `generate` calls.
-    public init(model: GPTModel, weights: WeightPrecision = .fp32) {
+    public init(model: GPTModel, weights: WeightPrecision = .fp32) throws {
         self.model = model
         self.weights = weights
-        bf16 = weights == .bf16 ? BF16Weights(model: model) : nil
+        bf16 = weights == .bf16 ? try BF16Weights(model: model) : nil
     }
 
     /// Generates from prompt ids. `onDelta(index, bytes)` receives text as it becomes final (held back while it

@@ -143,7 +143,7 @@ final class DecodeLoop: @unchecked Sendable {
                                        + BatchedDecoder.activationCount(config: c, slots: options.maxBatch, maxStepTokens: c.blockSize) * 4,
                                        config: c, slots: options.maxBatch)
         let cache = try KVCache(config: c, slots: options.maxBatch, bf16: options.weights == .bf16)
-        let bf16 = options.weights == .bf16 ? BF16Weights(model: model) : nil
+        let bf16 = options.weights == .bf16 ? try BF16Weights(model: model) : nil
         decoder = try BatchedDecoder(model: model, cache: cache, maxStepTokens: options.maxBatch, bf16: bf16)
         prefiller = try BatchedDecoder(model: model, cache: cache, maxStepTokens: c.blockSize, bf16: bf16)
         freeSlots = Array((0..<options.maxBatch).reversed())
