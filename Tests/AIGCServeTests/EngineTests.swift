@@ -76,6 +76,36 @@ import Testing
         engine.shutdown()
     }
 
+    /// A burst of prompts, prefilled by the prefill thread alone or (some of them) by the decode thread between its
+    /// steps: the same text, token for token, in both precisions.
+    @Test(arguments: [WeightPrecision.fp32, .bf16])
+    func decodeThreadPrefillsGiveTheSameText(weights: WeightPrecision) async throws {
+        let loaded = try Self.loaded()
+        func burst(_ help: InferenceEngine.PrefillHelp) async throws -> ([[Completion]], Int) {
+            let engine = try InferenceEngine(model: loaded.model, codec: loaded.codec, options: .init(maxBatch: 8, maxQueue: 64, weights: weights))
+            engine.setPrefillHelp(help)
+            engine.setPaused(true)  // hold admission, so the whole burst waits for prefill at once
+            var requests: [InferenceEngine.Request] = []
+            for i in 0..<6 {
+                let p = Self.params(seed: UInt64(10 + i), temperature: i % 2 == 0 ? 0 : 0.9, maxTokens: 10 + i, n: i == 3 ? 2 : 1)
+                requests.append(try engine.submit(prompt: try loaded.encode("burst number \(i) of prompts"), parameters: p))
+            }
+            engine.setPaused(false)
+            var out: [[Completion]] = []
+            for r in requests { out.append(try await Self.collect(r)) }
+            let helped = engine.helpedPrefills
+            engine.shutdown()
+            return (out, helped)
+        }
+        let (plain, none) = try await burst(.never)
+        let (helped, some) = try await burst(.always)
+        #expect(none == 0)
+        #expect(some >= 1)
+        #expect(helped.map { $0.map(\.tokens) } == plain.map { $0.map(\.tokens) })
+        #expect(helped.map { $0.map(\.text) } == plain.map { $0.map(\.text) })
+        #expect(plain.allSatisfy { !$0.isEmpty })
+    }
+
     @Test func sameSeedSameTextAloneOrInAFullBatch() async throws {
         let loaded = try Self.loaded()
         let engine = try InferenceEngine(model: loaded.model, codec: loaded.codec, options: .init(maxBatch: 8, maxQueue: 64))

@@ -8,17 +8,13 @@ import Foundation
 ///
 /// Batch invariance: a sequence's logits must not depend on what else is in the step, or a seeded request would
 /// answer differently alone and in a crowd. OpenBLAS does not promise that (it picks kernels by the row count),
-/// so the rows of a step are laid out in blocks whose arithmetic depends only on the block itself:
-/// - the decode block: every one-token segment, computed by `Kernels.decodeMatmul`, whose every output element
-///   is the same fixed-order SIMD dot product whatever the other rows (batch-invariant by construction, and no
-///   weight packing: a decode step streams each weight row once against all its rows);
-/// - one block per prompt, computed in one sgemm call of exactly its own token count (a shape that depends only
-///   on the prompt; OpenBLAS computes a given shape the same way every time);
-/// - the LM head over each segment's last token: `decodeMatmul` again.
-/// With bf16 weights (`WeightPrecision.bf16`) every linear layer of every row, prompt or decode, goes through
-/// `Kernels.linearBF16` instead, in one call per layer over all the step's rows: its every output element is one
-/// fixed sequence of bf16 dot-product steps whatever the other rows, so the block layout is not needed for
-/// invariance there (it stays, for attention). The KV cache is then bf16 too: decode attention widens its rows
+/// so every linear layer of every row, prompt or decode, goes through one call over all the step's rows of a
+/// kernel whose every output element is one fixed-order SIMD dot product whatever the other rows:
+/// `Kernels.decodeMatmul` (fp32) or `Kernels.linearBF16` (bf16 weights, `WeightPrecision.bf16`). So a prompt's
+/// logits are also the same whether it is fed at once or token by token. The fp32 kernel reads the weights in
+/// their own layout: at a 100-token prompt it ran 10–16% faster than sgemm, which packs (copies) every weight
+/// matrix on every call (10% of the server's CPU at concurrency 16; `Benchmarks/Micro/c/linear_rows_vs_sgemm.c`). The rows
+/// are laid out as the decode block (one-token segments) first, then one block per prompt (for attention). The KV cache is then bf16 too: decode attention widens its rows
 /// exactly as it reads them (`Kernels.decodeAttentionBF16`), and a prompt's attention reads its slot's rows widened
 /// into fp32 scratch, so both see the same rounded keys and values.
 /// Attention is per sequence: one-token segments use `Kernels.decodeAttention`, prompts the BLAS kernel
@@ -172,13 +168,11 @@ public final class BatchedDecoder: @unchecked Sendable {
         // Row layout: the decode block (one-token segments) first, then one block per prompt (see the type's note
         // on batch invariance).
         var segRow = [Int](repeating: 0, count: segments.count)
-        var prompts: [Range<Int>] = []
         var D = 0
         for (i, seg) in segments.enumerated() where seg.tokens.count == 1 { segRow[i] = D; D += 1 }
         var P = D
         for (i, seg) in segments.enumerated() where seg.tokens.count > 1 {
             segRow[i] = P
-            prompts.append(P ..< P + seg.tokens.count)
             P += seg.tokens.count
         }
         for (i, seg) in segments.enumerated() {
@@ -202,12 +196,7 @@ public final class BatchedDecoder: @unchecked Sendable {
                 Kernels.linearBF16(out: out, inp: inp, weight: bf.layers[l][keyPath: packed], bias: bias, rows: P, scratch: bfScratch)
                 return
             }
-            Kernels.decodeMatmul(out: out, inp: inp, weight: weight, bias: bias, rows: D, C: C, OC: OC)
-            for r in prompts {
-                for n in r { (out + n * OC).update(from: bias, count: OC) }
-                BLAS.sgemm(transA: false, transB: true, m: r.count, n: OC, k: C, alpha: 1, a: inp + r.lowerBound * C, lda: C,
-                           b: weight, ldb: C, beta: 1, c: out + r.lowerBound * OC, ldc: OC)
-            }
+            Kernels.decodeMatmul(out: out, inp: inp, weight: weight, bias: bias, rows: P, C: C, OC: OC)
         }
         for l in 0..<c.nLayer {
             let w = lay.blocks[l]

@@ -4,9 +4,14 @@ import Foundation
 /// Continuous batching for one model: a single decode loop, on its own thread, advances every running completion
 /// by one token per step with one `BatchedDecoder.step` (each weight matrix read once per layer for the whole
 /// batch). Prompts are prefilled on a second thread into the same `KVCache`, so a 100-token prompt (the most
-/// arithmetic a request costs) never stalls the running sequences' steps and the two threads keep two cores
-/// busy without synchronising inside a step. A prefilled request joins the batch between steps; finished,
-/// cancelled or disconnected ones leave at once. The server and the Swift facade both submit here, from any
+/// arithmetic a request costs) does not stall the running sequences' steps and the two threads keep two cores
+/// busy without synchronising inside a step. When prompts queue up behind a busy prefill thread, the decode
+/// thread prefills the next one itself between two steps (one prompt per step): under load the prefill thread
+/// alone is the bottleneck (with 16 concurrent clients sending 100-token prompts, requests waited ~170 ms for it
+/// and the decode steps ran 5.2 rows on average instead of 16), and a step with 16 rows costs little more than one with 5, so
+/// sharing the prompts fills the batch and lowers the CPU per token. A prefilled request joins the batch between
+/// steps; finished, cancelled or disconnected ones leave at once. Which thread prefills a prompt does not change
+/// its output (both run the same single-prompt step; see `BatchedDecoder` on batch invariance). The server and the Swift facade both submit here, from any
 /// number of tasks.
 ///
 /// Admission is first come, first served: a request waits in a bounded queue until it has `n` free slots (one
@@ -96,6 +101,22 @@ public final class InferenceEngine: @unchecked Sendable {
     /// Requests waiting for slots.
     public var queueDepth: Int { loop.queueDepth }
 
+    /// When the decode thread prefills a waiting prompt itself (see the type's note).
+    package enum PrefillHelp: Sendable {
+        /// When more prompts wait behind the busy prefill thread than sequences are decoding.
+        case auto
+        /// Whenever a prompt waits (tests: makes the decode thread's prefill path deterministic).
+        case always
+        /// Never (tests: everything through the prefill thread).
+        case never
+    }
+
+    /// Sets when the decode thread helps prefill (tests).
+    package func setPrefillHelp(_ h: PrefillHelp) { loop.setPrefillHelp(h) }
+
+    /// Prompts the decode thread has prefilled itself so far.
+    package var helpedPrefills: Int { loop.helpedPrefillCount }
+
     /// Queues a prompt. Completion k of this prompt gets index `indexBase + k` in events.
     public func submit(prompt: [Int32], parameters: SamplingParameters, indexBase: Int = 0) throws -> Request {
         try loop.submit(prompt: prompt, parameters: parameters, indexBase: indexBase)
@@ -113,6 +134,7 @@ final class DecodeLoop: @unchecked Sendable {
     typealias Request = InferenceEngine.Request
     typealias StepReport = InferenceEngine.StepReport
     typealias Options = InferenceEngine.Options
+    typealias PrefillHelp = InferenceEngine.PrefillHelp
 
     let model: GPTModel
     let codec: (any TokenCodec)?
@@ -121,6 +143,8 @@ final class DecodeLoop: @unchecked Sendable {
     let decoder: BatchedDecoder
     /// Prompts, one at a time (prefill thread), into the same cache.
     let prefiller: BatchedDecoder
+    /// Prompts the decode thread takes over from a busy prefill thread (its own activations; same cache).
+    let helper: BatchedDecoder
     let cond = NSCondition()
     // Guarded by `cond`.
     var pending: [Job] = []  // waiting for slots
@@ -130,6 +154,9 @@ final class DecodeLoop: @unchecked Sendable {
     var stopping = false
     var stopped = false
     var paused = false
+    var prefillHelp = PrefillHelp.auto
+    /// Prompts the decode thread prefilled itself (tests, metrics).
+    var helpedPrefills = 0
     var freeSlots: [Int]
     var onStep: (@Sendable (StepReport) -> Void)?
     var running: [Job] = []  // owned by the decode thread
@@ -140,12 +167,13 @@ final class DecodeLoop: @unchecked Sendable {
         self.options = options
         let c = model.config
         try BatchedDecoder.checkMemory(BatchedDecoder.memoryBytes(config: c, slots: options.maxBatch, maxStepTokens: options.maxBatch)
-                                       + BatchedDecoder.activationCount(config: c, slots: options.maxBatch, maxStepTokens: c.blockSize) * 4,
+                                       + 2 * BatchedDecoder.activationCount(config: c, slots: options.maxBatch, maxStepTokens: c.blockSize) * 4,
                                        config: c, slots: options.maxBatch)
         let cache = try KVCache(config: c, slots: options.maxBatch, bf16: options.weights == .bf16)
         let bf16 = options.weights == .bf16 ? try BF16Weights(model: model) : nil
         decoder = try BatchedDecoder(model: model, cache: cache, maxStepTokens: options.maxBatch, bf16: bf16)
         prefiller = try BatchedDecoder(model: model, cache: cache, maxStepTokens: c.blockSize, bf16: bf16)
+        helper = try BatchedDecoder(model: model, cache: cache, maxStepTokens: c.blockSize, bf16: bf16)
         freeSlots = Array((0..<options.maxBatch).reversed())
         // Strong references: the threads keep the loop alive until they end.
         let t = Thread { self.loop() }
@@ -172,6 +200,9 @@ final class DecodeLoop: @unchecked Sendable {
     /// Requests waiting for slots.
     var queueDepth: Int { cond.lock(); defer { cond.unlock() }; return pending.count }
 
+    func setPrefillHelp(_ h: PrefillHelp) { cond.lock(); prefillHelp = h; cond.unlock() }
+    var helpedPrefillCount: Int { cond.lock(); defer { cond.unlock() }; return helpedPrefills }
+
     /// Queues a prompt. Completion k of this prompt gets index `indexBase + k` in events.
     func submit(prompt: [Int32], parameters: SamplingParameters, indexBase: Int = 0) throws -> Request {
         try parameters.validate()
@@ -190,6 +221,7 @@ final class DecodeLoop: @unchecked Sendable {
             throw EngineError.queueFull(pending.count)
         }
         pending.append(job)
+        admitPending()
         cond.broadcast()  // two threads wait on `cond`: wake both, each rechecks its own condition
         return Request(job: job, events: stream)
     }
@@ -228,18 +260,22 @@ final class DecodeLoop: @unchecked Sendable {
                 if j.isCancelled { j.continuation.finish(throwing: CancellationError()) }
                 return j.isCancelled
             }
-            // Admit: first come, first served, while slots allow; the prefill thread takes them from here.
-            var admitted = false
-            while let j = pending.first, j.parameters.n <= freeSlots.count {
-                pending.removeFirst()
-                j.slots = (0..<j.parameters.n).map { _ in freeSlots.removeLast() }
-                toPrefill.append(j)
-                admitted = true
-            }
-            if admitted { cond.broadcast() }
+            if admitPending() { cond.broadcast() }
             let joined = prefilled
             prefilled = []
-            if running.isEmpty && joined.isEmpty {
+            // Help: more prompts wait behind the busy prefill thread than sequences are decoding (a burst of
+            // arrivals, the batch still filling), so the decode thread is better spent prefilling: it takes one per
+            // step, so the running sequences wait at most one prompt's prefill. With a full batch and a short
+            // queue it keeps decoding: helping there starves the prefill thread and slows every running sequence.
+            let help: Bool
+            switch prefillHelp {
+            case .auto: help = prefillBusy && running.count + joined.count < toPrefill.count
+            case .always: help = true
+            case .never: help = false
+            }
+            let helped = help && !toPrefill.isEmpty ? toPrefill.removeFirst() : nil
+            if helped != nil { helpedPrefills += 1 }
+            if running.isEmpty && joined.isEmpty && helped == nil {
                 if stopping && pending.isEmpty && toPrefill.isEmpty && !prefillBusy {
                     stopped = true
                     cond.broadcast()
@@ -254,8 +290,29 @@ final class DecodeLoop: @unchecked Sendable {
             let observer = onStep
             cond.unlock()
             join(joined)
+            if let helped {
+                Self.prefill(helped, with: helper, codec: codec)
+                join([helped])
+            }
             if !running.isEmpty { step(queued: queued, observer: observer) }
         }
+    }
+
+    /// Admits waiting requests, first come, first served, while slots allow (not while paused); the prefill
+    /// thread (or a helping decode loop) takes them from `toPrefill`. Called with `cond` held, wherever requests
+    /// arrive or slots free up: admitting only between decode steps would leave the prefill thread idle while the
+    /// decode thread prefills a prompt itself.
+    @discardableResult
+    private func admitPending() -> Bool {
+        guard !paused || stopping else { return false }
+        var admitted = false
+        while let j = pending.first, j.parameters.n <= freeSlots.count {
+            pending.removeFirst()
+            j.slots = (0..<j.parameters.n).map { _ in freeSlots.removeLast() }
+            toPrefill.append(j)
+            admitted = true
+        }
+        return admitted
     }
 
     /// Prefilled requests enter the batch (their first tokens were sampled by the prefill thread).
@@ -316,20 +373,39 @@ final class DecodeLoop: @unchecked Sendable {
         }
     }
 
+    /// Prefills `j`'s prompt with `decoder` (one single-prompt step, whose logits do not
+    /// depend on anything else), copies the cache to the request's other completions and samples their first
+    /// tokens; an error is kept in `j.prefillError` for `join`. The caller owns `j` until it hands it over.
+    private static func prefill(_ j: Job, with decoder: BatchedDecoder, codec: (any TokenCodec)?) {
+        guard !j.isCancelled else { return }
+        do {
+            decoder.reset(slot: j.slots[0])
+            try decoder.step([.init(slot: j.slots[0], tokens: j.prompt)])
+            for k in 1..<max(1, j.parameters.n) { decoder.copy(slot: j.slots[0], to: j.slots[k]) }
+            // The first tokens right away (time to first token does not wait for a decode step); the request's
+            // events stay in order because the decode loop takes it over under the lock (or prefilled it itself).
+            j.continuation.yield(.firstToken)
+            let logits = decoder.logits(0)
+            for k in 0..<j.parameters.n { advance(j, k, logits: logits, codec: codec) }
+        } catch {
+            j.prefillError = error
+        }
+    }
+
     private func release(_ j: Job) {
         let slots = j.slots
         j.slots = []
         cond.lock()
         freeSlots.append(contentsOf: slots)
+        admitPending()
         cond.broadcast()
         cond.unlock()
     }
 
     // MARK: - The prefill thread
 
-    /// Feeds admitted prompts one at a time (each a single sgemm-shaped block, so its logits do not depend on
-    /// anything else), copies the cache to the request's other completions, samples their first tokens, and hands
-    /// the request to the decode loop. Ends when the decode loop has stopped.
+    /// Feeds admitted prompts one at a time and hands each request to the decode loop. Ends when the decode loop
+    /// has stopped.
     private func prefillLoop() {
         while true {
             cond.lock()
@@ -340,21 +416,10 @@ final class DecodeLoop: @unchecked Sendable {
             }
             let j = toPrefill.removeFirst()
             prefillBusy = true
+            // Another prompt still waits: wake the decode loop, which takes it over while this one runs.
+            if !toPrefill.isEmpty { cond.broadcast() }
             cond.unlock()
-            if !j.isCancelled {
-                do {
-                    prefiller.reset(slot: j.slots[0])
-                    try prefiller.step([.init(slot: j.slots[0], tokens: j.prompt)])
-                    for k in 1..<max(1, j.parameters.n) { prefiller.copy(slot: j.slots[0], to: j.slots[k]) }
-                    // The first tokens right away (time to first token does not wait for a decode step); the
-                    // request's events stay in order because the decode loop takes it over under the lock.
-                    j.continuation.yield(.firstToken)
-                    let logits = prefiller.logits(0)
-                    for k in 0..<j.parameters.n { Self.advance(j, k, logits: logits, codec: codec) }
-                } catch {
-                    j.prefillError = error
-                }
-            }
+            Self.prefill(j, with: prefiller, codec: codec)
             cond.lock()
             prefillBusy = false
             prefilled.append(j)

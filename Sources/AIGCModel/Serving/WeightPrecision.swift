@@ -1,7 +1,7 @@
 import CKernels
 
 /// The precision of the weights a serving engine multiplies with (`aigc serve --weights`).
-/// - `fp32`: the model's own weights; prompts through OpenBLAS sgemm, decode steps through `Kernels.decodeMatmul`.
+/// - `fp32`: the model's own weights; every linear layer of prompts and decode steps through `Kernels.decodeMatmul`.
 /// - `bf16`: every linear layer (attention, projection, MLP, LM head) with weights rounded to bfloat16 once at load
 ///   and activations rounded per row, fp32 accumulation (`Kernels.linearBF16`: AVX512-BF16 dot products, twice the
 ///   multiply-adds per instruction of fp32 and half the weight bytes), and a bf16 KV cache (keys and values rounded as
