@@ -238,6 +238,21 @@ AVX512 static float exp_in_place512(float *s, int len) {
     return hsum512(sum);
 }
 
+/* Causal softmax over the rows of a prompt's score block: row i (of `rows`, `total` floats each) is normalised over
+   its first past + i + 1 entries and zeroed after them. */
+AVX512 static void softmax_causal_avx512(float *scores, int rows, int total, int past) {
+    for (int i = 0; i < rows; i++) {
+        float *row = scores + (size_t)i * total;
+        int len = past + i + 1;
+        __m512 inv = _mm512_set1_ps(1.0f / exp_in_place512(row, len));
+        for (int j = 0; j < len; j += 16) {
+            __mmask16 mk = len - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (len - j)) - 1);
+            _mm512_mask_storeu_ps(row + j, mk, _mm512_mul_ps(_mm512_maskz_loadu_ps(mk, row + j), inv));
+        }
+        if (len < total) memset(row + len, 0, (size_t)(total - len) * sizeof(float));
+    }
+}
+
 AVX512 static void attention_avx512_heads(float *out, const float *q, const float *k, const float *v, int len, int C, int NH,
                                     int stride, float *scores) {
     int hs = C / NH;
@@ -460,6 +475,13 @@ void ck_decode_attention_bf16(float *out, const float *q, const uint16_t *k, con
     }
 #endif
     attention_portable_kv(out, q, k, v, len, C, NH, stride, scores, 1);
+}
+
+int ck_softmax_causal_rows(float *scores, int rows, int total, int past) {
+#if defined(__x86_64__)
+    if (have_avx512()) { softmax_causal_avx512(scores, rows, total, past); return 1; }
+#endif
+    return 0;
 }
 
 void ck_gelu(float *x, long count) {

@@ -230,4 +230,41 @@ import Testing
             #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) }, "C=\(C) NH=\(NH) past=\(past)")
         }
     }
+
+    /// A prompt block (several new tokens, causal softmax per row, 16-lane on AVX-512 CPUs): row i equals the decode
+    /// kernel over the first past + i + 1 cache rows, and nothing of a later row leaks into an earlier one.
+    @Test func promptBlockRowsMatchTheDecodeKernel() {
+        for (C, NH, past, tNew) in [(32, 2, 0, 5), (48, 4, 7, 3), (384, 6, 20, 37), (96, 1, 0, 18), (64, 4, 15, 2)] {
+            let T = past + tNew
+            var rng = Xoshiro256(seed: UInt64(C * 7 + past + tNew))
+            var qkv = (0..<(tNew * 3 * C)).map { _ in Float(rng.nextNormal()) }
+            var kc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
+            var vc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
+            for i in 0..<tNew {
+                for d in 0..<C { kc[(past + i) * C + d] = qkv[i * 3 * C + C + d]; vc[(past + i) * C + d] = qkv[i * 3 * C + 2 * C + d] }
+            }
+            var a = [Float](repeating: 0, count: tNew * C), b = [Float](repeating: 0, count: tNew * C)
+            var scratch = [Float](repeating: 0, count: max(T * T, NH * T) + 16)
+            qkv.withUnsafeMutableBufferPointer { q in
+                kc.withUnsafeMutableBufferPointer { k in
+                    vc.withUnsafeMutableBufferPointer { v in
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            a.withUnsafeMutableBufferPointer { ao in
+                                Kernels.cachedAttentionForward(out: ao.baseAddress!, qkv: q.baseAddress!, kCache: k.baseAddress!, vCache: v.baseAddress!,
+                                                               scratch: s.baseAddress!, S: 1, tNew: tNew, past: past, maxT: T, C: C, NH: NH, profile: nil)
+                            }
+                            b.withUnsafeMutableBufferPointer { bo in
+                                for i in 0..<tNew {
+                                    Kernels.decodeAttention(out: bo.baseAddress! + i * C, q: q.baseAddress! + i * 3 * C, k: k.baseAddress!,
+                                                            v: v.baseAddress!, len: past + i + 1, C: C, NH: NH, scores: s.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? 0
+            #expect(worst <= 1e-5, "C=\(C) NH=\(NH) past=\(past) tNew=\(tNew): \(worst)")
+        }
+    }
 }

@@ -27,6 +27,11 @@ void ck_decode_attention(float *out, const float *q, const float *k, const float
 void ck_decode_attention_bf16(float *out, const float *q, const uint16_t *k, const uint16_t *v, int len, int C, int NH,
                               int stride, float *scores);
 
+/// Causal softmax of a prompt's attention scores in place, on AVX-512 CPUs: row i of `rows` (`total` floats each)
+/// becomes softmax over its first `past + i + 1` entries (the exponential of `ck_decode_attention`, 16 lanes) and
+/// zeros after them. Returns 0 without running on other CPUs (the caller then runs its portable loop).
+int ck_softmax_causal_rows(float *scores, int rows, int total, int past);
+
 /// GELU, tanh approximation, in place over `count` floats (same formula as the training kernel).
 void ck_gelu(float *x, long count);
 
