@@ -14,13 +14,16 @@ public final class TensorShardOutput: CorpusOutput {
     private var shardCounts: [Split: Int] = [:]
     private var files: [WrittenFile] = []
     private let seqLen: Int
+    /// Threads writing (and hashing) the four `.npy` files of a shard at once.
+    private let writeThreads: Int
 
     public static let tensorNames = CorpusLayout.tensorNames
 
     public private(set) var wantsCheckpoint = false
 
     public init(directory: URL, format: OutputFormat, packing: PackingMode, seqLen: Int, padID: UInt32, rowsPerShard: Int,
-                resume: OutputCheckpoint? = nil) {
+                resume: OutputCheckpoint? = nil, writeThreads: Int = 1) {
+        self.writeThreads = max(1, min(writeThreads, 4))
         self.directory = directory
         self.format = format
         self.rowsPerShard = max(1, rowsPerShard)
@@ -77,13 +80,18 @@ public final class TensorShardOutput: CorpusOutput {
             ]
             switch format {
             case .npy:
-                for (name, values) in tensors {
+                // Four independent files, written and hashed (SHA-256, for the manifest) on up to `writeThreads`
+                // threads: the last shard's write was ~12% of a 30 MB build's wall time, on one thread while the
+                // others had finished. An error is rethrown after every file's attempt (the first by tensor order).
+                let directory = self.directory, seqLen = self.seqLen
+                files += try Parallel.map(tensors.count, threads: writeThreads) { i -> WrittenFile in
+                    let (name, values) = tensors[i]
                     let url = directory.appendingPathComponent("\(base).\(name).npy")
                     let w = try AtomicFileWriter(url: url)
                     try w.write(try Npy.header(dtype: .i32, shape: [rows, seqLen]))
                     try values.withUnsafeBytes { try w.write(bytes: $0) }
                     try w.commit()
-                    files.append(WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256))
+                    return WrittenFile(url: url, bytes: w.bytesWritten, sha256: w.sha256)
                 }
             default:
                 // Streamed straight from the row buffers (no intermediate copies); the header is exactly what

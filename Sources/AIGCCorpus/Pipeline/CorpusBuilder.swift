@@ -81,7 +81,8 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         switch o.outputFormat {
         case .safetensors, .npy:
             return TensorShardOutput(directory: directory, format: o.outputFormat, packing: o.effectivePacking,
-                                     seqLen: o.seqLen, padID: padID, rowsPerShard: o.rowsPerShard, resume: resume)
+                                     seqLen: o.seqLen, padID: padID, rowsPerShard: o.rowsPerShard, resume: resume,
+                                     writeThreads: o.threads)
         case .megatron:
             let out = try MegatronOutput(directory: directory, vocabularySize: vocabularySize, resume: resume)
             out.checkpointBytes = o.checkpointBytes
