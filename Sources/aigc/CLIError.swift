@@ -4,9 +4,6 @@ import Foundation
 
 /// Runs a command body, turning every toolkit error into one clear line on stderr and a non-zero exit.
 func runCLI(_ body: () async throws -> Void) async throws {
-    // Every command starts by taking back the core OpenBLAS's idle workers spin on (see BLASWorkers); the model
-    // commands get them back on their first threaded BLAS call.
-    BLASWorkers.stopIdle()
     do {
         try await body()
         // Data printed to stdout is buffered: a full disk or closed pipe shows up here, at the latest.
