@@ -1,3 +1,4 @@
+import AIGCCore
 import Foundation
 
 /// A zero-initialised, 64-byte-aligned Float allocation owned by a class (so workers can share the pointer

@@ -1,3 +1,4 @@
+import AIGCCore
 import CKernels
 
 /// A linear layer's weight matrix `[OC, C]` rounded to bfloat16 once, in the packed layout `Kernels.linearBF16`
