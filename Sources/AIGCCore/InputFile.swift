@@ -45,6 +45,12 @@ public final class InputFile {
         }
     }
 
+    /// Reads into `buffer` until it is full or the input ends; returns the number of bytes read (0: end of file).
+    /// For callers that reuse one buffer (no new array, hence no fresh pages, per read).
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try POSIXFile.readSome(fd, into: buffer, name: name)
+    }
+
     /// Everything left (a regular file is read straight into one array of its size).
     public func readToEnd() throws -> [UInt8] {
         var out: [UInt8] = []

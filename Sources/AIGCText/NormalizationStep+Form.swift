@@ -44,15 +44,40 @@ extension NormalizationStep {
     /// starts with a form can skip its separate validity scan and fall back to it only for invalid input.
     func applyForm(_ form: NormalizationForm, _ text: NormalizedText, _ scratch: StepScratch,
                    requireValid: Bool = false) throws -> NormalizedText? {
+        let scan = try text.bytes.withUnsafeBufferPointer {
+            try Self.formScan(form, $0, origin: text.origin, scratch, requireValid: requireValid)
+        }
+        switch scan {
+        case .invalid: return nil
+        case .unchanged: return text
+        case .changed(let out):
+            return NormalizedText(bytes: out.bytes, origin: out.origin, originalLength: text.originalLength)
+        }
+    }
+
+    /// The outcome of `formScan`.
+    enum FormScan {
+        /// Malformed UTF-8 was found (only with `requireValid`).
+        case invalid
+        /// Normalization leaves the input as it is (nothing was copied).
+        case unchanged
+        /// The normalized text (with its alignment when `origin` was given).
+        case changed(TextBuilder)
+    }
+
+    /// `applyForm` on raw bytes: the scan works on any buffer, so a streamed chunk's pieces are normalized where
+    /// they lie, without first copying each into an array of its own (`TextNormalizer.normalize(piece:)`).
+    static func formScan(_ form: NormalizationForm, _ src: UnsafeBufferPointer<UInt8>, origin: [Int]?,
+                         _ scratch: StepScratch, requireValid: Bool) throws -> FormScan {
         guard let table = QuickCheckTable(form) else {
             throw NormalizationError.icu("no quick-check table for form \(form.rawValue)")
         }
         let fold = form == .nfkcCasefold
         let icuForm = form.icu
-        return try text.bytes.withUnsafeBufferPointer { src -> NormalizedText? in
+        do {
             let n = src.count
-            guard n > 0, let p = src.baseAddress else { return text }
-            var w = FormWriter(src: src, srcOrigin: text.origin, fold: fold)
+            guard n > 0, let p = src.baseAddress else { return .unchanged }
+            var w = FormWriter(src: src, srcOrigin: origin, fold: fold)
             // NFKC_Casefold changes uppercase ASCII, which the scan treats as clean: always write the output.
             if fold { w.start() }
             var piece = 0               // start of the current piece (its code point has a boundary before it)
@@ -113,8 +138,9 @@ extension NormalizationStep {
                         }
                     }
                 }
-                if len == 1 && requireValid { return nil }
-                let v = len == 1 ? QuickCheckTable.dirty : table.entry(c)
+                if len == 1 && requireValid { return .invalid }
+                let v = len == 1 ? QuickCheckTable.dirty
+                    : c < 0x10000 && table.inStarterGroup(c) ? QuickCheckTable.starter : table.entry(c)
                 if v == QuickCheckTable.starter || v == QuickCheckTable.dirtyStarter {
                     if !clean {
                         if dirtyStart < 0 { dirtyStart = piece }
@@ -157,9 +183,9 @@ extension NormalizationStep {
             } else if dirtyStart >= 0 {
                 try w.normalize(dirtyStart..<piece, icuForm, scratch)
             }
-            guard w.started else { return text }
+            guard w.started else { return .unchanged }
             w.copyClean(upTo: n)
-            return NormalizedText(bytes: w.out.bytes, origin: w.out.origin, originalLength: text.originalLength)
+            return .changed(w.out)
         }
     }
 }

@@ -53,40 +53,8 @@ public struct StreamingNormalizer {
         pending = Array(head[cut...])
         head.removeSubrange(cut...)
         scanFloor = 0
-        let out = try normalizeParallel(head)
-        consumed += cut
-        return out
-    }
-
-    /// Splits `head` at safe cuts into up to `threads` pieces and normalizes them concurrently, in order.
-    private mutating func normalizeParallel(_ head: [UInt8]) throws -> [UInt8] {
-        var bounds = [0]
-        if threads > 1 && head.count >= 1 << 16 {
-            let step = head.count / threads
-            for t in 1..<threads {
-                // The first safe cut at or after the target (bounded forward scan).
-                var k = max(t * step, bounds.last! + 1)
-                head.withUnsafeBufferPointer { p in
-                    while k < p.count && !Self.isSafeCut(p, k) { k += 1 }
-                }
-                if k < head.count { bounds.append(k) }
-            }
-        }
-        bounds.append(head.count)
-        let pieces = bounds.count - 1
-        if pieces == 1 {
-            return try normalizer.normalize(bytes: head, source: source, baseOffset: consumed, stats: &stats).bytes
-        }
-        let n = normalizer, src = source, base = consumed, cuts = bounds
-        let parts = try Parallel.map(pieces, threads: threads) { i -> ([UInt8], NormalizationStats) in
-            var st = NormalizationStats()
-            let bytes = try n.normalize(bytes: Array(head[cuts[i]..<cuts[i + 1]]), source: src,
-                                        baseOffset: base + cuts[i], stats: &st).bytes
-            return (bytes, st)
-        }
         var out: [UInt8] = []
-        out.reserveCapacity(head.count + head.count / 8)
-        for (bytes, st) in parts { out += bytes; stats.add(st) }
+        try head.withUnsafeBufferPointer { try normalizeParallel($0) { out.append(contentsOf: $0) } }
         return out
     }
 
@@ -94,16 +62,133 @@ public struct StreamingNormalizer {
     public mutating func finish() throws -> [UInt8] {
         let head = pending
         pending = []
-        let out = normalizer.isStreamable
-            ? try normalizeParallel(head)
-            : try normalizer.normalize(bytes: head, source: source, baseOffset: consumed, stats: &stats).bytes
-        consumed += head.count
+        var out: [UInt8] = []
+        if normalizer.isStreamable {
+            try head.withUnsafeBufferPointer { try normalizeParallel($0) { out.append(contentsOf: $0) } }
+        } else {
+            out = try normalizer.normalize(bytes: head, source: source, baseOffset: consumed, stats: &stats).bytes
+            consumed += head.count
+        }
         return out
+    }
+
+    /// Normalizes everything `read` supplies and hands the output to `emit`, in order: the same output as `feed`
+    /// and `finish`, for a caller that writes it out (`aigc normalize`). Why not `feed`: input is read into two
+    /// buffers of `chunkSize` bytes, allocated once and reused (the next chunk's bytes land after the previous
+    /// chunk's uncut tail), and a piece that normalization leaves unchanged is emitted from the input buffer
+    /// itself. `feed` allocates a new array per chunk and per output, copies each thread's piece out and joins the
+    /// outputs; on this VM every fresh 4 KiB page costs ~2 µs to fault in (0.5 ms per MB), which was a sizeable share
+    /// of a 3 MB file's run. `read` fills as much of its buffer as it can and returns 0 at the end of the input.
+    public mutating func run(read: (UnsafeMutableRawBufferPointer) throws -> Int,
+                             emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard normalizer.isStreamable else {
+            // Whole-text pipelines (HF Strip/Prepend) need everything at once.
+            var all = pending
+            pending = []
+            var buf = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let got = try buf.withUnsafeMutableBytes { try read($0) }
+                if got == 0 { break }
+                all.append(contentsOf: buf[0..<got])
+            }
+            let out = try normalizer.normalize(bytes: all, source: source, baseOffset: consumed, stats: &stats).bytes
+            consumed += all.count
+            try out.withUnsafeBytes { try emit($0) }
+            return
+        }
+        // On transparent huge pages (`HugePageMemory`): the buffers are touched once per chunk, and a fresh 4 KiB
+        // page costs ~2 µs to fault in on this VM (a 3 MB file: ~1.5 ms), a huge page about an eighth of that.
+        func buffer(_ bytes: Int) throws -> HugePageMemory {
+            guard let m = HugePageMemory(bytes: bytes) else {
+                throw AIGCError.io("\(source.isEmpty ? "normalize" : source): out of memory for a \(bytes)-byte buffer")
+            }
+            return m
+        }
+        func view(_ m: HugePageMemory, _ count: Int) -> UnsafeMutableRawBufferPointer {
+            UnsafeMutableRawBufferPointer(start: m.raw, count: count)
+        }
+        var cap = max(chunkSize, 2 * pending.count, 64)
+        var curMemory = try buffer(cap), nextMemory = try buffer(cap)
+        var cur = view(curMemory, cap), next = view(nextMemory, cap)
+        var len = pending.count
+        pending.withUnsafeBytes { if let b = $0.baseAddress, len > 0 { cur.baseAddress?.copyMemory(from: b, byteCount: len) } }
+        pending = []
+        var floor = 1
+        var eof = false
+        while true {
+            while len < cap && !eof {
+                let got = try read(UnsafeMutableRawBufferPointer(rebasing: cur[len..<cap]))
+                if got == 0 { eof = true } else { len += got }
+            }
+            let filled = UnsafeBufferPointer(start: cur.baseAddress?.assumingMemoryBound(to: UInt8.self), count: len)
+            if eof {
+                try normalizeParallel(filled, emit: emit)
+                return
+            }
+            guard let cut = Self.lastSafeCut(filled, from: floor) else {
+                // No safe cut in a full buffer (one very long line): grow both buffers and read on.
+                floor = max(len - 1, 1)
+                cap *= 2
+                let bigger = try buffer(cap)
+                if let from = cur.baseAddress, len > 0 { bigger.raw.copyMemory(from: from, byteCount: len) }
+                curMemory = bigger
+                nextMemory = try buffer(cap)
+                cur = view(curMemory, cap)
+                next = view(nextMemory, cap)
+                continue
+            }
+            try normalizeParallel(UnsafeBufferPointer(rebasing: filled[0..<cut]), emit: emit)
+            // The uncut tail starts the next buffer.
+            if len > cut, let dst = next.baseAddress, let src = cur.baseAddress {
+                dst.copyMemory(from: src + cut, byteCount: len - cut)
+            }
+            len -= cut
+            swap(&cur, &next)
+            swap(&curMemory, &nextMemory)
+            floor = 1
+        }
+    }
+
+    /// Splits `head` at safe cuts into up to `threads` pieces, normalizes them concurrently and emits their
+    /// outputs in order (an unchanged piece straight from `head`); `consumed` moves past `head`.
+    private mutating func normalizeParallel(_ head: UnsafeBufferPointer<UInt8>,
+                                            emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var bounds = [0]
+        if threads > 1 && head.count >= 1 << 16 {
+            let step = head.count / threads
+            for t in 1..<threads {
+                // The first safe cut at or after the target (bounded forward scan).
+                var k = max(t * step, (bounds.last ?? 0) + 1)
+                while k < head.count && !Self.isSafeCut(head, k) { k += 1 }
+                if k < head.count { bounds.append(k) }
+            }
+        }
+        bounds.append(head.count)
+        let n = normalizer, src = source, base = consumed, cuts = bounds
+        let parts = try Parallel.map(bounds.count - 1, threads: threads) { i -> ([UInt8]?, NormalizationStats) in
+            var st = NormalizationStats()
+            let out = try n.normalize(piece: UnsafeBufferPointer(rebasing: head[cuts[i]..<cuts[i + 1]]), source: src,
+                                      baseOffset: base + cuts[i], stats: &st)
+            return (out, st)
+        }
+        for (i, (bytes, st)) in parts.enumerated() {
+            stats.add(st)
+            if let bytes {
+                try bytes.withUnsafeBytes { try emit($0) }
+            } else if cuts[i + 1] > cuts[i] {
+                try emit(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(head)[cuts[i]..<cuts[i + 1]]))
+            }
+        }
+        consumed += head.count
     }
 
     /// The largest index `k` (at least `floor`) at which a chunk may be cut: `isSafeCut(bytes, k)`.
     public static func lastSafeCut(_ bytes: [UInt8], from floor: Int = 1) -> Int? {
-        bytes.withUnsafeBufferPointer { p -> Int? in
+        bytes.withUnsafeBufferPointer { lastSafeCut($0, from: floor) }
+    }
+
+    static func lastSafeCut(_ p: UnsafeBufferPointer<UInt8>, from floor: Int = 1) -> Int? {
+        do {
             let lo = max(floor, 1)
             // j: a candidate newline at j = k - 1, scanned backwards, eight bytes at a time between newlines.
             var j = p.count - 2

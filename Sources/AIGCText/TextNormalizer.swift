@@ -51,6 +51,29 @@ public struct TextNormalizer: Sendable, Equatable {
         return text
     }
 
+    /// `normalize(bytes:)` of bytes that lie in a larger buffer (a streamed chunk's piece), without alignment.
+    /// Returns nil when the output equals the input, so the caller can pass the input on as it is. A pipeline that
+    /// is one form (`aigc normalize --form F`, the common case) scans the bytes in place: no copy of the piece, no
+    /// copy of its output when nothing changes. Any other pipeline copies the piece and runs `normalize(bytes:)`.
+    func normalize(piece: UnsafeBufferPointer<UInt8>, source: String, baseOffset: Int,
+                   stats: inout NormalizationStats) throws -> [UInt8]? {
+        if steps.count == 1, case .form(let f) = steps[0] {
+            switch try NormalizationStep.formScan(f, piece, origin: nil, StepScratch(), requireValid: true) {
+            case .unchanged:
+                stats.bytesIn += piece.count
+                stats.bytesOut += piece.count
+                return nil
+            case .changed(let out):
+                stats.bytesIn += piece.count
+                stats.bytesOut += out.bytes.count
+                return out.bytes
+            case .invalid:
+                break  // the repair of `invalidUTF8` below, on a copy
+            }
+        }
+        return try normalize(bytes: Array(piece), source: source, baseOffset: baseOffset, stats: &stats).bytes
+    }
+
     public func normalize(bytes: [UInt8], trackOffsets: Bool = false) throws -> NormalizedText {
         var stats = NormalizationStats()
         return try normalize(bytes: bytes, trackOffsets: trackOffsets, stats: &stats)

@@ -87,13 +87,12 @@ struct NormalizeCommand: AsyncParsableCommand {
                 let size = input.size
                 let progress = ProgressReporter("normalize \(path)", total: size.map(Double.init))
                 var stream = StreamingNormalizer(normalizer, source: path == "-" ? "<stdin>" : path, chunkSize: 8 << 20, threads: threads)
-                while true {
-                    let chunk = try input.read(upTo: 4 << 20)
-                    if chunk.isEmpty { break }
-                    progress.advance(by: Double(chunk.count))
-                    try sink.write(try stream.feed(chunk))
-                }
-                try sink.write(try stream.finish())
+                // `run` reads into two reused buffers and writes unchanged pieces straight from them.
+                try stream.run(read: { buffer in
+                    let got = try input.read(into: buffer)
+                    progress.advance(by: Double(got))
+                    return got
+                }, emit: { try sink.write(raw: $0) })
                 progress.finish()
                 total.add(stream.stats)
             }

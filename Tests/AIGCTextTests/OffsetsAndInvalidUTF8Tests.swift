@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import AIGCText
+@testable import AIGCText
 
 /// A small deterministic generator (tests must not depend on the global RNG's seed).
 struct SplitMix64: RandomNumberGenerator {
@@ -155,6 +155,67 @@ let allStepsPipeline = TextNormalizer(steps: [
                 }
                 out += try stream.finish()
                 #expect(out == whole, "chunk \(chunk), threads \(threads)")
+            }
+        }
+    }
+
+    /// `run` (the command line's path: two reused read buffers, unchanged pieces emitted from the buffer, each
+    /// thread's piece emitted on its own) equals the whole text for every pipeline, buffer size, read size and
+    /// thread count: form-only pipelines (scanned in place), pipelines of several steps, a whole-text pipeline
+    /// (HF Strip), invalid UTF-8 inside pieces, lines starting with letters, marks and jamo, and a line longer than
+    /// the buffer (which must grow).
+    @Test func runEqualsWholeText() throws {
+        var rng = SplitMix64(state: 21)
+        let starts = ["Ж", "中", "ক", "가", "\u{301}", "\u{1161}", "\u{9BE}", "ΣΑΣ", "İ", "ﬁ", "a", " ", "Ａ"]
+        var big = ""
+        for k in 0..<2500 {
+            big += starts[Int(rng.next() % UInt64(starts.count))] + randomText(&rng, pieces: 8) + "\n"
+            if k == 1200 { big += String(repeating: "long line ä\u{308} ", count: 2000) + "\n" }
+        }
+        var bytes = Array(big.utf8)
+        bytes.insert(contentsOf: [0xFF, 0xC3], at: bytes.count / 3)
+        bytes.insert(0xE0, at: bytes.count * 2 / 3)
+        for n in [TextNormalizer(steps: [.form(.nfc)]), TextNormalizer(steps: [.form(.nfkc)]),
+                  TextNormalizer(steps: [.form(.nfkcCasefold)]), TextNormalizer(steps: [.form(.nfd)]), allStepsPipeline,
+                  TextNormalizer(steps: [.form(.nfkc), .lowercase(locale: nil)]),
+                  TextNormalizer(steps: [.form(.nfc), .strip(left: true, right: true)])] {
+            var wholeStats = NormalizationStats()
+            let whole = try n.normalize(bytes: bytes, stats: &wholeStats).bytes
+            for (chunk, read, threads) in [(64, 7, 1), (1000, 333, 2), (1 << 12, 1 << 12, 3), (1 << 16, 5000, 2),
+                                           (1 << 20, 1 << 20, 2), (1 << 20, 1 << 20, 1)] {
+                var stream = StreamingNormalizer(n, chunkSize: chunk, threads: threads)
+                var out: [UInt8] = []
+                var at = 0
+                try stream.run(read: { buffer in
+                    let got = min(buffer.count, read, bytes.count - at)
+                    bytes.withUnsafeBytes { src in
+                        buffer.baseAddress?.copyMemory(from: src.baseAddress! + at, byteCount: got)
+                    }
+                    at += got
+                    return got
+                }, emit: { out.append(contentsOf: $0) })
+                #expect(out == whole, "chunk \(chunk), read \(read), threads \(threads), \(n.steps)")
+                #expect(stream.stats.invalidUTF8Replaced == wholeStats.invalidUTF8Replaced)
+                #expect(stream.stats.bytesIn == bytes.count)
+                #expect(stream.stats.bytesOut == whole.count)
+            }
+        }
+    }
+
+    /// A piece normalized where it lies (`normalize(piece:)`) equals `normalize(bytes:)` of a copy, with the same
+    /// statistics; nil (the input passed on as it is) only when nothing changes.
+    @Test func pieceEqualsCopy() throws {
+        var rng = SplitMix64(state: 5)
+        for k in 0..<400 {
+            var bytes = Array((randomText(&rng, pieces: Int(rng.next() % 12)) + (k % 3 == 0 ? "ÅＢc" : "abc")).utf8)
+            if k % 7 == 0 { bytes.append(0xFF) }
+            for n in [TextNormalizer(steps: [.form(.nfc)]), TextNormalizer(steps: [.form(.nfkcCasefold)]), allStepsPipeline] {
+                var a = NormalizationStats(), b = NormalizationStats()
+                let expected = try n.normalize(bytes: bytes, stats: &a).bytes
+                let got = try bytes.withUnsafeBufferPointer { try n.normalize(piece: $0, source: "", baseOffset: 0, stats: &b) }
+                #expect((got ?? bytes) == expected)
+                if got == nil { #expect(expected == bytes) }
+                #expect(a == b)
             }
         }
     }
