@@ -10,6 +10,8 @@
 #define QC_FORMS 5
 
 static const uint8_t *stage1[QC_FORMS][QC_BLOCKS];
+/* Per group of 16 BMP code points: 1 when the group's block is built and all 16 entries are CICU_QC_STARTER. */
+static uint8_t starters16[QC_FORMS][0x10000 / 16];
 static pthread_mutex_t locks[QC_FORMS] = {
     PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
     PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER
@@ -67,6 +69,13 @@ const uint8_t *cicu_qc_fill(int32_t form, uint32_t block) {
         uint8_t *b = (uint8_t *)malloc(256);
         if (b) {
             for (uint32_t k = 0; k < 256; k++) b[k] = classify(n, (UChar32)(block * 256 + k));
+            if (block < 0x100) {
+                for (uint32_t g = 0; g < 16; g++) {
+                    uint8_t all = 1;
+                    for (uint32_t k = 0; k < 16; k++) if (b[g * 16 + k] != CICU_QC_STARTER) all = 0;
+                    __atomic_store_n(&starters16[form][block * 16 + g], all, __ATOMIC_RELAXED);
+                }
+            }
             __atomic_store_n(&stage1[form][block], (const uint8_t *)b, __ATOMIC_RELEASE);
             have = b;
         } else {
@@ -75,6 +84,11 @@ const uint8_t *cicu_qc_fill(int32_t form, uint32_t block) {
     }
     pthread_mutex_unlock(&locks[form]);
     return have;
+}
+
+const uint8_t *cicu_qc_starters16(int32_t form) {
+    if (form < 0 || form >= QC_FORMS) return NULL;
+    return starters16[form];
 }
 
 int32_t cicu_qc_fill_all(int32_t form) {

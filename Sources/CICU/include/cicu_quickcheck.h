@@ -31,6 +31,11 @@ const uint8_t *const *cicu_qc_stage1(int32_t form);
 /* Fills block `block` (code points block*256 ..< block*256+256) if needed and returns it. Never NULL: when ICU's
  * data cannot be loaded or memory is short, a block of CICU_QC_DIRTY (everything goes to ICU, which reports). */
 const uint8_t *cicu_qc_fill(int32_t form, uint32_t block);
+/* The form's summary of the Basic Multilingual Plane in groups of 16 code points: entry c >> 4 (c < 0x10000) is 1
+ * when every code point of the group is CICU_QC_STARTER, else 0 (also while the group's block is not built yet: then
+ * the caller takes cicu_qc_get, which builds it). One byte load from a 4 KiB array that stays in the L1 cache, where
+ * cicu_qc_get needs two dependent loads from tables of tens of KiB for CJK or Hangul text (NULL for a bad form). */
+const uint8_t *cicu_qc_starters16(int32_t form);
 /* Fills every block of a form (used to measure the build cost); returns the number of blocks built. */
 int32_t cicu_qc_fill_all(int32_t form);
 
