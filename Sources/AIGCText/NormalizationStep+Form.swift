@@ -139,8 +139,7 @@ extension NormalizationStep {
                     }
                 }
                 if len == 1 && requireValid { return .invalid }
-                let v = len == 1 ? QuickCheckTable.dirty
-                    : c < 0x10000 && table.inStarterGroup(c) ? QuickCheckTable.starter : table.entry(c)
+                let v = len == 1 ? QuickCheckTable.dirty : table.entry(c)
                 if v == QuickCheckTable.starter || v == QuickCheckTable.dirtyStarter {
                     if !clean {
                         if dirtyStart < 0 { dirtyStart = piece }

@@ -8,23 +8,21 @@ import CICU
 struct QuickCheckTable {
     let form: Int32
     let stage1: UnsafePointer<UnsafePointer<UInt8>?>
+    /// The flat BMP array and its summary in groups of 16 (`cicu_qc_entry`): one load per BMP code point instead
+    /// of two dependent ones.
+    let bmp: UnsafePointer<UInt8>
     let starters16: UnsafePointer<UInt8>
 
     init?(_ form: NormalizationForm) {
-        guard let s = cicu_qc_stage1(form.icu), let g = cicu_qc_starters16(form.icu) else { return nil }
+        guard let s = cicu_qc_stage1(form.icu), let b = cicu_qc_bmp(form.icu),
+              let g = cicu_qc_starters16(form.icu) else { return nil }
         self.form = form.icu
         self.stage1 = s
+        self.bmp = b
         self.starters16 = g
     }
 
-    @inline(__always) func entry(_ c: UInt32) -> UInt8 { cicu_qc_get(stage1, form, c) }
-
-    /// True when `c` (< 0x10000) lies in a group of 16 code points that are all `starter` (CICU's
-    /// `cicu_qc_starters16`: false also while the group's block is not built yet, so callers then take `entry`).
-    /// Why: the letters of most scripts (CJK, Hangul, Cyrillic, Arabic, Hebrew …) come in such groups, and this is
-    /// one load from a 4 KiB array that stays in L1, where `entry` is two dependent loads from tables of tens of
-    /// KiB: in the profile of CJK text those two loads were a third of the scan.
-    @inline(__always) func inStarterGroup(_ c: UInt32) -> Bool { starters16[Int(c >> 4)] != 0 }
+    @inline(__always) func entry(_ c: UInt32) -> UInt8 { cicu_qc_entry(starters16, bmp, stage1, form, c) }
 
     static let starter = UInt8(CICU_QC_STARTER)
     static let followerCC0 = UInt8(CICU_QC_FOLLOWER_CC0)

@@ -10,6 +10,8 @@
 #define QC_FORMS 5
 
 static const uint8_t *stage1[QC_FORMS][QC_BLOCKS];
+/* Entry + 1 of every BMP code point whose block is built (0: not built yet); see cicu_qc_entry. */
+static uint8_t bmp_plus1[QC_FORMS][0x10000];
 /* Per group of 16 BMP code points: 1 when the group's block is built and all 16 entries are CICU_QC_STARTER. */
 static uint8_t starters16[QC_FORMS][0x10000 / 16];
 static pthread_mutex_t locks[QC_FORMS] = {
@@ -70,6 +72,8 @@ const uint8_t *cicu_qc_fill(int32_t form, uint32_t block) {
         if (b) {
             for (uint32_t k = 0; k < 256; k++) b[k] = classify(n, (UChar32)(block * 256 + k));
             if (block < 0x100) {
+                for (uint32_t k = 0; k < 256; k++)
+                    __atomic_store_n(&bmp_plus1[form][block * 256 + k], (uint8_t)(b[k] + 1), __ATOMIC_RELAXED);
                 for (uint32_t g = 0; g < 16; g++) {
                     uint8_t all = 1;
                     for (uint32_t k = 0; k < 16; k++) if (b[g * 16 + k] != CICU_QC_STARTER) all = 0;
@@ -84,6 +88,11 @@ const uint8_t *cicu_qc_fill(int32_t form, uint32_t block) {
     }
     pthread_mutex_unlock(&locks[form]);
     return have;
+}
+
+const uint8_t *cicu_qc_bmp(int32_t form) {
+    if (form < 0 || form >= QC_FORMS) return NULL;
+    return bmp_plus1[form];
 }
 
 const uint8_t *cicu_qc_starters16(int32_t form) {
