@@ -38,8 +38,9 @@ struct AIGCCommand: AsyncParsableCommand {
     static func main() async {
         // Every command starts by taking back the core OpenBLAS's idle workers spin on (see BLASWorkers); the model
         // commands get them back on their first threaded BLAS call. First thing, before parsing: while that thread
-        // spins on the other core, every copy-on-write fault of start-up needs a TLB shootdown to it (measured: an
-        // empty `aigc normalize` took 18.0 ms with the workers stopped in the command body, 13.6 ms without them).
+        // spins on the other core, the copy-on-write faults of start-up need TLB shootdowns to it (measured, medians
+        // of 40: an empty `aigc normalize` took 18.0 ms with the workers stopped in the command body, 13.6 ms with
+        // OPENBLAS_NUM_THREADS=1, i.e. no workers at all).
         BLASWorkers.stopIdle()
         // OpenBLAS chose its kernels when it loaded; if it fell back below what this CPU runs, start again with
         // OPENBLAS_CORETYPE set (once; never over the user's own setting). See docs/model.md, "OpenBLAS kernels".
