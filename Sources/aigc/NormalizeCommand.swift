@@ -45,7 +45,7 @@ struct NormalizeCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Write here (atomically) instead of stdout.")
     var output: String?
     @Option(help: "Worker threads (default: all cores). The output is identical for any value.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = Limits.cores
     @Flag(help: "Print statistics to stderr.")
     var stats = false
     @Argument(help: "Input files (default: stdin).")

@@ -54,6 +54,8 @@ import Testing
     func thisCPU() throws {
         let cpu = CPUInfo.current
         #expect(!cpu.vendor.isEmpty && cpu.family > 0)
+        // cpuid's space padding is trimmed (byte-wise, as Foundation's trimming would).
+        for s in [cpu.vendor, cpu.brand] { #expect(s == s.trimmingCharacters(in: .whitespaces), "'\(s)'") }
         #expect(OpenBLASCoreChoice.best(for: cpu.features) != nil)
         #expect(!OpenBLASRuntime.corename.isEmpty && OpenBLASRuntime.config.contains("OpenBLAS"))
     }
