@@ -8,8 +8,8 @@ import CICU
 struct QuickCheckTable {
     let form: Int32
     let stage1: UnsafePointer<UnsafePointer<UInt8>?>
-    /// The flat BMP array and its summary in groups of 16 (`cicu_qc_entry`): one load per BMP code point instead
-    /// of two dependent ones.
+    /// The flat array of the first two planes and its summary in groups of 16 (`cicu_qc_entry`): one load per
+    /// code point there (letters of most scripts, emoji) instead of two dependent ones.
     let bmp: UnsafePointer<UInt8>
     let starters16: UnsafePointer<UInt8>
 

@@ -10,10 +10,10 @@
 #define QC_FORMS 5
 
 static const uint8_t *stage1[QC_FORMS][QC_BLOCKS];
-/* Entry + 1 of every BMP code point whose block is built (0: not built yet); see cicu_qc_entry. */
-static uint8_t bmp_plus1[QC_FORMS][0x10000];
-/* Per group of 16 BMP code points: 1 when the group's block is built and all 16 entries are CICU_QC_STARTER. */
-static uint8_t starters16[QC_FORMS][0x10000 / 16];
+/* Entry + 1 of every code point below CICU_QC_FLAT_LIMIT whose block is built (0: not built yet); see cicu_qc_entry. */
+static uint8_t bmp_plus1[QC_FORMS][CICU_QC_FLAT_LIMIT];
+/* Per group of 16 code points below CICU_QC_FLAT_LIMIT: 1 when the group's block is built and all 16 entries are CICU_QC_STARTER. */
+static uint8_t starters16[QC_FORMS][CICU_QC_FLAT_LIMIT / 16];
 static pthread_mutex_t locks[QC_FORMS] = {
     PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
     PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER
@@ -71,7 +71,7 @@ const uint8_t *cicu_qc_fill(int32_t form, uint32_t block) {
         uint8_t *b = (uint8_t *)malloc(256);
         if (b) {
             for (uint32_t k = 0; k < 256; k++) b[k] = classify(n, (UChar32)(block * 256 + k));
-            if (block < 0x100) {
+            if (block < CICU_QC_FLAT_LIMIT / 256) {
                 for (uint32_t k = 0; k < 256; k++)
                     __atomic_store_n(&bmp_plus1[form][block * 256 + k], (uint8_t)(b[k] + 1), __ATOMIC_RELAXED);
                 for (uint32_t g = 0; g < 16; g++) {

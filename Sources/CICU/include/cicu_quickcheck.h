@@ -31,12 +31,15 @@ const uint8_t *const *cicu_qc_stage1(int32_t form);
 /* Fills block `block` (code points block*256 ..< block*256+256) if needed and returns it. Never NULL: when ICU's
  * data cannot be loaded or memory is short, a block of CICU_QC_DIRTY (everything goes to ICU, which reports). */
 const uint8_t *cicu_qc_fill(int32_t form, uint32_t block);
-/* The form's Basic Multilingual Plane as one flat array: byte c (c < 0x10000) is the entry of c plus one once c's
+/* The flat arrays below cover the first two planes: the BMP and the Supplementary Multilingual Plane, where emoji
+ * live (emoji text went through the two-level table: two dependent loads per code point). */
+#define CICU_QC_FLAT_LIMIT 0x20000
+/* The form's first two planes as one flat array: byte c (c < CICU_QC_FLAT_LIMIT) is the entry of c plus one once c's
  * block is built, 0 before (cicu_qc_entry then builds it through cicu_qc_get). Written once per byte, with its final
  * value, before the block is published; readers load bytes relaxed. NULL for a bad form. */
 const uint8_t *cicu_qc_bmp(int32_t form);
-/* The form's BMP in groups of 16 code points: byte c >> 4 is 1 when the group's block is built and all 16 code points
- * are CICU_QC_STARTER, else 0. 4 KiB, so it stays in the L1 cache where the flat array (64 KiB) does not: CJK and
+/* The same code points in groups of 16: byte c >> 4 is 1 when the group's block is built and all 16 code points
+ * are CICU_QC_STARTER, else 0. 8 KiB, so it stays in the L1 cache where the flat array (128 KiB) does not: CJK and
  * Hangul text touches ~30 KiB of the flat array, and CJK, Hangul, Cyrillic, Arabic and Hebrew letters come in such
  * groups. NULL for a bad form. */
 const uint8_t *cicu_qc_starters16(int32_t form);
@@ -55,14 +58,14 @@ static inline uint8_t cicu_qc_get(const uint8_t *const *stage1, int32_t form, ui
     return b[c & 0xFF];
 }
 
-/* The entry of code point c (< 0x110000): for c < 0x10000 one load from the 16-group summary (letters of most
- * scripts), else one from the flat BMP array (built blocks), else the two-level table. Why: cicu_qc_get is two
+/* The entry of code point c (< 0x110000): below CICU_QC_FLAT_LIMIT one load from the 16-group summary (letters of
+ * most scripts), else one from the flat array (built blocks), else the two-level table. Why: cicu_qc_get is two
  * dependent loads (the block pointer, then the entry); in the profile of CJK text those two loads were a third of
  * the normalizer's scan. Measured on 24 MB files, one thread: the summary alone was faster on CJK and Cyrillic, the
  * flat array alone on Arabic/Hebrew and emoji (mixed groups). */
 static inline uint8_t cicu_qc_entry(const uint8_t *starters16, const uint8_t *bmp, const uint8_t *const *stage1,
                                     int32_t form, uint32_t c) {
-    if (c < 0x10000) {
+    if (c < CICU_QC_FLAT_LIMIT) {
         if (__atomic_load_n(&starters16[c >> 4], __ATOMIC_RELAXED)) return CICU_QC_STARTER;
         uint8_t v = __atomic_load_n(&bmp[c], __ATOMIC_RELAXED);
         if (__builtin_expect(v != 0, 1)) return (uint8_t)(v - 1);
