@@ -37,10 +37,21 @@ struct FormWriter {
         }
     }
 
-    /// Normalizes the dirty run `r` with ICU (UTF-8 → UTF-16 → `unorm2_normalize` → UTF-8).
+    /// Normalizes the dirty run `r` with ICU. Without alignment, on the UTF-8 bytes themselves
+    /// (`cicu_normalize_utf8`); with it, through UTF-16 (`unorm2_normalize`), whose code points `emitUTF16` aligns
+    /// one by one.
     mutating func normalize(_ r: Range<Int>, _ form: Int32, _ scratch: StepScratch) throws {
         start()
         copyClean(upTo: r.lowerBound)
+        if srcOrigin == nil {
+            try icuTransform(UnsafeBufferPointer(rebasing: src[r]), into: &scratch.out8, guess: r.count * 3 + 16,
+                             context: "normalizeUTF8") {
+                cicu_normalize_utf8(form, $0, $1, $2, $3)
+            }
+            out.bytes.append(contentsOf: scratch.out8)
+            emitted = r.upperBound
+            return
+        }
         utf16(of: src, r, into: &scratch.in16)
         try icuTransform(scratch.in16, into: &scratch.out16, guess: scratch.in16.count * 3 + 8,
                          context: "unorm2_normalize") {

@@ -17,8 +17,11 @@ func icuTransform(_ input: [UInt16], into out: inout [UInt16], guess: Int, conte
 /// `icuTransform` of a slice of a larger buffer (no copy of the input). `out` keeps its capacity from call to
 /// call: it is grown in place and trimmed to the result, so a scratch buffer stops allocating once it is large
 /// enough (the normalizer calls this once per non-ASCII piece).
-func icuTransform(_ input: UnsafeBufferPointer<UInt16>, into out: inout [UInt16], guess: Int, context: String,
-                  _ call: (UnsafePointer<UInt16>?, Int32, UnsafeMutablePointer<UInt16>?, Int32) -> Int32) throws {
+/// Generic over the code unit: UTF-16 for the C API, bytes for `cicu_normalize_utf8`.
+func icuTransform<Unit: FixedWidthInteger>(
+    _ input: UnsafeBufferPointer<Unit>, into out: inout [Unit], guess: Int, context: String,
+    _ call: (UnsafePointer<Unit>?, Int32, UnsafeMutablePointer<Unit>?, Int32) -> Int32
+) throws {
     var cap = max(guess, 16)
     for _ in 0..<3 {
         if out.count < cap { out.append(contentsOf: repeatElement(0, count: cap - out.count)) }

@@ -8,6 +8,8 @@ final class StepScratch {
     /// Per UTF-16 unit of `in16`, the UTF-8 offset of its code point (`formSegment`).
     var at8: [Int] = []
     var out16: [UInt16] = []
+    /// UTF-8 output of `cicu_normalize_utf8` (`FormWriter.normalize`).
+    var out8: [UInt8] = []
     var tmp16: [UInt16] = []
     var transliterators: [String: OpaquePointer] = [:]
     var regexes: [String: OpaquePointer] = [:]

@@ -18,6 +18,9 @@ enum { CICU_NFC = 0, CICU_NFD = 1, CICU_NFKC = 2, CICU_NFKD = 3, CICU_NFKC_CF = 
 int32_t cicu_norm_init(int32_t form);
 /* Normalize src[0..len) into dst[0..cap). */
 int32_t cicu_normalize(int32_t form, const uint16_t *src, int32_t len, uint16_t *dst, int32_t cap);
+/* The same on well-formed UTF-8, in bytes (ICU's C++ Normalizer2::normalizeUTF8, cicu_normalize_utf8.cpp): no
+ * conversion to UTF-16 and back. */
+int32_t cicu_normalize_utf8(int32_t form, const uint8_t *src, int32_t len, uint8_t *dst, int32_t cap);
 /* Length of the prefix of src that is certainly already normalized (unorm2_spanQuickCheckYes). */
 int32_t cicu_norm_span_yes(int32_t form, const uint16_t *src, int32_t len);
 /* 1 when the code point starts a normalization segment (nothing before it can combine with it or reorder). */
