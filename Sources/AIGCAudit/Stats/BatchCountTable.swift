@@ -1,3 +1,4 @@
+import AIGCCore
 import CKernels
 
 /// Exact counts of 64-bit keys (hashes of n-grams or lines) within one batch, for one worker: an open-addressing
@@ -6,7 +7,7 @@ import CKernels
 /// (`AuditWorker.arena`) rather than a copy. Texts are resolved only when a key enters a `FrequencySummary`.
 /// Key 0 marks an empty slot (a real 0 is stored as 1). Filled up to 3/4 before growing: the probes stay within one or
 /// two cache lines, and a smaller table misses the caches less (these tables are far larger than the L2 cache). Reused across batches (`removeAll` keeps the memory).
-/// The slots live in a `HugePageBuffer` (reference semantics: a copy of the table shares them, so each table has
+/// The slots live in a `HugePageMemory` (reference semantics: a copy of the table shares them, so each table has
 /// one owner, its worker).
 package struct BatchCountTable {
     package struct Slot {
@@ -15,7 +16,7 @@ package struct BatchCountTable {
         package var ref: UInt32
     }
 
-    private var storage: HugePageBuffer
+    private var storage: HugePageMemory
     private var slotCount: Int
     @inline(__always) private var sp: UnsafeMutablePointer<Slot> { storage.raw.assumingMemoryBound(to: Slot.self) }
     /// All slots (empty ones have key 0).
@@ -28,7 +29,7 @@ package struct BatchCountTable {
     package init(capacity: Int) {
         var c = 16
         while c * 3 < capacity * 4 { c <<= 1 }
-        storage = HugePageBuffer(bytes: c * MemoryLayout<Slot>.stride)
+        storage = HugePageMemory.allocating(bytes: c * MemoryLayout<Slot>.stride)
         slotCount = c
         mask = c - 1
         refs.reserveCapacity(capacity)
@@ -120,7 +121,7 @@ package struct BatchCountTable {
 
     private mutating func grow() {
         let c = slotCount * 2
-        let bigger = HugePageBuffer(bytes: c * MemoryLayout<Slot>.stride)
+        let bigger = HugePageMemory.allocating(bytes: c * MemoryLayout<Slot>.stride)
         let b = bigger.raw.assumingMemoryBound(to: Slot.self)
         let m = c - 1
         for s in slots where s.key != 0 {

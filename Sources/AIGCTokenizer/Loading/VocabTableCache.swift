@@ -58,7 +58,7 @@ package enum VocabTableCache {
         let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: idCount + 1)
         let presentRaw = UnsafeMutablePointer<UInt8>.allocate(capacity: idCount)
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
-        let slots = HugePages.allocate(UInt64.self, count: cap)
+        let slots = HugePageMemory.allocate(UInt64.self, count: cap)
         let filter = UnsafeMutablePointer<UInt64>.allocate(capacity: filterWords)
         defer { presentRaw.deallocate() }
         var ok = readFully(fd, offsets, (idCount + 1) * 4) && readFully(fd, presentRaw, idCount)
@@ -93,7 +93,7 @@ package enum VocabTableCache {
             ok = ok && used < cap
         }
         guard ok else {
-            offsets.deallocate(); bytes.deallocate(); HugePages.free(slots, count: cap); filter.deallocate()
+            offsets.deallocate(); bytes.deallocate(); HugePageMemory.free(slots, count: cap); filter.deallocate()
             return nil
         }
         return ByteKeyTable(bytes: bytes, offsets: offsets, idCount: idCount, slots: slots, mask: cap - 1,

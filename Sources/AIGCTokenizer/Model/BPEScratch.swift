@@ -1,3 +1,4 @@
+import AIGCCore
 import Foundation
 
 /// Reusable raw buffers for merging one piece; one per encoding thread, so the inner loop neither allocates nor
@@ -116,9 +117,9 @@ package final class BPEScratch {
 
     public init() {
         // Zero pages mapped on first touch, so a scratch for a short text is cheap.
-        cache = HugePages.allocate(BPEScratch.cacheSlots * 64)
+        cache = HugePageMemory.allocate(BPEScratch.cacheSlots * 64)
         short = calloc(BPEScratch.shortSlots, 32)!
-        memo = HugePages.allocate(UInt64.self, count: 1 << BPEScratch.memoBits)
+        memo = HugePageMemory.allocate(UInt64.self, count: 1 << BPEScratch.memoBits)
         starts = .allocate(capacity: 1); ranks = .allocate(capacity: 1); ids = .allocate(capacity: 1)
         ends = .allocate(capacity: 1); next = .allocate(capacity: 1); prev = .allocate(capacity: 1)
         pairRank = .allocate(capacity: 1); pairResult = .allocate(capacity: 1); heap = .allocate(capacity: 1)
@@ -128,9 +129,9 @@ package final class BPEScratch {
 
     deinit {
         free()
-        HugePages.free(cache, bytes: BPEScratch.cacheSlots * 64)
+        HugePageMemory.free(cache, bytes: BPEScratch.cacheSlots * 64)
         Foundation.free(short)
-        HugePages.free(memo, count: 1 << BPEScratch.memoBits)
+        HugePageMemory.free(memo, count: 1 << BPEScratch.memoBits)
     }
 
     /// The 2-way set of a hash (two adjacent 64-byte entries; the first is the most recently inserted).

@@ -1,3 +1,4 @@
+import AIGCCore
 import Foundation
 
 /// An immutable open-addressing hash table from byte strings to ids, built once per vocabulary. Keys live in one
@@ -52,7 +53,7 @@ final class ByteKeyTable: @unchecked Sendable {
         for l in list.length where l >= 0 { live += 1 }
         while cap < live * 2 { cap <<= 1 }
         mask = cap - 1
-        slots = HugePages.allocate(UInt64.self, count: cap)
+        slots = HugePageMemory.allocate(UInt64.self, count: cap)
         filter = .allocate(capacity: 1 << (ByteKeyTable.filterBits - 6))
         filter.initialize(repeating: 0, count: 1 << (ByteKeyTable.filterBits - 6))
         var pres = [Bool](repeating: false, count: idCount)
@@ -119,7 +120,7 @@ final class ByteKeyTable: @unchecked Sendable {
 
     deinit {
         bytes.deallocate(); offsets.deallocate()
-        HugePages.free(slots, count: mask + 1)
+        HugePageMemory.free(slots, count: mask + 1)
         filter.deallocate()
     }
 

@@ -1,3 +1,4 @@
+import AIGCCore
 import CKernels
 import Foundation
 
@@ -38,7 +39,7 @@ final class SplitIndex: @unchecked Sendable {
 
     init(_ t: ByteKeyTable) {
         // One huge-page region: lines (1 MiB), pre3 and suf3 (128 KiB each), pair (8 KiB).
-        lines = HugePages.allocate(UInt64.self, count: SplitIndex.words)
+        lines = HugePageMemory.allocate(UInt64.self, count: SplitIndex.words)
         pre3 = lines + (8 << SplitIndex.lineBits)
         suf3 = pre3 + (1 << SplitIndex.wordBits)
         pair = suf3 + (1 << SplitIndex.wordBits)
@@ -61,7 +62,7 @@ final class SplitIndex: @unchecked Sendable {
         }
     }
 
-    deinit { HugePages.free(lines, count: SplitIndex.words) }
+    deinit { HugePageMemory.free(lines, count: SplitIndex.words) }
 
     @inline(__always) static func load3(_ p: UnsafePointer<UInt8>) -> UInt64 {
         UInt64(p[0]) | UInt64(p[1]) << 8 | UInt64(p[2]) << 16
