@@ -1,3 +1,4 @@
+import AIGCCore
 import AIGC
 import Foundation
 
@@ -90,7 +91,7 @@ public struct PipelineConfig: Sendable {
         guard ModelStore.isValid(name: name) else {
             throw nameNode.error("'\(name)' is not a valid model name (1-64 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit)")
         }
-        let threads = try top["threads"]?.int(1...256) ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads = try top["threads"]?.int(1...256) ?? Limits.cores
         let seed = try top["seed"]?.uint64() ?? 1337
 
         // corpus (parsed first: the tokenizer defaults to training on its inputs)

@@ -22,7 +22,7 @@ public struct Tokenizer: Sendable {
     let specials: SpecialMatcher
     let specialBytes: [UInt32: [UInt8]]
     /// Threads used for one large text and for batches (default: all active processors). Output never depends on it.
-    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var threads: Int = Limits.cores
 
     init(core: TokenizerCore, name: String, sha256: String, specialTokens: [String: UInt32]) {
         self.core = core

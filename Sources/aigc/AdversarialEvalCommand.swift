@@ -1,3 +1,4 @@
+import AIGCCore
 import ArgumentParser
 import AIGC
 import Foundation
@@ -48,7 +49,7 @@ struct AdversarialEvalCommand: AsyncParsableCommand {
     @Option(help: "Sampled replies printed per generator (the first contexts).")
     var samples: Int = 10
     @Option var seed: UInt64 = 4242
-    @Option var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option var threads: Int = Limits.cores
 
     /// `value` with every non-finite number replaced by null (JSON has no NaN).
     static func finite(_ value: Any) -> Any {

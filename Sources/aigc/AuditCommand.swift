@@ -1,3 +1,4 @@
+import AIGCCore
 import ArgumentParser
 import AIGC
 import Foundation
@@ -31,7 +32,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Examples kept per finding.")
     var examples = 5
     @Option(help: "Worker threads (default: all cores). The report is identical for any value.")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = Limits.cores
     @Option(help: "Records are read and analysed in batches of at most this many bytes (memory bound).")
     var batchBytes = 2 << 20
     @Option(help: "Records over this many bytes are reported as malformed (record_too_large) instead of analysed, never held in memory whole (1 KiB…2 GiB).")

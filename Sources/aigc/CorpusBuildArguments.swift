@@ -1,3 +1,4 @@
+import AIGCCore
 import ArgumentParser
 import AIGC
 import Foundation
@@ -104,7 +105,7 @@ struct CorpusBuildArguments: ParsableArguments {
         o.keepRejects = keepRejects
         o.strict = strict
         o.maxRecordBytes = maxRecordBytes
-        o.threads = try Limits.threads("--threads", threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        o.threads = try Limits.threads("--threads", threads ?? Limits.cores)
         o.numShards = numShards
         o.shardIndex = shardIndex
         try Limits.check("--key-partitions", keyPartitions, in: 1...4096)

@@ -1,3 +1,4 @@
+import AIGCCore
 import ArgumentParser
 import AIGC
 import Foundation
@@ -31,7 +32,7 @@ struct CorpusBuildCommand: AsyncParsableCommand {
                     throw ValidationError("--plan takes the build options from the plan; only --task and --threads may be given (got \(given.joined(separator: ", ")))")
                 }
                 let p = try CorpusPlan.read(path: plan)
-                o = try p.taskOptions(task, threads: try Limits.threads("--threads", args.threads ?? ProcessInfo.processInfo.activeProcessorCount))
+                o = try p.taskOptions(task, threads: try Limits.threads("--threads", args.threads ?? Limits.cores))
                 tok = try CorpusTokenizerSpec.resolve(p.tokenizer)
             } else {
                 guard task == nil else { throw ValidationError("--task needs --plan PLAN") }

@@ -1,3 +1,4 @@
+import AIGCCore
 import ArgumentParser
 import AIGC
 import Foundation
@@ -38,7 +39,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Seed of the sampled replies.")
     var seed: UInt64 = 1337
     @Option(help: "Worker threads.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = Limits.cores
 
     func run() async throws {
         try await runCLI {

@@ -1,3 +1,4 @@
+import AIGCCore
 import AIGCCorpus
 import AIGCText
 import AIGCTokenizer
@@ -17,7 +18,7 @@ public struct AuditOptions: Sendable {
     /// Evaluation files for contamination (JSONL: every string of a line is one item's text; else one item per line).
     public var against: [String] = []
     public var contaminationNgram = 13
-    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var threads = Limits.cores
     /// A run of one character at least this long is reported.
     public var longRunThreshold = 64
     public var examplesPerFinding = 5

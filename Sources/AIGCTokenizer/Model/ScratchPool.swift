@@ -7,7 +7,7 @@ import Foundation
 final class ScratchPool: @unchecked Sendable {
     private let lock = NSLock()
     private var free: [BPEScratch] = []
-    static let keep = max(4, ProcessInfo.processInfo.activeProcessorCount)
+    static let keep = max(4, Limits.cores)
 
     func take() -> BPEScratch {
         lock.lock()

@@ -24,7 +24,7 @@ public struct PreTokenCounter: Sendable {
                 invalidLines: InvalidUTF8Policy = .skip) {
         self.split = split
         self.normalizer = normalizer
-        self.threads = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        self.threads = threads > 0 ? threads : Limits.cores
         self.invalidLines = invalidLines
     }
 
