@@ -84,12 +84,43 @@ static void lanes_sse41(uint32_t *mins, const uint32_t *al, const uint32_t *ah, 
     }
     if (j < lanes) lanes_portable(mins + j, al + j, ah + j, b + j, lanes - j, xs, count);
 }
+
+/* Sixteen lanes per pass, on 64-bit lanes: VPMULLQ gives the low 64 bits of a·x, exactly the formula's wrapping
+   product, so each shingle costs two multiplies, adds, shifts and minimums per 16 lanes (SSE4.1 needed about 28
+   operations for the same 16, splitting the product into 32-bit pieces; 7.6% of a full audit's CPU). */
+__attribute__((target("avx512f,avx512dq")))
+static void lanes_avx512(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
+                         const uint64_t *xs, int count) {
+    int j = 0;
+    for (; j + 16 <= lanes; j += 16) {
+        __m512i a[2], bv[2], m[2];
+        for (int h = 0; h < 2; h++) {
+            __m512i lo = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(al + j + 8 * h)));
+            __m512i hi = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(ah + j + 8 * h)));
+            a[h] = _mm512_or_si512(_mm512_slli_epi64(hi, 32), lo);
+            bv[h] = _mm512_loadu_si512((const void *)(b + j + 8 * h));
+            m[h] = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(mins + j + 8 * h)));
+        }
+        for (int i = 0; i < count; i++) {
+            __m512i x = _mm512_set1_epi64((long long)xs[i]);
+            m[0] = _mm512_min_epu64(m[0], _mm512_srli_epi64(_mm512_add_epi64(_mm512_mullo_epi64(a[0], x), bv[0]), 32));
+            m[1] = _mm512_min_epu64(m[1], _mm512_srli_epi64(_mm512_add_epi64(_mm512_mullo_epi64(a[1], x), bv[1]), 32));
+        }
+        _mm256_storeu_si256((__m256i *)(mins + j), _mm512_cvtepi64_epi32(m[0]));
+        _mm256_storeu_si256((__m256i *)(mins + j + 8), _mm512_cvtepi64_epi32(m[1]));
+    }
+    if (j < lanes) lanes_sse41(mins + j, al + j, ah + j, b + j, lanes - j, xs, count);
+}
 #endif
 
 
 void ck_minhash_lanes(uint32_t *mins, const uint32_t *al, const uint32_t *ah, const uint64_t *b, int lanes,
                         const uint64_t *xs, int count) {
 #if defined(__x86_64__) || defined(__i386__)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) {
+        lanes_avx512(mins, al, ah, b, lanes, xs, count);
+        return;
+    }
     if (__builtin_cpu_supports("sse4.1")) { lanes_sse41(mins, al, ah, b, lanes, xs, count); return; }
 #endif
     lanes_portable(mins, al, ah, b, lanes, xs, count);

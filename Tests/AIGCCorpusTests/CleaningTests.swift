@@ -121,7 +121,7 @@ import Testing
         }
         let texts = ["one two", "the quick brown fox jumps over the lazy dog and keeps running far away",
                      (0..<300).map { "t\($0 * 7919 % 1000)" }.joined(separator: " "), "über straße café naïve résumé coöperate"]
-        for (bands, rows) in [(14, 8), (3, 3), (1, 1), (5, 2), (4, 3), (3, 5)] {
+        for (bands, rows) in [(14, 8), (3, 3), (1, 1), (5, 2), (4, 3), (3, 5), (3, 7), (6, 6), (4, 8)] {
             let m = MinHasher(shingleSize: 5, bands: bands, rows: rows)
             for t in texts { #expect(m.signature([Array(t.utf8)]) == reference(t, k: 5, lanes: bands * rows)) }
         }

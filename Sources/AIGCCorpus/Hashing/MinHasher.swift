@@ -4,7 +4,7 @@ import CKernels
 /// 8 rows, so two documents with Jaccard similarity 0.8 share a band with probability ≈ 0.92, at 0.5 ≈ 0.04).
 /// Each of the bands × rows permutations is a multiply-shift hash `(a·x + b) >> 32` of the 64-bit shingle hash
 /// (odd `a`): universal, branch-free, and fixed by a constant seed so signatures are stable forever. The lanes are
-/// computed in C (`ck_minhash_lanes`, SSE4.1 four lanes at a time), with exactly these values.
+/// computed in C (`ck_minhash_lanes`: AVX512-DQ sixteen lanes, or SSE4.1 four, at a time), with exactly these values.
 public struct MinHasher: Sendable {
     public let shingleSize: Int
     public let bands: Int
