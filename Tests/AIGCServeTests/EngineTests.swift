@@ -201,32 +201,43 @@ import Testing
 
 /// The decode attention kernel agrees with the BLAS one for a single new token.
 @Suite struct DecodeAttentionTests {
-    @Test func matchesCachedAttention() {
-        for (C, NH, past) in [(32, 2, 0), (48, 4, 7), (64, 4, 30), (40, 5, 3), (384, 6, 40), (96, 1, 17), (160, 2, 5)] {
-            let T = past + 1
-            var rng = Xoshiro256(seed: UInt64(C + past))
-            var qkv = (0..<(3 * C)).map { _ in Float(rng.nextNormal()) }
-            var kc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
-            var vc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
-            for d in 0..<C { kc[past * C + d] = qkv[C + d]; vc[past * C + d] = qkv[2 * C + d] }
-            var a = [Float](repeating: 0, count: C), b = [Float](repeating: 0, count: C)
-            var scratch = [Float](repeating: 0, count: max(T * T, NH * T) + 16)
-            qkv.withUnsafeMutableBufferPointer { q in
-                kc.withUnsafeMutableBufferPointer { k in
-                    vc.withUnsafeMutableBufferPointer { v in
-                        scratch.withUnsafeMutableBufferPointer { s in
-                            a.withUnsafeMutableBufferPointer { ao in
-                                Kernels.cachedAttentionForward(out: ao.baseAddress!, qkv: q.baseAddress!, kCache: k.baseAddress!, vCache: v.baseAddress!,
-                                                               scratch: s.baseAddress!, S: 1, tNew: 1, past: past, maxT: T, C: C, NH: NH, profile: nil)
-                            }
-                            b.withUnsafeMutableBufferPointer { bo in
-                                Kernels.decodeAttention(out: bo.baseAddress!, q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!,
-                                                        len: T, C: C, NH: NH, scores: s.baseAddress!)
+    /// `tNew` new tokens after `past` cached ones (random, seeded; their keys and values already in the cache):
+    /// `cachedAttentionForward` over the whole block, and `decodeAttention` row by row over each row's causal prefix.
+    static func blockAndRows(C: Int, NH: Int, past: Int, tNew: Int, seed: UInt64) -> (block: [Float], rows: [Float]) {
+        let T = past + tNew
+        var rng = Xoshiro256(seed: seed)
+        var qkv = (0..<(tNew * 3 * C)).map { _ in Float(rng.nextNormal()) }
+        var kc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
+        var vc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
+        for i in 0..<tNew {
+            for d in 0..<C { kc[(past + i) * C + d] = qkv[i * 3 * C + C + d]; vc[(past + i) * C + d] = qkv[i * 3 * C + 2 * C + d] }
+        }
+        var a = [Float](repeating: 0, count: tNew * C), b = [Float](repeating: 0, count: tNew * C)
+        var scratch = [Float](repeating: 0, count: max(T * T, NH * T) + 16)
+        qkv.withUnsafeMutableBufferPointer { q in
+            kc.withUnsafeMutableBufferPointer { k in
+                vc.withUnsafeMutableBufferPointer { v in
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        a.withUnsafeMutableBufferPointer { ao in
+                            Kernels.cachedAttentionForward(out: ao.baseAddress!, qkv: q.baseAddress!, kCache: k.baseAddress!, vCache: v.baseAddress!,
+                                                           scratch: s.baseAddress!, S: 1, tNew: tNew, past: past, maxT: T, C: C, NH: NH, profile: nil)
+                        }
+                        b.withUnsafeMutableBufferPointer { bo in
+                            for i in 0..<tNew {
+                                Kernels.decodeAttention(out: bo.baseAddress! + i * C, q: q.baseAddress! + i * 3 * C, k: k.baseAddress!,
+                                                        v: v.baseAddress!, len: past + i + 1, C: C, NH: NH, scores: s.baseAddress!)
                             }
                         }
                     }
                 }
             }
+        }
+        return (a, b)
+    }
+
+    @Test func matchesCachedAttention() {
+        for (C, NH, past) in [(32, 2, 0), (48, 4, 7), (64, 4, 30), (40, 5, 3), (384, 6, 40), (96, 1, 17), (160, 2, 5)] {
+            let (a, b) = Self.blockAndRows(C: C, NH: NH, past: past, tNew: 1, seed: UInt64(C + past))
             #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) }, "C=\(C) NH=\(NH) past=\(past)")
         }
     }
@@ -235,34 +246,7 @@ import Testing
     /// kernel over the first past + i + 1 cache rows, and nothing of a later row leaks into an earlier one.
     @Test func promptBlockRowsMatchTheDecodeKernel() {
         for (C, NH, past, tNew) in [(32, 2, 0, 5), (48, 4, 7, 3), (384, 6, 20, 37), (96, 1, 0, 18), (64, 4, 15, 2)] {
-            let T = past + tNew
-            var rng = Xoshiro256(seed: UInt64(C * 7 + past + tNew))
-            var qkv = (0..<(tNew * 3 * C)).map { _ in Float(rng.nextNormal()) }
-            var kc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
-            var vc = (0..<(T * C)).map { _ in Float(rng.nextNormal()) }
-            for i in 0..<tNew {
-                for d in 0..<C { kc[(past + i) * C + d] = qkv[i * 3 * C + C + d]; vc[(past + i) * C + d] = qkv[i * 3 * C + 2 * C + d] }
-            }
-            var a = [Float](repeating: 0, count: tNew * C), b = [Float](repeating: 0, count: tNew * C)
-            var scratch = [Float](repeating: 0, count: max(T * T, NH * T) + 16)
-            qkv.withUnsafeMutableBufferPointer { q in
-                kc.withUnsafeMutableBufferPointer { k in
-                    vc.withUnsafeMutableBufferPointer { v in
-                        scratch.withUnsafeMutableBufferPointer { s in
-                            a.withUnsafeMutableBufferPointer { ao in
-                                Kernels.cachedAttentionForward(out: ao.baseAddress!, qkv: q.baseAddress!, kCache: k.baseAddress!, vCache: v.baseAddress!,
-                                                               scratch: s.baseAddress!, S: 1, tNew: tNew, past: past, maxT: T, C: C, NH: NH, profile: nil)
-                            }
-                            b.withUnsafeMutableBufferPointer { bo in
-                                for i in 0..<tNew {
-                                    Kernels.decodeAttention(out: bo.baseAddress! + i * C, q: q.baseAddress! + i * 3 * C, k: k.baseAddress!,
-                                                            v: v.baseAddress!, len: past + i + 1, C: C, NH: NH, scores: s.baseAddress!)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            let (a, b) = Self.blockAndRows(C: C, NH: NH, past: past, tNew: tNew, seed: UInt64(C * 7 + past + tNew))
             let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? 0
             #expect(worst <= 1e-5, "C=\(C) NH=\(NH) past=\(past) tNew=\(tNew): \(worst)")
         }
