@@ -33,7 +33,8 @@ let package = Package(
         // serving decode step's matrix product, attention and GELU (AVX-512 chosen at run time, portable loops otherwise),
         // and serving's bf16 linear layer (AVX512-BF16, or portable loops computing the same bits).
         .target(name: "CKernels"),
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS, loaded at run time by the model code (see Sources/CBLAS/include/cblas_loader.h), not linked.
+        .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
         // zlib for streaming `.gz` inputs in-process (no extra package; the mirror has no gzip library besides a NIO one).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 

@@ -12,8 +12,8 @@ enum BLAS {
                       beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, profile: BLASProfile? = nil) {
         if m == 0 || n == 0 { return }
         let start = profile != nil ? BLASProfile.threadCPU() : 0
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        aigc_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c,
+                   Int32(ldc))
         if let profile {
             profile.seconds += BLASProfile.threadCPU() - start
             profile.flops += 2 * Double(m) * Double(n) * Double(k)
@@ -30,7 +30,7 @@ enum BLAS {
                       y: UnsafeMutablePointer<Float>, profile: BLASProfile? = nil) {
         if m == 0 { return }
         let start = profile != nil ? BLASProfile.threadCPU() : 0
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), 1, a, Int32(lda), x, 1, beta, y, 1)
+        aigc_sgemv(Int32(m), Int32(n), a, Int32(lda), x, beta, y)
         if let profile {
             profile.seconds += BLASProfile.threadCPU() - start
             profile.flops += 2 * Double(m) * Double(n)
@@ -40,7 +40,7 @@ enum BLAS {
 
     /// Sets OpenBLAS's own thread count. The trainer runs OpenBLAS single-threaded and parallelises over batch
     /// shards itself (see docs/model.md, "Threads"), so the two never oversubscribe the cores.
-    static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+    static func setThreads(_ n: Int) { aigc_blas_set_threads(Int32(max(1, n))) }
 }
 
 /// Sets OpenBLAS's thread count (for callers outside the trainer, e.g. generation).

@@ -12,6 +12,7 @@ public final class GPTModel: @unchecked Sendable {
     /// and N(0, 0.02/√(2·n_layer)) for the two residual output projections of each block.
     public init(config: GPTConfig, seed: UInt64) throws {
         try config.validate()
+        try OpenBLASRuntime.load()
         self.config = config
         layout = ParameterLayout(config)
         params = FloatBuffer(hugePagesCount: layout.count)
@@ -31,6 +32,7 @@ public final class GPTModel: @unchecked Sendable {
     /// A model with all parameters zero (to be filled by a loader).
     package init(uninitialized config: GPTConfig) throws {
         try config.validate()
+        try OpenBLASRuntime.load()
         self.config = config
         layout = ParameterLayout(config)
         params = FloatBuffer(hugePagesCount: layout.count)

@@ -7,8 +7,9 @@ struct AIGCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aigc",
         abstract: "Text and dialogue to training tensors; a small GPT/GAN dialogue model.",
-        // The version, then the CPU and the OpenBLAS kernels in use (and who chose them).
-        version: AIGCVersion.string + "\n" + OpenBLASRuntime.details,
+        // `aigc --version` is answered in `main` (it adds the CPU and OpenBLAS's kernels, which loads OpenBLAS, and a
+        // configuration is built for every command).
+        version: AIGCVersion.string,
         subcommands: [
             NormalizeCommand.self,
             EncodeCommand.self,
@@ -36,20 +37,31 @@ struct AIGCCommand: AsyncParsableCommand {
     /// swift-argument-parser's `main`, with the rules of `CommandLineArguments` applied to every command: negative
     /// numbers as option values, and no NaN or infinity in any floating-point option.
     static func main() async {
-        // Every command starts by taking back the core OpenBLAS's idle workers spin on (see BLASWorkers); the model
-        // commands get them back on their first threaded BLAS call. First thing, before parsing: while that thread
-        // spins on the other core, the copy-on-write faults of start-up need TLB shootdowns to it (measured, medians
-        // of 40: an empty `aigc normalize` took 18.0 ms with the workers stopped in the command body, 13.6 ms with
-        // OPENBLAS_NUM_THREADS=1, i.e. no workers at all).
-        BLASWorkers.stopIdle()
-        // OpenBLAS chose its kernels when it loaded; if it fell back below what this CPU runs, start again with
-        // OPENBLAS_CORETYPE set (once; never over the user's own setting). See docs/model.md, "OpenBLAS kernels".
-        OpenBLASRuntime.reexecIfNeeded()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--version"] {
+            // The version, then the CPU and the OpenBLAS kernels in use (and who chose them, after the same choice
+            // as a model command's).
+            if (try? OpenBLASRuntime.load()) != nil { OpenBLASRuntime.reexecIfNeeded() }
+            print(AIGCVersion.string + "\n" + OpenBLASRuntime.details)
+            return
+        }
         do {
-            var command = try parseAsRoot(CommandLineArguments.prepared(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot(CommandLineArguments.prepared(arguments))
             do { try CommandLineArguments.checkFinite(command) } catch {
                 logStderr("aigc: error: \(error)")
                 exit(withError: ExitCode.validationFailure)
+            }
+            if usesOpenBLAS(command) {
+                // OpenBLAS is loaded at run time, by the commands that multiply matrices (see CBLAS's loader): the
+                // data commands never pay for it. A missing library is an error here, before any work. OpenBLAS
+                // chose its kernels when it loaded; if it fell back below what this CPU runs, start again with
+                // OPENBLAS_CORETYPE set (once; never over the user's own setting; before the command has read
+                // anything). See docs/model.md, "OpenBLAS kernels".
+                do { try OpenBLASRuntime.load() } catch {
+                    logStderr("aigc: error: \(error)")
+                    exit(withError: ExitCode.failure)
+                }
+                OpenBLASRuntime.reexecIfNeeded()
             }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -59,5 +71,22 @@ struct AIGCCommand: AsyncParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// The commands that never multiply a matrix (text, tokenizers, corpora, audits, the model registry): they do
+    /// not load OpenBLAS. Every other command does, so a new command gets OpenBLAS unless it is listed here.
+    /// Compared by type identity (a protocol-conformance check would scan the binary's conformance records).
+    static let withoutOpenBLAS: Set<ObjectIdentifier> = [
+        ObjectIdentifier(NormalizeCommand.self), ObjectIdentifier(EncodeCommand.self), ObjectIdentifier(DecodeCommand.self),
+        ObjectIdentifier(CountCommand.self), ObjectIdentifier(TrainTokenizerCommand.self),
+        ObjectIdentifier(ConvertTokenizerCommand.self), ObjectIdentifier(CorpusBuildCommand.self),
+        ObjectIdentifier(CorpusPlanCommand.self), ObjectIdentifier(CorpusMergeCommand.self),
+        ObjectIdentifier(CorpusInspectCommand.self), ObjectIdentifier(AuditCommand.self),
+        ObjectIdentifier(ModelsListCommand.self), ObjectIdentifier(ModelsShowCommand.self),
+        ObjectIdentifier(ModelsRegisterCommand.self), ObjectIdentifier(ModelsRemoveCommand.self),
+    ]
+
+    static func usesOpenBLAS(_ command: any ParsableCommand) -> Bool {
+        !withoutOpenBLAS.contains(ObjectIdentifier(type(of: command)))
     }
 }

@@ -334,6 +334,27 @@ import Testing
         #expect(user.out.contains("kernels Prescott (OPENBLAS_CORETYPE=Prescott set by the user)"), "\(user.out)")
     }
 
+    /// OpenBLAS is loaded at run time by the commands that multiply matrices: a data command never maps it (the
+    /// dynamic loader's own log says which libraries it opens; `--version` loading it shows the log would tell).
+    @Test func dataCommandsDoNotLoadOpenBLAS() throws {
+        let data = try CLI.run(["normalize", "--form", "nfkc", "-"], stdin: Data("Ｈello\n".utf8), environment: ["LD_DEBUG": "files"])
+        #expect(data.status == 0 && data.out == "Hello\n", "\(data.stderr)")
+        #expect(data.stderr.contains("libicuuc") && !data.stderr.contains("libopenblas"), "\(data.stderr)")
+        let version = try CLI.run(["--version"], environment: ["LD_DEBUG": "files"])
+        #expect(version.status == 0 && version.stderr.contains("libopenblas"), "\(version.stderr)")
+    }
+
+    /// A model command whose OpenBLAS cannot be loaded stops before any work with an error naming the library and
+    /// what to install (never the slow portable loops without a word).
+    @Test func missingOpenBLASIsAClearError() throws {
+        let r = try CLI.run(["generate", "--model", "/nonexistent-model", "--prompt", "x"],
+                            environment: ["AIGC_OPENBLAS": "/nonexistent/libopenblas.so.0"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("OpenBLAS could not be loaded") && r.stderr.contains("/nonexistent/libopenblas.so.0")
+                && r.stderr.contains("libopenblas0"), "\(r.stderr)")
+        #expect(!r.stderr.contains("nonexistent-model"), "stopped before the command ran: \(r.stderr)")
+    }
+
     @Test func decodeHelpListsOnlyWhatItReads() throws {
         let r = try CLI.run(["decode", "--help"])
         #expect(r.status == 0)

@@ -1,14 +1,32 @@
+import AIGCCore
 import CBLAS
 import Foundation
 
 /// The OpenBLAS this process runs with: its kernels, threads and build, how its kernels were chosen, and the
-/// start-up re-execution that gives a CPU OpenBLAS does not know the kernels it can run.
+/// re-execution that gives a CPU OpenBLAS does not know the kernels it can run.
+///
+/// OpenBLAS is loaded at run time, the first time the model code needs it (see `CBLAS/include/cblas_loader.h`):
+/// commands that never multiply a matrix do not pay for loading it. Reading any property here loads it.
 public enum OpenBLASRuntime {
+    /// Loads OpenBLAS now if it is not loaded yet; throws, saying why and what to install, when it cannot be.
+    /// The model entry points call this, so a missing library is a clear error rather than the slow portable
+    /// loops the products fall back to.
+    public static func load() throws {
+        var buffer = [CChar](repeating: 0, count: 600)
+        if aigc_blas_load(&buffer, buffer.count) != 0 { return }
+        let reason = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        throw AIGCError.usage("OpenBLAS could not be loaded (\(reason)); install it (Debian: apt-get install libopenblas0), "
+                              + "or set AIGC_OPENBLAS to the library's path")
+    }
+
+    /// Whether OpenBLAS is loaded in this process (does not load it).
+    public static var isLoaded: Bool { aigc_blas_is_loaded() != 0 }
+
     /// The kernels in use (`openblas_get_corename()`).
-    public static var corename: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+    public static var corename: String { aigc_blas_corename().map { String(cString: $0) } ?? "unknown" }
     /// OpenBLAS's build line (`OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Cooperlake MAX_THREADS=64`).
-    public static var config: String { openblas_get_config().map { String(cString: $0).trimmingCharacters(in: .whitespaces) } ?? "unknown" }
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    public static var config: String { aigc_blas_config().map { String(cString: $0).trimmingCharacters(in: .whitespaces) } ?? "unknown" }
+    public static var threads: Int { Int(aigc_blas_threads()) }
 
     /// Test hook: `AIGC_OPENBLAS_TEST_CORENAME` makes start-up believe OpenBLAS chose this core (to exercise the
     /// re-execution on a CPU OpenBLAS knows).
@@ -40,10 +58,10 @@ public enum OpenBLASRuntime {
                 "\"openblas_threads\":\(threads)", "\"threads\":\(workers)"]
     }
 
-    /// Call first thing in `main`. When OpenBLAS fell back to kernels below what the CPU runs (and neither the
-    /// user nor an earlier re-execution set the core), re-executes this program (`/proc/self/exe`, same
-    /// arguments) with `OPENBLAS_CORETYPE` set, once. Returns only when it does not re-execute (or `execv`
-    /// failed: then the program goes on with OpenBLAS's own choice).
+    /// Call before a model command does anything (it loads OpenBLAS). When OpenBLAS fell back to kernels below
+    /// what the CPU runs (and neither the user nor an earlier re-execution set the core), re-executes this program
+    /// (`/proc/self/exe`, same arguments) with `OPENBLAS_CORETYPE` set, once. Returns only when it does not
+    /// re-execute (or `execv` failed: then the program goes on with OpenBLAS's own choice).
     public static func reexecIfNeeded() {
         // Only the variables the decision reads, through getenv: `ProcessInfo.environment` builds a dictionary of
         // the whole environment (~0.5 ms of every command's start-up).
