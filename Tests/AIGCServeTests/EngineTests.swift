@@ -26,10 +26,14 @@ import Testing
         let m = try Self.loaded().model
         let alone = try BatchedDecoder(model: m, slots: 1)
         try alone.step([.init(slot: 0, tokens: [5, 6, 7])])
+        let firstAlone = Array(alone.logits(0))
         try alone.step([.init(slot: 0, tokens: [8])])
         let a = Array(alone.logits(0))
         let crowd = try BatchedDecoder(model: m, slots: 6)
-        try crowd.step([.init(slot: 3, tokens: [5, 6, 7]), .init(slot: 0, tokens: [1, 2, 3, 4, 9, 10, 11]), .init(slot: 5, tokens: [40])])
+        // A decode row beside two prompts: the last layer keeps only each segment's last row (compacted), and the
+        // prompt's logits are still bit-identical to its step alone.
+        try crowd.step([.init(slot: 5, tokens: [40]), .init(slot: 3, tokens: [5, 6, 7]), .init(slot: 0, tokens: [1, 2, 3, 4, 9, 10, 11])])
+        #expect(Array(crowd.logits(1)) == firstAlone)
         try crowd.step([.init(slot: 0, tokens: [12]), .init(slot: 5, tokens: [41]), .init(slot: 3, tokens: [8]), .init(slot: 1, tokens: [2, 2])])
         #expect(Array(crowd.logits(2)) == a)
     }

@@ -190,16 +190,25 @@ public final class BatchedDecoder: @unchecked Sendable {
             }
         }
         let bf = bf16, bfScratch = bf16Scratch
+        let R = segments.count
+        // The last layer needs its input's keys and values for every row (the cache), but the rest of it (attention
+        // output, projection, MLP) only for each segment's last row, the one whose logits are returned: a prompt's
+        // other rows stop after their keys and values (at 6 layers, 12.5% of a prompt's matrix arithmetic). The
+        // layer's kept rows are compacted to rows 0..<R, segment order; every kernel is per row (see the type's note),
+        // so a kept row's values do not depend on the dropped ones.
+        let compact = P > R
+        var rows = P
         func linear(out: Kernels.FP, inp: Kernels.CFP, weight: Kernels.CFP, bias: Kernels.CFP, C: Int, OC: Int,
                     _ packed: KeyPath<BF16Weights.Layer, BF16Matrix>, layer l: Int) {
             if let bf, let bfScratch {
-                Kernels.linearBF16(out: out, inp: inp, weight: bf.layers[l][keyPath: packed], bias: bias, rows: P, scratch: bfScratch)
+                Kernels.linearBF16(out: out, inp: inp, weight: bf.layers[l][keyPath: packed], bias: bias, rows: rows, scratch: bfScratch)
                 return
             }
-            Kernels.decodeMatmul(out: out, inp: inp, weight: weight, bias: bias, rows: P, C: C, OC: OC)
+            Kernels.decodeMatmul(out: out, inp: inp, weight: weight, bias: bias, rows: rows, C: C, OC: OC)
         }
         for l in 0..<c.nLayer {
             let w = lay.blocks[l]
+            let lastOnly = compact && l == c.nLayer - 1
             Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln1w, bias: p + w.ln1b, N: P, C: C)
             linear(out: qkv, inp: ln, weight: p + w.attnW, bias: p + w.attnB, C: C, OC: 3 * C, \.attn, layer: l)
             if let wide {
@@ -212,9 +221,11 @@ public final class BatchedDecoder: @unchecked Sendable {
                         Kernels.roundBF16(kb + base + (past + j) * C, from: src + C, count: C)
                         Kernels.roundBF16(vb + base + (past + j) * C, from: src + 2 * C, count: C)
                     }
-                    if tNew == 1 {
-                        Kernels.decodeAttentionBF16(out: atty + off * C, q: qkv + off * 3 * C, k: kb + base, v: vb + base,
-                                                    len: past + 1, C: C, NH: NH, scratch: wide.pointer)
+                    if tNew == 1 || lastOnly {
+                        // One row (a decode step's, or a prompt's last in the last layer): into row i when compacting.
+                        let row = lastOnly ? i : off, q = off + tNew - 1
+                        Kernels.decodeAttentionBF16(out: atty + row * C, q: qkv + q * 3 * C, k: kb + base, v: vb + base,
+                                                    len: past + tNew, C: C, NH: NH, scratch: wide.pointer)
                     } else {
                         let kf = wide.pointer + NH * T, vf = kf + T * C
                         Kernels.widenBF16(kf, from: kb + base, count: (past + tNew) * C)
@@ -233,9 +244,10 @@ public final class BatchedDecoder: @unchecked Sendable {
                         (kc + (seg.slot * T + past + j) * C).update(from: src + C, count: C)
                         (vc + (seg.slot * T + past + j) * C).update(from: src + 2 * C, count: C)
                     }
-                    if tNew == 1 {
-                        Kernels.decodeAttention(out: atty + off * C, q: qkv + off * 3 * C, k: kc + seg.slot * T * C,
-                                                v: vc + seg.slot * T * C, len: past + 1, C: C, NH: NH, scores: scratch)
+                    if tNew == 1 || lastOnly {
+                        let row = lastOnly ? i : off, q = off + tNew - 1
+                        Kernels.decodeAttention(out: atty + row * C, q: qkv + q * 3 * C, k: kc + seg.slot * T * C,
+                                                v: vc + seg.slot * T * C, len: past + tNew, C: C, NH: NH, scores: scratch)
                     } else {
                         Kernels.cachedAttentionForward(out: atty + off * C, qkv: qkv + off * 3 * C, kCache: kc + seg.slot * T * C,
                                                        vCache: vc + seg.slot * T * C, scratch: scratch, S: 1, tNew: tNew,
@@ -243,20 +255,25 @@ public final class BatchedDecoder: @unchecked Sendable {
                     }
                 }
             }
+            if lastOnly {
+                // The residual stream's kept rows to rows 0..<R (through `tmp`: a decode row may sit below a prompt's).
+                for (r, seg) in segments.enumerated() { (tmp + r * C).update(from: x + (segRow[r] + seg.tokens.count - 1) * C, count: C) }
+                x.update(from: tmp, count: R * C)
+                rows = R
+            }
             linear(out: tmp, inp: atty, weight: p + w.projW, bias: p + w.projB, C: C, OC: C, \.proj, layer: l)
-            for i in 0..<(P * C) { x[i] += tmp[i] }
-            Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln2w, bias: p + w.ln2b, N: P, C: C)
+            for i in 0..<(rows * C) { x[i] += tmp[i] }
+            Kernels.layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p + w.ln2w, bias: p + w.ln2b, N: rows, C: C)
             linear(out: fch, inp: ln, weight: p + w.fcW, bias: p + w.fcB, C: C, OC: 4 * C, \.fc, layer: l)
-            Kernels.geluInPlace(fch, count: P * 4 * C)
+            Kernels.geluInPlace(fch, count: rows * 4 * C)
             linear(out: tmp, inp: fch, weight: p + w.fcProjW, bias: p + w.fcProjB, C: 4 * C, OC: C, \.fcProj, layer: l)
-            for i in 0..<(P * C) { x[i] += tmp[i] }
+            for i in 0..<(rows * C) { x[i] += tmp[i] }
         }
-        // Final LayerNorm and LM head on each segment's last token only.
+        // Final LayerNorm and LM head on each segment's last token only (already rows 0..<R when compacted).
         for (r, seg) in segments.enumerated() {
-            (tmp + r * C).update(from: x + (segRow[r] + seg.tokens.count - 1) * C, count: C)
+            (tmp + r * C).update(from: x + (compact ? r : segRow[r] + seg.tokens.count - 1) * C, count: C)
             lengths[seg.slot] += seg.tokens.count
         }
-        let R = segments.count
         Kernels.layerNormForward(out: lnLast, mean: mean, rstd: rstd, inp: tmp, weight: p + lay.lnfw, bias: p + lay.lnfb, N: R, C: C)
         if let bf, let bfScratch {
             Kernels.linearBF16(out: logitsOut, inp: lnLast, weight: bf.lmHead, bias: nil, rows: R, scratch: bfScratch)
