@@ -50,7 +50,8 @@ public final class AtomicFileWriter {
             // Keep an existing file's permission bits.
             var st = stat()
             let mode: mode_t = stat(target.path, &st) == 0 ? st.st_mode & 0o7777 : 0o666
-            fd = open(temporaryURL.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+            // Read-write: a writer may patch bytes it wrote and read them back (`overwrite`, `read(at:into:)`).
+            fd = open(temporaryURL.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode)
             guard fd >= 0 else { throw AIGCError.io("\(url.path): cannot create \(temporaryURL.path): \(POSIXFile.reason())") }
             if stat(target.path, &st) == 0 { _ = fchmod(fd, mode) }  // not narrowed by the umask
         case .writeThrough(let target):
@@ -91,12 +92,74 @@ public final class AtomicFileWriter {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// SHA-256 of everything written; valid after `commit()` (empty when made with `hashing: false`).
+    /// Replaces bytes already written at `offset` (a header whose sizes are known only at the end). Atomic
+    /// writers only (a special file written through cannot be patched or read back).
+    public func overwrite(at offset: Int, bytes: UnsafeRawBufferPointer) throws {
+        try flush()
+        guard fd >= 0 else { throw AIGCError.io("\(url.path): write after commit") }
+        guard isAtomic else { throw AIGCError.io("\(url.path): a special file cannot be patched after writing") }
+        guard offset >= 0, offset + bytes.count <= bytesWritten, let base = bytes.baseAddress else {
+            if bytes.isEmpty { return }
+            throw AIGCError.io("\(url.path): internal: patch of \(bytes.count) bytes at \(offset) beyond the \(bytesWritten) written")
+        }
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, base + done, bytes.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AIGCError.io("\(url.path): write failed: \(POSIXFile.reason())")
+            }
+            if n == 0 { throw AIGCError.io("\(url.path): write failed: no progress") }
+            done += n
+        }
+    }
+
+    /// Reads back `buffer.count` bytes written at `offset` (atomic writers only).
+    public func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+        try flush()
+        guard fd >= 0 else { throw AIGCError.io("\(url.path): read after commit") }
+        guard isAtomic else { throw AIGCError.io("\(url.path): a special file cannot be read back") }
+        guard offset >= 0, offset + buffer.count <= bytesWritten, let base = buffer.baseAddress else {
+            if buffer.isEmpty { return }
+            throw AIGCError.io("\(url.path): internal: read of \(buffer.count) bytes at \(offset) beyond the \(bytesWritten) written")
+        }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, base + done, buffer.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AIGCError.io("\(url.path): read failed: \(POSIXFile.reason())")
+            }
+            if n == 0 { throw AIGCError.io("\(url.path): read failed: the file is shorter than written") }
+            done += n
+        }
+    }
+
+    /// SHA-256 of everything written; valid after `commit()` (empty when made with `hashing: false`, unless
+    /// committed with `hashingFile`).
     public private(set) var sha256: String = ""
 
-    public func commit() throws {
+    /// `hashingFile`: the SHA-256 is computed by reading the whole file back before it is renamed (for a file
+    /// patched with `overwrite`, whose bytes were not written in order; atomic writers only).
+    public func commit() throws { try commit(hashingFile: false) }
+
+    public func commit(hashingFile: Bool) throws {
         try flush()
         guard fd >= 0 else { return }
+        if hashingFile {
+            var h = SHA256()
+            let chunk = 1 << 20
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 64)
+            defer { buffer.deallocate() }
+            var offset = 0
+            while offset < bytesWritten {
+                let n = min(chunk, bytesWritten - offset)
+                try read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n]))
+                h.update(buffer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                offset += n
+            }
+            hasher = h
+        }
         let d = fd
         fd = -1
         if isAtomic, fsync(d) != 0 {

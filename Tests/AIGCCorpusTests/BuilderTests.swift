@@ -110,7 +110,7 @@ import Testing
         let input = try corpus(dir)
         var results: [[String: Data]] = []
         for threads in [1, 3] {
-            for format in [OutputFormat.safetensors, .megatron] {
+            for format in [OutputFormat.safetensors, .megatron, .npy] {
                 var o = TestSupport.options([input], out: dir.appendingPathComponent("t\(threads)-\(format.rawValue)"))
                 o.threads = threads
                 o.batchRecords = threads == 1 ? 64 : 500
@@ -120,8 +120,9 @@ import Testing
                 results.append(try TestSupport.files(dir.appendingPathComponent("t\(threads)-\(format.rawValue)")))
             }
         }
-        #expect(results[0] == results[2])
-        #expect(results[1] == results[3])
+        #expect(results[0] == results[3])
+        #expect(results[1] == results[4])
+        #expect(results[2] == results[5])  // npy: shards streamed into their files while packing
         #expect(results[0].keys.contains("manifest.json"))
     }
 
@@ -236,7 +237,8 @@ import Testing
     @Test func resumeAfterInterruptionIsByteIdentical() throws {
         let dir = try TestSupport.tempDir()
         let input = try BuilderTests().corpus(dir, copies: 12)
-        for format in [OutputFormat.safetensors, .megatron, .nanogpt] {
+        // npy streams an unfinished shard's rows into its files: a checkpoint reads them back.
+        for format in [OutputFormat.safetensors, .npy, .megatron, .nanogpt] {
             var o = TestSupport.options([input], out: dir.appendingPathComponent("full-\(format.rawValue)"))
             o.outputFormat = format
             o.rowsPerShard = 5

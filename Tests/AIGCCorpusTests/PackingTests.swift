@@ -1,5 +1,7 @@
+import AIGCCore
 import AIGCCorpus
 import AIGCFormats
+import Foundation
 import Testing
 
 @Suite struct PackingTests {
@@ -53,5 +55,73 @@ import Testing
         var w = SafeTensorsWriter()
         for name in TensorShardOutput.tensorNames { try w.add(name, int32s: [Int32](repeating: 1, count: 6), shape: [2, 3]) }
         #expect(TensorShardOutput.safetensorsHeader(rows: 2, seqLen: 3) == w.headerBytes())
+    }
+}
+
+/// `npy` shards are streamed into their files as rows are packed (`NpyShardStream`): the files, their manifest
+/// hashes and a checkpoint's unfinished rows must be exactly those of whole shards held in memory.
+@Suite struct StreamedNpyShardTests {
+    func documents() -> [TokenizedDocument] {
+        var docs: [TokenizedDocument] = []
+        var seed: UInt64 = 7
+        for d in 0..<60 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let n = 3 + Int(seed >> 59) + (d % 7 == 0 ? 40 : 0)  // some documents longer than a row
+            let ids = (0..<n).map { UInt32((d * 31 + $0) % 250) }
+            let mask = (0..<n).map { UInt8(($0 + d) % 3 == 0 ? 0 : 1) }
+            docs.append(TokenizedDocument(ids: ids, mask: mask, turnEnds: [n]))
+        }
+        return docs
+    }
+
+    @Test(arguments: [PackingMode.pack, .concat], [1, 2, 3, 64])
+    func streamedShardsEqualWholeShards(mode: PackingMode, streamRows: Int) throws {
+        let dir = try TestSupport.tempDir()
+        let seqLen = 16, rowsPerShard = 5
+        let docs = documents()
+        // Reference: every row of the split, packed in memory.
+        var packer = Packer(mode: mode, seqLen: seqLen, padID: 255)
+        var all = RowBlock(seqLen: seqLen)
+        for d in docs { packer.add(d, into: &all) }
+        packer.flush(into: &all)
+
+        let out = TensorShardOutput(directory: dir, format: .npy, packing: mode, seqLen: seqLen, padID: 255,
+                                    rowsPerShard: rowsPerShard, writeThreads: 2, streamRows: streamRows)
+        var checked = 0
+        for d in docs {
+            try out.add(d, split: .train)
+            if out.wantsCheckpoint {
+                // The rows of no complete shard, as a whole-shard writer would hold them (the unfinished row is the packer's).
+                let c = try out.checkpoint()
+                let done = c.shardCounts["train", default: 0] * rowsPerShard * seqLen
+                let pending = c.blocks["train"]?.inputIDs ?? []
+                #expect(pending == Array(all.inputIDs[done..<(done + pending.count)]))
+                #expect(c.blocks["train"]?.labels ?? [] == Array(all.labels[done..<(done + pending.count)]))
+                checked += 1
+            }
+        }
+        #expect(checked >= 2)
+        let files = try out.finish()
+        let shards = (all.rows + rowsPerShard - 1) / rowsPerShard
+        #expect(files.count == 4 * shards)
+        for k in 0..<shards {
+            let rows = min(rowsPerShard, all.rows - k * rowsPerShard)
+            let range = (k * rowsPerShard * seqLen)..<((k * rowsPerShard + rows) * seqLen)
+            for (name, values) in [("input_ids", all.inputIDs), ("labels", all.labels),
+                                   ("position_ids", all.positionIDs), ("segment_ids", all.segmentIDs)] {
+                let url = dir.appendingPathComponent(String(format: "train-%05d.%@.npy", k, name))
+                let a = try Npy.read(contentsOf: url)
+                #expect(a.shape == [rows, seqLen])
+                #expect(try a.int32s() == Array(values[range]), "\(url.lastPathComponent)")
+                let bytes = try Data(contentsOf: url)
+                let entry = files.first { $0.url.lastPathComponent == url.lastPathComponent }
+                var h = SHA256()
+                h.update(Array(bytes))
+                #expect(entry?.sha256 == h.finalizeHex() && entry?.bytes == bytes.count)
+            }
+        }
+        // No temporary file is left behind.
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(!names.contains { $0.hasSuffix(".tmp") }, "\(names)")
     }
 }

@@ -16,23 +16,31 @@ public final class TensorShardOutput: CorpusOutput {
     private let seqLen: Int
     /// Threads writing (and hashing) the four `.npy` files of a shard at once.
     private let writeThreads: Int
+    /// `npy`: each split's unfinished shard, its rows already in its files (`NpyShardStream`); `blocks` then hold only
+    /// the rows packed since the last `streamRows`.
+    private var streams: [Split: NpyShardStream] = [:]
+    /// `npy`: rows are moved from a block to its shard's files once this many are packed (default ~256 KiB per
+    /// tensor; any value gives the same files).
+    private let streamRows: Int
 
     public static let tensorNames = CorpusLayout.tensorNames
 
     public private(set) var wantsCheckpoint = false
 
     public init(directory: URL, format: OutputFormat, packing: PackingMode, seqLen: Int, padID: UInt32, rowsPerShard: Int,
-                resume: OutputCheckpoint? = nil, writeThreads: Int = 1) {
+                resume: OutputCheckpoint? = nil, writeThreads: Int = 1, streamRows: Int? = nil) {
         self.writeThreads = max(1, min(writeThreads, 4))
         self.directory = directory
         self.format = format
         self.rowsPerShard = max(1, rowsPerShard)
         self.seqLen = seqLen
+        self.streamRows = max(1, streamRows ?? (256 << 10) / max(1, 4 * seqLen))
         for s in Split.allCases {
             packers[s] = Packer(mode: packing, seqLen: seqLen, padID: padID)
             blocks[s] = RowBlock(seqLen: seqLen)
         }
-        for s in Split.allCases { blocks[s]!.reserve(rows: self.rowsPerShard + 2) }
+        let reserved = format == .npy ? min(self.rowsPerShard, self.streamRows) : self.rowsPerShard
+        for s in Split.allCases { blocks[s]!.reserve(rows: reserved + 2) }
         if let r = resume {
             for s in Split.allCases {
                 if let p = r.packers[s.rawValue] { packers[s] = p }
@@ -48,7 +56,16 @@ public final class TensorShardOutput: CorpusOutput {
         var c = OutputCheckpoint()
         for s in Split.allCases {
             c.packers[s.rawValue] = packers[s]
-            c.blocks[s.rawValue] = blocks[s]
+            // The rows of no complete shard, as when a shard was held in memory: an unfinished shard's files are
+            // temporary (removed when a resumed build starts), so its rows are read back into the checkpoint.
+            if let stream = streams[s], stream.rows > 0, let pending = blocks[s] {
+                var b = try stream.readBack()
+                b.inputIDs += pending.inputIDs; b.labels += pending.labels
+                b.positionIDs += pending.positionIDs; b.segmentIDs += pending.segmentIDs
+                c.blocks[s.rawValue] = b
+            } else {
+                c.blocks[s.rawValue] = blocks[s]
+            }
             c.shardCounts[s.rawValue] = shardCounts[s, default: 0]
         }
         c.files = files.map { .init(path: $0.url.lastPathComponent, bytes: $0.bytes, sha256: $0.sha256) }
@@ -63,7 +80,44 @@ public final class TensorShardOutput: CorpusOutput {
 
     public func add(_ doc: TokenizedDocument, split: Split) throws {
         packers[split]!.add(doc, into: &blocks[split]!)
-        if blocks[split]!.rows >= rowsPerShard { try writeShard(split, final: false) }
+        if format == .npy {
+            // Also as soon as the shard is full, so it completes (and a checkpoint follows) after the same record
+            // as when shards were held in memory.
+            let rows = blocks[split]!.rows
+            if rows >= streamRows || rows + (streams[split]?.rows ?? 0) >= rowsPerShard { try stream(split) }
+        } else if blocks[split]!.rows >= rowsPerShard {
+            try writeShard(split, final: false)
+        }
+    }
+
+    /// `npy`: moves the packed rows of `split` into its unfinished shard's files, completing shards as they fill
+    /// (`final`: the last one too, with the rows it has).
+    private func stream(_ split: Split, final: Bool = false) throws {
+        var block = blocks.removeValue(forKey: split) ?? RowBlock(seqLen: seqLen)  // uniquely referenced (see writeShard)
+        defer { blocks[split] = block }
+        while block.rows > 0 || (final && streams[split] != nil) {
+            let current: NpyShardStream
+            if let s = streams[split] {
+                current = s
+            } else {
+                current = try NpyShardStream(directory: directory, split: split, index: shardCounts[split, default: 0],
+                                             seqLen: seqLen, maxRows: rowsPerShard)
+                streams[split] = current
+            }
+            let take = min(block.rows, rowsPerShard - current.rows)
+            if take > 0 {
+                try current.append(block, rows: take)
+                let n = take * seqLen
+                block.inputIDs.removeSubrange(0..<n); block.labels.removeSubrange(0..<n)
+                block.positionIDs.removeSubrange(0..<n); block.segmentIDs.removeSubrange(0..<n)
+            }
+            if current.rows == rowsPerShard || (final && block.rows == 0) {
+                streams[split] = nil
+                files += try current.commit(threads: writeThreads)
+                shardCounts[split] = current.index + 1
+                wantsCheckpoint = true
+            }
+        }
     }
 
     private func writeShard(_ split: Split, final: Bool) throws {
@@ -135,7 +189,7 @@ public final class TensorShardOutput: CorpusOutput {
     public func finish() throws -> [WrittenFile] {
         for s in Split.allCases {
             packers[s]!.flush(into: &blocks[s]!)
-            try writeShard(s, final: true)
+            if format == .npy { try stream(s, final: true) } else { try writeShard(s, final: true) }
         }
         return files
     }

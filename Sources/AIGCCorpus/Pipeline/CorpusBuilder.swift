@@ -122,7 +122,21 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
         let progress = ProgressReporter("corpus build", total: Double(read.totalBytes), enabled: options.progress)
         let inOrder = InOrderQueue()
         var records = 0
-        while !inOrder.failed, let batch = try read.next(skipped: { progress.set(Double(read.bytesRead)) }) {
+        // With more than one thread the next batch is read while this one is processed (`ReadAhead`).
+        let ahead = threads > 1 ? ReadAhead(read) : nil
+        defer { ahead?.finish() }
+        var bytesRead = 0  // read.bytesRead when the batch was read (the reader may be reading the next one now)
+        func nextBatch() throws -> ReadStage.Batch? {
+            guard let ahead else {
+                let batch = try read.next(skipped: { progress.set(Double(read.bytesRead)) })
+                bytesRead = read.bytesRead
+                return batch
+            }
+            guard let item = try ahead.next() else { return nil }
+            bytesRead = item.bytesRead
+            return item.batch
+        }
+        while !inOrder.failed, let batch = try nextBatch() {
             records += batch.owned.count
             let cleaned = try clean.run(batch)
             let survivors = try lookahead.survivors(cleaned)
@@ -130,8 +144,9 @@ public final class CorpusBuilder<T: CorpusTokenizer> {
                 render.render(survivors[k], bands: minhash.bands(survivors[k]))
             }
             inOrder.submit { try pack.consume(batch, cleaned, rendered) }
-            progress.set(Double(read.bytesRead), note: "\(records) records")
+            progress.set(Double(bytesRead), note: "\(records) records")
         }
+        ahead?.finish()
         try inOrder.drain()
         progress.finish()
         return try WriteStage(options: options, directory: directory, renderer: renderer).finish(pack, read: read)

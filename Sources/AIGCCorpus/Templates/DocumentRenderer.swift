@@ -28,6 +28,23 @@ public struct DocumentRenderer<T: CorpusTokenizer>: Sendable {
         var fixed: [[UInt8]: [UInt32]] = [:]
         for f in template.fixedTexts { fixed[f] = f.withUnsafeBufferPointer { t.encodeOrdinary(bytes: $0) } }
         fixedIDs = fixed
+        fixedList = fixed.map { ($0.key, $0.value) }
+        specialList = ids.map { ($0.key, $0.value) }
+    }
+
+    /// `fixedIDs` and `specialIDs` as short lists: a template has at most a handful of each, and comparing a few
+    /// short keys costs less than hashing one per piece (SipHash of the bytes or the name was ~4% of a build's CPU).
+    private let fixedList: [([UInt8], [UInt32])]
+    private let specialList: [(String, UInt32)]
+
+    @inline(__always) private func fixedTextIDs(_ bytes: [UInt8]) -> [UInt32]? {
+        for (k, v) in fixedList where k == bytes { return v }
+        return nil
+    }
+
+    @inline(__always) private func specialID(_ name: String) -> UInt32? {
+        for (k, v) in specialList where k == name { return v }
+        return nil
     }
 
     /// Conversations go through the template; documents are encoded whole and end with end-of-text (trained).
@@ -40,25 +57,33 @@ public struct DocumentRenderer<T: CorpusTokenizer>: Sendable {
             doc.mask = [UInt8](repeating: 1, count: doc.ids.count)
             doc.turnEnds = [doc.ids.count]
         case .conversation(let turns):
-            doc.ids.reserveCapacity(turns.reduce(0) { $0 + $1.content.count / 3 } + 8 * turns.count)
+            let capacity = turns.reduce(0) { $0 + $1.content.count / 3 } + 8 * turns.count
+            doc.ids.reserveCapacity(capacity)
+            doc.mask.reserveCapacity(capacity)
             var currentTurn = 0
-            for piece in template.pieces(turns, trainOnPrompt: trainOnPrompt) {
-                switch piece {
-                case .text(let bytes, let trained, let turn):
-                    if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
-                    if bytes.isEmpty { continue }
-                    let ids = bytes.withUnsafeBufferPointer { tokenizer.encodeOrdinary(bytes: $0) }
-                    doc.ids.append(contentsOf: ids)
-                    doc.mask.append(contentsOf: repeatElement(trained ? 1 : 0, count: ids.count))
-                case .fixed(let bytes, let trained, let turn):
-                    if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
-                    let ids = fixedIDs[bytes] ?? bytes.withUnsafeBufferPointer { tokenizer.encodeOrdinary(bytes: $0) }
-                    doc.ids.append(contentsOf: ids)
-                    doc.mask.append(contentsOf: repeatElement(trained ? 1 : 0, count: ids.count))
-                case .special(let name, let trained, let turn):
-                    if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
-                    doc.ids.append(specialIDs[name] ?? endOfText)
-                    doc.mask.append(trained ? 1 : 0)
+            tokenizer.withOrdinaryEncoder { encode in
+                for piece in template.pieces(turns, trainOnPrompt: trainOnPrompt) {
+                    switch piece {
+                    case .text(let bytes, let trained, let turn):
+                        if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
+                        if bytes.isEmpty { continue }
+                        let from = doc.ids.count
+                        bytes.withUnsafeBufferPointer { encode($0, &doc.ids) }
+                        doc.mask.append(contentsOf: repeatElement(trained ? 1 : 0, count: doc.ids.count - from))
+                    case .fixed(let bytes, let trained, let turn):
+                        if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
+                        let from = doc.ids.count
+                        if let ids = fixedTextIDs(bytes) {
+                            doc.ids.append(contentsOf: ids)
+                        } else {
+                            bytes.withUnsafeBufferPointer { encode($0, &doc.ids) }
+                        }
+                        doc.mask.append(contentsOf: repeatElement(trained ? 1 : 0, count: doc.ids.count - from))
+                    case .special(let name, let trained, let turn):
+                        if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
+                        doc.ids.append(specialID(name) ?? endOfText)
+                        doc.mask.append(trained ? 1 : 0)
+                    }
                 }
             }
             doc.turnEnds.append(doc.ids.count)

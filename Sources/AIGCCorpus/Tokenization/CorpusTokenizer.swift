@@ -10,6 +10,9 @@ public protocol CorpusTokenizer: Sendable {
     /// A tokenizer with the given special tokens added (at the next free ids) when missing.
     func withSpecialTokens(_ tokens: [String]) throws -> Self
     func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>) -> [UInt32]
+    /// Calls `body` with an encoder appending `encodeOrdinary(bytes:)`'s ids to an array (for the texts of one
+    /// record; a tokenizer may hold per-call state for them).
+    func withOrdinaryEncoder<R>(_ body: ((UnsafeBufferPointer<UInt8>, inout [UInt32]) -> Void) -> R) -> R
     func decode(_ ids: [UInt32]) -> [UInt8]
     /// Throws when an earlier `encodeOrdinary` could not complete (see `Tokenizer.checkPreTokenizer`).
     func checkPreTokenizer() throws
@@ -17,4 +20,7 @@ public protocol CorpusTokenizer: Sendable {
 
 extension CorpusTokenizer {
     public func checkPreTokenizer() throws {}
+    public func withOrdinaryEncoder<R>(_ body: ((UnsafeBufferPointer<UInt8>, inout [UInt32]) -> Void) -> R) -> R {
+        body { bytes, out in out.append(contentsOf: encodeOrdinary(bytes: bytes)) }
+    }
 }

@@ -52,8 +52,8 @@ struct CleanStage {
         let cleaned: [RecordCleaner.Outcome] = Parallel.map(work.count, threads: threads) { k in
             storage.withUnsafeBufferPointer { p in cleaner.clean(UnsafeBufferPointer(rebasing: p[mine[work[k]].range])) }
         }
-        var byIndex: [Int: RecordCleaner.Outcome] = [:]
-        byIndex.reserveCapacity(pending.count)
+        // By record index (an array, not a dictionary: this loop runs on one thread for every record).
+        var byIndex = [RecordCleaner.Outcome?](repeating: nil, count: mine.count)
         for (k, i) in pending.enumerated() { byIndex[i] = cleaned[k] }
         var results: [StageOneResult] = []
         results.reserveCapacity(mine.count)
@@ -65,7 +65,7 @@ struct CleanStage {
             }
             if let v = rawSeen[keys[i]], reusable(v) {
                 verdict = v
-            } else if let o = byIndex[sameAs[i] >= 0 ? sameAs[i] : i] {
+            } else if let o = byIndex[sameAs[i] >= 0 ? sameAs[i] : i] {  // (nil: not cleaned, an internal error)
                 switch o {
                 case .kept(let c): verdict = .kept(c.hash, c.pii)
                 case .dropped(let r, let m): verdict = .dropped(r, m)
