@@ -11,7 +11,7 @@ import Foundation
 /// makes old files unreadable), and a checksum over every byte; it is written only for a vocabulary whose hash was
 /// verified, atomically. Any bit pattern is memory-safe (every index into the bits is masked); a file that fails a
 /// check is ignored and the index rebuilt (and rewritten).
-enum SplitIndexCache {
+package enum SplitIndexCache {
     static let magic: UInt64 = 0x3130_4953_4347_4941  // "AIGCSI01"
     static let version: UInt64 = 1
     /// 5 words + 64 hex digits.

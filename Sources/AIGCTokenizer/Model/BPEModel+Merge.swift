@@ -43,7 +43,12 @@ extension BPEModel {
         let h = ByteKeyTable.hash(p, n)
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }
-        if ignoreMerges, let id = table.lookupUnfiltered(p, n, hash: h) {
+        // Pieces of up to 8 bytes and ASCII ones are usually tokens (words): straight to the vocabulary slot.
+        // Longer non-ASCII pieces (emoji runs, mark stacks) and pieces over 32 bytes rarely are: the 256 KiB filter
+        // turns most of them away from L2 instead of a cache miss in the multi-MB slot array (the slot probe was
+        // ~4% of a one-thread profile of emoji text).
+        let rare = n > BPEScratch.cacheKeyMax || (n > BPEScratch.shortKeyMax && BPEModel.hasNonASCII(p, n))
+        if ignoreMerges, let id = rare ? table.lookup(p, n, hash: h) : table.lookupUnfiltered(p, n, hash: h) {
             out.append(id)
             if small { scratch.remember(p, n, hash: h, ids: out, from: out.count - 1) }
             return
@@ -66,8 +71,7 @@ extension BPEModel {
             // A piece that was cut is cheap again from its cached parts: the long caches keep uncut ones.
             return
         }
-        if rule == .ranks && n > BPEScratch.shortKeyMax && BPEModel.hasNonASCII(p, n)
-            && mergeCut(p, n, into: &out, scratch: scratch) {
+        if rule == .ranks && rare && mergeCut(p, n, into: &out, scratch: scratch) {
             // A 9…32-byte piece with non-ASCII bytes that missed the cache: a run of emoji, marks or controls, or a
             // word in a script the vocabulary covers poorly. Such pieces are mostly distinct (random combinations),
             // but their parts between cuts are a few thousand distinct characters and sequences: on the emoji
