@@ -78,7 +78,7 @@ import Testing
         try good.write(to: SplitIndexCache.fileURLForTesting(sha256: other, directory: dir))
         #expect(!SplitIndexCache.acceptsForTesting(sha256: other, directory: dir), "header hash differs")
         let n = good.count
-        for at in [0, 8, 16, 24, 32, 50, 200, n / 2, n - 1] {
+        for at in [0, 8, 16, 24, 32, 50, 110, 200, n / 2, n - 1] {
             var bad = good
             bad[at] ^= 0x10
             try bad.write(to: url)

@@ -131,7 +131,7 @@ package enum VocabTableCache {
         } catch {}
     }
 
-    static func readFully(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Bool {
+    private static func readFully(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Bool {
         var done = 0
         while done < n {
             let r = read(fd, p + done, n - done)

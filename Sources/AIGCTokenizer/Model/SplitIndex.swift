@@ -37,9 +37,13 @@ final class SplitIndex: @unchecked Sendable {
     static let pre3Mul: UInt64 = 0xD6E8_FEB8_6659_FD93
     static let suf3Mul: UInt64 = 0xFF51_AFD7_ED55_8CCD
 
-    /// Over `words` (`SplitIndex.words` words from `HugePageMemory`, zeroed or filled from a cache), which the
-    /// index then owns.
-    init(words: UnsafeMutablePointer<UInt64>) {
+    /// The cache mapping the words live in (nil: they are `HugePageMemory` the index allocated and owns).
+    private let mapping: UnsafeMutableRawPointer?
+
+    /// Over `words` (`SplitIndex.words` words): zeroed `HugePageMemory` to be filled, which the index then owns,
+    /// or the read-only words of a cache `mapping`, which it unmaps.
+    init(words: UnsafeMutablePointer<UInt64>, mapping: UnsafeMutableRawPointer? = nil) {
+        self.mapping = mapping
         // One huge-page region: lines (1 MiB), pre3 and suf3 (128 KiB each), pair (8 KiB).
         lines = words
         pre3 = lines + (8 << SplitIndex.lineBits)
@@ -69,7 +73,9 @@ final class SplitIndex: @unchecked Sendable {
         }
     }
 
-    deinit { HugePageMemory.free(lines, count: SplitIndex.words) }
+    deinit {
+        if let mapping { SplitIndexCache.unmap(mapping) } else { HugePageMemory.free(lines, count: SplitIndex.words) }
+    }
 
     @inline(__always) static func load3(_ p: UnsafePointer<UInt8>) -> UInt64 {
         UInt64(p[0]) | UInt64(p[1]) << 8 | UInt64(p[2]) << 16
@@ -206,11 +212,10 @@ final class LazySplitIndex: @unchecked Sendable {
         if let v = value { return v }
         let v: SplitIndex
         if let c = cache {
-            let words = HugePageMemory.allocate(UInt64.self, count: SplitIndex.words)
-            if SplitIndexCache.load(sha256: c.sha256, directory: c.directory, into: words) {
-                v = SplitIndex(words: words)
+            if let m = SplitIndexCache.map(sha256: c.sha256, directory: c.directory) {
+                // Read-only: the index never writes its words after building them.
+                v = SplitIndex(words: (m + SplitIndexCache.headerSize).assumingMemoryBound(to: UInt64.self), mapping: m)
             } else {
-                HugePageMemory.free(words, count: SplitIndex.words)
                 v = SplitIndex(table)
                 SplitIndexCache.store(v.lines, sha256: c.sha256, directory: c.directory)
             }
