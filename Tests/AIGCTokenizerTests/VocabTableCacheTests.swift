@@ -62,4 +62,33 @@ import Testing
         try good.write(to: url)
         #expect(VocabTableCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "restored")
     }
+
+    /// The split-index cache: every word read back equals the index built from the table; a damaged, truncated,
+    /// extended or renamed file is rejected.
+    @Test(arguments: ["cl100k_base", "o200k_base"])
+    func splitIndexRoundTripAndDamage(encoding: String) throws {
+        let tok = TF.named(encoding)
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(!SplitIndexCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "no file")
+        #expect(SplitIndexCache.roundTripForTesting(tok.model, sha256: tok.sha256, directory: dir))
+        let url = SplitIndexCache.fileURLForTesting(sha256: tok.sha256, directory: dir)
+        let good = try Data(contentsOf: url)
+        let other = String(repeating: "0", count: 64)
+        try good.write(to: SplitIndexCache.fileURLForTesting(sha256: other, directory: dir))
+        #expect(!SplitIndexCache.acceptsForTesting(sha256: other, directory: dir), "header hash differs")
+        let n = good.count
+        for at in [0, 8, 16, 24, 32, 50, 110, 200, n / 2, n - 1] {
+            var bad = good
+            bad[at] ^= 0x10
+            try bad.write(to: url)
+            #expect(!SplitIndexCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "flip at \(at)")
+        }
+        try good.prefix(n - 1).write(to: url)
+        #expect(!SplitIndexCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "truncated")
+        try (good + Data([0])).write(to: url)
+        #expect(!SplitIndexCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "extended")
+        try good.write(to: url)
+        #expect(SplitIndexCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "restored")
+    }
 }

@@ -180,6 +180,16 @@ import Testing
         let third = try CLI.run(["encode", "--encoding", "o200k_base"], stdin: text, environment: env)
         #expect(third.status == 0 && third.out == plain.out)
         #expect(try Data(contentsOf: file) == good, "rewritten after the damaged copy was rejected")
+        // The split index (built for the run of '='), cached beside it: a damaged copy is rejected and rewritten.
+        let si = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".splitindex") }
+        let siFile = cache.appendingPathComponent(try #require(si.first))
+        let siGood = try Data(contentsOf: siFile)
+        var siBad = siGood
+        siBad[siBad.count - 1] ^= 1
+        try siBad.write(to: siFile)
+        let fourth = try CLI.run(["encode", "--encoding", "o200k_base"], stdin: text, environment: env)
+        #expect(fourth.status == 0 && fourth.out == plain.out)
+        #expect(try Data(contentsOf: siFile) == siGood, "split index rewritten after the damaged copy was rejected")
         // A valid cache never hides a wrong vocabulary file: its SHA-256 is still checked.
         let dir = try CLI.tempDir()
         try "IQ== 0\n".write(to: dir.appendingPathComponent("o200k_base.tiktoken"), atomically: true, encoding: .utf8)

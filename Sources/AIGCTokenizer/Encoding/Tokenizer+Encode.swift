@@ -77,7 +77,6 @@ extension Tokenizer {
             return encodeParallel(bytes)
         }
         var out: [UInt32] = []
-        out.reserveCapacity(bytes.count / 3 + 16)
         let pool = core.model.scratchPool
         let scratch = pool.take()
         encodeSegment(bytes, into: &out, scratch: scratch)
@@ -98,8 +97,21 @@ extension Tokenizer {
         encodePieces(p, into: &out, scratch: scratch)
     }
 
-    @inline(__always)
+    /// The ids of `p` appended to `out`: gathered in the scratch's raw `output` buffer (cheap appends, see
+    /// `IdBuffer`), then copied over at once.
     func encodePieces(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: BPEScratch) {
+        scratch.output.removeAll()
+        encodePieces(p, into: &scratch.output, scratch: scratch)
+        out.append(contentsOf: scratch.output.ids)
+        if scratch.output.capacity > BPEScratch.outputKeep {
+            // A giant segment grew it: give the memory back rather than keep it with the pooled scratch.
+            scratch.output.deallocate()
+            scratch.output = IdBuffer(capacity: 1 << 14)
+        }
+    }
+
+    @inline(__always)
+    func encodePieces(_ p: UnsafeBufferPointer<UInt8>, into out: inout IdBuffer, scratch: BPEScratch) {
         guard let base = p.baseAddress else { return }
         let model = core.model
         switch core.pattern {
@@ -138,7 +150,6 @@ extension Tokenizer {
         let results = core.model.scratchPool.map(count: cuts.count, threads: threads) { k, scratch -> [UInt32] in
             let a = k == 0 ? 0 : cuts[k - 1]
             var out: [UInt32] = []
-            out.reserveCapacity((cuts[k] - a) / 3 + 16)
             self.encodeSegment(UnsafeBufferPointer(rebasing: p[a..<cuts[k]]), into: &out, scratch: scratch)
             return out
         }
@@ -245,8 +256,8 @@ extension Tokenizer {
     func countSegment(_ p: UnsafeBufferPointer<UInt8>, scratch: BPEScratch) -> Int {
         guard let base = p.baseAddress else { return 0 }
         var total = 0
-        var out: [UInt32] = []
-        out.reserveCapacity(1024)
+        var out = IdBuffer(capacity: 1024)
+        defer { out.deallocate() }
         let model = core.model
         let windowed = model.windowing.threshold
         core.preTokenizer.split(p) { r in
@@ -255,7 +266,7 @@ extension Tokenizer {
                 return
             }
             model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch)
-            if out.count > 512 { total += out.count; out.removeAll(keepingCapacity: true) }
+            if out.count > 512 { total += out.count; out.removeAll() }
         }
         return total + out.count
     }

@@ -105,8 +105,7 @@ extension Tokenizer {
             let first = k
             try core.model.scratchPool.stream(count: e - k, threads: threads, { j, scratch -> [UInt32] in
                 let a = start(first + j), b = cuts[first + j]
-                var out: [UInt32] = []
-                out.reserveCapacity((b - a) / 3 + 16)
+                var out: [UInt32] = []  // sized by the one copy from the scratch's id buffer: no reserve to outgrow
                 self.encodeSegment(UnsafeBufferPointer(rebasing: bytes[a..<b]), into: &out, scratch: scratch)
                 return out
             }, emit: emit)
@@ -136,12 +135,12 @@ extension Tokenizer {
         guard let base = p.baseAddress else { return }
         let model = core.model
         let giant = model.windowing.threshold
-        var out: [UInt32] = []
-        out.reserveCapacity(min(window, p.count) + 16)
+        var out = IdBuffer(capacity: min(window, p.count) + 16)
+        defer { out.deallocate() }
         var failure: Error?
         func flush() throws {
-            try emit(out)
-            out.removeAll(keepingCapacity: true)
+            try emit(out.array())
+            out.removeAll()
         }
         func piece(_ r: Range<Int>) {
             if failure != nil { return }
@@ -160,7 +159,7 @@ extension Tokenizer {
                             throw AIGCError.input(location: "byte \(offset + r.lowerBound)",
                                                   message: "a pre-token of \(r.count) bytes could not be merged window by window (\(BPEModel.maxRetries) seams in a row failed) and is too long to encode in bounded memory")
                         }
-                        out.removeSubrange(from...)
+                        out.truncate(to: from)
                         model.mergePart(base + r.lowerBound, r.count, into: &out, scratch: scratch)
                     }
                 } else {
@@ -176,7 +175,7 @@ extension Tokenizer {
         default: core.preTokenizer.split(p, piece)
         }
         if let failure { throw failure }
-        if !out.isEmpty { try emit(out) }
+        if !out.isEmpty { try emit(out.array()) }
     }
 
     /// Test hook: `encodeOrdinary(bytes:emit:)` with a given window; the concatenated ids, the number of arrays

@@ -31,6 +31,7 @@ extension Tokenizer {
         }
         // Cached only once the vocabulary file's hash is verified.
         if !fromCache, let cacheDir { VocabTableCache.store(model.table, sha256: sha, directory: cacheDir) }
+        if let cacheDir { model.splitIndex.useCache(sha256: sha, directory: cacheDir) }
         return Tokenizer(core: try TokenizerCore(model: model, pattern: enc.pattern), name: enc.name, sha256: sha,
                          specialTokens: enc.specialTokens)
     }

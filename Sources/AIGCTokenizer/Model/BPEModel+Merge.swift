@@ -5,7 +5,7 @@ extension BPEModel {
 
     /// Appends the ids of one pre-token.
     @inline(__always)
-    func encodePiece(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+    func encodePiece(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout IdBuffer, scratch: BPEScratch) {
         // Most pieces of real text are short and frequent: the small first-level cache answers them.
         throughShortCache(p, n, lengthTag: 0, into: &out, scratch: scratch) { encodePieceCached($0, $1, into: &$2, scratch: scratch) }
     }
@@ -14,8 +14,8 @@ extension BPEModel {
     /// through the small first-level cache, stored under length `n + lengthTag` (so pieces and parts never share
     /// entries); anything else, and a cache miss, through `cached`.
     @inline(__always)
-    func throughShortCache(_ p: UnsafePointer<UInt8>, _ n: Int, lengthTag: Int, into out: inout [UInt32], scratch: BPEScratch,
-                           _ cached: (UnsafePointer<UInt8>, Int, inout [UInt32]) -> Void) {
+    func throughShortCache(_ p: UnsafePointer<UInt8>, _ n: Int, lengthTag: Int, into out: inout IdBuffer, scratch: BPEScratch,
+                           _ cached: (UnsafePointer<UInt8>, Int, inout IdBuffer) -> Void) {
         if n == 1 {
             let id = byteIds[Int(p[0])]
             if id != UInt32.max { out.append(id) }
@@ -34,7 +34,7 @@ extension BPEModel {
 
     /// `encodePiece` of a piece of 2 or more bytes through the main per-thread caches.
     @inline(__always)
-    func encodePieceCached(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+    func encodePieceCached(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout IdBuffer, scratch: BPEScratch) {
         if n > windowing.threshold {
             // A giant piece (a line of letters, a base64 blob): window by window, in bounded memory.
             encodeWindowed(p, n, into: &out, scratch: scratch, windowing: windowing)
@@ -43,7 +43,12 @@ extension BPEModel {
         let h = ByteKeyTable.hash(p, n)
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }
-        if ignoreMerges, let id = table.lookupUnfiltered(p, n, hash: h) {
+        // Pieces of up to 8 bytes and ASCII ones are usually tokens (words): straight to the vocabulary slot.
+        // Longer non-ASCII pieces (emoji runs, mark stacks) and pieces over 32 bytes rarely are: the 256 KiB filter
+        // turns most of them away from L2 instead of a cache miss in the multi-MB slot array (the slot probe was
+        // ~4% of a one-thread profile of emoji text).
+        let rare = n > BPEScratch.cacheKeyMax || (n > BPEScratch.shortKeyMax && BPEModel.hasNonASCII(p, n))
+        if ignoreMerges, let id = rare ? table.lookup(p, n, hash: h) : table.lookupUnfiltered(p, n, hash: h) {
             out.append(id)
             if small { scratch.remember(p, n, hash: h, ids: out, from: out.count - 1) }
             return
@@ -59,11 +64,23 @@ extension BPEModel {
                     out.append(contentsOf: ids)
                 } else {
                     mergePure(p, n, into: &out, scratch: scratch)
-                    sharedLong.put(key, Array(out[from...]))
+                    sharedLong.put(key, out.array(from: from))
                 }
                 scratch.rememberLong(p, n, hash: h, ids: out, from: from)
             }
             // A piece that was cut is cheap again from its cached parts: the long caches keep uncut ones.
+            return
+        }
+        if rule == .ranks && rare && mergeCut(p, n, into: &out, scratch: scratch) {
+            // A 9…32-byte piece with non-ASCII bytes that missed the cache: a run of emoji, marks or controls, or a
+            // word in a script the vocabulary covers poorly. Such pieces are mostly distinct (random combinations),
+            // but their parts between cuts are a few thousand distinct characters and sequences: on the emoji
+            // category (cl100k_base) ~6.5 parts per piece, 5.8 K distinct parts for 45 K distinct pieces, so the
+            // parts hit the caches where the quadratic merge of each whole piece was ~24% of a one-thread profile.
+            // ASCII pieces of this length (long words, identifiers) have no cut in 97% of cases on the latin file
+            // and 44% on code, so they skip the test. (The split index is built on the first such piece, as on the
+            // first piece over 32 bytes.)
+            scratch.remember(p, n, hash: h, ids: out, from: from)
             return
         }
         if rule == .ranks && n <= BPEModel.linearLimit {
@@ -74,10 +91,24 @@ extension BPEModel {
         if small { scratch.remember(p, n, hash: h, ids: out, from: from) } else { scratch.rememberLong(p, n, hash: h, ids: out, from: from) }
     }
 
+    /// Whether p[0..<n] (n ≥ 8) has a byte ≥ 0x80: eight bytes per load (the last load overlaps the one before),
+    /// instead of a branch per byte.
+    @inline(__always)
+    static func hasNonASCII(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let raw = UnsafeRawPointer(p)
+        var acc = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        var i = 0
+        while i + 8 <= n {
+            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        return acc & 0x8080_8080_8080_8080 != 0
+    }
+
     /// Exact BPE of p[0..<n] (ranks rule, no whole-token shortcut) cut where no token can span (see
     /// `SplitIndex`), each part merged through the caches. Returns false, having appended nothing, when there is
     /// no cut: the caller merges the whole.
-    func mergeCut(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) -> Bool {
+    func mergeCut(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout IdBuffer, scratch: BPEScratch) -> Bool {
         let idx = scratch.splitIndex(self)
         // Parts are at most n bytes, so merging them never reallocates the scratch (and `cuts`).
         scratch.reserve(n)
@@ -97,14 +128,14 @@ extension BPEModel {
     /// Plain byte-pair merging of a part of a piece (no whole-token shortcut: tiktoken applies that to whole
     /// pieces only), cached under a distinct hash.
     @inline(__always)
-    func mergePure(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+    func mergePure(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout IdBuffer, scratch: BPEScratch) {
         // Short parts (a CJK character or two) through the first-level cache, in their own key space: the stored
         // length is n + 16, never equal to a whole piece's.
         throughShortCache(p, n, lengthTag: 16, into: &out, scratch: scratch) { mergePureCached($0, $1, into: &$2, scratch: scratch) }
     }
 
     @inline(__always)
-    func mergePureCached(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+    func mergePureCached(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout IdBuffer, scratch: BPEScratch) {
         let h = ByteKeyTable.hash(p, n) ^ 0x5DEE_CE66_D1CE_4E5B
         let small = n <= BPEScratch.cacheKeyMax
         if small && scratch.cached(p, n, hash: h, into: &out) { return }
@@ -115,7 +146,8 @@ extension BPEModel {
 
     /// Test hook: one piece through the quadratic (`linear: true`, ranks rule only) or the heap algorithm, no cache.
     package func mergeForTesting(_ bytes: [UInt8], linear: Bool) -> [UInt32] {
-        var out: [UInt32] = []
+        var out = IdBuffer(capacity: bytes.count)
+        defer { out.deallocate() }
         let s = BPEScratch()
         bytes.withUnsafeBufferPointer { b in
             guard let p = b.baseAddress, b.count >= 2 else {
@@ -124,7 +156,7 @@ extension BPEModel {
             }
             if linear { mergeLinear(p, b.count, into: &out, scratch: s) } else { mergeHeap(p, b.count, into: &out, scratch: s) }
         }
-        return out
+        return out.array()
     }
 
     /// Test hook: the offsets where a long piece would be cut (`SplitIndex.cuts`, ranks rule).
@@ -165,7 +197,7 @@ extension BPEModel {
     /// nothing measurable; not inlined, because every pre-tokenizer loop inlines the piece path twice and the copies
     /// made the release build of this module several times slower.
     @inline(never)
-    func mergeLinear(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+    func mergeLinear(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout IdBuffer, scratch: BPEScratch) {
         scratch.reserve(n)
         let starts = scratch.starts, ranks = scratch.ranks, ids = scratch.ids, memo = scratch.memo
         let pairs2 = pair2
@@ -203,7 +235,7 @@ extension BPEModel {
 
     /// Lowest-rank-first merging with a linked list and a binary heap of (rank << 32 | position); ties go to the
     /// leftmost position, as in tiktoken and HF. Serves both rules.
-    func mergeHeap(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch s: BPEScratch) {
+    func mergeHeap(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout IdBuffer, scratch s: BPEScratch) {
         s.reserve(n)
         s.heapReset()
         let ids = s.ids, ends = s.ends, next = s.next, prev = s.prev, pairRank = s.pairRank, pairResult = s.pairResult

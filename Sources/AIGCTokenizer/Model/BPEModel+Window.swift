@@ -20,12 +20,12 @@ extension BPEModel {
     ///
     /// Appends the piece's ids to `out`.
     @inline(never)
-    func encodeWindowed(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch,
+    func encodeWindowed(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout IdBuffer, scratch: BPEScratch,
                         windowing w: BPEWindowing) {
         let from = out.count
         let seamsRetried = mergeWindows(p, n, scratch: scratch, windowing: w) { out.append(contentsOf: $0) }
         if seamsRetried == nil {
-            out.removeSubrange(from...)
+            out.truncate(to: from)
             mergePart(p, n, into: &out, scratch: scratch)
         }
     }
@@ -35,7 +35,8 @@ extension BPEModel {
     func countWindowed(_ p: UnsafePointer<UInt8>, _ n: Int, scratch: BPEScratch, windowing w: BPEWindowing) -> Int {
         var count = 0
         if mergeWindows(p, n, scratch: scratch, windowing: w, emit: { count += $0.count }) != nil { return count }
-        var all: [UInt32] = []
+        var all = IdBuffer(capacity: n)
+        defer { all.deallocate() }
         mergePart(p, n, into: &all, scratch: scratch)
         return all.count
     }
@@ -47,13 +48,14 @@ extension BPEModel {
                       emit: ([UInt32]) throws -> Void) rethrows -> Int? {
         let size = w.size, margin = w.margin
         var pending: [UInt32] = []     // kept tokens of the last window, its seam with what follows not yet checked
-        var window: [UInt32] = []
-        var pair: [UInt32] = []
+        var window = IdBuffer(capacity: size + margin + 16)
+        var pair = IdBuffer(capacity: 2 * table.maxKeyLength + 16)
+        defer { window.deallocate(); pair.deallocate() }
         var s = 0                      // where the next window starts: the end of `pending`
         var retries = 0, moved = 0
         while true {
             let end = n - s <= size + margin ? n : s + size
-            window.removeAll(keepingCapacity: true)
+            window.removeAll()
             mergePart(p + s, end - s, into: &window, scratch: scratch)
             if let last = pending.last, let first = window.first,
                !validPair(last, first, p + s - tokenLength(last), scratch: scratch, buffer: &pair) {
@@ -68,12 +70,12 @@ extension BPEModel {
             try emit(pending)
             pending.removeAll(keepingCapacity: true)
             if end == n {
-                try emit(window)
+                try emit(window.array())
                 return moved
             }
             // Keep the tokens that end at least `margin` bytes before the window's end.
             var pos = s
-            for id in window {
+            for id in window.ids {
                 let l = tokenLength(id)
                 if pos + l > end - margin { break }
                 pos += l
@@ -90,8 +92,8 @@ extension BPEModel {
     @inline(__always) func tokenLength(_ id: UInt32) -> Int { table.key(Int(id)).count }
 
     /// Whether BPE of the bytes of tokens `a` then `b` (at `p`, contiguous in the text) gives `[a, b]`.
-    func validPair(_ a: UInt32, _ b: UInt32, _ p: UnsafePointer<UInt8>, scratch: BPEScratch, buffer: inout [UInt32]) -> Bool {
-        buffer.removeAll(keepingCapacity: true)
+    func validPair(_ a: UInt32, _ b: UInt32, _ p: UnsafePointer<UInt8>, scratch: BPEScratch, buffer: inout IdBuffer) -> Bool {
+        buffer.removeAll()
         let n = tokenLength(a) + tokenLength(b)
         if rule == .ranks && n <= BPEModel.linearLimit { mergeLinear(p, n, into: &buffer, scratch: scratch) } else { mergeHeap(p, n, into: &buffer, scratch: scratch) }
         return buffer.count == 2 && buffer[0] == a && buffer[1] == b
@@ -99,7 +101,7 @@ extension BPEModel {
 
     /// Exact BPE of a part of a piece (no whole-token shortcut), any length: cut where no token can span (ranks
     /// rule), else one merge.
-    func mergePart(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt32], scratch: BPEScratch) {
+    func mergePart(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout IdBuffer, scratch: BPEScratch) {
         if n <= BPEScratch.cacheKeyMax || rule != .ranks || !mergeCut(p, n, into: &out, scratch: scratch) {
             mergePure(p, n, into: &out, scratch: scratch)
         }
@@ -116,8 +118,10 @@ extension BPEModel {
             guard let base = b.baseAddress else { return }
             moved = mergeWindows(base, b.count, scratch: s, windowing: w) { out.append(contentsOf: $0) }
             if moved == nil {
-                out.removeAll()
-                encodeWindowed(base, b.count, into: &out, scratch: s, windowing: w)
+                var whole = IdBuffer(capacity: b.count)
+                defer { whole.deallocate() }
+                encodeWindowed(base, b.count, into: &whole, scratch: s, windowing: w)
+                out = whole.array()
             }
         }
         return (out, moved)

@@ -50,17 +50,17 @@ package final class BPEScratch {
         return short + Int(truncatingIfNeeded: h >> 52) * 32
     }
 
-    @inline(__always) func cachedShort(_ key: UInt64, _ n: Int, into out: inout [UInt32]) -> Bool {
+    @inline(__always) func cachedShort(_ key: UInt64, _ n: Int, into out: inout IdBuffer) -> Bool {
         let e = shortEntry(key, n)
         guard e.load(as: UInt64.self) == key, e.load(fromByteOffset: 8, as: UInt8.self) == UInt8(truncatingIfNeeded: n) else {
             return false
         }
         let c = Int(e.load(fromByteOffset: 9, as: UInt8.self))
-        for k in 0..<c { out.append(e.load(fromByteOffset: 12 + 4 * k, as: UInt32.self)) }
+        out.append(raw: e + 12, count: c)
         return true
     }
 
-    @inline(__always) func rememberShort(_ key: UInt64, _ n: Int, ids out: [UInt32], from: Int) {
+    @inline(__always) func rememberShort(_ key: UInt64, _ n: Int, ids out: IdBuffer, from: Int) {
         let c = out.count - from
         guard c <= BPEScratch.cacheIdMax else { return }
         let e = shortEntry(key, n)
@@ -89,7 +89,7 @@ package final class BPEScratch {
     var longKeys = [[UInt8]](repeating: [], count: BPEScratch.longSlots)
     var longIds = [[UInt32]](repeating: [], count: BPEScratch.longSlots)
 
-    @inline(__always) func cachedLong(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, into out: inout [UInt32]) -> Bool {
+    @inline(__always) func cachedLong(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, into out: inout IdBuffer) -> Bool {
         let slot = Int(truncatingIfNeeded: h >> 11) & (BPEScratch.longSlots - 1)
         guard longHash[slot] == h, longKeys[slot].count == n else { return false }
         let same = longKeys[slot].withUnsafeBytes { ByteKeyTable.equal($0.baseAddress!, UnsafeRawPointer(p), n) }
@@ -98,13 +98,18 @@ package final class BPEScratch {
         return true
     }
 
-    @inline(__always) func rememberLong(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ids out: [UInt32], from: Int) {
+    @inline(__always) func rememberLong(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ids out: IdBuffer, from: Int) {
         guard n <= 4096 else { return }
         let slot = Int(truncatingIfNeeded: h >> 11) & (BPEScratch.longSlots - 1)
         longHash[slot] = h
         longKeys[slot] = Array(UnsafeBufferPointer(start: p, count: n))
-        longIds[slot] = Array(out[from...])
+        longIds[slot] = out.array(from: from)
     }
+
+    /// Where a segment's ids are gathered before they are handed over in one copy (`Tokenizer.encodePieces`);
+    /// kept from segment to segment, given back when a giant segment made it large.
+    var output = IdBuffer(capacity: 1 << 14)
+    static let outputKeep = 1 << 20
 
     /// The model's split index, fetched once per scratch (the lazy holder takes a lock).
     private var splitIndexCache: (BPEModel, SplitIndex)?
@@ -131,6 +136,7 @@ package final class BPEScratch {
         free()
         HugePageMemory.free(cache, bytes: BPEScratch.cacheSlots * 64)
         Foundation.free(short)
+        output.deallocate()
         HugePageMemory.free(memo, count: 1 << BPEScratch.memoBits)
     }
 
@@ -140,21 +146,21 @@ package final class BPEScratch {
     }
 
     /// Appends the cached ids of a piece; false on a miss.
-    @inline(__always) func cached(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, into out: inout [UInt32]) -> Bool {
+    @inline(__always) func cached(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, into out: inout IdBuffer) -> Bool {
         let set = cacheSet(h)
         for way in 0..<2 {
             let e = set + way * 64
             guard e.load(as: UInt64.self) == h, Int(e.load(fromByteOffset: 8, as: UInt8.self)) == n,
                   ByteKeyTable.equal(UnsafeRawPointer(e + 32), UnsafeRawPointer(p), n) else { continue }
             let c = Int(e.load(fromByteOffset: 9, as: UInt8.self))
-            for k in 0..<c { out.append(e.load(fromByteOffset: 12 + 4 * k, as: UInt32.self)) }
+            out.append(raw: e + 12, count: c)
             return true
         }
         return false
     }
 
     /// Remembers the ids `out[from...]` of a piece (if small enough).
-    @inline(__always) func remember(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ids out: [UInt32], from: Int) {
+    @inline(__always) func remember(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ids out: IdBuffer, from: Int) {
         let c = out.count - from
         guard n <= BPEScratch.cacheKeyMax, c <= BPEScratch.cacheIdMax, c > 0 else { return }
         let e = cacheSet(h)

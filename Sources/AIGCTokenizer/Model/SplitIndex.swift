@@ -37,12 +37,23 @@ final class SplitIndex: @unchecked Sendable {
     static let pre3Mul: UInt64 = 0xD6E8_FEB8_6659_FD93
     static let suf3Mul: UInt64 = 0xFF51_AFD7_ED55_8CCD
 
-    init(_ t: ByteKeyTable) {
+    /// The cache mapping the words live in (nil: they are `HugePageMemory` the index allocated and owns).
+    private let mapping: UnsafeMutableRawPointer?
+
+    /// Over `words` (`SplitIndex.words` words): zeroed `HugePageMemory` to be filled, which the index then owns,
+    /// or the read-only words of a cache `mapping`, which it unmaps.
+    init(words: UnsafeMutablePointer<UInt64>, mapping: UnsafeMutableRawPointer? = nil) {
+        self.mapping = mapping
         // One huge-page region: lines (1 MiB), pre3 and suf3 (128 KiB each), pair (8 KiB).
-        lines = HugePageMemory.allocate(UInt64.self, count: SplitIndex.words)
+        lines = words
         pre3 = lines + (8 << SplitIndex.lineBits)
         suf3 = pre3 + (1 << SplitIndex.wordBits)
         pair = suf3 + (1 << SplitIndex.wordBits)
+    }
+
+    /// Built from every token of the table.
+    convenience init(_ t: ByteKeyTable) {
+        self.init(words: HugePageMemory.allocate(UInt64.self, count: SplitIndex.words))
         for id in 0..<t.idCount where t.present[id] {
             let b = t.key(id)
             guard let k = b.baseAddress else { continue }
@@ -62,7 +73,9 @@ final class SplitIndex: @unchecked Sendable {
         }
     }
 
-    deinit { HugePageMemory.free(lines, count: SplitIndex.words) }
+    deinit {
+        if let mapping { SplitIndexCache.unmap(mapping) } else { HugePageMemory.free(lines, count: SplitIndex.words) }
+    }
 
     @inline(__always) static func load3(_ p: UnsafePointer<UInt8>) -> UInt64 {
         UInt64(p[0]) | UInt64(p[1]) << 8 | UInt64(p[2]) << 16
@@ -176,20 +189,46 @@ final class SplitIndex: @unchecked Sendable {
     }
 }
 
-/// Thread-safe lazy holder (built on the first long piece, so loading stays fast).
+/// Thread-safe lazy holder (built on the first long piece, so loading stays fast). For a named encoding whose
+/// vocabulary hash was verified, read from and written to `SplitIndexCache`.
 final class LazySplitIndex: @unchecked Sendable {
     private let lock = NSLock()
     private var value: SplitIndex?
     private let table: ByteKeyTable
+    private var cache: (sha256: String, directory: URL)?
 
     init(_ t: ByteKeyTable) { table = t }
+
+    /// Where the index of this vocabulary (SHA-256 verified by the caller) is cached.
+    func useCache(sha256: String, directory: URL) {
+        lock.lock()
+        defer { lock.unlock() }
+        cache = (sha256, directory)
+    }
 
     var index: SplitIndex {
         lock.lock()
         defer { lock.unlock() }
         if let v = value { return v }
-        let v = SplitIndex(table)
+        let v: SplitIndex
+        if let c = cache {
+            if let m = SplitIndexCache.map(sha256: c.sha256, directory: c.directory) {
+                // Read-only: the index never writes its words after building them.
+                v = SplitIndex(words: (m + SplitIndexCache.headerSize).assumingMemoryBound(to: UInt64.self), mapping: m)
+            } else {
+                v = SplitIndex(table)
+                SplitIndexCache.store(v.lines, sha256: c.sha256, directory: c.directory)
+            }
+        } else {
+            v = SplitIndex(table)
+        }
         value = v
         return v
+    }
+
+    /// Test hook: the index's words as built from the table (not from any cache).
+    func builtWordsForTesting() -> [UInt64] {
+        let v = SplitIndex(table)
+        return Array(UnsafeBufferPointer(start: v.lines, count: SplitIndex.words))
     }
 }
