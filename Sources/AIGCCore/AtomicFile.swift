@@ -98,20 +98,11 @@ public final class AtomicFileWriter {
         try flush()
         guard fd >= 0 else { throw AIGCError.io("\(url.path): write after commit") }
         guard isAtomic else { throw AIGCError.io("\(url.path): a special file cannot be patched after writing") }
-        guard offset >= 0, offset + bytes.count <= bytesWritten, let base = bytes.baseAddress else {
-            if bytes.isEmpty { return }
+        if bytes.isEmpty { return }
+        guard offset >= 0, offset + bytes.count <= bytesWritten else {
             throw AIGCError.io("\(url.path): internal: patch of \(bytes.count) bytes at \(offset) beyond the \(bytesWritten) written")
         }
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, base + done, bytes.count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw AIGCError.io("\(url.path): write failed: \(POSIXFile.reason())")
-            }
-            if n == 0 { throw AIGCError.io("\(url.path): write failed: no progress") }
-            done += n
-        }
+        try POSIXFile.writeAll(fd, bytes, at: offset, name: url.path)
     }
 
     /// Reads back `buffer.count` bytes written at `offset` (atomic writers only).
@@ -119,20 +110,11 @@ public final class AtomicFileWriter {
         try flush()
         guard fd >= 0 else { throw AIGCError.io("\(url.path): read after commit") }
         guard isAtomic else { throw AIGCError.io("\(url.path): a special file cannot be read back") }
-        guard offset >= 0, offset + buffer.count <= bytesWritten, let base = buffer.baseAddress else {
-            if buffer.isEmpty { return }
+        if buffer.isEmpty { return }
+        guard offset >= 0, offset + buffer.count <= bytesWritten else {
             throw AIGCError.io("\(url.path): internal: read of \(buffer.count) bytes at \(offset) beyond the \(bytesWritten) written")
         }
-        var done = 0
-        while done < buffer.count {
-            let n = pread(fd, base + done, buffer.count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw AIGCError.io("\(url.path): read failed: \(POSIXFile.reason())")
-            }
-            if n == 0 { throw AIGCError.io("\(url.path): read failed: the file is shorter than written") }
-            done += n
-        }
+        try POSIXFile.readAll(fd, into: buffer, at: offset, name: url.path)
     }
 
     /// SHA-256 of everything written; valid after `commit()` (empty when made with `hashing: false`, unless

@@ -24,6 +24,37 @@ package enum POSIXFile {
         }
     }
 
+    /// Writes all of `bytes` at `offset` (`pwrite`: the file position does not move), retrying short writes and
+    /// `EINTR`.
+    package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int, name: String) throws {
+        guard let base = bytes.baseAddress else { return }
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, base + done, bytes.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AIGCError.io("\(name): write failed: \(reason())")
+            }
+            if n == 0 { throw AIGCError.io("\(name): write failed: no progress") }
+            done += n
+        }
+    }
+
+    /// Reads exactly `buffer.count` bytes at `offset` (`pread`); a file that ends first is an error.
+    package static func readAll(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int, name: String) throws {
+        guard let base = buffer.baseAddress else { return }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, base + done, buffer.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AIGCError.io("\(name): read failed: \(reason())")
+            }
+            if n == 0 { throw AIGCError.io("\(name): read failed: the file is shorter than written") }
+            done += n
+        }
+    }
+
     /// Reads up to `buffer.count` bytes (fewer only at end of file); 0 means end of file.
     package static func readSome(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, name: String) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }

@@ -58,7 +58,7 @@ static void load_once(void) {
     shutdown_fn stop = (shutdown_fn)dlsym(h, "blas_thread_shutdown_");
     if (stop) stop(); /* its constructor started the workers; they restart on the next threaded call */
     p_sgemv = v;
-    __atomic_store_n(&p_sgemm, g, __ATOMIC_RELEASE); /* last: aigc_blas_is_loaded reads it without the once */
+    p_sgemm = g; /* every reader calls pthread_once first, which orders these stores before its reads */
 }
 
 int aigc_blas_load(char *error, size_t size) {
@@ -67,8 +67,6 @@ int aigc_blas_load(char *error, size_t size) {
     if (error && size) snprintf(error, size, "%s", load_error[0] ? load_error : "OpenBLAS could not be loaded");
     return 0;
 }
-
-int aigc_blas_is_loaded(void) { return __atomic_load_n(&p_sgemm, __ATOMIC_ACQUIRE) != NULL; }
 
 /* The portable fallbacks: the textbook loops, only when OpenBLAS cannot be loaded. */
 static void naive_sgemm(int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda, const float *b,

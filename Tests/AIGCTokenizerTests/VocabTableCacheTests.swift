@@ -49,18 +49,25 @@ import Testing
         #expect(!VocabTableCache.acceptsForTesting(sha256: other, directory: dir), "header hash differs")
         // One flipped byte anywhere (header words, hash, offsets, bytes, slots, filter, last byte) is caught.
         let n = good.count
-        for at in [0, 8, 20, 60, 200, 600_000, n / 2, n - 300_000, n - 1000, n - 1] {
+        try Self.expectDamageRejected(good, at: url, flips: [0, 8, 20, 60, 200, 600_000, n / 2, n - 300_000, n - 1000, n - 1],
+                                      mask: 0x40) { VocabTableCache.acceptsForTesting(sha256: tok.sha256, directory: dir) }
+    }
+
+    /// Writes `good` with one byte flipped at each of `flips`, then truncated by one byte, then extended by one, and
+    /// expects `accepts` to refuse each; then restores `good` and expects it accepted.
+    static func expectDamageRejected(_ good: Data, at url: URL, flips: [Int], mask: UInt8, accepts: () -> Bool) throws {
+        for at in flips {
             var bad = good
-            bad[at] ^= 0x40
+            bad[at] ^= mask
             try bad.write(to: url)
-            #expect(!VocabTableCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "flip at \(at)")
+            #expect(!accepts(), "flip at \(at)")
         }
-        try good.prefix(n - 1).write(to: url)
-        #expect(!VocabTableCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "truncated")
+        try good.prefix(good.count - 1).write(to: url)
+        #expect(!accepts(), "truncated")
         try (good + Data([0])).write(to: url)
-        #expect(!VocabTableCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "extended")
+        #expect(!accepts(), "extended")
         try good.write(to: url)
-        #expect(VocabTableCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "restored")
+        #expect(accepts(), "restored")
     }
 
     /// The split-index cache: every word read back equals the index built from the table; a damaged, truncated,
@@ -78,17 +85,8 @@ import Testing
         try good.write(to: SplitIndexCache.fileURLForTesting(sha256: other, directory: dir))
         #expect(!SplitIndexCache.acceptsForTesting(sha256: other, directory: dir), "header hash differs")
         let n = good.count
-        for at in [0, 8, 16, 24, 32, 50, 110, 200, n / 2, n - 1] {
-            var bad = good
-            bad[at] ^= 0x10
-            try bad.write(to: url)
-            #expect(!SplitIndexCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "flip at \(at)")
+        try Self.expectDamageRejected(good, at: url, flips: [0, 8, 16, 24, 32, 50, 110, 200, n / 2, n - 1], mask: 0x10) {
+            SplitIndexCache.acceptsForTesting(sha256: tok.sha256, directory: dir)
         }
-        try good.prefix(n - 1).write(to: url)
-        #expect(!SplitIndexCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "truncated")
-        try (good + Data([0])).write(to: url)
-        #expect(!SplitIndexCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "extended")
-        try good.write(to: url)
-        #expect(SplitIndexCache.acceptsForTesting(sha256: tok.sha256, directory: dir), "restored")
     }
 }

@@ -19,9 +19,6 @@ public enum OpenBLASRuntime {
                               + "or set AIGC_OPENBLAS to the library's path")
     }
 
-    /// Whether OpenBLAS is loaded in this process (does not load it).
-    public static var isLoaded: Bool { aigc_blas_is_loaded() != 0 }
-
     /// The kernels in use (`openblas_get_corename()`).
     public static var corename: String { aigc_blas_corename().map { String(cString: $0) } ?? "unknown" }
     /// OpenBLAS's build line (`OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Cooperlake MAX_THREADS=64`).

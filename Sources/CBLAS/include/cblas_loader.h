@@ -17,9 +17,6 @@
    (they spin on the other core for ~0.1 s after every threaded call otherwise); its next threaded call starts them. */
 int aigc_blas_load(char *error, size_t size);
 
-/* Whether OpenBLAS is loaded now (does not load it). */
-int aigc_blas_is_loaded(void);
-
 /* Row-major C = alpha * op(A) * op(B) + beta * C, op(A) m x k, op(B) k x n (cblas_sgemm's meaning). */
 void aigc_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, int lda, const float *b,
                 int ldb, float beta, float *c, int ldc);
