@@ -39,7 +39,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Libraries, bottom to top.
-        .target(name: "AIGCCore", dependencies: ["CSHA256"]),
+        .target(name: "AIGCCore", dependencies: ["CSHA256", "CKernels"]),
         .target(name: "AIGCText", dependencies: ["CICU", "AIGCCore"]),
         .target(name: "AIGCFormats", dependencies: ["AIGCCore"]),
         // The shipped vocabularies (Vocab/*.tiktoken) as SwiftPM resources, so named encodings load in an app that

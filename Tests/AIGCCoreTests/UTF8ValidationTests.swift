@@ -34,6 +34,44 @@ import AIGCCore
         text.withUnsafeBufferPointer { #expect(UTF8Bytes.firstInvalid($0) == nil) }
     }
 
+    /// The AVX2 prefix scan hands the walk the right place: long inputs whose bad bytes fall everywhere relative to
+    /// the 32-byte blocks (inside a block, on its first and last bytes, sequences cut by a block edge), truncated
+    /// endings, and valid texts of every script.
+    @Test(.enabled(if: UTF8Bytes.vectorizedScan, "this CPU has no AVX2: firstInvalid is the walk alone, tested above"))
+    func vectorizedPrefixAgreesWithTheWalk() {
+        let valid = Array("aé日本€𝟙 ok ЖΩ नमस्ते ไทย 😀👨‍👩‍👧\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}\u{D7FF}\u{E000}".utf8)
+        let odd: [UInt8] = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4,
+                            0xF5, 0xFF, 0xA0, 0x9F, 0x8F, 0x90]
+        var base: [UInt8] = []
+        while base.count < 4096 { base.append(contentsOf: valid) }
+        base.withUnsafeBufferPointer { #expect(UTF8Bytes.firstInvalid($0) == nil) }
+        // Every odd byte at every offset of three blocks: before, across and after the edges at 64 and 96.
+        for at in 60..<132 {
+            for o in odd {
+                var b = base
+                b[at] = o
+                b.withUnsafeBufferPointer { p in #expect(UTF8Bytes.firstInvalid(p) == Self.reference(p), "byte \(o) at \(at)") }
+            }
+        }
+        // Random texts of up to ~3 KB, from all-valid to mostly odd, some truncated.
+        var rng = SplitMix(s: 23)
+        for round in 0..<4000 {
+            var b: [UInt8] = []
+            let rate = 1 + rng.int(300)
+            for _ in 0..<rng.int(120) {
+                if rng.int(rate) == 0 { b.append(odd[rng.int(odd.count)]) } else {
+                    let s = rng.int(valid.count); b.append(contentsOf: valid[s..<min(valid.count, s + 1 + rng.int(16))])
+                }
+                if rng.int(3) == 0 { b.append(contentsOf: Array(repeating: UInt8(ascii: "x"), count: rng.int(70))) }
+            }
+            if round % 3 == 0, !b.isEmpty { b.removeLast(rng.int(min(3, b.count) + 1)) }
+            b.withUnsafeBufferPointer { p in
+                #expect(UTF8Bytes.firstInvalid(p) == Self.reference(p), "round \(round)")
+                #expect(UTF8Bytes.firstInvalidWalk(p) == Self.reference(p), "round \(round)")
+            }
+        }
+    }
+
     /// The two-thread scan of a large input agrees with the one-thread scan wherever the first bad byte lies.
     @Test func halvesAgreeWithOneScan() {
         let unit = Array("abc日本語 ЖΩ é\n".utf8)
