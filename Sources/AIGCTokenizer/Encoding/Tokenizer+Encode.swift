@@ -116,13 +116,13 @@ extension Tokenizer {
         let model = core.model
         switch core.pattern {
         case .cl100k where core.hf.usesPatternOnly:
-            CL100kScanner().split(p) { r in model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch) }
+            model.encodeSplit(base, into: &out, scratch: scratch) { CL100kScanner().split(p, $0) }
         case .o200k where core.hf.usesPatternOnly:
-            O200kScanner().split(p) { r in model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch) }
+            model.encodeSplit(base, into: &out, scratch: scratch) { O200kScanner().split(p, $0) }
         case .gpt2 where core.hf.usesPatternOnly:
-            GPT2Scanner().split(p) { r in model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch) }
+            model.encodeSplit(base, into: &out, scratch: scratch) { GPT2Scanner().split(p, $0) }
         default:
-            core.preTokenizer.split(p) { r in model.encodePiece(base + r.lowerBound, r.count, into: &out, scratch: scratch) }
+            model.encodeSplit(base, into: &out, scratch: scratch) { core.preTokenizer.split(p, $0) }
         }
     }
 

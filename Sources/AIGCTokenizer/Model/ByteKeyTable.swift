@@ -1,4 +1,5 @@
 import AIGCCore
+import CKernels
 import Foundation
 
 /// An immutable open-addressing hash table from byte strings to ids, built once per vocabulary. Keys live in one
@@ -187,6 +188,11 @@ final class ByteKeyTable: @unchecked Sendable {
         h = h &* 0xD6E8_FEB8_6659_FD93
         h ^= h >> 32
         return h
+    }
+
+    /// Asks for the first slot a lookup of hash `h` reads (`BPEModel.prefetchPiece`).
+    @inline(__always) func prefetchSlot(_ h: UInt64) {
+        ck_prefetch_read(slots + (Int(truncatingIfNeeded: h) & mask))
     }
 
     @inline(__always) static func filterIndex(_ h: UInt64) -> Int {
