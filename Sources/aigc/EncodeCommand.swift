@@ -70,7 +70,7 @@ struct EncodeCommand: AsyncParsableCommand {
                                            vocabularySize: t.vocabularySize)
             try input.withUnsafeBufferPointer { all in
                 if !lines {
-                    try encodeStreaming(t, all, policy: policy, writer: writer)
+                    try encodeStreaming(t, all, policy: policy, writer: writer, input: input)
                     return
                 }
                 let ranges = Tokenizer.lineRanges(all)
@@ -103,11 +103,12 @@ struct EncodeCommand: AsyncParsableCommand {
     /// Lines longer than this are encoded as whole texts (chunked, parallel, streamed) instead of inside a group.
     static let longLine = 1 << 20
 
-    /// One whole text, its ids written as they come.
+    /// One whole text, its ids written as they come (and, for the whole input, its bytes given back as the encoder
+    /// moves past them).
     func encodeStreaming(_ t: Tokenizer, _ p: UnsafeBufferPointer<UInt8>, policy: SpecialTokenPolicy,
-                         writer: TokenIdWriter) throws {
+                         writer: TokenIdWriter, input: ReleasableBytes? = nil) throws {
         if policy == .none {
-            try t.encodeOrdinary(bytes: p) { try writer.write($0) }
+            try t.encodeOrdinary(bytes: p, emit: { try writer.write($0) }, consumed: { input?.release(below: $0) })
         } else {
             try t.encode(bytes: p, allowedSpecial: policy, disallowedSpecial: .encodeAsText) { try writer.write($0) }
         }

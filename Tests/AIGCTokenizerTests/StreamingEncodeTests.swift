@@ -36,6 +36,31 @@ import Testing
         }
     }
 
+    /// `consumed(offset)` promises the encoder will not read below `offset` again: scribbling over those bytes as soon
+    /// as they are reported (as `aigc encode` gives their pages back) leaves the ids unchanged, the offsets only
+    /// grow, and the last one is the end of the text. Chunked text with a giant uncut line in the middle.
+    @Test(arguments: ["cl100k_base", "o200k_base"])
+    func bytesReportedConsumedAreNeverReadAgain(encoding: String) throws {
+        let text = StreamingEncodeTests.giantLine() + Array(String(repeating: "Déjà vu, 日本語 and 42 more lines.\n", count: 40_000).utf8)
+        for threads in [1, 2] {
+            var tok = TF.named(encoding)
+            tok.threads = threads
+            let whole = text.withUnsafeBufferPointer { tok.encodeOrdinary(bytes: $0) }
+            var scratch = text
+            var ids: [UInt32] = []
+            var offsets: [Int] = []
+            try scratch.withUnsafeMutableBufferPointer { m in
+                try tok.encodeOrdinary(bytes: UnsafeBufferPointer(m), emit: { ids += $0 }, consumed: { offset in
+                    let from = offsets.last ?? 0
+                    if offset > from { UnsafeMutableBufferPointer(rebasing: m[from..<offset]).update(repeating: 0xFF) }  // invalid UTF-8 if ever read
+                    offsets.append(offset)
+                })
+            }
+            #expect(ids == whole, "threads \(threads)")
+            #expect(offsets.count >= 5 && offsets == offsets.sorted() && offsets.last == text.count, "threads \(threads): \(offsets.count) offsets, \(offsets.prefix(5))…")
+        }
+    }
+
     /// The HF byte-level fixture (prefix space, its own pre-tokenizer: the unchunkable path) and special tokens
     /// between giant parts stream exactly too.
     @Test func prefixSpaceAndSpecialTokensStreamExactly() throws {
