@@ -27,15 +27,8 @@ final class AuditWorker: @unchecked Sendable {
     /// Per token id: how often it occurred.
     var tokenCounts: [UInt64] { idStats.map { $0 >> 16 } }
     var singleByteTokens: UInt64 = 0
-    // This batch: exact n-gram and line counts, their texts in `arena` (the batch's normalized turns, appended).
-    /// Sized for the usual 10–15 thousand distinct words of a 2 MiB batch (16,384 slots, 256 KiB: half the L2
-    /// cache); a batch with more grows it once (tables are kept across batches).
-    var unigrams = BatchCountTable(capacity: 1 << 13)
-    var bigrams = BatchCountTable(capacity: 1 << 16)
-    var trigrams = BatchCountTable(capacity: 1 << 17)
-    var lines = BatchCountTable(capacity: 1 << 13)
-    var arena: [UInt8] = []
-    var results: [DocResult] = []
+    /// The outputs of the batch being analysed (handed to `Auditor` for folding when done, replaced by a recycled one).
+    var out = BatchOutput()
     private var evalScratch: [UInt64] = []
     private var shingleScratch: [UInt64] = []
     /// Token ids of the current turn (storage reused across turns).
@@ -76,11 +69,7 @@ final class AuditWorker: @unchecked Sendable {
         scanner.trackByteScripts = context.tokenizer != nil
     }
 
-    func resetBatch() {
-        unigrams.removeAll(); bigrams.removeAll(); trigrams.removeAll(); lines.removeAll()
-        arena.removeAll(keepingCapacity: true)
-        results.removeAll(keepingCapacity: true)
-    }
+    func resetBatch() { out.reset() }
 
     func process(_ batch: RawBatch, range: Range<Int>) {
         batch.storage.withUnsafeBufferPointer { storage in
@@ -91,10 +80,10 @@ final class AuditWorker: @unchecked Sendable {
                     volume.malformedRecords += 1
                     var r = DocResult(fileIndex: rec.fileIndex, line: rec.line)
                     r.malformed = "record_too_large: \(rec.oversizeMessage(limit: context.options.maxRecordBytes, option: "AuditOptions.maxRecordBytes"))"
-                    results.append(r)
+                    out.results.append(r)
                     continue
                 }
-                results.append(analyze(UnsafeBufferPointer(rebasing: storage[rec.range]), fileIndex: rec.fileIndex, line: rec.line))
+                out.results.append(analyze(UnsafeBufferPointer(rebasing: storage[rec.range]), fileIndex: rec.fileIndex, line: rec.line))
             }
         }
         flushNGrams()
@@ -219,8 +208,8 @@ final class AuditWorker: @unchecked Sendable {
                 mark(.emptyTurn, FindingExample(location: location(r), excerpt: dialogue ? "turn \(ti) (\(turn.role.name)): \"\(Excerpt.visible(content))\"" : "\"\(Excerpt.visible(content))\""))
             }
             // N-grams and lines (normalized text).
-            let base = arena.count
-            arena.append(contentsOf: normalized)
+            let base = out.arena.count
+            out.arena.append(contentsOf: normalized)
             normalized.withUnsafeBufferPointer { p in countNGrams(base); countLines(p, base: base) }
             // PII.
             // (Without an ASCII digit, '@' or ':' the scrubber finds nothing: not asked.)
@@ -369,11 +358,11 @@ final class AuditWorker: @unchecked Sendable {
 
     /// Counts the queued n-grams into the batch tables.
     func flushNGrams() {
-        queue1.withUnsafeBufferPointer { unigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued)])) }
-        queue2.withUnsafeBufferPointer { bigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued2)])) }
-        queue3.withUnsafeBufferPointer { trigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued3)])) }
+        queue1.withUnsafeBufferPointer { out.unigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued)])) }
+        queue2.withUnsafeBufferPointer { out.bigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued2)])) }
+        queue3.withUnsafeBufferPointer { out.trigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued3)])) }
         queued = 0; queued2 = 0; queued3 = 0
-        queueL.withUnsafeBufferPointer { lines.addAll(pairs: $0) }
+        queueL.withUnsafeBufferPointer { out.lines.addAll(pairs: $0) }
         queueL.removeAll(keepingCapacity: true)
     }
 
@@ -486,5 +475,27 @@ final class AuditWorker: @unchecked Sendable {
         }
         for i in 0..<idStats.count where idStats[i] >> 16 != 0 { w.idStats[i] &+= idStats[i] & ~0xFFFF }
         w.singleByteTokens += singleByteTokens
+    }
+}
+
+/// One batch's order-dependent outputs, folded in batch order by `Auditor`: exact n-gram and line counts, their texts
+/// in `arena` (the batch's normalized turns, appended), and the per-document results. A worker fills one while
+/// earlier ones may still wait for their turn to be folded; they are recycled (tables and arrays keep their memory).
+/// The tables hold their slots by reference (`HugePageMemory`): a copy shares them, so each output has one user at a
+/// time (the worker filling it, the pipeline's queue, or the thread folding it).
+struct BatchOutput {
+    /// Sized for the usual 10–15 thousand distinct words of a 2 MiB batch (16,384 slots, 256 KiB: half the L2
+    /// cache); a batch with more grows it once (tables are kept across batches).
+    var unigrams = BatchCountTable(capacity: 1 << 13)
+    var bigrams = BatchCountTable(capacity: 1 << 16)
+    var trigrams = BatchCountTable(capacity: 1 << 17)
+    var lines = BatchCountTable(capacity: 1 << 13)
+    var arena: [UInt8] = []
+    var results: [DocResult] = []
+
+    mutating func reset() {
+        unigrams.removeAll(); bigrams.removeAll(); trigrams.removeAll(); lines.removeAll()
+        arena.removeAll(keepingCapacity: true)
+        results.removeAll(keepingCapacity: true)
     }
 }

@@ -78,13 +78,20 @@ public final class Auditor: Sendable {
         var previewBytes: [UInt8] = []
     }
 
-    /// Shared between the workers of one run: the reader (one batch at a time, under `lock`), the turn of the next
-    /// batch to fold, and the first error.
+    /// Shared between the workers of one run: the reader (one batch at a time, under `lock`), the analysed batches
+    /// waiting for their turn to be folded, the recycled batch outputs, and the first error.
     final class Pipeline: @unchecked Sendable {
         let lock = NSCondition()
         let reader: InputReader
         var nextSeq = 0
+        /// Batches folded so far (the next one to fold is `pending[folded]`).
         var folded = 0
+        /// Whether a thread is folding (one at a time; batches fold in order).
+        var folding = false
+        /// Analysed batches not yet folded, by sequence number.
+        var pending: [Int: BatchOutput] = [:]
+        /// Folded outputs, ready for reuse.
+        var free: [BatchOutput] = []
         var done = false
         var failure: Error?
         var lastBytes = 0
@@ -98,11 +105,16 @@ public final class Auditor: Sendable {
         let threads = options.threads
         let workers = (0..<threads).map { _ in AuditWorker(context: context) }
         let pipe = Pipeline(reader: InputReader(paths: options.inputs, format: options.inputFormat, maxRecordBytes: options.maxRecordBytes))
+        // One spare output per worker: a worker that finishes its batch before the batches ahead of it are folded
+        // hands it over and goes on with the next one instead of waiting for its turn.
+        pipe.free = (0..<threads).map { _ in BatchOutput() }
         let state = OrderedState(capacity: options.summaryCapacity)
-        // Every worker loops: take the next batch from the reader, analyse all of it, then wait for its turn and
-        // fold it (summaries, duplicates, examples) in batch order while the other workers go on analysing. Batches
-        // are cut by the reader alone and folded whole in reader order, so the report never depends on the thread
-        // count; the serial fold overlaps the parallel analysis instead of stopping it.
+        // Every worker loops: take the next batch from the reader, analyse all of it, and queue it for folding
+        // (summaries, duplicates, examples), which happens strictly in batch order: the thread that queues the next
+        // batch to fold folds it (and any queued after it) while the others go on analysing; a thread whose batch
+        // must wait takes a recycled output and the next batch. Batches are cut by the reader alone and folded whole
+        // in reader order, so the report never depends on the thread count; the serial fold overlaps the parallel
+        // analysis instead of stopping it, and no thread waits for another's turn unless every output is in use.
         let loop: @Sendable (Int) -> Void = { t in
             let w = workers[t]
             while true {
@@ -122,37 +134,28 @@ public final class Auditor: Sendable {
                 w.resetBatch()
                 w.process(batch, range: 0..<batch.records.count)
                 pipe.lock.lock()
-                while pipe.folded != seq { pipe.lock.wait() }
-                pipe.lock.unlock()
-                w.arena.withUnsafeBufferPointer { arena in
-                    state.unigrams.add(w.unigrams, arena: arena)
-                    state.bigrams.add(w.bigrams, arena: arena)
-                    state.trigrams.add(w.trigrams, arena: arena)
-                    state.lines.add(w.lines, arena: arena)
-                }
-                // The duplicate indexes are far larger than the caches: load the next document's slots while
-                // this one is folded.
-                // Results are read in place (a copy of a `DocResult` retains and releases each of its arrays).
-                w.results.withUnsafeBufferPointer { results in
-                    for i in results.indices {
-                        if i + 1 < results.count {
-                            let hash = results[i + 1].hash
-                            state.fold.exact.prefetch(hash)
-                            results[i + 1].bandKeys.withUnsafeBufferPointer { keys in
-                                for key in keys { state.fold.bands.prefetch(key) }
-                            }
-                        }
-                        self.foldOne(results[i], &state.fold)
+                pipe.pending[seq] = w.out
+                while true {
+                    if !pipe.folding, let next = pipe.pending.removeValue(forKey: pipe.folded) {
+                        pipe.folding = true
+                        pipe.lock.unlock()
+                        self.fold(next, state)
+                        let saturated = self.saturatedKinds(state.fold)
+                        pipe.lock.lock()
+                        pipe.free.append(next)
+                        pipe.saturated |= saturated
+                        pipe.folded += 1
+                        pipe.folding = false
+                        let bytes = pipe.reader.fileBytesRead
+                        progress?.advance(by: Double(bytes - pipe.lastBytes), note: "\(state.fold.documents) documents")
+                        pipe.lastBytes = bytes
+                        pipe.lock.broadcast()
+                        continue
                     }
+                    if let recycled = pipe.free.popLast() { w.out = recycled; break }
+                    if pipe.failure != nil { pipe.lock.unlock(); return }
+                    pipe.lock.wait()
                 }
-                let saturated = self.saturatedKinds(state.fold)
-                pipe.lock.lock()
-                pipe.saturated |= saturated
-                pipe.folded += 1
-                let bytes = pipe.reader.fileBytesRead
-                progress?.advance(by: Double(bytes - pipe.lastBytes), note: "\(state.fold.documents) documents")
-                pipe.lastBytes = bytes
-                pipe.lock.broadcast()
                 pipe.lock.unlock()
             }
         }
@@ -167,10 +170,38 @@ public final class Auditor: Sendable {
         loop(0)
         for _ in 1..<max(threads, 1) { finished.wait() }
         if let failure = pipe.failure { throw failure }
+        // Every queued batch is folded by the thread that queued the last one it needed; anything else is a bug.
+        guard pipe.pending.isEmpty, pipe.folded == pipe.nextSeq else {
+            throw AIGCError.io("audit: \(pipe.nextSeq - pipe.folded) analysed batches were not folded (internal error)")
+        }
         progress?.finish()
         for t in 1..<threads { workers[t].mergeTotals(into: workers[0]) }
         return buildReport(workers[0], state.fold, reader: pipe.reader,
                            summaries: (state.unigrams, state.bigrams, state.trigrams, state.lines))
+    }
+
+    /// Folds one analysed batch into the order-dependent state (the caller holds the fold turn).
+    private func fold(_ out: BatchOutput, _ state: OrderedState) {
+        out.arena.withUnsafeBufferPointer { arena in
+            state.unigrams.add(out.unigrams, arena: arena)
+            state.bigrams.add(out.bigrams, arena: arena)
+            state.trigrams.add(out.trigrams, arena: arena)
+            state.lines.add(out.lines, arena: arena)
+        }
+        // The duplicate indexes are far larger than the caches: load the next document's slots while this one is
+        // folded. Results are read in place (a copy of a `DocResult` retains and releases each of its arrays).
+        out.results.withUnsafeBufferPointer { results in
+            for i in results.indices {
+                if i + 1 < results.count {
+                    let hash = results[i + 1].hash
+                    state.fold.exact.prefetch(hash)
+                    results[i + 1].bandKeys.withUnsafeBufferPointer { keys in
+                        for key in keys { state.fold.bands.prefetch(key) }
+                    }
+                }
+                self.foldOne(results[i], &state.fold)
+            }
+        }
     }
 
     private func location(_ file: Int, _ line: Int) -> String { "\(context.paths[file]):\(line)" }
