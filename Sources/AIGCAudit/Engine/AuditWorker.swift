@@ -8,7 +8,17 @@ import CKernels
 /// commutative totals (sums, distributions, per-script and per-id counts) across batches, plus this batch's exact
 /// n-gram and line counts. Totals merge exactly; batch tables merge in range order; so results never depend on the
 /// thread count.
-final class AuditWorker: @unchecked Sendable {
+///
+/// A struct, held by its thread in a `Box` and changed through one `mutating` call per batch: the hot path's many
+/// updates of its fields are then plain stores, where the stored properties of a class would each pay a dynamic
+/// exclusivity check (`swift_beginAccess`, ~6% of a full audit's CPU) and often a retain/release.
+struct AuditWorker: @unchecked Sendable {
+    /// A worker's home: one per thread, never shared between threads while a batch is analysed.
+    final class Box: @unchecked Sendable {
+        var worker: AuditWorker
+        init(_ worker: AuditWorker) { self.worker = worker }
+    }
+
     let context: AuditContext
     var scanner = TextScanner()
     private var nfkc = NFKCScalarCache()
@@ -69,9 +79,9 @@ final class AuditWorker: @unchecked Sendable {
         scanner.trackByteScripts = context.tokenizer != nil
     }
 
-    func resetBatch() { out.reset() }
+    mutating func resetBatch() { out.reset() }
 
-    func process(_ batch: RawBatch, range: Range<Int>) {
+    mutating func process(_ batch: RawBatch, range: Range<Int>) {
         batch.storage.withUnsafeBufferPointer { storage in
             for k in range {
                 let rec = batch.records[k]
@@ -83,7 +93,8 @@ final class AuditWorker: @unchecked Sendable {
                     out.results.append(r)
                     continue
                 }
-                out.results.append(analyze(UnsafeBufferPointer(rebasing: storage[rec.range]), fileIndex: rec.fileIndex, line: rec.line))
+                let r = analyze(UnsafeBufferPointer(rebasing: storage[rec.range]), fileIndex: rec.fileIndex, line: rec.line)
+                out.results.append(r)
             }
         }
         flushNGrams()
@@ -99,7 +110,7 @@ final class AuditWorker: @unchecked Sendable {
         return "\(context.paths[r.fileIndex]):\(line)"
     }
 
-    private func analyze(_ raw: UnsafeBufferPointer<UInt8>, fileIndex: Int, line: Int) -> DocResult {
+    private mutating func analyze(_ raw: UnsafeBufferPointer<UInt8>, fileIndex: Int, line: Int) -> DocResult {
         var r = DocResult(fileIndex: fileIndex, line: line)
         volume.recordsIn += 1
         let parsed: Record?, badUTF8: Bool, failure: RecordParser.Failure?
@@ -135,7 +146,7 @@ final class AuditWorker: @unchecked Sendable {
         var wordCount = 0
         normalizedTurns.reserveCapacity(turns.count)
         func note(_ kind: ProblemKind, _ text: [UInt8], _ offset: Int) {
-            mark(kind, FindingExample(location: location(r, text: text, offset: offset), excerpt: Excerpt.around(text, offset: offset)))
+            if mark(kind) { foundExamples[kind.ordinal] = FindingExample(location: location(r, text: text, offset: offset), excerpt: Excerpt.around(text, offset: offset)) }
         }
         if badUTF8 {
             // The parser already replaced invalid bytes with U+FFFD; point at the first one.
@@ -205,7 +216,7 @@ final class AuditWorker: @unchecked Sendable {
             }
             if TextChecks.isBlank(normalized) {
                 r.emptyTurns += 1
-                mark(.emptyTurn, FindingExample(location: location(r), excerpt: dialogue ? "turn \(ti) (\(turn.role.name)): \"\(Excerpt.visible(content))\"" : "\"\(Excerpt.visible(content))\""))
+                if mark(.emptyTurn) { foundExamples[ProblemKind.emptyTurn.ordinal] = FindingExample(location: location(r), excerpt: dialogue ? "turn \(ti) (\(turn.role.name)): \"\(Excerpt.visible(content))\"" : "\"\(Excerpt.visible(content))\"") }
             }
             // N-grams and lines (normalized text).
             let base = out.arena.count
@@ -239,16 +250,16 @@ final class AuditWorker: @unchecked Sendable {
         if dialogue && turns.isEmpty {
             // A conversation without turns (`"messages": []`): counted as one empty turn, as the builder drops it.
             r.emptyTurns = 1
-            mark(.emptyTurn, FindingExample(location: location(r), excerpt: "conversation has no turns"))
+            if mark(.emptyTurn) { foundExamples[ProblemKind.emptyTurn.ordinal] = FindingExample(location: location(r), excerpt: "conversation has no turns") }
         }
         if dialogue {
             if saturated & (1 << UInt32(ProblemKind.roleOrder.ordinal)) != 0 {
-                if RoleOrder.hasProblem(turns) { mark(.roleOrder, FindingExample(location: "", excerpt: "")) }
+                if RoleOrder.hasProblem(turns) { _ = mark(.roleOrder) } // saturated: no example
             } else if let problem = RecordCleaner.roleOrderProblem(turns) {
-                mark(.roleOrder, FindingExample(location: location(r), excerpt: problem))
+                if mark(.roleOrder) { foundExamples[ProblemKind.roleOrder.ordinal] = FindingExample(location: location(r), excerpt: problem) }
             }
         }
-        if r.emptyTurns > 0 { mark(.emptyTurn, FindingExample(location: location(r), excerpt: "")) }
+        if r.emptyTurns > 0 { if mark(.emptyTurn) { foundExamples[ProblemKind.emptyTurn.ordinal] = FindingExample(location: location(r), excerpt: "") } }
         scriptDocuments[Int(scanner.dominantScriptInPlace()) & 0xFF] += 1
         charsPerDocument.add(docChars)
         turnsPerDocument.add(turns.count)
@@ -256,7 +267,7 @@ final class AuditWorker: @unchecked Sendable {
             tokensPerDocument.add(docTokens)
             volume.tokens += UInt64(docTokens)
             if let seq = seqLen, docTokens > seq {
-                mark(.overSeqLen, FindingExample(location: location(r), excerpt: "\(docTokens) tokens > \(seq)"))
+                if mark(.overSeqLen) { foundExamples[ProblemKind.overSeqLen.ordinal] = FindingExample(location: location(r), excerpt: "\(docTokens) tokens > \(seq)") }
             }
         }
         r.tokens = docTokens
@@ -298,13 +309,13 @@ final class AuditWorker: @unchecked Sendable {
     /// Whether the document already has a problem of `kind`.
     @inline(__always) private func found(_ kind: ProblemKind) -> Bool { foundPresent & (1 << UInt32(kind.ordinal)) != 0 }
 
-    /// Notes a problem of `kind` in the current document; its example (built only if needed) is the first one,
-    /// and none is built when the kind is saturated.
-    @inline(__always) private func mark(_ kind: ProblemKind, _ example: @autoclosure () -> FindingExample) {
+    /// Notes a problem of `kind` in the current document; true when the caller is to build its example (into
+    /// `foundExamples[kind.ordinal]`): only the document's first of the kind, and none when the kind is saturated.
+    @inline(__always) private mutating func mark(_ kind: ProblemKind) -> Bool {
         let bit: UInt32 = 1 << UInt32(kind.ordinal)
-        if foundPresent & bit != 0 { return }
+        if foundPresent & bit != 0 { return false }
         foundPresent |= bit
-        if saturated & bit == 0 { foundExamples[kind.ordinal] = example() }
+        return saturated & bit == 0
     }
 
     static func firstReplacement(_ t: [UInt8]) -> Int? {
@@ -318,7 +329,7 @@ final class AuditWorker: @unchecked Sendable {
     /// Word 1-, 2- and 3-grams of the last scanned text (words as the scanner cut them), whose bytes start at
     /// `base` in `arena`: (key, text ref) pairs are queued through pointers, and each table takes a few thousand
     /// at a time in one prefetching pass (`flushNGrams`).
-    private func countNGrams(_ base: Int) {
+    private mutating func countNGrams(_ base: Int) {
         let n = scanner.wordCount
         if n == 0 { return }
         if queue1.count < 2 * (queued + n) {
@@ -357,7 +368,7 @@ final class AuditWorker: @unchecked Sendable {
     }
 
     /// Counts the queued n-grams into the batch tables.
-    func flushNGrams() {
+    mutating func flushNGrams() {
         queue1.withUnsafeBufferPointer { out.unigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued)])) }
         queue2.withUnsafeBufferPointer { out.bigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued2)])) }
         queue3.withUnsafeBufferPointer { out.trigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued3)])) }
@@ -367,7 +378,7 @@ final class AuditWorker: @unchecked Sendable {
     }
 
     /// Non-empty lines (trimmed of ASCII spaces and tabs).
-    private func countLines(_ p: UnsafeBufferPointer<UInt8>, base: Int) {
+    private mutating func countLines(_ p: UnsafeBufferPointer<UInt8>, base: Int) {
         var start = 0
         let n = p.count
         while start < n {
@@ -386,10 +397,11 @@ final class AuditWorker: @unchecked Sendable {
     }
 
     /// Per-id counts, single-byte tokens, and per-script attribution through the scanner's byte scripts.
-    private func countTokens(_ ids: [UInt32], textLength: Int) {
+    private mutating func countTokens(_ ids: [UInt32], textLength: Int) {
         let scripts = scanner.byteScripts
         let common = UInt8(truncatingIfNeeded: ScriptTable.common), inherited = UInt8(truncatingIfNeeded: ScriptTable.inherited)
         var single: UInt64 = 0
+        var aligned = true
         idStats.withUnsafeMutableBufferPointer { stats in
         scriptTokens.withUnsafeMutableBufferPointer { sTokens in
         scriptTokenBytes.withUnsafeMutableBufferPointer { sBytes in
@@ -446,22 +458,24 @@ final class AuditWorker: @unchecked Sendable {
                 pos += len
             }
             if pos != textLength || limit != textLength {
-                // Not aligned (rare): undo the attribution above (same tokens, same scripts, subtracted) and give
-                // every token to the document's dominant script, as asked only now (the scanner is a large value;
-                // reading it from here would copy it).
+                // Not aligned (rare): undo the attribution above (same tokens, same scripts, subtracted); every
+                // token goes to the document's dominant script below.
                 unattribute()
-                let fallback = dominantScriptSoFar()
-                sTokens[fallback] &+= UInt64(ids.count)
-                sBytes[fallback] &+= UInt64(pos)
+                aligned = false
             }
         }}}}
+        if !aligned {
+            var bytes = 0
+            for id in ids where Int(id) < idStats.count { bytes += Int(idStats[Int(id)] & 0xFFFF) }
+            let fallback = Int(scanner.dominantScriptInPlace()) & 0xFF
+            scriptTokens[fallback] &+= UInt64(ids.count)
+            scriptTokenBytes[fallback] &+= UInt64(bytes)
+        }
         singleByteTokens += single
     }
 
-    @inline(never) private func dominantScriptSoFar() -> Int { Int(scanner.dominantScriptInPlace()) & 0xFF }
-
     /// Adds another worker's totals.
-    func mergeTotals(into w: AuditWorker) {
+    func mergeTotals(into w: inout AuditWorker) {
         w.volume.recordsIn += volume.recordsIn; w.volume.malformedRecords += volume.malformedRecords
         w.volume.documents += volume.documents; w.volume.turns += volume.turns; w.volume.bytes += volume.bytes
         w.volume.chars += volume.chars; w.volume.words += volume.words; w.volume.tokens += volume.tokens

@@ -103,7 +103,7 @@ public final class Auditor: Sendable {
 
     public func run(progress: ProgressReporter? = nil) throws -> AuditReport {
         let threads = options.threads
-        let workers = (0..<threads).map { _ in AuditWorker(context: context) }
+        let workers = (0..<threads).map { _ in AuditWorker.Box(AuditWorker(context: context)) }
         let pipe = Pipeline(reader: InputReader(paths: options.inputs, format: options.inputFormat, maxRecordBytes: options.maxRecordBytes))
         // One spare output per worker: a worker that finishes its batch before the batches ahead of it are folded
         // hands it over and goes on with the next one instead of waiting for its turn.
@@ -129,12 +129,12 @@ public final class Auditor: Sendable {
                 guard let batch else { pipe.done = true; pipe.lock.unlock(); return }
                 let seq = pipe.nextSeq
                 pipe.nextSeq += 1
-                w.saturated = pipe.saturated
+                w.worker.saturated = pipe.saturated
                 pipe.lock.unlock()
-                w.resetBatch()
-                w.process(batch, range: 0..<batch.records.count)
+                w.worker.resetBatch()
+                w.worker.process(batch, range: 0..<batch.records.count)
                 pipe.lock.lock()
-                pipe.pending[seq] = w.out
+                pipe.pending[seq] = w.worker.out
                 while true {
                     if !pipe.folding, let next = pipe.pending.removeValue(forKey: pipe.folded) {
                         pipe.folding = true
@@ -152,7 +152,7 @@ public final class Auditor: Sendable {
                         pipe.lock.broadcast()
                         continue
                     }
-                    if let recycled = pipe.free.popLast() { w.out = recycled; break }
+                    if let recycled = pipe.free.popLast() { w.worker.out = recycled; break }
                     if pipe.failure != nil { pipe.lock.unlock(); return }
                     pipe.lock.wait()
                 }
@@ -175,8 +175,8 @@ public final class Auditor: Sendable {
             throw AIGCError.io("audit: \(pipe.nextSeq - pipe.folded) analysed batches were not folded (internal error)")
         }
         progress?.finish()
-        for t in 1..<threads { workers[t].mergeTotals(into: workers[0]) }
-        return buildReport(workers[0], state.fold, reader: pipe.reader,
+        for t in 1..<threads { workers[t].worker.mergeTotals(into: &workers[0].worker) }
+        return buildReport(workers[0].worker, state.fold, reader: pipe.reader,
                            summaries: (state.unigrams, state.bigrams, state.trigrams, state.lines))
     }
 
