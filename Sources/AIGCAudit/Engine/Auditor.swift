@@ -234,7 +234,8 @@ public final class Auditor: Sendable {
             return
         }
         fold.documents += 1
-        let here = { self.location(r.fileIndex, r.line) }
+        // A local function, not a closure value: a stored closure would copy `r` into a heap context per document.
+        func here() -> String { location(r.fileIndex, r.line) }
         for (kind, example) in r.problems { addExample(kind, found: example, &fold) }
         if r.emptyTurns > 1 { fold.problemCounts[.emptyTurn, default: 0] += UInt64(r.emptyTurns - 1) }
         if r.has(.overSeqLen), let seq = options.seqLen {
