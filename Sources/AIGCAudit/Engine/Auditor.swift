@@ -39,8 +39,8 @@ public final class Auditor: Sendable {
 
     /// Order-dependent state.
     struct Fold {
-        var problemCounts: [ProblemKind: UInt64] = [:]
-        var examples: [ProblemKind: [FindingExample]] = [:]
+        var problemCounts = PerKind<UInt64>(0)
+        var examples = PerKind<[FindingExample]>([])
         var exact = HashIndex<ContentHash>()
         var bands = HashIndex<UInt64>()
         var founders: [(file: Int32, line: Int32)] = []
@@ -67,6 +67,17 @@ public final class Auditor: Sendable {
         init(capacity: Int) {
             unigrams = FrequencySummary(capacity: capacity); bigrams = FrequencySummary(capacity: capacity)
             trigrams = FrequencySummary(capacity: capacity); lines = FrequencySummary(capacity: capacity)
+        }
+    }
+
+    /// One value per problem kind, in an array indexed by `ProblemKind.ordinal`: the fold updates counts and
+    /// examples per document, where a `Dictionary` hashed the kind each time.
+    struct PerKind<Value> {
+        private var values: [Value]
+        init(_ initial: Value) { values = Array(repeating: initial, count: ProblemKind.allCases.count) }
+        subscript(_ kind: ProblemKind) -> Value {
+            get { values[kind.ordinal] }
+            _modify { yield &values[kind.ordinal] }
         }
     }
 
@@ -209,7 +220,7 @@ public final class Auditor: Sendable {
     /// Kinds whose examples are all taken.
     private func saturatedKinds(_ fold: Fold) -> UInt32 {
         var mask: UInt32 = 0
-        for kind in ProblemKind.allCases where (fold.examples[kind]?.count ?? 0) >= options.examplesPerFinding {
+        for kind in ProblemKind.allCases where fold.examples[kind].count >= options.examplesPerFinding {
             mask |= 1 << UInt32(kind.ordinal)
         }
         return mask
@@ -218,14 +229,14 @@ public final class Auditor: Sendable {
     /// Counts one finding of a document and keeps its example while the kind still needs examples (a document of
     /// a saturated kind has none, and is never needed).
     private func addExample(_ kind: ProblemKind, found e: FindingExample?, _ fold: inout Fold) {
-        fold.problemCounts[kind, default: 0] += 1
-        if let e, fold.examples[kind, default: []].count < options.examplesPerFinding { fold.examples[kind, default: []].append(e) }
+        fold.problemCounts[kind] += 1
+        if let e, fold.examples[kind].count < options.examplesPerFinding { fold.examples[kind].append(e) }
     }
 
     /// Counts one finding; the example is built only while the kind still needs examples.
     private func addExample(_ kind: ProblemKind, _ e: @autoclosure () -> FindingExample, _ fold: inout Fold) {
-        fold.problemCounts[kind, default: 0] += 1
-        if fold.examples[kind, default: []].count < options.examplesPerFinding { fold.examples[kind, default: []].append(e()) }
+        fold.problemCounts[kind] += 1
+        if fold.examples[kind].count < options.examplesPerFinding { fold.examples[kind].append(e()) }
     }
 
     private func foldOne(_ r: DocResult, _ fold: inout Fold) {
@@ -237,7 +248,7 @@ public final class Auditor: Sendable {
         // A local function, not a closure value: a stored closure would copy `r` into a heap context per document.
         func here() -> String { location(r.fileIndex, r.line) }
         for (kind, example) in r.problems { addExample(kind, found: example, &fold) }
-        if r.emptyTurns > 1 { fold.problemCounts[.emptyTurn, default: 0] += UInt64(r.emptyTurns - 1) }
+        if r.emptyTurns > 1 { fold.problemCounts[.emptyTurn] += UInt64(r.emptyTurns - 1) }
         if r.has(.overSeqLen), let seq = options.seqLen {
             fold.overSeqLen += 1
             fold.tokensTruncated += UInt64(r.tokens - seq)
@@ -247,12 +258,12 @@ public final class Auditor: Sendable {
         let piiTotal = r.pii.0 + r.pii.1 + r.pii.2 + r.pii.3
         if piiTotal > 0 {
             fold.pii.documents += 1
-            fold.problemCounts[.pii, default: 0] += piiTotal
+            fold.problemCounts[.pii] += piiTotal
             for e in r.piiExamples where fold.piiExampleCount[e.kind, default: 0] < 3 {
                 fold.piiExampleCount[e.kind, default: 0] += 1
                 fold.pii.examples.append(e)
-                if fold.examples[.pii, default: []].count < options.examplesPerFinding {
-                    fold.examples[.pii, default: []].append(FindingExample(location: e.location, excerpt: "\(e.kind): \(e.redacted)"))
+                if fold.examples[.pii].count < options.examplesPerFinding {
+                    fold.examples[.pii].append(FindingExample(location: e.location, excerpt: "\(e.kind): \(e.redacted)"))
                 }
             }
         }
@@ -321,14 +332,14 @@ public final class Auditor: Sendable {
         // Health.
         let c = fold.problemCounts
         var h = TextHealthReport()
-        h.invalidUTF8Documents = c[.invalidUTF8] ?? 0
-        h.nfkcWouldChangeDocuments = c[.nfkcWouldChange] ?? 0
-        h.controlCharacters = ControlCharacterCounts(bidi: c[.bidi] ?? 0, zeroWidth: c[.zeroWidth] ?? 0, other: c[.otherControl] ?? 0)
-        h.replacementCharacterDocuments = c[.replacementCharacter] ?? 0
-        h.longRunDocuments = c[.longRun] ?? 0
+        h.invalidUTF8Documents = c[.invalidUTF8]
+        h.nfkcWouldChangeDocuments = c[.nfkcWouldChange]
+        h.controlCharacters = ControlCharacterCounts(bidi: c[.bidi], zeroWidth: c[.zeroWidth], other: c[.otherControl])
+        h.replacementCharacterDocuments = c[.replacementCharacter]
+        h.longRunDocuments = c[.longRun]
         h.longRunThreshold = options.longRunThreshold
-        h.emptyTurns = c[.emptyTurn] ?? 0
-        h.roleOrderErrors = c[.roleOrder] ?? 0
+        h.emptyTurns = c[.emptyTurn]
+        h.roleOrderErrors = c[.roleOrder]
         report.textHealth = h
         // Duplicates.
         var d = DuplicatesReport()
@@ -410,9 +421,10 @@ public final class Auditor: Sendable {
         report.repeatedLines = items(summaries.3, minimum: 2)
         // Findings, in a fixed order; only kinds that occurred.
         for kind in ProblemKind.allCases {
-            guard let n = c[kind], n > 0 else { continue }
+            let n = c[kind]
+            guard n > 0 else { continue }
             report.findings.append(Finding(kind: kind.rawValue, severity: kind.severity, count: n, unit: kind.unit,
-                                           message: kind.message, examples: fold.examples[kind] ?? []))
+                                           message: kind.message, examples: fold.examples[kind]))
         }
         return report
     }
