@@ -120,6 +120,19 @@ import Testing
         #expect(ja == jb)
     }
 
+    /// One record per batch on four threads: batches finish out of order all the time, are queued, and are folded
+    /// by whichever thread queues the next one due (`Auditor.Pipeline`); the report is still the one-thread one.
+    @Test func deterministicWhenBatchesFinishOutOfOrder() throws {
+        var a = try Fixture.plantedOptions(threads: 1)
+        a.batchRecords = 4096
+        let ja = try Auditor(options: a).run().jsonData()
+        for _ in 0..<5 {
+            var b = try Fixture.plantedOptions(threads: 4)
+            b.batchRecords = 1
+            #expect(try Auditor(options: b).run().jsonData() == ja)
+        }
+    }
+
     /// With one example per kind and tiny batches, kinds saturate early and later batches skip building their
     /// examples: counts and the examples kept are still those of a run that built every example, for any thread
     /// count.

@@ -8,7 +8,17 @@ import CKernels
 /// commutative totals (sums, distributions, per-script and per-id counts) across batches, plus this batch's exact
 /// n-gram and line counts. Totals merge exactly; batch tables merge in range order; so results never depend on the
 /// thread count.
-final class AuditWorker: @unchecked Sendable {
+///
+/// A struct, held by its thread in a `Box` and changed through one `mutating` call per batch: the hot path's many
+/// updates of its fields are then plain stores, where the stored properties of a class would each pay a dynamic
+/// exclusivity check (`swift_beginAccess`, ~6% of a full audit's CPU) and often a retain/release.
+struct AuditWorker: @unchecked Sendable {
+    /// A worker's home: one per thread, never shared between threads while a batch is analysed.
+    final class Box: @unchecked Sendable {
+        var worker: AuditWorker
+        init(_ worker: AuditWorker) { self.worker = worker }
+    }
+
     let context: AuditContext
     var scanner = TextScanner()
     private var nfkc = NFKCScalarCache()
@@ -27,15 +37,8 @@ final class AuditWorker: @unchecked Sendable {
     /// Per token id: how often it occurred.
     var tokenCounts: [UInt64] { idStats.map { $0 >> 16 } }
     var singleByteTokens: UInt64 = 0
-    // This batch: exact n-gram and line counts, their texts in `arena` (the batch's normalized turns, appended).
-    /// Sized for the usual 10–15 thousand distinct words of a 2 MiB batch (16,384 slots, 256 KiB: half the L2
-    /// cache); a batch with more grows it once (tables are kept across batches).
-    var unigrams = BatchCountTable(capacity: 1 << 13)
-    var bigrams = BatchCountTable(capacity: 1 << 16)
-    var trigrams = BatchCountTable(capacity: 1 << 17)
-    var lines = BatchCountTable(capacity: 1 << 13)
-    var arena: [UInt8] = []
-    var results: [DocResult] = []
+    /// The outputs of the batch being analysed (handed to `Auditor` for folding when done, replaced by a recycled one).
+    var out = BatchOutput()
     private var evalScratch: [UInt64] = []
     private var shingleScratch: [UInt64] = []
     /// Token ids of the current turn (storage reused across turns).
@@ -76,13 +79,23 @@ final class AuditWorker: @unchecked Sendable {
         scanner.trackByteScripts = context.tokenizer != nil
     }
 
-    func resetBatch() {
-        unigrams.removeAll(); bigrams.removeAll(); trigrams.removeAll(); lines.removeAll()
-        arena.removeAll(keepingCapacity: true)
-        results.removeAll(keepingCapacity: true)
+    mutating func resetBatch() { out.reset() }
+
+    /// Encodes one turn's normalized bytes, appending the ids (`Tokenizer.withOrdinaryAppender`'s encoder).
+    typealias Encode = (UnsafeBufferPointer<UInt8>, inout [UInt32]) -> Void
+
+    mutating func process(_ batch: RawBatch, range: Range<Int>) {
+        // One tokenizer scratch for the whole batch (taking one from the tokenizer's pool and giving it back per
+        // turn, under its lock, was ~2% of a full audit's CPU).
+        if let tok = tokenizer {
+            tok.withOrdinaryAppender { encode in processRecords(batch, range, encode) }
+        } else {
+            processRecords(batch, range) { _, _ in }
+        }
+        flushNGrams()
     }
 
-    func process(_ batch: RawBatch, range: Range<Int>) {
+    private mutating func processRecords(_ batch: RawBatch, _ range: Range<Int>, _ encode: Encode) {
         batch.storage.withUnsafeBufferPointer { storage in
             for k in range {
                 let rec = batch.records[k]
@@ -91,13 +104,13 @@ final class AuditWorker: @unchecked Sendable {
                     volume.malformedRecords += 1
                     var r = DocResult(fileIndex: rec.fileIndex, line: rec.line)
                     r.malformed = "record_too_large: \(rec.oversizeMessage(limit: context.options.maxRecordBytes, option: "AuditOptions.maxRecordBytes"))"
-                    results.append(r)
+                    out.results.append(r)
                     continue
                 }
-                results.append(analyze(UnsafeBufferPointer(rebasing: storage[rec.range]), fileIndex: rec.fileIndex, line: rec.line))
+                let r = analyze(UnsafeBufferPointer(rebasing: storage[rec.range]), fileIndex: rec.fileIndex, line: rec.line, encode)
+                out.results.append(r)
             }
         }
-        flushNGrams()
     }
 
     private func location(_ r: DocResult, text: [UInt8]? = nil, offset: Int = 0) -> String {
@@ -110,7 +123,7 @@ final class AuditWorker: @unchecked Sendable {
         return "\(context.paths[r.fileIndex]):\(line)"
     }
 
-    private func analyze(_ raw: UnsafeBufferPointer<UInt8>, fileIndex: Int, line: Int) -> DocResult {
+    private mutating func analyze(_ raw: UnsafeBufferPointer<UInt8>, fileIndex: Int, line: Int, _ encode: Encode) -> DocResult {
         var r = DocResult(fileIndex: fileIndex, line: line)
         volume.recordsIn += 1
         let parsed: Record?, badUTF8: Bool, failure: RecordParser.Failure?
@@ -146,7 +159,7 @@ final class AuditWorker: @unchecked Sendable {
         var wordCount = 0
         normalizedTurns.reserveCapacity(turns.count)
         func note(_ kind: ProblemKind, _ text: [UInt8], _ offset: Int) {
-            mark(kind, FindingExample(location: location(r, text: text, offset: offset), excerpt: Excerpt.around(text, offset: offset)))
+            if mark(kind) { foundExamples[kind.ordinal] = FindingExample(location: location(r, text: text, offset: offset), excerpt: Excerpt.around(text, offset: offset)) }
         }
         if badUTF8 {
             // The parser already replaced invalid bytes with U+FFFD; point at the first one.
@@ -216,11 +229,11 @@ final class AuditWorker: @unchecked Sendable {
             }
             if TextChecks.isBlank(normalized) {
                 r.emptyTurns += 1
-                mark(.emptyTurn, FindingExample(location: location(r), excerpt: dialogue ? "turn \(ti) (\(turn.role.name)): \"\(Excerpt.visible(content))\"" : "\"\(Excerpt.visible(content))\""))
+                if mark(.emptyTurn) { foundExamples[ProblemKind.emptyTurn.ordinal] = FindingExample(location: location(r), excerpt: dialogue ? "turn \(ti) (\(turn.role.name)): \"\(Excerpt.visible(content))\"" : "\"\(Excerpt.visible(content))\"") }
             }
             // N-grams and lines (normalized text).
-            let base = arena.count
-            arena.append(contentsOf: normalized)
+            let base = out.arena.count
+            out.arena.append(contentsOf: normalized)
             normalized.withUnsafeBufferPointer { p in countNGrams(base); countLines(p, base: base) }
             // PII.
             // (Without an ASCII digit, '@' or ':' the scrubber finds nothing: not asked.)
@@ -239,7 +252,8 @@ final class AuditWorker: @unchecked Sendable {
             }
             // Tokens.
             if tokenizer != nil {
-                normalized.withUnsafeBufferPointer { tokenizer?.encodeOrdinary(bytes: $0, into: &ids) }
+                ids.removeAll(keepingCapacity: true)
+                normalized.withUnsafeBufferPointer { encode($0, &ids) }
                 countTokens(ids, textLength: normalized.count)
                 tokensPerTurn.add(ids.count)
                 roles[roleIndex].tokens += UInt64(ids.count)
@@ -250,16 +264,16 @@ final class AuditWorker: @unchecked Sendable {
         if dialogue && turns.isEmpty {
             // A conversation without turns (`"messages": []`): counted as one empty turn, as the builder drops it.
             r.emptyTurns = 1
-            mark(.emptyTurn, FindingExample(location: location(r), excerpt: "conversation has no turns"))
+            if mark(.emptyTurn) { foundExamples[ProblemKind.emptyTurn.ordinal] = FindingExample(location: location(r), excerpt: "conversation has no turns") }
         }
         if dialogue {
             if saturated & (1 << UInt32(ProblemKind.roleOrder.ordinal)) != 0 {
-                if RoleOrder.hasProblem(turns) { mark(.roleOrder, FindingExample(location: "", excerpt: "")) }
+                if RoleOrder.hasProblem(turns) { _ = mark(.roleOrder) } // saturated: no example
             } else if let problem = RecordCleaner.roleOrderProblem(turns) {
-                mark(.roleOrder, FindingExample(location: location(r), excerpt: problem))
+                if mark(.roleOrder) { foundExamples[ProblemKind.roleOrder.ordinal] = FindingExample(location: location(r), excerpt: problem) }
             }
         }
-        if r.emptyTurns > 0 { mark(.emptyTurn, FindingExample(location: location(r), excerpt: "")) }
+        if r.emptyTurns > 0 { if mark(.emptyTurn) { foundExamples[ProblemKind.emptyTurn.ordinal] = FindingExample(location: location(r), excerpt: "") } }
         scriptDocuments[Int(scanner.dominantScriptInPlace()) & 0xFF] += 1
         charsPerDocument.add(docChars)
         turnsPerDocument.add(turns.count)
@@ -267,7 +281,7 @@ final class AuditWorker: @unchecked Sendable {
             tokensPerDocument.add(docTokens)
             volume.tokens += UInt64(docTokens)
             if let seq = seqLen, docTokens > seq {
-                mark(.overSeqLen, FindingExample(location: location(r), excerpt: "\(docTokens) tokens > \(seq)"))
+                if mark(.overSeqLen) { foundExamples[ProblemKind.overSeqLen.ordinal] = FindingExample(location: location(r), excerpt: "\(docTokens) tokens > \(seq)") }
             }
         }
         r.tokens = docTokens
@@ -309,13 +323,13 @@ final class AuditWorker: @unchecked Sendable {
     /// Whether the document already has a problem of `kind`.
     @inline(__always) private func found(_ kind: ProblemKind) -> Bool { foundPresent & (1 << UInt32(kind.ordinal)) != 0 }
 
-    /// Notes a problem of `kind` in the current document; its example (built only if needed) is the first one,
-    /// and none is built when the kind is saturated.
-    @inline(__always) private func mark(_ kind: ProblemKind, _ example: @autoclosure () -> FindingExample) {
+    /// Notes a problem of `kind` in the current document; true when the caller is to build its example (into
+    /// `foundExamples[kind.ordinal]`): only the document's first of the kind, and none when the kind is saturated.
+    @inline(__always) private mutating func mark(_ kind: ProblemKind) -> Bool {
         let bit: UInt32 = 1 << UInt32(kind.ordinal)
-        if foundPresent & bit != 0 { return }
+        if foundPresent & bit != 0 { return false }
         foundPresent |= bit
-        if saturated & bit == 0 { foundExamples[kind.ordinal] = example() }
+        return saturated & bit == 0
     }
 
     static func firstReplacement(_ t: [UInt8]) -> Int? {
@@ -329,7 +343,7 @@ final class AuditWorker: @unchecked Sendable {
     /// Word 1-, 2- and 3-grams of the last scanned text (words as the scanner cut them), whose bytes start at
     /// `base` in `arena`: (key, text ref) pairs are queued through pointers, and each table takes a few thousand
     /// at a time in one prefetching pass (`flushNGrams`).
-    private func countNGrams(_ base: Int) {
+    private mutating func countNGrams(_ base: Int) {
         let n = scanner.wordCount
         if n == 0 { return }
         if queue1.count < 2 * (queued + n) {
@@ -368,17 +382,17 @@ final class AuditWorker: @unchecked Sendable {
     }
 
     /// Counts the queued n-grams into the batch tables.
-    func flushNGrams() {
-        queue1.withUnsafeBufferPointer { unigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued)])) }
-        queue2.withUnsafeBufferPointer { bigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued2)])) }
-        queue3.withUnsafeBufferPointer { trigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued3)])) }
+    mutating func flushNGrams() {
+        queue1.withUnsafeBufferPointer { out.unigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued)])) }
+        queue2.withUnsafeBufferPointer { out.bigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued2)])) }
+        queue3.withUnsafeBufferPointer { out.trigrams.addAll(pairs: UnsafeBufferPointer(rebasing: $0[0..<(2 * queued3)])) }
         queued = 0; queued2 = 0; queued3 = 0
-        queueL.withUnsafeBufferPointer { lines.addAll(pairs: $0) }
+        queueL.withUnsafeBufferPointer { out.lines.addAll(pairs: $0) }
         queueL.removeAll(keepingCapacity: true)
     }
 
     /// Non-empty lines (trimmed of ASCII spaces and tabs).
-    private func countLines(_ p: UnsafeBufferPointer<UInt8>, base: Int) {
+    private mutating func countLines(_ p: UnsafeBufferPointer<UInt8>, base: Int) {
         var start = 0
         let n = p.count
         while start < n {
@@ -397,10 +411,11 @@ final class AuditWorker: @unchecked Sendable {
     }
 
     /// Per-id counts, single-byte tokens, and per-script attribution through the scanner's byte scripts.
-    private func countTokens(_ ids: [UInt32], textLength: Int) {
+    private mutating func countTokens(_ ids: [UInt32], textLength: Int) {
         let scripts = scanner.byteScripts
         let common = UInt8(truncatingIfNeeded: ScriptTable.common), inherited = UInt8(truncatingIfNeeded: ScriptTable.inherited)
         var single: UInt64 = 0
+        var aligned = true
         idStats.withUnsafeMutableBufferPointer { stats in
         scriptTokens.withUnsafeMutableBufferPointer { sTokens in
         scriptTokenBytes.withUnsafeMutableBufferPointer { sBytes in
@@ -457,22 +472,24 @@ final class AuditWorker: @unchecked Sendable {
                 pos += len
             }
             if pos != textLength || limit != textLength {
-                // Not aligned (rare): undo the attribution above (same tokens, same scripts, subtracted) and give
-                // every token to the document's dominant script, as asked only now (the scanner is a large value;
-                // reading it from here would copy it).
+                // Not aligned (rare): undo the attribution above (same tokens, same scripts, subtracted); every
+                // token goes to the document's dominant script below.
                 unattribute()
-                let fallback = dominantScriptSoFar()
-                sTokens[fallback] &+= UInt64(ids.count)
-                sBytes[fallback] &+= UInt64(pos)
+                aligned = false
             }
         }}}}
+        if !aligned {
+            var bytes = 0
+            for id in ids where Int(id) < idStats.count { bytes += Int(idStats[Int(id)] & 0xFFFF) }
+            let fallback = Int(scanner.dominantScriptInPlace()) & 0xFF
+            scriptTokens[fallback] &+= UInt64(ids.count)
+            scriptTokenBytes[fallback] &+= UInt64(bytes)
+        }
         singleByteTokens += single
     }
 
-    @inline(never) private func dominantScriptSoFar() -> Int { Int(scanner.dominantScriptInPlace()) & 0xFF }
-
     /// Adds another worker's totals.
-    func mergeTotals(into w: AuditWorker) {
+    func mergeTotals(into w: inout AuditWorker) {
         w.volume.recordsIn += volume.recordsIn; w.volume.malformedRecords += volume.malformedRecords
         w.volume.documents += volume.documents; w.volume.turns += volume.turns; w.volume.bytes += volume.bytes
         w.volume.chars += volume.chars; w.volume.words += volume.words; w.volume.tokens += volume.tokens
@@ -486,5 +503,27 @@ final class AuditWorker: @unchecked Sendable {
         }
         for i in 0..<idStats.count where idStats[i] >> 16 != 0 { w.idStats[i] &+= idStats[i] & ~0xFFFF }
         w.singleByteTokens += singleByteTokens
+    }
+}
+
+/// One batch's order-dependent outputs, folded in batch order by `Auditor`: exact n-gram and line counts, their texts
+/// in `arena` (the batch's normalized turns, appended), and the per-document results. A worker fills one while
+/// earlier ones may still wait for their turn to be folded; they are recycled (tables and arrays keep their memory).
+/// The tables hold their slots by reference (`HugePageMemory`): a copy shares them, so each output has one user at a
+/// time (the worker filling it, the pipeline's queue, or the thread folding it).
+struct BatchOutput {
+    /// Sized for the usual 10–15 thousand distinct words of a 2 MiB batch (16,384 slots, 256 KiB: half the L2
+    /// cache); a batch with more grows it once (tables are kept across batches).
+    var unigrams = BatchCountTable(capacity: 1 << 13)
+    var bigrams = BatchCountTable(capacity: 1 << 16)
+    var trigrams = BatchCountTable(capacity: 1 << 17)
+    var lines = BatchCountTable(capacity: 1 << 13)
+    var arena: [UInt8] = []
+    var results: [DocResult] = []
+
+    mutating func reset() {
+        unigrams.removeAll(); bigrams.removeAll(); trigrams.removeAll(); lines.removeAll()
+        arena.removeAll(keepingCapacity: true)
+        results.removeAll(keepingCapacity: true)
     }
 }

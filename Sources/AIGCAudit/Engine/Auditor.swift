@@ -39,8 +39,8 @@ public final class Auditor: Sendable {
 
     /// Order-dependent state.
     struct Fold {
-        var problemCounts: [ProblemKind: UInt64] = [:]
-        var examples: [ProblemKind: [FindingExample]] = [:]
+        var problemCounts = PerKind<UInt64>(0)
+        var examples = PerKind<[FindingExample]>([])
         var exact = HashIndex<ContentHash>()
         var bands = HashIndex<UInt64>()
         var founders: [(file: Int32, line: Int32)] = []
@@ -70,6 +70,17 @@ public final class Auditor: Sendable {
         }
     }
 
+    /// One value per problem kind, in an array indexed by `ProblemKind.ordinal`: the fold updates counts and
+    /// examples per document, where a `Dictionary` hashed the kind each time.
+    struct PerKind<Value> {
+        private var values: [Value]
+        init(_ initial: Value) { values = Array(repeating: initial, count: ProblemKind.allCases.count) }
+        subscript(_ kind: ProblemKind) -> Value {
+            get { values[kind.ordinal] }
+            _modify { yield &values[kind.ordinal] }
+        }
+    }
+
     struct ClusterInfo {
         var exact: UInt64 = 0
         var near: UInt64 = 0
@@ -78,13 +89,20 @@ public final class Auditor: Sendable {
         var previewBytes: [UInt8] = []
     }
 
-    /// Shared between the workers of one run: the reader (one batch at a time, under `lock`), the turn of the next
-    /// batch to fold, and the first error.
+    /// Shared between the workers of one run: the reader (one batch at a time, under `lock`), the analysed batches
+    /// waiting for their turn to be folded, the recycled batch outputs, and the first error.
     final class Pipeline: @unchecked Sendable {
         let lock = NSCondition()
         let reader: InputReader
         var nextSeq = 0
+        /// Batches folded so far (the next one to fold is `pending[folded]`).
         var folded = 0
+        /// Whether a thread is folding (one at a time; batches fold in order).
+        var folding = false
+        /// Analysed batches not yet folded, by sequence number.
+        var pending: [Int: BatchOutput] = [:]
+        /// Folded outputs, ready for reuse.
+        var free: [BatchOutput] = []
         var done = false
         var failure: Error?
         var lastBytes = 0
@@ -96,13 +114,18 @@ public final class Auditor: Sendable {
 
     public func run(progress: ProgressReporter? = nil) throws -> AuditReport {
         let threads = options.threads
-        let workers = (0..<threads).map { _ in AuditWorker(context: context) }
+        let workers = (0..<threads).map { _ in AuditWorker.Box(AuditWorker(context: context)) }
         let pipe = Pipeline(reader: InputReader(paths: options.inputs, format: options.inputFormat, maxRecordBytes: options.maxRecordBytes))
+        // One spare output per worker: a worker that finishes its batch before the batches ahead of it are folded
+        // hands it over and goes on with the next one instead of waiting for its turn.
+        pipe.free = (0..<threads).map { _ in BatchOutput() }
         let state = OrderedState(capacity: options.summaryCapacity)
-        // Every worker loops: take the next batch from the reader, analyse all of it, then wait for its turn and
-        // fold it (summaries, duplicates, examples) in batch order while the other workers go on analysing. Batches
-        // are cut by the reader alone and folded whole in reader order, so the report never depends on the thread
-        // count; the serial fold overlaps the parallel analysis instead of stopping it.
+        // Every worker loops: take the next batch from the reader, analyse all of it, and queue it for folding
+        // (summaries, duplicates, examples), which happens strictly in batch order: the thread that queues the next
+        // batch to fold folds it (and any queued after it) while the others go on analysing; a thread whose batch
+        // must wait takes a recycled output and the next batch. Batches are cut by the reader alone and folded whole
+        // in reader order, so the report never depends on the thread count; the serial fold overlaps the parallel
+        // analysis instead of stopping it, and no thread waits for another's turn unless every output is in use.
         let loop: @Sendable (Int) -> Void = { t in
             let w = workers[t]
             while true {
@@ -117,42 +140,33 @@ public final class Auditor: Sendable {
                 guard let batch else { pipe.done = true; pipe.lock.unlock(); return }
                 let seq = pipe.nextSeq
                 pipe.nextSeq += 1
-                w.saturated = pipe.saturated
+                w.worker.saturated = pipe.saturated
                 pipe.lock.unlock()
-                w.resetBatch()
-                w.process(batch, range: 0..<batch.records.count)
+                w.worker.resetBatch()
+                w.worker.process(batch, range: 0..<batch.records.count)
                 pipe.lock.lock()
-                while pipe.folded != seq { pipe.lock.wait() }
-                pipe.lock.unlock()
-                w.arena.withUnsafeBufferPointer { arena in
-                    state.unigrams.add(w.unigrams, arena: arena)
-                    state.bigrams.add(w.bigrams, arena: arena)
-                    state.trigrams.add(w.trigrams, arena: arena)
-                    state.lines.add(w.lines, arena: arena)
-                }
-                // The duplicate indexes are far larger than the caches: load the next document's slots while
-                // this one is folded.
-                // Results are read in place (a copy of a `DocResult` retains and releases each of its arrays).
-                w.results.withUnsafeBufferPointer { results in
-                    for i in results.indices {
-                        if i + 1 < results.count {
-                            let hash = results[i + 1].hash
-                            state.fold.exact.prefetch(hash)
-                            results[i + 1].bandKeys.withUnsafeBufferPointer { keys in
-                                for key in keys { state.fold.bands.prefetch(key) }
-                            }
-                        }
-                        self.foldOne(results[i], &state.fold)
+                pipe.pending[seq] = w.worker.out
+                while true {
+                    if !pipe.folding, let next = pipe.pending.removeValue(forKey: pipe.folded) {
+                        pipe.folding = true
+                        pipe.lock.unlock()
+                        self.fold(next, state)
+                        let saturated = self.saturatedKinds(state.fold)
+                        pipe.lock.lock()
+                        pipe.free.append(next)
+                        pipe.saturated |= saturated
+                        pipe.folded += 1
+                        pipe.folding = false
+                        let bytes = pipe.reader.fileBytesRead
+                        progress?.advance(by: Double(bytes - pipe.lastBytes), note: "\(state.fold.documents) documents")
+                        pipe.lastBytes = bytes
+                        pipe.lock.broadcast()
+                        continue
                     }
+                    if let recycled = pipe.free.popLast() { w.worker.out = recycled; break }
+                    if pipe.failure != nil { pipe.lock.unlock(); return }
+                    pipe.lock.wait()
                 }
-                let saturated = self.saturatedKinds(state.fold)
-                pipe.lock.lock()
-                pipe.saturated |= saturated
-                pipe.folded += 1
-                let bytes = pipe.reader.fileBytesRead
-                progress?.advance(by: Double(bytes - pipe.lastBytes), note: "\(state.fold.documents) documents")
-                pipe.lastBytes = bytes
-                pipe.lock.broadcast()
                 pipe.lock.unlock()
             }
         }
@@ -167,10 +181,38 @@ public final class Auditor: Sendable {
         loop(0)
         for _ in 1..<max(threads, 1) { finished.wait() }
         if let failure = pipe.failure { throw failure }
+        // Every queued batch is folded by the thread that queued the last one it needed; anything else is a bug.
+        guard pipe.pending.isEmpty, pipe.folded == pipe.nextSeq else {
+            throw AIGCError.io("audit: \(pipe.nextSeq - pipe.folded) analysed batches were not folded (internal error)")
+        }
         progress?.finish()
-        for t in 1..<threads { workers[t].mergeTotals(into: workers[0]) }
-        return buildReport(workers[0], state.fold, reader: pipe.reader,
+        for t in 1..<threads { workers[t].worker.mergeTotals(into: &workers[0].worker) }
+        return buildReport(workers[0].worker, state.fold, reader: pipe.reader,
                            summaries: (state.unigrams, state.bigrams, state.trigrams, state.lines))
+    }
+
+    /// Folds one analysed batch into the order-dependent state (the caller holds the fold turn).
+    private func fold(_ out: BatchOutput, _ state: OrderedState) {
+        out.arena.withUnsafeBufferPointer { arena in
+            state.unigrams.add(out.unigrams, arena: arena)
+            state.bigrams.add(out.bigrams, arena: arena)
+            state.trigrams.add(out.trigrams, arena: arena)
+            state.lines.add(out.lines, arena: arena)
+        }
+        // The duplicate indexes are far larger than the caches: load the next document's slots while this one is
+        // folded. Results are read in place (a copy of a `DocResult` retains and releases each of its arrays).
+        out.results.withUnsafeBufferPointer { results in
+            for i in results.indices {
+                if i + 1 < results.count {
+                    let hash = results[i + 1].hash
+                    state.fold.exact.prefetch(hash)
+                    results[i + 1].bandKeys.withUnsafeBufferPointer { keys in
+                        for key in keys { state.fold.bands.prefetch(key) }
+                    }
+                }
+                self.foldOne(results[i], &state.fold)
+            }
+        }
     }
 
     private func location(_ file: Int, _ line: Int) -> String { "\(context.paths[file]):\(line)" }
@@ -178,7 +220,7 @@ public final class Auditor: Sendable {
     /// Kinds whose examples are all taken.
     private func saturatedKinds(_ fold: Fold) -> UInt32 {
         var mask: UInt32 = 0
-        for kind in ProblemKind.allCases where (fold.examples[kind]?.count ?? 0) >= options.examplesPerFinding {
+        for kind in ProblemKind.allCases where fold.examples[kind].count >= options.examplesPerFinding {
             mask |= 1 << UInt32(kind.ordinal)
         }
         return mask
@@ -187,14 +229,14 @@ public final class Auditor: Sendable {
     /// Counts one finding of a document and keeps its example while the kind still needs examples (a document of
     /// a saturated kind has none, and is never needed).
     private func addExample(_ kind: ProblemKind, found e: FindingExample?, _ fold: inout Fold) {
-        fold.problemCounts[kind, default: 0] += 1
-        if let e, fold.examples[kind, default: []].count < options.examplesPerFinding { fold.examples[kind, default: []].append(e) }
+        fold.problemCounts[kind] += 1
+        if let e, fold.examples[kind].count < options.examplesPerFinding { fold.examples[kind].append(e) }
     }
 
     /// Counts one finding; the example is built only while the kind still needs examples.
     private func addExample(_ kind: ProblemKind, _ e: @autoclosure () -> FindingExample, _ fold: inout Fold) {
-        fold.problemCounts[kind, default: 0] += 1
-        if fold.examples[kind, default: []].count < options.examplesPerFinding { fold.examples[kind, default: []].append(e()) }
+        fold.problemCounts[kind] += 1
+        if fold.examples[kind].count < options.examplesPerFinding { fold.examples[kind].append(e()) }
     }
 
     private func foldOne(_ r: DocResult, _ fold: inout Fold) {
@@ -203,9 +245,10 @@ public final class Auditor: Sendable {
             return
         }
         fold.documents += 1
-        let here = { self.location(r.fileIndex, r.line) }
+        // A local function, not a closure value: a stored closure would copy `r` into a heap context per document.
+        func here() -> String { location(r.fileIndex, r.line) }
         for (kind, example) in r.problems { addExample(kind, found: example, &fold) }
-        if r.emptyTurns > 1 { fold.problemCounts[.emptyTurn, default: 0] += UInt64(r.emptyTurns - 1) }
+        if r.emptyTurns > 1 { fold.problemCounts[.emptyTurn] += UInt64(r.emptyTurns - 1) }
         if r.has(.overSeqLen), let seq = options.seqLen {
             fold.overSeqLen += 1
             fold.tokensTruncated += UInt64(r.tokens - seq)
@@ -215,12 +258,12 @@ public final class Auditor: Sendable {
         let piiTotal = r.pii.0 + r.pii.1 + r.pii.2 + r.pii.3
         if piiTotal > 0 {
             fold.pii.documents += 1
-            fold.problemCounts[.pii, default: 0] += piiTotal
+            fold.problemCounts[.pii] += piiTotal
             for e in r.piiExamples where fold.piiExampleCount[e.kind, default: 0] < 3 {
                 fold.piiExampleCount[e.kind, default: 0] += 1
                 fold.pii.examples.append(e)
-                if fold.examples[.pii, default: []].count < options.examplesPerFinding {
-                    fold.examples[.pii, default: []].append(FindingExample(location: e.location, excerpt: "\(e.kind): \(e.redacted)"))
+                if fold.examples[.pii].count < options.examplesPerFinding {
+                    fold.examples[.pii].append(FindingExample(location: e.location, excerpt: "\(e.kind): \(e.redacted)"))
                 }
             }
         }
@@ -289,14 +332,14 @@ public final class Auditor: Sendable {
         // Health.
         let c = fold.problemCounts
         var h = TextHealthReport()
-        h.invalidUTF8Documents = c[.invalidUTF8] ?? 0
-        h.nfkcWouldChangeDocuments = c[.nfkcWouldChange] ?? 0
-        h.controlCharacters = ControlCharacterCounts(bidi: c[.bidi] ?? 0, zeroWidth: c[.zeroWidth] ?? 0, other: c[.otherControl] ?? 0)
-        h.replacementCharacterDocuments = c[.replacementCharacter] ?? 0
-        h.longRunDocuments = c[.longRun] ?? 0
+        h.invalidUTF8Documents = c[.invalidUTF8]
+        h.nfkcWouldChangeDocuments = c[.nfkcWouldChange]
+        h.controlCharacters = ControlCharacterCounts(bidi: c[.bidi], zeroWidth: c[.zeroWidth], other: c[.otherControl])
+        h.replacementCharacterDocuments = c[.replacementCharacter]
+        h.longRunDocuments = c[.longRun]
         h.longRunThreshold = options.longRunThreshold
-        h.emptyTurns = c[.emptyTurn] ?? 0
-        h.roleOrderErrors = c[.roleOrder] ?? 0
+        h.emptyTurns = c[.emptyTurn]
+        h.roleOrderErrors = c[.roleOrder]
         report.textHealth = h
         // Duplicates.
         var d = DuplicatesReport()
@@ -378,9 +421,10 @@ public final class Auditor: Sendable {
         report.repeatedLines = items(summaries.3, minimum: 2)
         // Findings, in a fixed order; only kinds that occurred.
         for kind in ProblemKind.allCases {
-            guard let n = c[kind], n > 0 else { continue }
+            let n = c[kind]
+            guard n > 0 else { continue }
             report.findings.append(Finding(kind: kind.rawValue, severity: kind.severity, count: n, unit: kind.unit,
-                                           message: kind.message, examples: fold.examples[kind] ?? []))
+                                           message: kind.message, examples: fold.examples[kind]))
         }
         return report
     }

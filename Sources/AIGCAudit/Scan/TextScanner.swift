@@ -80,9 +80,15 @@ public struct TextScanner {
         }
         var hashes = wordHashes, starts = wordStarts, ends = wordEnds, scripts = byteScripts, corpus = corpusWordStates
         wordHashes = []; wordStarts = []; wordEnds = []; byteScripts = []; corpusWordStates = []
-        scripts.removeAll(keepingCapacity: true)
         let track = trackByteScripts
-        if track { scripts.append(contentsOf: repeatElement(0, count: n)) }
+        // `n` entries when tracking (every one is written below: each path sets the script of each byte it
+        // consumes), else none; only entries beyond the previous text's length are zero-filled first.
+        let want = track ? n : 0
+        if scripts.count > want {
+            scripts.removeLast(scripts.count - want)
+        } else if scripts.count < want {
+            scripts.append(contentsOf: repeatElement(0, count: want - scripts.count))
+        }
         var words = 0
         var latinChars = 0, commonChars = 0, latinWords = 0, commonWords = 0
         let common = ScriptTable.common, latin = ScriptTable.latin
