@@ -5,7 +5,7 @@ import Foundation
 /// `bytes()` waits for it and rethrows an open or read error.
 public final class BackgroundFileRead: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<ReleasableBytes, Error> = .failure(AIGCError.io("not read"))
+    private var result: Result<[UInt8], Error> = .success([])
     private var invalidAt: Int?
 
     /// The input's size when it is a regular file (known before reading), else 0.
@@ -16,7 +16,7 @@ public final class BackgroundFileRead: @unchecked Sendable {
         expectedSize = (try? opened.get())?.size ?? 0
         nonisolated(unsafe) let file = opened
         let thread = Thread { [self] in
-            result = file.flatMap { f in Result { try ReleasableBytes(reading: f) } }
+            result = file.flatMap { f in Result { try f.readToEnd() } }
             if validateUTF8, case .success(let b) = result {
                 invalidAt = b.withUnsafeBufferPointer { UTF8Bytes.firstInvalidInHalves($0) }
             }
@@ -26,9 +26,8 @@ public final class BackgroundFileRead: @unchecked Sendable {
         thread.start()
     }
 
-    /// The whole input (waits for the read). A streaming consumer may give back what it has passed
-    /// (`ReleasableBytes.release(below:)`).
-    public func bytes() throws -> ReleasableBytes {
+    /// The whole input (waits for the read).
+    public func bytes() throws -> [UInt8] {
         done.wait()
         done.signal()
         return try result.get()

@@ -33,11 +33,14 @@ struct EncodeCommand: AsyncParsableCommand {
         try await runCLI {
             if lines && format == .npy { throw ValidationError("--format npy holds one array; it cannot be used with --lines") }
             let t0 = DispatchTime.now().uptimeNanoseconds
-            // The input is read (and, for one whole text, checked for valid UTF-8) on a second thread while this one
-            // loads the vocabulary.
-            let reader = BackgroundFileRead(path: file, validateUTF8: !lines)
+            // While this thread loads the vocabulary, a second one checks a large file's UTF-8 block by block (the
+            // file is then read and encoded window by window, never held whole), or reads any other input whole (and,
+            // for one whole text, checks it).
+            let windowed = !lines && allowedSpecial == "none" ? try EncodeCommand.largeRegularFile(file) : nil
+            let checker = windowed == nil ? nil : BackgroundUTF8Check(path: file)
+            let reader = windowed == nil ? BackgroundFileRead(path: file, validateUTF8: !lines) : nil
             let t = try tok.load()
-            if reader.expectedSize >= 1 << 20 { t.prepareForLongText() }  // while the input is still being read
+            if (reader?.expectedSize ?? windowed?.size ?? 0) >= 1 << 20 { t.prepareForLongText() }  // during the read
             let t1 = DispatchTime.now().uptimeNanoseconds
             var tokens = 0
             defer {
@@ -59,9 +62,27 @@ struct EncodeCommand: AsyncParsableCommand {
                 policy = .some(Set(names))
             }
             try TokenIdWriter.check(format: format, lines: lines, vocabularySize: t.vocabularySize)
-            let input = try reader.bytes()
             let location = file ?? "stdin"
-            if !lines, let bad = reader.firstInvalidUTF8 {
+            if let windowed, let checker {
+                if let bad = try checker.firstInvalid() {
+                    throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(bad)")
+                }
+                if t.canEncodeInWindows {
+                    let writer = try TokenIdWriter(format: format, lines: false, sink: try OutputFile(path: output),
+                                                   vocabularySize: t.vocabularySize)
+                    try t.encodeOrdinary(reading: windowed, check: { offset, part in
+                        // Checked whole before; a file rewritten since is caught here, before its ids are written.
+                        if let bad = UTF8Bytes.firstInvalid(part) {
+                            throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(offset + bad) (the file changed while it was read)")
+                        }
+                    }, emit: { try writer.write($0) })
+                    tokens = writer.count
+                    try writer.finish()
+                    return
+                }
+            }
+            let input = try reader?.bytes() ?? windowed?.readToEnd() ?? []
+            if !lines, let bad = reader?.firstInvalidUTF8 {
                 throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(bad)")
             }
             // Ids are written window by window as they are encoded, for any length of text or line: memory for ids
@@ -70,7 +91,7 @@ struct EncodeCommand: AsyncParsableCommand {
                                            vocabularySize: t.vocabularySize)
             try input.withUnsafeBufferPointer { all in
                 if !lines {
-                    try encodeStreaming(t, all, policy: policy, writer: writer, input: input)
+                    try encodeStreaming(t, all, policy: policy, writer: writer)
                     return
                 }
                 let ranges = Tokenizer.lineRanges(all)
@@ -100,15 +121,21 @@ struct EncodeCommand: AsyncParsableCommand {
         }
     }
 
+    /// The input when it is a regular file of 1 MiB or more (checked, then read and encoded window by window), else nil.
+    static func largeRegularFile(_ path: String?) throws -> InputFile? {
+        guard let path, path != "-" else { return nil }
+        let f = try InputFile(path: path)
+        return (f.size ?? 0) >= 1 << 20 ? f : nil
+    }
+
     /// Lines longer than this are encoded as whole texts (chunked, parallel, streamed) instead of inside a group.
     static let longLine = 1 << 20
 
-    /// One whole text, its ids written as they come (and, for the whole input, its bytes given back as the encoder
-    /// moves past them).
+    /// One whole text, its ids written as they come.
     func encodeStreaming(_ t: Tokenizer, _ p: UnsafeBufferPointer<UInt8>, policy: SpecialTokenPolicy,
-                         writer: TokenIdWriter, input: ReleasableBytes? = nil) throws {
+                         writer: TokenIdWriter) throws {
         if policy == .none {
-            try t.encodeOrdinary(bytes: p, emit: { try writer.write($0) }, consumed: { input?.release(below: $0) })
+            try t.encodeOrdinary(bytes: p) { try writer.write($0) }
         } else {
             try t.encode(bytes: p, allowedSpecial: policy, disallowedSpecial: .encodeAsText) { try writer.write($0) }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import AIGCCore
 
@@ -115,4 +116,29 @@ private struct SplitMix {
         return z ^ (z >> 31)
     }
     mutating func int(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
+}
+
+/// `BackgroundUTF8Check` reads a file block by block and finds the same first invalid byte as one scan of the whole
+/// file, wherever the bad byte and the block edges fall.
+@Suite struct BlockwiseUTF8CheckTests {
+    @Test func sameAnswerAsOneScanOfTheWholeFile() throws {
+        let unit = Array("abc日本語 ЖΩ é😀\n".utf8)
+        var text: [UInt8] = []
+        while text.count < 3000 { text += unit }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-utf8check-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var cases: [[UInt8]] = [text, Array(text.dropLast(2)), []]
+        for at in [0, 1, 5, 6, 7, 8, 63, 64, 65, 1000, 2999, text.count - 1] {
+            for b: UInt8 in [0xFF, 0x80, 0xE6, 0xF0] { var t = text; t[at] = b; cases.append(t) }
+        }
+        for t in cases {
+            try Data(t).write(to: URL(fileURLWithPath: path))
+            let whole = t.withUnsafeBufferPointer { UTF8Bytes.firstInvalid($0) }
+            for block in [4, 5, 7, 16, 64, 1 << 22] {
+                #expect(try BackgroundUTF8Check.firstInvalidForTesting(path: path, block: block) == whole, "block \(block)")
+            }
+            #expect(try BackgroundUTF8Check(path: path).firstInvalid() == whole)
+        }
+        #expect(throws: AIGCError.self) { try BackgroundUTF8Check(path: path + ".missing").firstInvalid() }
+    }
 }

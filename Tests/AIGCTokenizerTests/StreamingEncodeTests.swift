@@ -1,4 +1,5 @@
 import AIGCTokenizer
+import AIGCCore
 import Foundation
 import Testing
 
@@ -36,29 +37,35 @@ import Testing
         }
     }
 
-    /// `consumed(offset)` promises the encoder will not read below `offset` again: scribbling over those bytes as soon
-    /// as they are reported (as `aigc encode` gives their pages back) leaves the ids unchanged, the offsets only
-    /// grow, and the last one is the end of the text. Chunked text with a giant uncut line in the middle.
+    /// A file encoded window by window (`encodeOrdinary(reading:…)`, as `aigc encode FILE` does) gives exactly the
+    /// whole text's ids, for windows far smaller than the text: cut at safe cuts only, a window without one grows
+    /// (the 600 KB line of letters), and parts start where the one before ended. Texts mixing scripts, CRLF, runs of
+    /// spaces and newlines, digits and emoji; windows from 64 bytes to larger than the file.
     @Test(arguments: ["cl100k_base", "o200k_base"])
-    func bytesReportedConsumedAreNeverReadAgain(encoding: String) throws {
-        let text = StreamingEncodeTests.giantLine() + Array(String(repeating: "Déjà vu, 日本語 and 42 more lines.\n", count: 40_000).utf8)
-        for threads in [1, 2] {
-            var tok = TF.named(encoding)
-            tok.threads = threads
+    func aFileReadInWindowsEncodesExactlyAsOneText(encoding: String) throws {
+        var rng = TF.RNG(s: 91)
+        let pieces = ["Hello", " world", "\r\n", "\n\n", "   ", "日本語", " Привет", "١٢٣", " 42", "😀👍🏽", "\t", "don't",
+                      " é", "  \n", "x", "नमस्ते", "\u{200D}", "/", "ß", " A"]
+        var mixed: [UInt8] = []
+        while mixed.count < 200_000 { mixed += Array(pieces[rng.int(pieces.count)].utf8) }
+        let texts = [StreamingEncodeTests.giantLine(), mixed, Array("short file, no cut at all".utf8)]
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-windows-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var tok = TF.named(encoding)
+        tok.threads = 2
+        for text in texts {
+            try Data(text).write(to: URL(fileURLWithPath: path))
             let whole = text.withUnsafeBufferPointer { tok.encodeOrdinary(bytes: $0) }
-            var scratch = text
-            var ids: [UInt32] = []
-            var offsets: [Int] = []
-            try scratch.withUnsafeMutableBufferPointer { m in
-                try tok.encodeOrdinary(bytes: UnsafeBufferPointer(m), emit: { ids += $0 }, consumed: { offset in
-                    let from = offsets.last ?? 0
-                    if offset > from { UnsafeMutableBufferPointer(rebasing: m[from..<offset]).update(repeating: 0xFF) }  // invalid UTF-8 if ever read
-                    offsets.append(offset)
-                })
+            for window in [64, 1000, 65_536, 4 << 20] {
+                let r = try tok.encodeOrdinaryReadingForTesting(path: path, window: window)
+                #expect(r.ids == whole, "window \(window), \(text.count) bytes")
+                #expect(r.parts.first == 0 && r.parts == r.parts.sorted())
+                if window < text.count / 4 { #expect(r.parts.count > 2, "window \(window): \(r.parts.count) parts") }
             }
-            #expect(ids == whole, "threads \(threads)")
-            #expect(offsets.count >= 5 && offsets == offsets.sorted() && offsets.last == text.count, "threads \(threads): \(offsets.count) offsets, \(offsets.prefix(5))…")
         }
+        let hf = try Tokenizer(contentsOf: TF.url("hf-bytelevel.json"))
+        #expect(!hf.canEncodeInWindows)
+        #expect(throws: AIGCError.self) { try hf.encodeOrdinaryReadingForTesting(path: path, window: 64) }
     }
 
     /// The HF byte-level fixture (prefix space, its own pre-tokenizer: the unchunkable path) and special tokens

@@ -24,6 +24,19 @@ enum TextChunker {
         return cuts
     }
 
+    /// A safe cut near the end of `p` (within its last 64 KiB if there is one there, else further back), or nil.
+    /// Only bytes inside `p` are looked at, and a code point cut off by the end of `p` never makes a cut, so a cut
+    /// found in a prefix of a text is a safe cut of the whole text (`Tokenizer.encodeOrdinary(reading:…)`).
+    static func lastSafeCut(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        var span = 1 << 16
+        while true {
+            let from = max(2, p.count - span)
+            if let c = safeCut(p, from: from, limit: p.count) { return c }
+            if from == 2 { return nil }
+            span *= 8
+        }
+    }
+
     @inline(__always) static func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
     /// The first safe cut in [from, limit), or nil.

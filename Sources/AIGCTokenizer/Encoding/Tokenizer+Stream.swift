@@ -21,11 +21,8 @@ extension Tokenizer {
     /// arrays equals `encodeOrdinary(bytes:)` for any thread count; memory for ids stays bounded for any text.
     /// `emit` runs on one thread at a time; its first error stops the run and is rethrown, as is a pre-tokenizer or
     /// normalizer failure (`checkPreTokenizer`).
-    /// After the ids of `bytes[..<offset]` have all been emitted, `consumed(offset)` tells the caller that the
-    /// encoder will not read those bytes again (`aigc encode` gives their memory back; see `ReleasableBytes`).
-    public func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>, emit: ([UInt32]) throws -> Void,
-                               consumed: (Int) -> Void = { _ in }) throws {
-        try encodeOrdinaryStreaming(bytes, window: Tokenizer.emitWindow, emit: emit, consumed: consumed)
+    public func encodeOrdinary(bytes: UnsafeBufferPointer<UInt8>, emit: ([UInt32]) throws -> Void) throws {
+        try encodeOrdinaryStreaming(bytes, window: Tokenizer.emitWindow, emit: emit)
     }
 
     /// `encode(bytes:allowedSpecial:disallowedSpecial:)` handed to `emit` in pieces, in text order, each ordinary
@@ -48,7 +45,7 @@ extension Tokenizer {
     }
 
     func encodeOrdinaryStreaming(_ bytes: UnsafeBufferPointer<UInt8>, window: Int,
-                                 emit: ([UInt32]) throws -> Void, consumed: (Int) -> Void = { _ in }) throws {
+                                 emit: ([UInt32]) throws -> Void) throws {
         func checked(_ ids: [UInt32]) throws {
             try checkPreTokenizer()
             try emit(ids)
@@ -60,19 +57,17 @@ extension Tokenizer {
             }
             try normalized.bytes.withUnsafeBufferPointer { try encodeNormalizedStreaming($0, window: window, emit: checked) }
         } else {
-            try encodeNormalizedStreaming(bytes, window: window, emit: checked, consumed: consumed)
+            try encodeNormalizedStreaming(bytes, window: window, emit: checked)
         }
         try checkPreTokenizer()
     }
 
-    func encodeNormalizedStreaming(_ p: UnsafeBufferPointer<UInt8>, window: Int, emit: ([UInt32]) throws -> Void,
-                                   consumed: (Int) -> Void = { _ in }) throws {
+    func encodeNormalizedStreaming(_ p: UnsafeBufferPointer<UInt8>, window: Int, emit: ([UInt32]) throws -> Void) throws {
         // Chunked on one thread too: a chunk goes through `encodeSegment`, whose per-piece loop is several times
         // cheaper than the window-by-window loop below (that one pays for its flush bookkeeping on every piece:
         // captured state, exclusivity checks, a `Tokenizer` copy; 35% of a one-thread `aigc encode` profile).
         if p.count >= Tokenizer.parallelThreshold && core.chunkable {
-            try encodeStreaming(p, target: max(1 << 16, min(1 << 18, p.count / (threads * 8))), window: window, emit: emit,
-                                consumed: consumed)
+            try encodeStreaming(p, target: max(1 << 16, min(1 << 18, p.count / (threads * 8))), window: window, emit: emit)
             return
         }
         let pool = core.model.scratchPool
@@ -90,7 +85,7 @@ extension Tokenizer {
     /// nothing. Runs of ordinary chunks go through `Parallel.stream`; a long chunk (no safe cut) is streamed on
     /// this thread.
     func encodeStreaming(_ bytes: UnsafeBufferPointer<UInt8>, target: Int, window: Int = Tokenizer.emitWindow,
-                         emit: ([UInt32]) throws -> Void, consumed: (Int) -> Void = { _ in }) throws {
+                         emit: ([UInt32]) throws -> Void) throws {
         let cuts = TextChunker.cuts(bytes, target: target)
         let long = Tokenizer.longChunk(target: target)
         func start(_ k: Int) -> Int { k == 0 ? 0 : cuts[k - 1] }
@@ -102,25 +97,18 @@ extension Tokenizer {
                 defer { pool.give(scratch) }
                 try encodeSegmentStreaming(UnsafeBufferPointer(rebasing: bytes[start(k)..<cuts[k]]), offset: start(k),
                                            window: window, scratch: scratch, emit: emit)
-                consumed(cuts[k])
                 k += 1
                 continue
             }
             var e = k + 1
             while e < cuts.count && cuts[e] - start(e) <= long { e += 1 }
             let first = k
-            var emitted = first
             try core.model.scratchPool.stream(count: e - k, threads: threads, { j, scratch -> [UInt32] in
                 let a = start(first + j), b = cuts[first + j]
                 var out: [UInt32] = []  // sized by the one copy from the scratch's id buffer: no reserve to outgrow
                 self.encodeSegment(UnsafeBufferPointer(rebasing: bytes[a..<b]), into: &out, scratch: scratch)
                 return out
-            }, emit: { ids in
-                // In chunk order: every chunk up to this one is encoded and handed over.
-                try emit(ids)
-                consumed(cuts[emitted])
-                emitted += 1
-            })
+            }, emit: emit)
             k = e
         }
     }
