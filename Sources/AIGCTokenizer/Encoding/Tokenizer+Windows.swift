@@ -51,7 +51,7 @@ extension Tokenizer {
             try check(base, part)
             try encodeOrdinary(bytes: part, emit: emit)
             if ended { return }
-            (buffer).copyMemory(from: buffer + end, byteCount: filled - end)
+            buffer.copyMemory(from: buffer + end, byteCount: filled - end)  // memmove: the regions may overlap
             filled -= end
             base += end
         }

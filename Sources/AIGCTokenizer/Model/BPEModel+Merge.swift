@@ -35,7 +35,7 @@ extension BPEModel {
     @inline(__always)
     func prefetchPiece(_ p: UnsafePointer<UInt8>, _ n: Int, scratch: BPEScratch) {
         if n < 2 || n > BPEScratch.cacheKeyMax || n > windowing.threshold { return }
-        if n <= BPEScratch.shortKeyMax && scratch.holdsShort(BPEScratch.shortKey(p, n), n) { return }
+        if n <= BPEScratch.shortKeyMax && scratch.shortHit(BPEScratch.shortKey(p, n), n) != nil { return }
         let h = ByteKeyTable.hash(p, n)
         let set = scratch.cacheSet(h)
         ck_prefetch(set)

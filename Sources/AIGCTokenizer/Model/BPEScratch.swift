@@ -55,17 +55,14 @@ package final class BPEScratch {
         return short + Int(truncatingIfNeeded: h >> BPEScratch.shortShift) * 32
     }
 
-    /// Whether the first-level cache holds a piece (the look-ahead's test, `BPEModel.prefetchPiece`).
-    @inline(__always) func holdsShort(_ key: UInt64, _ n: Int) -> Bool {
+    /// The first-level entry that holds a piece, or nil (also the look-ahead's test, `BPEModel.prefetchPiece`).
+    @inline(__always) func shortHit(_ key: UInt64, _ n: Int) -> UnsafeMutableRawPointer? {
         let e = shortEntry(key, n)
-        return e.load(as: UInt64.self) == key && e.load(fromByteOffset: 8, as: UInt8.self) == UInt8(truncatingIfNeeded: n)
+        return e.load(as: UInt64.self) == key && e.load(fromByteOffset: 8, as: UInt8.self) == UInt8(truncatingIfNeeded: n) ? e : nil
     }
 
     @inline(__always) func cachedShort(_ key: UInt64, _ n: Int, into out: inout IdBuffer) -> Bool {
-        let e = shortEntry(key, n)
-        guard e.load(as: UInt64.self) == key, e.load(fromByteOffset: 8, as: UInt8.self) == UInt8(truncatingIfNeeded: n) else {
-            return false
-        }
+        guard let e = shortHit(key, n) else { return false }
         let c = Int(e.load(fromByteOffset: 9, as: UInt8.self))
         out.append(raw: e + 12, count: c)
         return true
