@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Writes files atomically: the data goes to a temporary file in the same directory, is flushed, and is renamed
@@ -33,6 +34,13 @@ public final class AtomicFileWriter {
     public private(set) var bytesWritten: Int = 0
     /// nil when the caller has no use for the digest (a command's data output): hashing costs ~5% of `normalize`.
     private var hasher: SHA256?
+    /// Bytes before this offset were handed to the kernel's writeback (`ck_start_writeback`).
+    private var writebackFrom = 0
+    /// Why start writeback every 8 MiB: `commit` must `fsync` before the rename (a crash must never leave a renamed
+    /// file whose blocks were not written), and with the whole file still dirty that `fsync` waited for all of it at
+    /// the end: ~45 ms of a 30 MB corpus build's ~0.8 s, after all other work was done. Written back while the
+    /// build goes on, the disk works in parallel with the CPU and the final `fsync` finds little left.
+    package static let writebackStep = 1 << 20
 
     /// `hashing: false` skips the SHA-256 of the written bytes (`sha256` stays empty).
     public init(url: URL, hashing: Bool = true) throws {
@@ -84,6 +92,11 @@ public final class AtomicFileWriter {
         hasher?.update(buffer: bytes)
         try POSIXFile.writeAll(fd, bytes, name: url.path)
         bytesWritten += bytes.count
+        if isAtomic && bytesWritten - writebackFrom >= AtomicFileWriter.writebackStep {
+            // Advisory (errors surface at `fsync`); special files written through are not ours to flush.
+            _ = ck_start_writeback(fd, Int64(writebackFrom), Int64(bytesWritten - writebackFrom))
+            writebackFrom = bytesWritten
+        }
     }
 
     private func flush() throws {

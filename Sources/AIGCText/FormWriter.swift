@@ -44,11 +44,11 @@ struct FormWriter {
         start()
         copyClean(upTo: r.lowerBound)
         if srcOrigin == nil {
-            try icuTransform(UnsafeBufferPointer(rebasing: src[r]), into: &scratch.out8, guess: r.count * 3 + 16,
-                             context: "normalizeUTF8") {
+            let n = try icuTransformPrefix(UnsafeBufferPointer(rebasing: src[r]), into: &scratch.out8, guess: r.count * 3 + 16,
+                                           context: "normalizeUTF8") {
                 cicu_normalize_utf8(form, $0, $1, $2, $3)
             }
-            out.bytes.append(contentsOf: scratch.out8)
+            scratch.out8.withUnsafeBufferPointer { out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<n])) }
             emitted = r.upperBound
             return
         }

@@ -84,9 +84,16 @@ struct AIGCCommand: AsyncParsableCommand {
         ObjectIdentifier(CorpusInspectCommand.self), ObjectIdentifier(AuditCommand.self),
         ObjectIdentifier(ModelsListCommand.self), ObjectIdentifier(ModelsShowCommand.self),
         ObjectIdentifier(ModelsRegisterCommand.self), ObjectIdentifier(ModelsRemoveCommand.self),
+        // The command groups only print their help.
+        ObjectIdentifier(AIGCCommand.self), ObjectIdentifier(CorpusCommand.self), ObjectIdentifier(ModelsCommand.self),
+        ObjectIdentifier(GanCommand.self),
     ]
 
+    /// `--help` and `help SUBCOMMAND` parse to swift-argument-parser's own commands, which print and never multiply
+    /// either: help must work on a machine without OpenBLAS (it is how a user learns what to install).
     static func usesOpenBLAS(_ command: any ParsableCommand) -> Bool {
-        !withoutOpenBLAS.contains(ObjectIdentifier(type(of: command)))
+        let type = type(of: command)
+        if String(reflecting: type).hasPrefix("ArgumentParser.") { return false }
+        return !withoutOpenBLAS.contains(ObjectIdentifier(type))
     }
 }

@@ -48,6 +48,33 @@ extension Array {
         #expect(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == ["out.bin"])
     }
 
+    /// A file of several writeback steps (the writer hands finished ranges to the kernel every 8 MiB as it goes),
+    /// written in small and large pieces, its first bytes patched at the end: the bytes and the digest are exactly
+    /// what was written.
+    @Test func largeFileWithEarlyWritebackAndPatchedHeader() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-core-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("big.bin")
+        let w = try AtomicFileWriter(url: url, hashing: false)
+        var expected = [UInt8]()
+        var x: UInt32 = 12345
+        for piece in 0..<40 {
+            // Pieces of 1 KiB to 3 MiB, so both the buffered and the direct write paths cross writeback steps.
+            let n = piece % 3 == 0 ? 3 << 20 : 1024 + piece * 7919
+            var chunk = [UInt8](repeating: 0, count: n)
+            for k in 0..<n { x = x &* 1_664_525 &+ 1_013_904_223; chunk[k] = UInt8(truncatingIfNeeded: x >> 24) }
+            try chunk.withUnsafeBytes { try w.write(bytes: $0) }
+            expected += chunk
+        }
+        #expect(expected.count > 3 * AtomicFileWriter.writebackStep)
+        let header: [UInt8] = Array("HEADER".utf8)
+        try header.withUnsafeBytes { try w.overwrite(at: 0, bytes: $0) }
+        expected.replaceSubrange(0..<header.count, with: header)
+        try w.commit(hashingFile: true)
+        #expect(try Data(contentsOf: url) == Data(expected))
+        #expect(w.sha256 == SHA256.hash(expected))
+    }
+
     @Test func abandonedWriterRemovesItsTemporary() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-core-\(UUID().uuidString)")
         let url = dir.appendingPathComponent("x.txt")

@@ -19,12 +19,14 @@ enum CLI {
 
     /// Runs `aigc args…` with optional stdin bytes.
     @discardableResult
-    static func run(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:], cwd: URL? = nil,
-                    executable: URL? = nil) throws -> Result {
+    /// `unsetting`: variables removed from the inherited environment (a machine may set, say, OPENBLAS_CORETYPE).
+    static func run(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:], unsetting: [String] = [],
+                    cwd: URL? = nil, executable: URL? = nil) throws -> Result {
         let p = Process()
         p.executableURL = executable ?? binary
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
+        for k in unsetting { env[k] = nil }
         for (k, v) in environment { env[k] = v }
         p.environment = env
         if let cwd { p.currentDirectoryURL = cwd }

@@ -322,9 +322,10 @@ import Testing
     /// OPENBLAS_CORETYPE set (the test hook makes start-up believe OpenBLAS picked Prescott); a user's setting is
     /// never overridden; `--version` says which kernels run and who chose them.
     @Test func openBLASFallbackIsReplacedByReexecution() throws {
-        let plain = try CLI.run(["--version"])
+        // The machine's own OPENBLAS_CORETYPE (some set one) would be the user's choice, which aigc never overrides.
+        let plain = try CLI.run(["--version"], unsetting: ["OPENBLAS_CORETYPE"])
         #expect(plain.status == 0 && plain.out.contains("CPU: ") && plain.out.contains("OpenBLAS: ") && plain.out.contains("kernels "), "\(plain.out)")
-        let forced = try CLI.run(["--version"], environment: ["AIGC_OPENBLAS_TEST_CORENAME": "Prescott"])
+        let forced = try CLI.run(["--version"], environment: ["AIGC_OPENBLAS_TEST_CORENAME": "Prescott"], unsetting: ["OPENBLAS_CORETYPE"])
         #expect(forced.status == 0)
         if plain.out.contains("AVX-512") || plain.out.contains("AVX2") {
             #expect(forced.out.contains("OPENBLAS_CORETYPE set by aigc: OpenBLAS picked Prescott on this CPU"), "\(forced.out)")
@@ -353,6 +354,16 @@ import Testing
         #expect(r.stderr.contains("OpenBLAS could not be loaded") && r.stderr.contains("/nonexistent/libopenblas.so.0")
                 && r.stderr.contains("libopenblas0"), "\(r.stderr)")
         #expect(!r.stderr.contains("nonexistent-model"), "stopped before the command ran: \(r.stderr)")
+    }
+
+    /// Help never needs OpenBLAS, not even a model command's: a machine without it can still learn what to install.
+    @Test func helpWorksWithoutOpenBLAS() throws {
+        let missing = ["AIGC_OPENBLAS": "/nonexistent/libopenblas.so.0"]
+        for args in [["--help"], ["corpus", "build", "--help"], ["pretrain", "--help"], ["help", "serve"], ["serve", "--help"], ["gan"]] {
+            let r = try CLI.run(args, environment: missing)
+            #expect(r.status == 0 && r.out.contains("USAGE"), "\(args): \(r.stderr)")
+            #expect(!r.stderr.contains("OpenBLAS could not be loaded"), "\(args): \(r.stderr)")
+        }
     }
 
     @Test func decodeHelpListsOnlyWhatItReads() throws {
