@@ -35,8 +35,9 @@ struct EncodeCommand: AsyncParsableCommand {
             let t0 = DispatchTime.now().uptimeNanoseconds
             // While this thread loads the vocabulary, a second one checks a large file's UTF-8 block by block (the
             // file is then read and encoded window by window, never held whole), or reads any other input whole (and,
-            // for one whole text, checks it).
-            let windowed = !lines && allowedSpecial == "none" ? try EncodeCommand.largeRegularFile(file) : nil
+            // for one whole text, checks it). Lines are cut after a newline, so any special-token policy windows;
+            // one whole text only without special tokens (a special token could straddle a safe cut).
+            let windowed = lines || allowedSpecial == "none" ? try EncodeCommand.largeRegularFile(file) : nil
             let checker = windowed == nil ? nil : BackgroundUTF8Check(path: file)
             let reader = windowed == nil ? BackgroundFileRead(path: file, validateUTF8: !lines) : nil
             let t = try tok.load()
@@ -65,12 +66,29 @@ struct EncodeCommand: AsyncParsableCommand {
             let location = file ?? "stdin"
             if let windowed, let checker {
                 if let bad = try checker.firstInvalid() {
-                    throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(bad)")
+                    let at = lines ? "\(location):\(try EncodeCommand.line(ofByte: bad, in: location))" : location
+                    throw AIGCError.input(location: at, message: "invalid UTF-8 at byte \(bad)")
+                }
+                if lines {
+                    // 8 MiB at a time, each window up to its last newline (the ids of a line never depend on
+                    // another line): the same ids as the whole file read at once (peak on the 30 MB category mix
+                    // 83–86 → ~60 MiB).
+                    let writer = try TokenIdWriter(format: format, lines: true, sink: try OutputFile(path: output),
+                                                   vocabularySize: t.vocabularySize)
+                    try windowed.forEachWindow(window: EncodeCommand.readWindow, cut: EncodeCommand.afterLastNewline) { offset, part in
+                        if let bad = UTF8Bytes.firstInvalid(part) {
+                            throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(offset + bad) (the file changed while it was read)")
+                        }
+                        try encodeLineRuns(t, part, Tokenizer.lineRanges(part), policy: policy, writer: writer)
+                    }
+                    tokens = writer.count
+                    try writer.finish()
+                    return
                 }
                 if t.canEncodeInWindows {
                     let writer = try TokenIdWriter(format: format, lines: false, sink: try OutputFile(path: output),
                                                    vocabularySize: t.vocabularySize)
-                    try t.encodeOrdinary(reading: windowed, check: { offset, part in
+                    try t.encodeOrdinary(reading: windowed, window: EncodeCommand.readWindow, check: { offset, part in
                         // Checked whole before; a file rewritten since is caught here, before its ids are written.
                         if let bad = UTF8Bytes.firstInvalid(part) {
                             throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(offset + bad) (the file changed while it was read)")
@@ -100,21 +118,7 @@ struct EncodeCommand: AsyncParsableCommand {
                     let line = ranges.firstIndex { $0.upperBound > bad } ?? ranges.count - 1
                     throw AIGCError.input(location: "\(location):\(line + 1)", message: "invalid UTF-8 at byte \(bad)")
                 }
-                // Runs of ordinary lines in parallel groups, written in order while later groups are still being
-                // encoded; a line over `EncodeCommand.longLine` bytes on its own, streamed like a whole text.
-                var k = 0
-                while k < ranges.count {
-                    if ranges[k].count > EncodeCommand.longLine {
-                        try encodeStreaming(t, UnsafeBufferPointer(rebasing: all[ranges[k]]), policy: policy, writer: writer)
-                        try writer.endLine()
-                        k += 1
-                        continue
-                    }
-                    var e = k + 1
-                    while e < ranges.count && ranges[e].count <= EncodeCommand.longLine { e += 1 }
-                    try encodeLines(t, all, Array(ranges[k..<e]), policy: policy, writer: writer)
-                    k = e
-                }
+                try encodeLineRuns(t, all, ranges, policy: policy, writer: writer)
             }
             tokens = writer.count
             try writer.finish()
@@ -126,6 +130,49 @@ struct EncodeCommand: AsyncParsableCommand {
         guard let path, path != "-" else { return nil }
         let f = try InputFile(path: path)
         return (f.size ?? 0) >= 1 << 20 ? f : nil
+    }
+
+    /// Bytes of a large file read at a time: `Tokenizer.readWindow`, or (test hook) `AIGC_TEST_READ_WINDOW`, so the
+    /// CLI tests cross many window edges with a small file.
+    static var readWindow: Int {
+        if let v = ProcessInfo.processInfo.environment["AIGC_TEST_READ_WINDOW"], let n = Int(v), n >= 64, n <= Tokenizer.readWindow { return n }
+        return Tokenizer.readWindow
+    }
+
+    /// The end of a window of lines: just after its last newline (nil: none yet, the window grows).
+    static func afterLastNewline(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+        text.lastIndex(of: 0x0A).map { $0 + 1 }
+    }
+
+    /// The 1-based line of byte `offset` of a file (newlines before it + 1), read again window by window: only
+    /// for the message of an invalid byte the block-by-block check found.
+    static func line(ofByte offset: Int, in path: String) throws -> Int {
+        var newlines = 0
+        try InputFile(path: path).forEachWindow(window: 1 << 20, cut: { $0.count }) { base, part in
+            let n = min(part.count, max(0, offset - base))
+            newlines += part[..<n].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        }
+        return newlines + 1
+    }
+
+    /// The lines `ranges` of `all`, each ended by its terminator: runs of ordinary lines in parallel groups, written
+    /// in order while later groups are still being encoded; a line over `EncodeCommand.longLine` bytes on its own,
+    /// streamed like a whole text.
+    func encodeLineRuns(_ t: Tokenizer, _ all: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>],
+                        policy: SpecialTokenPolicy, writer: TokenIdWriter) throws {
+        var k = 0
+        while k < ranges.count {
+            if ranges[k].count > EncodeCommand.longLine {
+                try encodeStreaming(t, UnsafeBufferPointer(rebasing: all[ranges[k]]), policy: policy, writer: writer)
+                try writer.endLine()
+                k += 1
+                continue
+            }
+            var e = k + 1
+            while e < ranges.count && ranges[e].count <= EncodeCommand.longLine { e += 1 }
+            try encodeLines(t, all, Array(ranges[k..<e]), policy: policy, writer: writer)
+            k = e
+        }
     }
 
     /// Lines longer than this are encoded as whole texts (chunked, parallel, streamed) instead of inside a group.

@@ -86,6 +86,39 @@ extension Array {
     }
 }
 
+/// `InputFile.forEachWindow`: the parts are the whole input in order, each ends where `cut` said, a window
+/// without a cut grows, and an empty input is one empty part.
+@Suite struct InputFileWindowTests {
+    @Test func partsAreTheWholeInputCutWhereAsked() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aigc-core-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("in.txt")
+        var text: [UInt8] = []
+        var x: UInt32 = 7
+        while text.count < 300_000 {
+            x = x &* 1_664_525 &+ 1_013_904_223
+            let len = Int(x >> 20) % 300 + (x % 50 == 0 ? 20_000 : 0)  // now and then a line longer than the window
+            text += [UInt8](repeating: UInt8(0x61 + x % 26), count: len) + [0x0A]
+        }
+        text += Array("tail without newline".utf8)
+        for data in [text, Array(text.dropLast(20)), []] {
+            try Data(data).write(to: url)
+            for window in [64, 4096, 1 << 20] {
+                var whole: [UInt8] = [], offsets: [Int] = []
+                try InputFile(path: url.path).forEachWindow(window: window, cut: { t in t.lastIndex(of: 0x0A).map { $0 + 1 } }) { offset, part in
+                    #expect(offset == whole.count)
+                    offsets.append(offset)
+                    whole += part
+                    if whole.count < data.count { #expect(part.last == 0x0A) }
+                }
+                #expect(whole == data, "window \(window), \(data.count) bytes")
+                #expect(data.isEmpty ? offsets == [0] : offsets.count >= min(data.count / window, 4))
+            }
+        }
+    }
+}
+
 @Suite struct ParallelMapTests {
     @Test func orderedAndIndependentOfThreadCount() throws {
         let one = Parallel.map(1000, threads: 1) { $0 * $0 }

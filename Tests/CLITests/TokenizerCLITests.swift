@@ -162,6 +162,44 @@ import Testing
         }
     }
 
+    /// `--lines` on a large file reads it window by window, each window up to its last newline (a window without
+    /// one grows): the same ids as the whole input from stdin, for any policy, with windows far smaller than the
+    /// file (test hook `AIGC_TEST_READ_WINDOW`), CRLF, empty lines, a line over 1 MiB (streamed on its own), no
+    /// final newline; an invalid byte is named with its line and exact offset.
+    @Test func largeFileLinesAreReadInWindows() throws {
+        let units = ["Hello world\n", "日本語のテキスト\r\n", "\n", "  spaced   out  \n", "Привет, мир 123\n", "😀👍🏽 emoji\n",
+                     "<|endoftext|> special\n", "x\n", "नमस्ते दुनिया\n"]
+        var text: [UInt8] = []
+        var k = 0
+        while text.count < 700_000 { text += Array(units[k % units.count].utf8); k += 7 }
+        text += [UInt8](repeating: 0x61, count: (1 << 20) + 5000) + [0x0A]  // one line longer than EncodeCommand.longLine
+        k = 3
+        while text.count < 2_300_000 { text += Array(units[k % units.count].utf8); k += 5 }
+        text += Array("last line without newline".utf8)
+        let dir = try CLI.tempDir()
+        let f = dir.appendingPathComponent("lines.txt")
+        try Data(text).write(to: f)
+        for (extra, windows) in [([String](), ["4096", ""]), (["--allowed-special", "all"], ["100000"])] {
+            let args = ["encode", "--encoding", "cl100k_base", "--lines", "--format", "u32"] + extra
+            let fromStdin = try CLI.run(args, stdin: Data(text))
+            #expect(fromStdin.status == 0 && fromStdin.stdout.count > 1 << 18, "\(fromStdin.stderr)")
+            for window in windows {
+                let env = window.isEmpty ? [:] : ["AIGC_TEST_READ_WINDOW": window]
+                let fromFile = try CLI.run(args + [f.path], environment: env)
+                #expect(fromFile.status == 0 && fromFile.stdout == fromStdin.stdout, "\(extra) window \(window): \(fromFile.stderr)")
+            }
+        }
+        var bad = text
+        let at = 1_900_000
+        var offset = at
+        while bad[offset] >= 0x80 { offset += 1 }
+        bad[offset] = 0xFF
+        try Data(bad).write(to: f)
+        let line = bad[..<offset].filter { $0 == 0x0A }.count + 1
+        let r = try CLI.run(["encode", "--encoding", "cl100k_base", "--lines", f.path], environment: ["AIGC_TEST_READ_WINDOW": "4096"])
+        #expect(r.status != 0 && r.stderr.contains("lines.txt:\(line)") && r.stderr.contains("invalid UTF-8 at byte \(offset)"), "\(r.stderr)")
+    }
+
     @Test func vocabularyTableCache() throws {
         // The first run writes the built table to the cache directory, later runs read it: same ids; a damaged
         // cache file is ignored and rewritten; AIGC_VOCAB_CACHE=off neither reads nor writes one.

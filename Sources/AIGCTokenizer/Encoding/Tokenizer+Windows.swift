@@ -23,37 +23,9 @@ extension Tokenizer {
         guard canEncodeInWindows else {
             throw AIGCError.usage("this tokenizer's pre-tokenizer cannot be cut into windows; encode the text whole")
         }
-        var capacity = max(window, 64)
-        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
-        defer { buffer.deallocate() }
-        var filled = 0, base = 0, ended = false
-        while true {
-            while !ended && filled < capacity {
-                let n = try file.read(into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled))
-                if n == 0 { ended = true } else { filled += n }
-            }
-            let text = UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: filled)
-            let end: Int
-            if ended {
-                end = filled
-            } else if let cut = TextChunker.lastSafeCut(text) {
-                end = cut
-            } else {
-                // No safe cut in the whole window: read on into a larger one.
-                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 64)
-                grown.copyMemory(from: buffer, byteCount: filled)
-                buffer.deallocate()
-                buffer = grown
-                capacity *= 2
-                continue
-            }
-            let part = UnsafeBufferPointer(rebasing: text[..<end])
-            try check(base, part)
+        try file.forEachWindow(window: window, cut: { TextChunker.lastSafeCut($0) }) { offset, part in
+            try check(offset, part)
             try encodeOrdinary(bytes: part, emit: emit)
-            if ended { return }
-            buffer.copyMemory(from: buffer + end, byteCount: filled - end)  // memmove: the regions may overlap
-            filled -= end
-            base += end
         }
     }
 
