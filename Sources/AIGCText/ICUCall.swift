@@ -22,24 +22,12 @@ func icuTransform<Unit: FixedWidthInteger>(
     _ input: UnsafeBufferPointer<Unit>, into out: inout [Unit], guess: Int, context: String,
     _ call: (UnsafePointer<Unit>?, Int32, UnsafeMutablePointer<Unit>?, Int32) -> Int32
 ) throws {
-    var cap = max(guess, 16)
-    for _ in 0..<3 {
-        if out.count < cap { out.append(contentsOf: repeatElement(0, count: cap - out.count)) }
-        let n = out.withUnsafeMutableBufferPointer { dst in
-            call(input.baseAddress, Int32(input.count), dst.baseAddress, Int32(dst.count))
-        }
-        if n < 0 { throw ICUError(code: n, context: context) }
-        if Int(n) <= out.count {
-            out.removeSubrange(Int(n)...)
-            return
-        }
-        cap = Int(n)
-    }
-    throw ICUError(code: -15, context: context)
+    let n = try icuTransformPrefix(input, into: &out, guess: guess, context: context, call)
+    out.removeSubrange(n...)
 }
 
-/// `icuTransform` for a caller that copies the result out at once (`FormWriter`): `out` is only ever grown, never
-/// trimmed, and the result is `out[0..<returned count]`. Trimming after every call and zero-filling the buffer up
+/// The preflighting loop itself, for a caller that copies the result out at once (`FormWriter`; `icuTransform`
+/// trims after it): `out` is only ever grown, never trimmed, and the result is `out[0..<returned count]`. Trimming after every call and zero-filling the buffer up
 /// to the guess again before the next was ~3% of `normalize --form nfkc` on emoji text, which calls ICU once per
 /// short dirty run.
 func icuTransformPrefix<Unit: FixedWidthInteger>(

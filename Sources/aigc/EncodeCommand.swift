@@ -76,9 +76,7 @@ struct EncodeCommand: AsyncParsableCommand {
                     let writer = try TokenIdWriter(format: format, lines: true, sink: try OutputFile(path: output),
                                                    vocabularySize: t.vocabularySize)
                     try windowed.forEachWindow(window: EncodeCommand.readWindow, cut: EncodeCommand.afterLastNewline) { offset, part in
-                        if let bad = UTF8Bytes.firstInvalid(part) {
-                            throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(offset + bad) (the file changed while it was read)")
-                        }
+                        try EncodeCommand.recheck(part, at: offset, of: location)
                         try encodeLineRuns(t, part, Tokenizer.lineRanges(part), policy: policy, writer: writer)
                     }
                     tokens = writer.count
@@ -89,10 +87,7 @@ struct EncodeCommand: AsyncParsableCommand {
                     let writer = try TokenIdWriter(format: format, lines: false, sink: try OutputFile(path: output),
                                                    vocabularySize: t.vocabularySize)
                     try t.encodeOrdinary(reading: windowed, window: EncodeCommand.readWindow, check: { offset, part in
-                        // Checked whole before; a file rewritten since is caught here, before its ids are written.
-                        if let bad = UTF8Bytes.firstInvalid(part) {
-                            throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(offset + bad) (the file changed while it was read)")
-                        }
+                        try EncodeCommand.recheck(part, at: offset, of: location)
                     }, emit: { try writer.write($0) })
                     tokens = writer.count
                     try writer.finish()
@@ -137,6 +132,14 @@ struct EncodeCommand: AsyncParsableCommand {
     static var readWindow: Int {
         if let v = ProcessInfo.processInfo.environment["AIGC_TEST_READ_WINDOW"], let n = Int(v), n >= 64, n <= Tokenizer.readWindow { return n }
         return Tokenizer.readWindow
+    }
+
+    /// A window of a file checked whole before: a file rewritten since is caught here, before the window's ids are
+    /// written.
+    static func recheck(_ part: UnsafeBufferPointer<UInt8>, at offset: Int, of location: String) throws {
+        if let bad = UTF8Bytes.firstInvalid(part) {
+            throw AIGCError.input(location: location, message: "invalid UTF-8 at byte \(offset + bad) (the file changed while it was read)")
+        }
     }
 
     /// The end of a window of lines: just after its last newline (nil: none yet, the window grows).
