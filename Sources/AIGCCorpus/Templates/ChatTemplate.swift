@@ -21,62 +21,82 @@ public enum ChatTemplate: String, Sendable, Codable, CaseIterable {
     }
 
     public static let endOfText = "<|endoftext|>"
-    static let roleName: [[UInt8]] = Role.allCases.map { Array($0.name.utf8) }
-    static let roleLine: [[UInt8]] = Role.allCases.map { Array(($0.name + "\n").utf8) }
 
-    /// Every fixed text the template emits (tokenized once by `DocumentRenderer`).
-    var fixedTexts: [[UInt8]] {
-        switch self {
-        case .chatml: return ChatTemplate.roleLine + [[0x0A]]
-        case .llama3: return ChatTemplate.roleName + [[0x0A, 0x0A]]
-        case .plain: return ["System: ", "User: ", "Assistant: "].map { Array($0.utf8) } + [[0x0A]]
+    /// Every fixed text the template emits (tokenized once by `DocumentRenderer`): the three role texts (by
+    /// `Role.rawValue`), then the separator.
+    public var fixedTexts: [FixedText] { (0..<4).map(fixedText) }
+
+    /// The `k`-th of `fixedTexts`.
+    func fixedText(_ k: Int) -> FixedText {
+        let s: StaticString
+        switch (self, k) {
+        case (.chatml, 0): s = "system\n"
+        case (.chatml, 1): s = "user\n"
+        case (.chatml, 2): s = "assistant\n"
+        case (.chatml, _): s = "\n"
+        case (.llama3, 0): s = "system"
+        case (.llama3, 1): s = "user"
+        case (.llama3, 2): s = "assistant"
+        case (.llama3, _): s = "\n\n"
+        case (.plain, 0): s = "System: "
+        case (.plain, 1): s = "User: "
+        case (.plain, 2): s = "Assistant: "
+        case (.plain, _): s = "\n"
         }
+        return FixedText(text: s, index: min(k, 3))
     }
+
+    /// The role's header text (chatml `user\n`, llama3 `user`, plain `User: `).
+    @inline(__always) func roleText(_ r: Role) -> FixedText { fixedText(Int(r.rawValue)) }
+    /// The separator after a turn (chatml and plain `\n`) or a llama3 header (`\n\n`).
+    @inline(__always) var separator: FixedText { fixedText(3) }
 
     /// The template's pieces for a conversation, in order.
     /// With `trainOnPrompt`, every token is trained except those of `weight: 0` turns.
     public func pieces(_ turns: [Turn], trainOnPrompt: Bool = false) -> [TemplatePiece] {
         var out: [TemplatePiece] = []
-        out.reserveCapacity(turns.count * 4 + 2)
+        out.reserveCapacity(turns.count * 6 + 2)
+        forEachPiece(turns, trainOnPrompt: trainOnPrompt) { out.append($0) }
+        return out
+    }
+
+    /// `pieces` one at a time, without collecting them: the corpus build renders every record through this, and
+    /// the array of pieces (and a fresh one-byte array per separator) cost an allocation, a copy of every text
+    /// and a release of each at the end (~2% of a build's CPU). Fixed texts are static (`FixedText`).
+    @inline(__always)
+    public func forEachPiece(_ turns: [Turn], trainOnPrompt: Bool = false, _ body: (TemplatePiece) -> Void) {
         switch self {
         case .chatml:
             for (k, t) in turns.enumerated() {
                 let train = (t.role == .assistant || trainOnPrompt) && t.trainable
-                out.append(.special("<|im_start|>", trained: trainOnPrompt && train, turn: k))
-                out.append(.fixed(ChatTemplate.roleLine[Int(t.role.rawValue)], trained: trainOnPrompt && train, turn: k))
-                out.append(.text(t.content, trained: train, turn: k))
-                out.append(.special("<|im_end|>", trained: train, turn: k))
-                out.append(.fixed([0x0A], trained: trainOnPrompt && train, turn: k))
+                body(.special("<|im_start|>", trained: trainOnPrompt && train, turn: k))
+                body(.fixed(roleText(t.role), trained: trainOnPrompt && train, turn: k))
+                body(.text(t.content, trained: train, turn: k))
+                body(.special("<|im_end|>", trained: train, turn: k))
+                body(.fixed(separator, trained: trainOnPrompt && train, turn: k))
             }
         case .llama3:
-            out.append(.special("<|begin_of_text|>", trained: trainOnPrompt, turn: 0))
+            body(.special("<|begin_of_text|>", trained: trainOnPrompt, turn: 0))
             for (k, t) in turns.enumerated() {
                 let train = (t.role == .assistant || trainOnPrompt) && t.trainable
                 let header = trainOnPrompt && train
-                out.append(.special("<|start_header_id|>", trained: header, turn: k))
-                out.append(.fixed(ChatTemplate.roleName[Int(t.role.rawValue)], trained: header, turn: k))
-                out.append(.special("<|end_header_id|>", trained: header, turn: k))
-                out.append(.fixed([0x0A, 0x0A], trained: header, turn: k))
-                out.append(.text(t.content, trained: train, turn: k))
-                out.append(.special("<|eot_id|>", trained: train, turn: k))
+                body(.special("<|start_header_id|>", trained: header, turn: k))
+                body(.fixed(roleText(t.role), trained: header, turn: k))
+                body(.special("<|end_header_id|>", trained: header, turn: k))
+                body(.fixed(separator, trained: header, turn: k))
+                body(.text(t.content, trained: train, turn: k))
+                body(.special("<|eot_id|>", trained: train, turn: k))
             }
         case .plain:
             var lastTrained = false
             for (k, t) in turns.enumerated() {
                 let train = (t.role == .assistant || trainOnPrompt) && t.trainable
-                let label: String
-                switch t.role {
-                case .system: label = "System: "
-                case .user: label = "User: "
-                case .assistant: label = "Assistant: "
-                }
-                out.append(.fixed(Array(label.utf8), trained: trainOnPrompt && train, turn: k))
-                out.append(.text(t.content, trained: train, turn: k))
-                out.append(.fixed([0x0A], trained: train, turn: k))
+                body(.fixed(roleText(t.role), trained: trainOnPrompt && train, turn: k))
+                body(.text(t.content, trained: train, turn: k))
+                body(.fixed(separator, trained: train, turn: k))
                 lastTrained = train
             }
-            out.append(.special(ChatTemplate.endOfText, trained: lastTrained, turn: max(0, turns.count - 1)))
+            body(.special(ChatTemplate.endOfText, trained: lastTrained, turn: max(0, turns.count - 1)))
         }
-        return out
     }
 }

@@ -7,8 +7,10 @@ public struct DocumentRenderer<T: CorpusTokenizer>: Sendable {
     public let template: ChatTemplate
     public let specialIDs: [String: UInt32]
     public let endOfText: UInt32
-    /// Token ids of the template's fixed texts.
-    let fixedIDs: [[UInt8]: [UInt32]]
+    /// Token ids of the template's fixed texts, concatenated; `fixedEnds[k]` ends those of `fixedTexts[k]`. Flat,
+    /// so appending them retains no array that every rendering thread shares.
+    let fixedIDs: [UInt32]
+    let fixedEnds: [Int]
 
     /// Adds the template's special tokens to the tokenizer when missing.
     public init(tokenizer base: T, template: ChatTemplate) throws {
@@ -25,25 +27,28 @@ public struct DocumentRenderer<T: CorpusTokenizer>: Sendable {
         specialIDs = ids
         guard let eot = ids[ChatTemplate.endOfText] else { throw AIGCError.usage("no end-of-text token") }
         endOfText = eot
-        var fixed: [[UInt8]: [UInt32]] = [:]
-        for f in template.fixedTexts { fixed[f] = f.withUnsafeBufferPointer { t.encodeOrdinary(bytes: $0) } }
+        var fixed: [UInt32] = [], ends: [Int] = []
+        for f in template.fixedTexts {
+            fixed += t.encodeOrdinary(bytes: f.bytes)
+            ends.append(fixed.count)
+        }
         fixedIDs = fixed
-        fixedList = fixed.map { ($0.key, $0.value) }
+        fixedEnds = ends
         specialList = ids.map { ($0.key, $0.value) }
     }
 
-    /// `fixedIDs` and `specialIDs` as short lists: a template has at most a handful of each, and comparing a few
-    /// short keys costs less than hashing one per piece (SipHash of the bytes or the name was ~4% of a build's CPU).
-    private let fixedList: [([UInt8], [UInt32])]
+    /// `specialIDs` as a short list: a template has at most a handful, and comparing a few short names costs less
+    /// than hashing one per piece (SipHash of the name was ~4% of a build's CPU).
     private let specialList: [(String, UInt32)]
 
-    @inline(__always) private func fixedTextIDs(_ bytes: [UInt8]) -> [UInt32]? {
-        for (k, v) in fixedList where k == bytes { return v }
-        return nil
+    /// Appends the ids of a fixed text (tokenized at `init`).
+    @inline(__always) private func appendFixedTextIDs(_ f: FixedText, to ids: inout [UInt32]) {
+        let a = f.index == 0 ? 0 : fixedEnds[f.index - 1]
+        fixedIDs.withUnsafeBufferPointer { ids.append(contentsOf: UnsafeBufferPointer(rebasing: $0[a..<fixedEnds[f.index]])) }
     }
 
     @inline(__always) private func specialID(_ name: String) -> UInt32? {
-        for (k, v) in specialList where k == name { return v }
+        for i in specialList.indices where specialList[i].0 == name { return specialList[i].1 }
         return nil
     }
 
@@ -62,22 +67,18 @@ public struct DocumentRenderer<T: CorpusTokenizer>: Sendable {
             doc.mask.reserveCapacity(capacity)
             var currentTurn = 0
             tokenizer.withOrdinaryEncoder { encode in
-                for piece in template.pieces(turns, trainOnPrompt: trainOnPrompt) {
+                template.forEachPiece(turns, trainOnPrompt: trainOnPrompt) { piece in
                     switch piece {
                     case .text(let bytes, let trained, let turn):
                         if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
-                        if bytes.isEmpty { continue }
+                        if bytes.isEmpty { return }
                         let from = doc.ids.count
                         bytes.withUnsafeBufferPointer { encode($0, &doc.ids) }
                         doc.mask.append(contentsOf: repeatElement(trained ? 1 : 0, count: doc.ids.count - from))
-                    case .fixed(let bytes, let trained, let turn):
+                    case .fixed(let text, let trained, let turn):
                         if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }
                         let from = doc.ids.count
-                        if let ids = fixedTextIDs(bytes) {
-                            doc.ids.append(contentsOf: ids)
-                        } else {
-                            bytes.withUnsafeBufferPointer { encode($0, &doc.ids) }
-                        }
+                        appendFixedTextIDs(text, to: &doc.ids)
                         doc.mask.append(contentsOf: repeatElement(trained ? 1 : 0, count: doc.ids.count - from))
                     case .special(let name, let trained, let turn):
                         if turn != currentTurn { doc.turnEnds.append(doc.ids.count); currentTurn = turn }

@@ -30,8 +30,7 @@ extension Tokenizer {
     public func encodeOrdinaryDocuments(bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>],
                                         emit: (DocumentGroup) throws -> Void) throws {
         let groups = Tokenizer.documentGroups(ranges.lazy.map(\.count))
-        var single = self
-        single.threads = 1
+        let single = oneThread
         try core.model.scratchPool.stream(count: groups.count, threads: threads, { g, scratch -> DocumentGroup in
             let a = g == 0 ? 0 : groups[g - 1]
             var out: [UInt32] = []
@@ -49,12 +48,19 @@ extension Tokenizer {
         try checkPreTokenizer()
     }
 
+    /// This tokenizer on one thread. A `let` for the workers' closures: calling a method of a captured `var`
+    /// copies the struct (a retain and a release of each of its references) per document.
+    var oneThread: Tokenizer {
+        var t = self
+        t.threads = 1
+        return t
+    }
+
     /// `encodeOrdinary` of many texts in parallel, grouped as `encodeOrdinaryDocuments` groups them; results in
     /// input order, identical for any thread count.
     public func encodeOrdinaryBatch(_ texts: [String]) -> [[UInt32]] {
         let groups = Tokenizer.documentGroups(texts.lazy.map(\.utf8.count))
-        var single = self
-        single.threads = 1
+        let single = oneThread
         var all: [[UInt32]] = []
         all.reserveCapacity(texts.count)
         try? core.model.scratchPool.stream(count: groups.count, threads: threads, ahead: Int.max, { g, scratch -> [[UInt32]] in

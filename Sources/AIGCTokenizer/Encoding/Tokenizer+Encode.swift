@@ -274,8 +274,7 @@ extension Tokenizer {
     /// Encodes many texts in parallel (`encode` with the given policies); results in input order.
     public func encodeBatch(_ texts: [String], allowedSpecial: SpecialTokenPolicy = .none,
                             disallowedSpecial: DisallowedSpecialPolicy = .encodeAsText) throws -> [[UInt32]] {
-        var single = self
-        single.threads = 1
+        let single = oneThread
         let all = try Parallel.map(texts.count, threads: threads) { i in
             try single.encode(texts[i], allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial)
         }

@@ -129,10 +129,10 @@ extension BPEModel {
     @inline(__always)
     static func hasNonASCII(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let raw = UnsafeRawPointer(p)
-        var acc = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        var acc = ck_load_u64(raw, n - 8)
         var i = 0
         while i + 8 <= n {
-            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            acc |= ck_load_u64(raw, i)
             i += 8
         }
         return acc & 0x8080_8080_8080_8080 != 0
@@ -142,7 +142,7 @@ extension BPEModel {
     /// `SplitIndex`), each part merged through the caches. Returns false, having appended nothing, when there is
     /// no cut: the caller merges the whole.
     func mergeCut(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout IdBuffer, scratch: BPEScratch) -> Bool {
-        let idx = scratch.splitIndex(self)
+        let idx = scratch.splitFilters(self)
         // Parts are at most n bytes, so merging them never reallocates the scratch (and `cuts`).
         scratch.reserve(n)
         let cuts = scratch.cuts

@@ -1,3 +1,4 @@
+import CKernels
 import AIGCCore
 import Foundation
 
@@ -45,7 +46,7 @@ package final class BPEScratch {
     @inline(__always) static func shortKey(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         let raw = UnsafeRawPointer(p)
         if n >= 4 {
-            return UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            return UInt64(ck_load_u32(raw, 0)) | UInt64(ck_load_u32(raw, n - 4)) << 32
         }
         return UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
     }
@@ -58,12 +59,12 @@ package final class BPEScratch {
     /// The first-level entry that holds a piece, or nil (also the look-ahead's test, `BPEModel.prefetchPiece`).
     @inline(__always) func shortHit(_ key: UInt64, _ n: Int) -> UnsafeMutableRawPointer? {
         let e = shortEntry(key, n)
-        return e.load(as: UInt64.self) == key && e.load(fromByteOffset: 8, as: UInt8.self) == UInt8(truncatingIfNeeded: n) ? e : nil
+        return ck_load_u64(e, 0) == key && ck_load_u8(e, 8) == UInt8(truncatingIfNeeded: n) ? e : nil
     }
 
     @inline(__always) func cachedShort(_ key: UInt64, _ n: Int, into out: inout IdBuffer) -> Bool {
         guard let e = shortHit(key, n) else { return false }
-        let c = Int(e.load(fromByteOffset: 9, as: UInt8.self))
+        let c = Int(ck_load_u8(e, 9))
         out.append(raw: e + 12, count: c)
         return true
     }
@@ -72,10 +73,10 @@ package final class BPEScratch {
         let c = out.count - from
         guard c <= BPEScratch.cacheIdMax else { return }
         let e = shortEntry(key, n)
-        e.storeBytes(of: key, as: UInt64.self)
-        e.storeBytes(of: UInt8(truncatingIfNeeded: n), toByteOffset: 8, as: UInt8.self)
-        e.storeBytes(of: UInt8(truncatingIfNeeded: c), toByteOffset: 9, as: UInt8.self)
-        for k in 0..<c { e.storeBytes(of: out[from + k], toByteOffset: 12 + 4 * k, as: UInt32.self) }
+        ck_store_u64(e, 0, key)
+        ck_store_u8(e, 8, UInt8(truncatingIfNeeded: n))
+        ck_store_u8(e, 9, UInt8(truncatingIfNeeded: c))
+        for k in 0..<c { ck_store_u32(e, 12 + 4 * k, out[from + k]) }
     }
 
     /// Memo of ranks-rule merges, direct-mapped, one word per entry: valid bit (40), left id (39…20), right id
@@ -119,13 +120,23 @@ package final class BPEScratch {
     var output = IdBuffer(capacity: 1 << 14)
     static let outputKeep = 1 << 20
 
-    /// The model's split index, fetched once per scratch (the lazy holder takes a lock).
-    private var splitIndexCache: (BPEModel, SplitIndex)?
-    @inline(__always) func splitIndex(_ m: BPEModel) -> SplitIndex {
-        if let c = splitIndexCache, c.0 === m { return c.1 }
+    /// The model's split index, fetched once per scratch (the lazy holder takes a lock): `splitIndexOwner` keeps
+    /// the model and its index alive, so the identity and the filters' plain pointers stay valid, and the per-piece
+    /// test compares an identity and copies four pointers, retaining nothing.
+    private var splitIndexOwner: (BPEModel, SplitIndex)?
+    private var splitIndexModel: ObjectIdentifier?
+    private var splitIndexFilters: SplitIndex.Filters?
+    @inline(__always) func splitFilters(_ m: BPEModel) -> SplitIndex.Filters {
+        if splitIndexModel == ObjectIdentifier(m), let f = splitIndexFilters { return f }
+        return fetchSplitIndex(m)
+    }
+
+    @inline(never) private func fetchSplitIndex(_ m: BPEModel) -> SplitIndex.Filters {
         let i = m.splitIndex.index
-        splitIndexCache = (m, i)
-        return i
+        splitIndexOwner = (m, i)
+        splitIndexModel = ObjectIdentifier(m)
+        splitIndexFilters = i.filters
+        return i.filters
     }
 
     public init() {
@@ -160,9 +171,9 @@ package final class BPEScratch {
         let set = cacheSet(h)
         for way in 0..<2 {
             let e = set + way * 64
-            guard e.load(as: UInt64.self) == h, Int(e.load(fromByteOffset: 8, as: UInt8.self)) == n,
+            guard ck_load_u64(e, 0) == h, Int(ck_load_u8(e, 8)) == n,
                   ByteKeyTable.equal(UnsafeRawPointer(e + 32), UnsafeRawPointer(p), n) else { continue }
-            let c = Int(e.load(fromByteOffset: 9, as: UInt8.self))
+            let c = Int(ck_load_u8(e, 9))
             out.append(raw: e + 12, count: c)
             return true
         }
@@ -175,10 +186,10 @@ package final class BPEScratch {
         guard n <= BPEScratch.cacheKeyMax, c <= BPEScratch.cacheIdMax, c > 0 else { return }
         let e = cacheSet(h)
         (e + 64).copyMemory(from: UnsafeRawPointer(e), byteCount: 64)
-        e.storeBytes(of: h, as: UInt64.self)
-        e.storeBytes(of: UInt8(n), toByteOffset: 8, as: UInt8.self)
-        e.storeBytes(of: UInt8(c), toByteOffset: 9, as: UInt8.self)
-        for k in 0..<c { e.storeBytes(of: out[from + k], toByteOffset: 12 + 4 * k, as: UInt32.self) }
+        ck_store_u64(e, 0, h)
+        ck_store_u8(e, 8, UInt8(n))
+        ck_store_u8(e, 9, UInt8(c))
+        for k in 0..<c { ck_store_u32(e, 12 + 4 * k, out[from + k]) }
         (e + 32).copyMemory(from: p, byteCount: n)
     }
 

@@ -135,14 +135,14 @@ final class ByteKeyTable: @unchecked Sendable {
     @inline(__always) static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
         if n >= 8 {
             if n <= 16 {
-                return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
-                    && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                return ck_load_u64(a, 0) == ck_load_u64(b, 0)
+                    && ck_load_u64(a, n - 8) == ck_load_u64(b, n - 8)
             }
             return memcmp(a, b, n) == 0
         }
         if n >= 4 {
-            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
-                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            return ck_load_u32(a, 0) == ck_load_u32(b, 0)
+                && ck_load_u32(a, n - 4) == ck_load_u32(b, n - 4)
         }
         if n == 0 { return true }
         let x = a.assumingMemoryBound(to: UInt8.self), y = b.assumingMemoryBound(to: UInt8.self)
@@ -161,11 +161,11 @@ final class ByteKeyTable: @unchecked Sendable {
         if n <= 16 {
             let a: UInt64, b: UInt64
             if n >= 8 {
-                a = raw.loadUnaligned(as: UInt64.self)
-                b = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                a = ck_load_u64(raw, 0)
+                b = ck_load_u64(raw, n - 8)
             } else if n >= 4 {
-                a = UInt64(raw.loadUnaligned(as: UInt32.self))
-                b = UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+                a = UInt64(ck_load_u32(raw, 0))
+                b = UInt64(ck_load_u32(raw, n - 4))
             } else if n > 0 {
                 a = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
                 b = 0
@@ -178,11 +178,11 @@ final class ByteKeyTable: @unchecked Sendable {
             h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
             var i = 0
             while i + 8 <= n {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h = (h ^ ck_load_u64(raw, i)) &* 0xBF58_476D_1CE4_E5B9
                 h ^= h >> 29
                 i += 8
             }
-            h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
+            h = (h ^ ck_load_u64(raw, n - 8)) &* 0x94D0_49BB_1331_11EB
         }
         h ^= h >> 32
         h = h &* 0xD6E8_FEB8_6659_FD93

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The ids the encoder's per-piece path appends to: raw memory that grows by doubling, so an append is a compare,
@@ -43,7 +44,7 @@ struct IdBuffer {
     /// Appends `c` ids stored as raw 32-bit words at `src` (a cache entry): one capacity check for all of them.
     @inline(__always) mutating func append(raw src: UnsafeRawPointer, count c: Int) {
         if count + c > capacity { grow(count + c) }
-        for k in 0..<c { base[count + k] = src.load(fromByteOffset: 4 * k, as: UInt32.self) }
+        for k in 0..<c { base[count + k] = ck_load_u32(src, 4 * k) }
         count += c
     }
 

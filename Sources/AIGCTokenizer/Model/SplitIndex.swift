@@ -24,11 +24,11 @@ final class SplitIndex: @unchecked Sendable {
     /// 2^lineBits lines of 64 bytes (1 MiB) for the anchored and hex tests; 2^wordBits words (128 KiB) per 3-gram set.
     static let lineBits = 14, wordBits = 14
     static let words = (8 << lineBits) + 2 * (1 << wordBits) + 1024
-    let lines: UnsafeMutablePointer<UInt64>
-    let pre3: UnsafeMutablePointer<UInt64>
-    let suf3: UnsafeMutablePointer<UInt64>
-    /// The two-byte tokens as a 65536-bit set (8 KiB, stays in L1 unlike the 256 KiB rank table).
-    let pair: UnsafeMutablePointer<UInt64>
+    /// The filters' words, as plain pointers the encoding threads keep (`BPEScratch.splitFilters`): testing a piece
+    /// then retains nothing (fetching the index object per long piece was a copy, two retains, three releases and
+    /// an out-of-line `===`: ~2.5% of a two-thread encode of the category mix).
+    let filters: Filters
+    var lines: UnsafeMutablePointer<UInt64> { filters.lines }
 
     // Multiplicative hashes: the top bits of a 64-bit product depend on every bit of the key.
     static let lineMul: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -44,16 +44,13 @@ final class SplitIndex: @unchecked Sendable {
     /// or the read-only words of a cache `mapping`, which it unmaps.
     init(words: UnsafeMutablePointer<UInt64>, mapping: UnsafeMutableRawPointer? = nil) {
         self.mapping = mapping
-        // One huge-page region: lines (1 MiB), pre3 and suf3 (128 KiB each), pair (8 KiB).
-        lines = words
-        pre3 = lines + (8 << SplitIndex.lineBits)
-        suf3 = pre3 + (1 << SplitIndex.wordBits)
-        pair = suf3 + (1 << SplitIndex.wordBits)
+        filters = Filters(words: words)
     }
 
     /// Built from every token of the table.
     convenience init(_ t: ByteKeyTable) {
         self.init(words: HugePageMemory.allocate(UInt64.self, count: SplitIndex.words))
+        let pair = filters.pair, pre3 = filters.pre3, suf3 = filters.suf3, lines = filters.lines
         for id in 0..<t.idCount where t.present[id] {
             let b = t.key(id)
             guard let k = b.baseAddress else { continue }
@@ -82,7 +79,7 @@ final class SplitIndex: @unchecked Sendable {
     }
 
     @inline(__always) static func load4(_ p: UnsafePointer<UInt8>) -> UInt32 {
-        UnsafeRawPointer(p).loadUnaligned(as: UInt32.self)
+        ck_load_u32(UnsafeRawPointer(p), 0)
     }
 
     @inline(__always) static func load6(_ p: UnsafePointer<UInt8>) -> UInt64 {
@@ -132,60 +129,85 @@ final class SplitIndex: @unchecked Sendable {
         return (w[a >> 6] >> UInt64(a & 63)) & (w[b >> 6] >> UInt64(b & 63)) & (w[c >> 6] >> UInt64(c & 63)) & 1
     }
 
-    /// The offsets k (0 < k < n, code point starts) where `canCut` holds, in order, written to `out` (capacity ≥ n);
-    /// returns their count. `flags` (capacity ≥ n) is scratch. Code point starts are gathered first, then tested
-    /// without branches into `flags` at fixed addresses, so the filter loads of consecutive offsets overlap instead
-    /// of waiting one after another (in long CJK pieces they miss the caches); the passing offsets are compacted
-    /// last.
-    @inline(never) func cuts(_ p: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<Int32>,
-                                flags: UnsafeMutablePointer<UInt32>) -> Int {
-        var m = 0
-        for k in 1..<n {
-            out[m] = Int32(k)
-            m += p[k] & 0xC0 != 0x80 ? 1 : 0
+    /// The offsets where a long piece can be cut (`Filters.cuts`).
+    func cuts(_ p: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<Int32>,
+              flags: UnsafeMutablePointer<UInt32>) -> Int {
+        filters.cuts(p, n, into: out, flags: flags)
+    }
+}
+
+extension SplitIndex {
+    /// The four filters over the index's words (which the index owns and keeps alive).
+    struct Filters {
+        let lines: UnsafeMutablePointer<UInt64>
+        let pre3: UnsafeMutablePointer<UInt64>
+        let suf3: UnsafeMutablePointer<UInt64>
+        /// The two-byte tokens as a 65536-bit set (8 KiB, stays in L1 unlike the 256 KiB rank table).
+        let pair: UnsafeMutablePointer<UInt64>
+
+        /// One huge-page region: lines (1 MiB), pre3 and suf3 (128 KiB each), pair (8 KiB).
+        init(words: UnsafeMutablePointer<UInt64>) {
+            lines = words
+            pre3 = lines + (8 << SplitIndex.lineBits)
+            suf3 = pre3 + (1 << SplitIndex.wordBits)
+            pair = suf3 + (1 << SplitIndex.wordBits)
         }
-        // The 1 MiB line table misses L2 at almost every offset of a CJK run: ask for all its lines first, so the
-        // misses overlap instead of stalling the test loop one after another.
-        for j in 0..<m {
-            let k = Int(out[j])
-            if k >= 2 && k + 2 <= n { ck_prefetch_read(SplitIndex.line(lines, SplitIndex.load4(p + k - 2))) }
+
+        /// The offsets k (0 < k < n, code point starts) where `canCut` holds, in order, written to `out`
+        /// (capacity ≥ n); returns their count. `flags` (capacity ≥ n) is scratch. Code point starts are gathered
+        /// first, then tested without branches into `flags` at fixed addresses, so the filter loads of consecutive
+        /// offsets overlap instead of waiting one after another (in long CJK pieces they miss the caches); the
+        /// passing offsets are compacted last.
+        @inline(never) func cuts(_ p: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<Int32>,
+                                    flags: UnsafeMutablePointer<UInt32>) -> Int {
+            var m = 0
+            for k in 1..<n {
+                out[m] = Int32(k)
+                m += p[k] & 0xC0 != 0x80 ? 1 : 0
+            }
+            // The 1 MiB line table misses L2 at almost every offset of a CJK run: ask for all its lines first, so
+            // the misses overlap instead of stalling the test loop one after another.
+            for j in 0..<m {
+                let k = Int(out[j])
+                if k >= 2 && k + 2 <= n { ck_prefetch_read(SplitIndex.line(lines, SplitIndex.load4(p + k - 2))) }
+            }
+            for j in 0..<m {
+                let k = Int(out[j])
+                if k >= 3 && k + 3 <= n {
+                    let q = SplitIndex.load4(p + k - 2)
+                    let w = SplitIndex.line(lines, q)
+                    let x = SplitIndex.pairBit(pair, p[k - 1], p[k])
+                        | SplitIndex.wordHas(pre3, SplitIndex.load3(p + k - 1) &* SplitIndex.pre3Mul)
+                        | SplitIndex.wordHas(suf3, SplitIndex.load3(p + k - 2) &* SplitIndex.suf3Mul)
+                        | SplitIndex.lineHas(w, UInt64(q) &* SplitIndex.anchoredMul)
+                        | SplitIndex.lineHas(w, SplitIndex.load6(p + k - 3) &* SplitIndex.hexMul)
+                    flags[j] = UInt32(truncatingIfNeeded: x)
+                } else {
+                    flags[j] = canCut(p, n, k) ? 0 : 1
+                }
+            }
+            var w = 0
+            for j in 0..<m {
+                out[w] = out[j]
+                w += flags[j] == 0 ? 1 : 0
+            }
+            return w
         }
-        for j in 0..<m {
-            let k = Int(out[j])
-            if k >= 3 && k + 3 <= n {
+
+        /// Whether no token can span offset k of p[0..<n] (0 < k < n); the cases of the type comment, each where
+        /// the piece has the bytes for it.
+        @inline(__always) func canCut(_ p: UnsafePointer<UInt8>, _ n: Int, _ k: Int) -> Bool {
+            if SplitIndex.pairBit(pair, p[k - 1], p[k]) != 0 { return false }
+            if k + 2 <= n && SplitIndex.wordHas(pre3, SplitIndex.load3(p + k - 1) &* SplitIndex.pre3Mul) != 0 { return false }
+            if k >= 2 && SplitIndex.wordHas(suf3, SplitIndex.load3(p + k - 2) &* SplitIndex.suf3Mul) != 0 { return false }
+            if k >= 2 && k + 2 <= n {
                 let q = SplitIndex.load4(p + k - 2)
                 let w = SplitIndex.line(lines, q)
-                let x = SplitIndex.pairBit(pair, p[k - 1], p[k])
-                    | SplitIndex.wordHas(pre3, SplitIndex.load3(p + k - 1) &* SplitIndex.pre3Mul)
-                    | SplitIndex.wordHas(suf3, SplitIndex.load3(p + k - 2) &* SplitIndex.suf3Mul)
-                    | SplitIndex.lineHas(w, UInt64(q) &* SplitIndex.anchoredMul)
-                    | SplitIndex.lineHas(w, SplitIndex.load6(p + k - 3) &* SplitIndex.hexMul)
-                flags[j] = UInt32(truncatingIfNeeded: x)
-            } else {
-                flags[j] = canCut(p, n, k) ? 0 : 1
+                if SplitIndex.lineHas(w, UInt64(q) &* SplitIndex.anchoredMul) != 0 { return false }
+                if k >= 3 && k + 3 <= n && SplitIndex.lineHas(w, SplitIndex.load6(p + k - 3) &* SplitIndex.hexMul) != 0 { return false }
             }
+            return true
         }
-        var w = 0
-        for j in 0..<m {
-            out[w] = out[j]
-            w += flags[j] == 0 ? 1 : 0
-        }
-        return w
-    }
-
-    /// Whether no token can span offset k of p[0..<n] (0 < k < n); the cases of the type comment, each where
-    /// the piece has the bytes for it.
-    @inline(__always) func canCut(_ p: UnsafePointer<UInt8>, _ n: Int, _ k: Int) -> Bool {
-        if SplitIndex.pairBit(pair, p[k - 1], p[k]) != 0 { return false }
-        if k + 2 <= n && SplitIndex.wordHas(pre3, SplitIndex.load3(p + k - 1) &* SplitIndex.pre3Mul) != 0 { return false }
-        if k >= 2 && SplitIndex.wordHas(suf3, SplitIndex.load3(p + k - 2) &* SplitIndex.suf3Mul) != 0 { return false }
-        if k >= 2 && k + 2 <= n {
-            let q = SplitIndex.load4(p + k - 2)
-            let w = SplitIndex.line(lines, q)
-            if SplitIndex.lineHas(w, UInt64(q) &* SplitIndex.anchoredMul) != 0 { return false }
-            if k >= 3 && k + 3 <= n && SplitIndex.lineHas(w, SplitIndex.load6(p + k - 3) &* SplitIndex.hexMul) != 0 { return false }
-        }
-        return true
     }
 }
 
