@@ -13,14 +13,24 @@ package enum JSONValue: Sendable, Equatable {
     public func member(_ key: StaticString) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-        for m in members where m.key.utf8.count == k.count && m.key.utf8.elementsEqual(k) { return m.value }
+        for i in members.indices where JSONValue.same(members[i].key, k) { return members[i].value }
         return nil
     }
 
     public func member(_ key: [UInt8]) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        for m in members where m.key.utf8.elementsEqual(key) { return m.value }
-        return nil
+        return key.withUnsafeBufferPointer { k in
+            for i in members.indices where JSONValue.same(members[i].key, k) { return members[i].value }
+            return nil
+        }
+    }
+
+    /// Whether a key's UTF-8 is `k`: one comparison of contiguous bytes (the generic `utf8.elementsEqual` walked the
+    /// view a byte at a time: ~1% of a corpus build, which looks up three members per turn).
+    @inline(__always) static func same(_ key: String, _ k: UnsafeBufferPointer<UInt8>) -> Bool {
+        let u = key.utf8
+        guard u.count == k.count else { return false }
+        return u.withContiguousStorageIfAvailable { $0.elementsEqual(k) } ?? u.elementsEqual(k)
     }
 
     /// A short name of the value's type, for error messages ("expected a string, got number").

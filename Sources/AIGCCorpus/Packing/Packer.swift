@@ -47,16 +47,24 @@ public struct Packer: Sendable, Codable, Equatable {
         }
     }
 
+    /// A whole run of tokens per tensor at once (one capacity check each, a copy, a masked copy and two fills)
+    /// instead of four checked appends per token, which were ~4% of a build's CPU on the serial packing thread.
     private mutating func append(_ doc: TokenizedDocument, range: Range<Int>, position0: Int32) {
-        var pos = mode == .concat ? position0 : 0
-        for i in range {
-            let id = Int32(bitPattern: doc.ids[i])
-            current.inputIDs.append(id)
-            current.labels.append(doc.mask[i] != 0 ? id : Self.ignoreIndex)
-            current.positionIDs.append(pos)
-            current.segmentIDs.append(segment)
-            pos += 1
+        if range.isEmpty { return }
+        let pos = mode == .concat ? position0 : 0
+        let n = Int32(range.count)
+        doc.ids.withUnsafeBufferPointer { all in
+            let ids = UnsafeBufferPointer(rebasing: all[range])
+            ids.withMemoryRebound(to: Int32.self) { current.inputIDs.append(contentsOf: $0) }
+            doc.mask.withUnsafeBufferPointer { mask in
+                let m = UnsafeBufferPointer(rebasing: mask[range])
+                current.labels.append(contentsOf: (0..<ids.count).lazy.map {
+                    m[$0] != 0 ? Int32(bitPattern: ids[$0]) : Self.ignoreIndex
+                })
+            }
         }
+        current.positionIDs.append(contentsOf: pos..<(pos + n))
+        current.segmentIDs.append(contentsOf: repeatElement(segment, count: range.count))
     }
 
     private mutating func closeRow(into out: inout RowBlock) {

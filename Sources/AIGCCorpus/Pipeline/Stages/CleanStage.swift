@@ -38,6 +38,7 @@ struct CleanStage {
         // Records not decided by an earlier identical one are cleaned in parallel; a repeat within the batch waits
         // for its first occurrence's verdict.
         var firstInBatch: [RawKey: Int] = [:]
+        firstInBatch.reserveCapacity(mine.count)  // (growing it rehashed every key a few times per batch)
         var pending: [Int] = []
         var sameAs = [Int](repeating: -1, count: mine.count)
         for i in mine.indices {
