@@ -48,6 +48,25 @@ import Testing
         #expect(all.1 == ["<|im_start|>user\na<|im_end|>\n", "<|im_start|>user\nc<|im_end|>\n<|im_start|>assistant\nd<|im_end|>\n"])
     }
 
+    @Test func fixedTextsAreIndexedAndPiecesAreTheVisitedOnes() throws {
+        let expected: [ChatTemplate: [String]] = [
+            .chatml: ["system\n", "user\n", "assistant\n", "\n"],
+            .llama3: ["system", "user", "assistant", "\n\n"],
+            .plain: ["System: ", "User: ", "Assistant: ", "\n"],
+        ]
+        for t in ChatTemplate.allCases {
+            let fixed = t.fixedTexts
+            #expect(fixed.map { String(decoding: $0.bytes, as: UTF8.self) } == expected[t])
+            #expect(fixed.map(\.index) == [0, 1, 2, 3])
+            var visited: [TemplatePiece] = []
+            t.forEachPiece(turns, trainOnPrompt: true) { visited.append($0) }
+            #expect(visited == t.pieces(turns, trainOnPrompt: true))
+            // Every fixed piece is one of the template's fixed texts, at its index.
+            for case .fixed(let f, _, _) in visited { #expect(fixed[f.index] == f) }
+            #expect(visited.contains { if case .fixed(let f, _, _) = $0 { return f.index == 3 } else { return false } })
+        }
+    }
+
     @Test func truncationKeepsWholeTurns() throws {
         let (_, _, _, doc) = try render(.chatml, turns)
         // chatml turn = 1 + len(role\n) + len(content) + 2 tokens.
