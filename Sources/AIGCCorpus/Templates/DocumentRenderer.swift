@@ -45,7 +45,8 @@ public struct DocumentRenderer<T: CorpusTokenizer>: Sendable {
     /// Appends the ids of a fixed text (tokenized at `init`).
     @inline(__always) private func appendFixedTextIDs(_ f: FixedText, to ids: inout [UInt32]) {
         let a = f.index == 0 ? 0 : fixedEnds[f.index - 1]
-        fixedIDs.withUnsafeBufferPointer { ids.append(contentsOf: UnsafeBufferPointer(rebasing: $0[a..<fixedEnds[f.index]])) }
+        let b = fixedEnds[f.index]
+        fixedIDs.withUnsafeBufferPointer { ids.append(contentsOf: UnsafeBufferPointer(rebasing: $0[a..<b])) }
     }
 
     @inline(__always) private func specialID(_ name: String) -> UInt32? {

@@ -15,7 +15,9 @@ public struct FixedText: Sendable, Equatable, CustomStringConvertible {
     /// Position in the template's `fixedTexts`.
     public let index: Int
 
-    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount) }
+    public var bytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+    }
     public var description: String { String(decoding: bytes, as: UTF8.self).debugDescription }
 
     public static func == (a: FixedText, b: FixedText) -> Bool { a.index == b.index && a.bytes.elementsEqual(b.bytes) }

@@ -1,5 +1,5 @@
-import CKernels
 import AIGCCore
+import CKernels
 import Foundation
 
 /// Reusable raw buffers for merging one piece; one per encoding thread, so the inner loop neither allocates nor

@@ -198,8 +198,12 @@ extension SplitIndex {
         /// the piece has the bytes for it.
         @inline(__always) func canCut(_ p: UnsafePointer<UInt8>, _ n: Int, _ k: Int) -> Bool {
             if SplitIndex.pairBit(pair, p[k - 1], p[k]) != 0 { return false }
-            if k + 2 <= n && SplitIndex.wordHas(pre3, SplitIndex.load3(p + k - 1) &* SplitIndex.pre3Mul) != 0 { return false }
-            if k >= 2 && SplitIndex.wordHas(suf3, SplitIndex.load3(p + k - 2) &* SplitIndex.suf3Mul) != 0 { return false }
+            if k + 2 <= n && SplitIndex.wordHas(pre3, SplitIndex.load3(p + k - 1) &* SplitIndex.pre3Mul) != 0 {
+                return false
+            }
+            if k >= 2 && SplitIndex.wordHas(suf3, SplitIndex.load3(p + k - 2) &* SplitIndex.suf3Mul) != 0 {
+                return false
+            }
             if k >= 2 && k + 2 <= n {
                 let q = SplitIndex.load4(p + k - 2)
                 let w = SplitIndex.line(lines, q)
