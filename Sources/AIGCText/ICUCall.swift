@@ -27,9 +27,9 @@ func icuTransform<Unit: FixedWidthInteger>(
 }
 
 /// The preflighting loop itself, for a caller that copies the result out at once (`FormWriter`; `icuTransform`
-/// trims after it): `out` is only ever grown, never trimmed, and the result is `out[0..<returned count]`. Trimming after every call and zero-filling the buffer up
-/// to the guess again before the next was ~3% of `normalize --form nfkc` on emoji text, which calls ICU once per
-/// short dirty run.
+/// trims after it): `out` is only ever grown, never trimmed, and the result is `out[0..<returned count]`. Trimming
+/// after every call and zero-filling the buffer up to the guess again before the next was ~3% of
+/// `normalize --form nfkc` on emoji text, which calls ICU once per short dirty run.
 func icuTransformPrefix<Unit: FixedWidthInteger>(
     _ input: UnsafeBufferPointer<Unit>, into out: inout [Unit], guess: Int, context: String,
     _ call: (UnsafePointer<Unit>?, Int32, UnsafeMutablePointer<Unit>?, Int32) -> Int32

@@ -24,9 +24,12 @@ public enum ChatTemplate: String, Sendable, Codable, CaseIterable {
 
     /// Every fixed text the template emits (tokenized once by `DocumentRenderer`): the three role texts (by
     /// `Role.rawValue`), then the separator.
-    public var fixedTexts: [FixedText] { (0..<4).map(fixedText) }
+    public var fixedTexts: [FixedText] { (0...ChatTemplate.separatorIndex).map(fixedText) }
 
-    /// The `k`-th of `fixedTexts`.
+    /// Where the separator is in `fixedTexts`: after one text per role.
+    static let separatorIndex = Role.allCases.count
+
+    /// The `k`-th of `fixedTexts` (0…`separatorIndex`).
     func fixedText(_ k: Int) -> FixedText {
         let s: StaticString
         switch (self, k) {
@@ -43,13 +46,13 @@ public enum ChatTemplate: String, Sendable, Codable, CaseIterable {
         case (.plain, 2): s = "Assistant: "
         case (.plain, _): s = "\n"
         }
-        return FixedText(text: s, index: min(k, 3))
+        return FixedText(text: s, index: min(k, ChatTemplate.separatorIndex))
     }
 
     /// The role's header text (chatml `user\n`, llama3 `user`, plain `User: `).
     @inline(__always) func roleText(_ r: Role) -> FixedText { fixedText(Int(r.rawValue)) }
     /// The separator after a turn (chatml and plain `\n`) or a llama3 header (`\n\n`).
-    @inline(__always) var separator: FixedText { fixedText(3) }
+    @inline(__always) var separator: FixedText { fixedText(ChatTemplate.separatorIndex) }
 
     /// The template's pieces for a conversation, in order.
     /// With `trainOnPrompt`, every token is trained except those of `weight: 0` turns.

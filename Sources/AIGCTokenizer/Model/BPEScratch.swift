@@ -124,18 +124,16 @@ package final class BPEScratch {
     /// the model and its index alive, so the identity and the filters' plain pointers stay valid, and the per-piece
     /// test compares an identity and copies four pointers, retaining nothing.
     private var splitIndexOwner: (BPEModel, SplitIndex)?
-    private var splitIndexModel: ObjectIdentifier?
-    private var splitIndexFilters: SplitIndex.Filters?
+    private var splitIndexFast: (model: ObjectIdentifier, filters: SplitIndex.Filters)?
     @inline(__always) func splitFilters(_ m: BPEModel) -> SplitIndex.Filters {
-        if splitIndexModel == ObjectIdentifier(m), let f = splitIndexFilters { return f }
+        if let c = splitIndexFast, c.model == ObjectIdentifier(m) { return c.filters }
         return fetchSplitIndex(m)
     }
 
     @inline(never) private func fetchSplitIndex(_ m: BPEModel) -> SplitIndex.Filters {
         let i = m.splitIndex.index
         splitIndexOwner = (m, i)
-        splitIndexModel = ObjectIdentifier(m)
-        splitIndexFilters = i.filters
+        splitIndexFast = (ObjectIdentifier(m), i.filters)
         return i.filters
     }
 
